@@ -1,0 +1,120 @@
+//! Errors for text that does not parse into a value (解析错误).
+//!
+//! Cross-record errors live beside the ledger ([`crate::ledger::LedgerError`]); this module
+//! holds the one error type for a single value read from text or built from parts: amounts,
+//! codes, vocabularies and dates.
+
+use std::fmt;
+
+/// A value could not be read from its text or built from its parts (输入值无效).
+///
+/// The message quotes the input and says what is wrong and where:
+///
+/// ```
+/// use fundtrack::Money;
+///
+/// let err = "30,700.4.8万元".parse::<Money>().unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     r#"invalid amount "30,700.4.8万元": second decimal point at byte 8"#,
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {what} {input:?}: {kind}")]
+pub struct ParseError {
+    what: &'static str,
+    input: String,
+    kind: ParseErrorKind,
+}
+
+impl ParseError {
+    pub(crate) fn new(what: &'static str, input: impl Into<String>, kind: ParseErrorKind) -> Self {
+        ParseError { what, input: input.into(), kind }
+    }
+
+    /// What was being read: `"amount"`, `"region code"`, `"fund level"`, ….
+    pub fn what(&self) -> &'static str {
+        self.what
+    }
+
+    /// The text as it was given.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+
+    /// The rule the input broke.
+    pub fn kind(&self) -> &ParseErrorKind {
+        &self.kind
+    }
+}
+
+/// The rule an input broke; part of a [`ParseError`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParseErrorKind {
+    /// Nothing but white space.
+    Empty,
+    /// A character that has no place there; `at` is a byte offset into the input.
+    UnexpectedChar {
+        /// The character.
+        ch: char,
+        /// Its byte offset.
+        at: usize,
+    },
+    /// An exponent such as `1e5`: amounts are written out in full.
+    Exponent {
+        /// Byte offset of the `e`.
+        at: usize,
+    },
+    /// A second decimal point.
+    SecondPoint {
+        /// Byte offset of the second point.
+        at: usize,
+    },
+    /// A thousands separator in the wrong place (groups of three digits, integer part only).
+    BadGrouping {
+        /// Byte offset of the separator.
+        at: usize,
+    },
+    /// No digits where digits were expected.
+    NoDigits,
+    /// More decimals of 元 than the 2 a 分 allows.
+    TooManyDecimals {
+        /// Decimal places of 元 the input has.
+        decimals: u32,
+    },
+    /// A negative zero such as `-0`: a sign on zero hides a typing error.
+    NegativeZero,
+    /// Too large to hold.
+    Overflow,
+    /// The wrong length or shape for a code; the text says what was expected.
+    Format(&'static str),
+    /// Not one of the names this vocabulary knows; the text lists them.
+    Unknown(&'static str),
+}
+
+impl fmt::Display for ParseErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseErrorKind::Empty => f.write_str("empty"),
+            ParseErrorKind::UnexpectedChar { ch, at } => {
+                write!(f, "unexpected character {ch:?} at byte {at}")
+            }
+            ParseErrorKind::Exponent { at } => {
+                write!(f, "exponent at byte {at} (write the amount out in full)")
+            }
+            ParseErrorKind::SecondPoint { at } => write!(f, "second decimal point at byte {at}"),
+            ParseErrorKind::BadGrouping { at } => {
+                write!(f, "thousands separator out of place at byte {at}")
+            }
+            ParseErrorKind::NoDigits => f.write_str("no digits"),
+            ParseErrorKind::TooManyDecimals { decimals } => {
+                write!(f, "{decimals} decimal places of 元 (at most 2: amounts are whole 分)")
+            }
+            ParseErrorKind::NegativeZero => f.write_str("negative zero"),
+            ParseErrorKind::Overflow => f.write_str("too large"),
+            ParseErrorKind::Format(expected) => write!(f, "expected {expected}"),
+            ParseErrorKind::Unknown(known) => write!(f, "unknown; expected one of {known}"),
+        }
+    }
+}

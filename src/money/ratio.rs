@@ -1,0 +1,316 @@
+//! Exact quotients (比率) and their differences in percentage points (百分点).
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use num_bigint::{BigInt, Sign};
+use rust_decimal::Decimal;
+
+use super::Money;
+use super::round::{Rounding, big_parts};
+
+/// Why a quotient has no value (无法计算): a rate over nothing is not 0%.
+///
+/// ```
+/// use fundtrack::{Money, NoRatio, Ratio};
+///
+/// let r = Ratio::of(Money::from_fen(100), Money::ZERO);
+/// assert_eq!(r.unwrap_err(), NoRatio::ZeroBase);
+/// assert_eq!(NoRatio::ZeroBase.to_string(), "the base is zero");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum NoRatio {
+    /// The base (denominator) is zero: e.g. nothing allocated yet.
+    ZeroBase,
+    /// The base is negative: a growth rate over a negative prior has no meaning.
+    NegativeBase,
+    /// The parts of a set of shares have mixed signs.
+    MixedSigns,
+    /// The quotient is beyond ±10¹⁵ (a data error rather than a rate).
+    OutOfRange,
+    /// A compound rate over zero periods, or of a negative end value.
+    NoPeriod,
+}
+
+impl fmt::Display for NoRatio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NoRatio::ZeroBase => "the base is zero",
+            NoRatio::NegativeBase => "the base is negative",
+            NoRatio::MixedSigns => "the parts have mixed signs",
+            NoRatio::OutOfRange => "the quotient is out of range",
+            NoRatio::NoPeriod => "no period to compound over",
+        })
+    }
+}
+
+impl std::error::Error for NoRatio {}
+
+/// An exact, unrounded quotient `numerator / denominator` (比率), with a positive denominator.
+///
+/// Disbursement rates, shares, coverage and growth are all `Ratio`s. Nothing is rounded
+/// until you ask for a printed value with [`Ratio::to_percent`]; subtracting two ratios gives
+/// [`PercentagePoints`] computed from the unrounded values.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::{Money, Ratio, Rounding};
+///
+/// let spent: Money = "30700.48万元".parse()?;
+/// let allocated: Money = "39757.09万元".parse()?;
+/// let rate = Ratio::of(spent, allocated).unwrap();
+/// assert_eq!(rate.to_percent(Rounding::half_up(2)).to_string(), "77.22");
+/// assert_eq!(rate.to_percent(Rounding::half_up(6)).to_string(), "77.220134");
+/// # Ok::<(), fundtrack::ParseError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Ratio {
+    numerator: Decimal,
+    denominator: Decimal,
+}
+
+impl Ratio {
+    /// `numerator / denominator`.
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::ZeroBase`] or [`NoRatio::NegativeBase`] for a denominator ≤ 0, and
+    /// [`NoRatio::OutOfRange`] for a quotient beyond ±10¹⁵.
+    ///
+    /// ```
+    /// use fundtrack::{Ratio, Rounding};
+    /// use rust_decimal_macros::dec;
+    /// let r = Ratio::new(dec!(1), dec!(3)).unwrap();
+    /// assert_eq!(r.to_decimal(Rounding::half_up(4)).to_string(), "0.3333");
+    /// ```
+    pub fn new(numerator: Decimal, denominator: Decimal) -> Result<Ratio, NoRatio> {
+        if denominator.is_zero() {
+            return Err(NoRatio::ZeroBase);
+        }
+        if denominator.is_sign_negative() {
+            return Err(NoRatio::NegativeBase);
+        }
+        let limit = Decimal::from(1_000_000_000_000_000i64);
+        if let Some(bound) = denominator.checked_mul(limit) {
+            if numerator.abs() > bound {
+                return Err(NoRatio::OutOfRange);
+            }
+        }
+        Ok(Ratio { numerator, denominator })
+    }
+
+    /// `part / whole` for amounts of money.
+    ///
+    /// # Errors
+    ///
+    /// As [`Ratio::new`]: a zero or negative `whole` has no ratio.
+    pub fn of(part: Money, whole: Money) -> Result<Ratio, NoRatio> {
+        Ratio::new(part.as_decimal(), whole.as_decimal())
+    }
+
+    /// `part / whole` for counts (households, persons, projects).
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::ZeroBase`] when `whole` is 0.
+    ///
+    /// ```
+    /// use fundtrack::{Ratio, Rounding};
+    /// let r = Ratio::from_counts(386, 412).unwrap();
+    /// assert_eq!(r.to_percent(Rounding::default()).to_string(), "93.69");
+    /// ```
+    pub fn from_counts(part: u64, whole: u64) -> Result<Ratio, NoRatio> {
+        Ratio::new(Decimal::from(part), Decimal::from(whole))
+    }
+
+    /// A ratio given as a percentage (`30` → 30% = 0.3), as milestone tables print it.
+    ///
+    /// ```
+    /// use fundtrack::{Ratio, Rounding};
+    /// use rust_decimal_macros::dec;
+    /// let r = Ratio::from_percent(dec!(30));
+    /// assert_eq!(r.to_decimal(Rounding::half_up(2)).to_string(), "0.30");
+    /// ```
+    pub fn from_percent(percent: Decimal) -> Ratio {
+        Ratio { numerator: percent, denominator: Decimal::ONE_HUNDRED }
+    }
+
+    /// The numerator as given.
+    pub fn numerator(&self) -> Decimal {
+        self.numerator
+    }
+
+    /// The denominator as given (always positive).
+    pub fn denominator(&self) -> Decimal {
+        self.denominator
+    }
+
+    /// The exact value as big integers `(n, d)`, `d > 0`.
+    pub(crate) fn big(&self) -> (BigInt, BigInt) {
+        let (nm, ns) = big_parts(self.numerator);
+        let (dm, ds) = big_parts(self.denominator);
+        (nm * ds, dm * ns)
+    }
+
+    /// The quotient as a percentage (× 100), rounded: `77.22`.
+    pub fn to_percent(&self, rounding: Rounding) -> Decimal {
+        let (n, d) = self.big();
+        rounding.apply_quotient(&(n * 100), &d).unwrap_or(Decimal::MAX)
+    }
+
+    /// The quotient itself, rounded: `0.7722`.
+    pub fn to_decimal(&self, rounding: Rounding) -> Decimal {
+        let (n, d) = self.big();
+        rounding.apply_quotient(&n, &d).unwrap_or(Decimal::MAX)
+    }
+
+    /// `true` when the quotient is below zero.
+    pub fn is_negative(&self) -> bool {
+        self.numerator.is_sign_negative() && !self.numerator.is_zero()
+    }
+
+    /// The difference `self − other` in percentage points, exact.
+    ///
+    /// ```
+    /// use fundtrack::{Ratio, Rounding};
+    /// use rust_decimal_macros::dec;
+    /// let rate = Ratio::new(dec!(30700.48), dec!(39757.09)).unwrap();
+    /// let gap = rate.minus(&Ratio::from_counts(9, 12).unwrap());
+    /// assert_eq!(gap.round(Rounding::default()).to_string(), "2.22");
+    /// ```
+    pub fn minus(&self, other: &Ratio) -> PercentagePoints {
+        let (a, b) = self.big();
+        let (c, d) = other.big();
+        PercentagePoints { numerator: a * &d - c * &b, denominator: b * d }
+    }
+}
+
+impl PartialOrd for Ratio {
+    fn partial_cmp(&self, other: &Ratio) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ratio {
+    /// Orders by exact value (`1/2 == 2/4` compares equal, although `==` compares the parts).
+    fn cmp(&self, other: &Ratio) -> Ordering {
+        let (a, b) = self.big();
+        let (c, d) = other.big();
+        (a * d).cmp(&(c * b))
+    }
+}
+
+impl fmt::Debug for Ratio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Ratio({} / {})", self.numerator, self.denominator)
+    }
+}
+
+/// A difference of two ratios in percentage points (百分点), exact until rounded.
+///
+/// "超序时进度 2.22 个百分点" is the disbursement rate minus the schedule, both unrounded,
+/// then rounded once.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::{Ratio, Rounding};
+///
+/// let behind = Ratio::from_counts(1, 2).unwrap().minus(&Ratio::from_counts(3, 4).unwrap());
+/// assert!(behind.is_negative());
+/// assert_eq!(behind.round(Rounding::default()).to_string(), "-25.00");
+/// assert_eq!(behind.abs().round(Rounding::default()).to_string(), "25.00");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct PercentagePoints {
+    numerator: BigInt,
+    denominator: BigInt,
+}
+
+impl PercentagePoints {
+    /// The gap in points (× 100 of the ratio difference), rounded.
+    pub fn round(&self, rounding: Rounding) -> Decimal {
+        rounding
+            .apply_quotient(&(&self.numerator * 100), &self.denominator)
+            .unwrap_or(Decimal::MAX)
+    }
+
+    /// `true` when the first ratio was below the second.
+    pub fn is_negative(&self) -> bool {
+        self.numerator.sign() == Sign::Minus
+    }
+
+    /// `true` when the two ratios were equal.
+    pub fn is_zero(&self) -> bool {
+        self.numerator.sign() == Sign::NoSign
+    }
+
+    /// The size of the gap without its sign ("低于 N 个百分点" prints the positive gap).
+    #[must_use]
+    pub fn abs(&self) -> PercentagePoints {
+        PercentagePoints { numerator: self.numerator.magnitude().clone().into(), denominator: self.denominator.clone() }
+    }
+}
+
+impl PartialOrd for PercentagePoints {
+    fn partial_cmp(&self, other: &PercentagePoints) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PercentagePoints {
+    fn cmp(&self, other: &PercentagePoints) -> Ordering {
+        (&self.numerator * &other.denominator).cmp(&(&other.numerator * &self.denominator))
+    }
+}
+
+impl fmt::Debug for PercentagePoints {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PercentagePoints({})", self.round(Rounding::half_up(6)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::RoundMode;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn beihai_rate_and_gaps_come_from_unrounded_values() {
+        let rate = Ratio::new(dec!(30700.48), dec!(39757.09)).unwrap();
+        assert_eq!(rate.to_percent(Rounding::half_up(4)), dec!(77.2201));
+        let months = Ratio::from_counts(9, 12).unwrap();
+        let days = Ratio::from_counts(273, 365).unwrap();
+        assert_eq!(rate.minus(&months).round(Rounding::default()), dec!(2.22));
+        assert_eq!(rate.minus(&days).round(Rounding::default()), dec!(2.43));
+    }
+
+    #[test]
+    fn exact_ties_at_the_second_place() {
+        // 1/800 = 0.125% exactly.
+        let r = Ratio::from_counts(1, 800).unwrap();
+        assert_eq!(r.to_percent(Rounding::half_up(2)), dec!(0.13));
+        assert_eq!(r.to_percent(Rounding::half_even(2)), dec!(0.12));
+        assert_eq!(r.to_percent(Rounding::new(RoundMode::Trunc, 2)), dec!(0.12));
+    }
+
+    #[test]
+    fn zero_and_negative_bases_have_reasons() {
+        assert_eq!(Ratio::new(dec!(1), dec!(0)), Err(NoRatio::ZeroBase));
+        assert_eq!(Ratio::new(dec!(1), dec!(-1)), Err(NoRatio::NegativeBase));
+        assert_eq!(Ratio::new(dec!(1e20), dec!(0.01)), Err(NoRatio::OutOfRange));
+    }
+
+    #[test]
+    fn order_is_by_value() {
+        let a = Ratio::new(dec!(1), dec!(2)).unwrap();
+        let b = Ratio::new(dec!(2), dec!(4)).unwrap();
+        assert_eq!(a.cmp(&b), Ordering::Equal);
+        assert!(Ratio::from_counts(2, 3).unwrap() > a);
+    }
+}

@@ -1,0 +1,219 @@
+//! Rounding (舍入): one named policy, applied once, at output.
+
+use std::cmp::Ordering;
+
+use num_bigint::{BigInt, Sign};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// How to round a value to a number of decimal places (舍入方式).
+///
+/// [`RoundMode::HalfUp`] (四舍五入, ties away from zero) is the default and what Chinese
+/// finance reports use. `rust_decimal`'s own `round`/`round_dp` round ties to even and are
+/// banned in this crate.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::{RoundMode, Rounding};
+/// use rust_decimal_macros::dec;
+///
+/// assert_eq!(Rounding::new(RoundMode::HalfUp, 2).apply(dec!(0.125)), dec!(0.13));
+/// assert_eq!(Rounding::new(RoundMode::HalfEven, 2).apply(dec!(0.125)), dec!(0.12));
+/// assert_eq!(Rounding::new(RoundMode::Trunc, 2).apply(dec!(0.129)), dec!(0.12));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum RoundMode {
+    /// 四舍五入: ties go away from zero (1.005 → 1.01, −0.125 → −0.13).
+    #[default]
+    HalfUp,
+    /// Banker's rounding: ties go to the even neighbour (0.125 → 0.12).
+    HalfEven,
+    /// Truncation toward zero (0.129 → 0.12, −0.129 → −0.12).
+    Trunc,
+}
+
+impl RoundMode {
+    /// The machine name: `half_up`, `half_even` or `trunc`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoundMode::HalfUp => "half_up",
+            RoundMode::HalfEven => "half_even",
+            RoundMode::Trunc => "trunc",
+        }
+    }
+
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            RoundMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundMode::Trunc => RoundingStrategy::ToZero,
+        }
+    }
+
+    /// Picks the integer a value rounds to, given `floor` (the largest integer ≤ the value),
+    /// whether the value *is* `floor`, and how the value compares with `floor + ½`.
+    pub(crate) fn from_floor(self, floor: BigInt, exact: bool, vs_half: Ordering) -> BigInt {
+        if exact {
+            return floor;
+        }
+        let negative = floor.sign() == Sign::Minus;
+        let up = match (self, vs_half) {
+            (RoundMode::Trunc, _) => negative,
+            (_, Ordering::Less) => false,
+            (_, Ordering::Greater) => true,
+            (RoundMode::HalfUp, Ordering::Equal) => !negative,
+            (RoundMode::HalfEven, Ordering::Equal) => floor.bit(0),
+        };
+        if up { floor + 1 } else { floor }
+    }
+}
+
+/// Maximum decimal places a [`Rounding`] keeps (enough for 分 in 亿元).
+pub const MAX_DP: u32 = 10;
+
+/// A rounding mode and a number of decimal places: how one printed figure is rounded.
+///
+/// The default is half-up to 2 places. Precision is per figure: press growth figures often
+/// use 1 place, amounts in 万元 2 places.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::Rounding;
+/// use rust_decimal_macros::dec;
+///
+/// let r = Rounding::default();
+/// assert_eq!(r.apply(dec!(77.22013)).to_string(), "77.22");
+/// assert_eq!(Rounding::half_up(1).apply(dec!(15.634)).to_string(), "15.6");
+/// assert_eq!(r.apply(dec!(75)).to_string(), "75.00");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Rounding {
+    mode: RoundMode,
+    dp: u32,
+}
+
+impl Default for Rounding {
+    fn default() -> Self {
+        Rounding::half_up(2)
+    }
+}
+
+impl Rounding {
+    /// A mode and a number of decimal places (at most [`MAX_DP`]; more is clamped).
+    pub const fn new(mode: RoundMode, dp: u32) -> Rounding {
+        let dp = if dp > MAX_DP { MAX_DP } else { dp };
+        Rounding { mode, dp }
+    }
+
+    /// 四舍五入 to `dp` places.
+    pub const fn half_up(dp: u32) -> Rounding {
+        Rounding::new(RoundMode::HalfUp, dp)
+    }
+
+    /// Ties to even, to `dp` places.
+    pub const fn half_even(dp: u32) -> Rounding {
+        Rounding::new(RoundMode::HalfEven, dp)
+    }
+
+    /// Truncation toward zero, to `dp` places.
+    pub const fn trunc(dp: u32) -> Rounding {
+        Rounding::new(RoundMode::Trunc, dp)
+    }
+
+    /// The same mode at another precision.
+    #[must_use]
+    pub const fn with_dp(self, dp: u32) -> Rounding {
+        Rounding::new(self.mode, dp)
+    }
+
+    /// The mode.
+    pub const fn mode(self) -> RoundMode {
+        self.mode
+    }
+
+    /// The number of decimal places.
+    pub const fn dp(self) -> u32 {
+        self.dp
+    }
+
+    /// Rounds an exact decimal, always showing `dp` places (`75` → `75.00`).
+    pub fn apply(self, value: Decimal) -> Decimal {
+        let mut out = value.round_dp_with_strategy(self.dp, self.mode.strategy());
+        out.rescale(self.dp);
+        out
+    }
+
+    /// Rounds the exact quotient `num / den` (with `den > 0`) to `dp` places.
+    ///
+    /// Returns `None` only when the rounded value does not fit in a `Decimal`.
+    pub(crate) fn apply_quotient(self, num: &BigInt, den: &BigInt) -> Option<Decimal> {
+        let scaled = num * BigInt::from(10u8).pow(self.dp);
+        let q = div_round(&scaled, den, self.mode);
+        let q = i128::try_from(&q).ok()?;
+        Decimal::try_from_i128_with_scale(q, self.dp).ok()
+    }
+}
+
+/// Rounds `num / den` (with `den > 0`) to an integer.
+pub(crate) fn div_round(num: &BigInt, den: &BigInt, mode: RoundMode) -> BigInt {
+    let mut q = num / den;
+    let mut r = num - &q * den;
+    if r.sign() == Sign::Minus {
+        q -= 1;
+        r += den;
+    }
+    let exact = r.sign() == Sign::NoSign;
+    let twice: BigInt = r * 2;
+    mode.from_floor(q, exact, twice.cmp(den))
+}
+
+/// The exact value of a decimal as `mantissa / 10^scale` in big integers.
+pub(crate) fn big_parts(d: Decimal) -> (BigInt, BigInt) {
+    (BigInt::from(d.mantissa()), BigInt::from(10u8).pow(d.scale()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn ties_follow_the_mode() {
+        let cases = [
+            (dec!(1.005), RoundMode::HalfUp, dec!(1.01)),
+            (dec!(1.005), RoundMode::HalfEven, dec!(1.00)),
+            (dec!(-1.005), RoundMode::HalfUp, dec!(-1.01)),
+            (dec!(-1.005), RoundMode::HalfEven, dec!(-1.00)),
+            (dec!(-1.009), RoundMode::Trunc, dec!(-1.00)),
+            (dec!(2.675), RoundMode::HalfUp, dec!(2.68)),
+        ];
+        for (v, mode, want) in cases {
+            assert_eq!(Rounding::new(mode, 2).apply(v), want, "{v} {mode:?}");
+        }
+    }
+
+    #[test]
+    fn quotient_rounding_agrees_with_decimal_rounding() {
+        for n in -2000i64..2000 {
+            for d in [1i64, 3, 7, 8, 40, 400] {
+                for mode in [RoundMode::HalfUp, RoundMode::HalfEven, RoundMode::Trunc] {
+                    let r = Rounding::new(mode, 1);
+                    let exact = Decimal::from(n) / Decimal::from(d);
+                    let got = r.apply_quotient(&BigInt::from(n), &BigInt::from(d));
+                    // Divisions by 3 and 7 are not exact in Decimal, but never land on a tie.
+                    assert_eq!(got, Some(r.apply(exact)), "{n}/{d} {mode:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn precision_is_clamped() {
+        assert_eq!(Rounding::half_up(40).dp(), MAX_DP);
+    }
+}
