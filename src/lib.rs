@@ -1,6 +1,11 @@
-//! fundtrack (placeholder crate docs; rewritten below).
+//! fundtrack (crate docs to come).
 pub mod error;
 pub mod money;
+pub mod dim;
+pub mod bulk;
+pub mod policy;
+pub mod format;
 
+pub use dim::{Category, FiscalYear, FundLevel, ProjectStage, RegionCode, SourceMix};
 pub use error::{ParseError, ParseErrorKind};
 pub use money::{Money, NoRatio, PercentagePoints, Ratio, RoundMode, Rounding};

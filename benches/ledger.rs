@@ -1,0 +1,2 @@
+//! Bench (to come).
+fn main() {}

@@ -1,0 +1,1 @@
+//! The streaming national path (to come).

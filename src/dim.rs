@@ -1,0 +1,15 @@
+//! Dimensions (维度): fund levels, categories, codes and the fiscal calendar.
+//!
+//! Closed vocabularies are enums ([`FundLevel`], [`ProjectStage`]); codes and ids are
+//! validated newtypes ([`RegionCode`], [`ProjectId`], [`RecordId`], [`FunctionCode`],
+//! [`DocNo`]); [`FiscalYear`] answers calendar questions about an as-of date.
+
+mod category;
+mod code;
+mod level;
+mod period;
+
+pub use category::Category;
+pub use code::{DocNo, FunctionCode, ProjectId, RecordId, RegionCode, RegionLevel};
+pub use level::{FundLevel, ProjectStage, SourceMix};
+pub use period::FiscalYear;

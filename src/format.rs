@@ -1,0 +1,1 @@
+//! Rendering reports as text, tables, CSV and JSON (to come).

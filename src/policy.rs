@@ -1,0 +1,1 @@
+//! Policy calculations with caller-supplied parameters (to come).

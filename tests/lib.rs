@@ -1,0 +1,12 @@
+//! Integration tests: scenarios named after the reports they reproduce, golden vectors,
+//! model-based properties, rendering snapshots and the error catalogue.
+
+mod scenarios {
+    mod beihai_2021;
+}
+
+mod bulk;
+mod errors;
+mod format;
+mod golden;
+mod model;
