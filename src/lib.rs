@@ -3,6 +3,7 @@ pub mod error;
 pub mod money;
 pub mod dim;
 pub mod bulk;
+pub mod report;
 pub mod policy;
 pub mod format;
 

@@ -1,0 +1,232 @@
+//! The time schedule (序时进度) and milestones set by the level above.
+
+use chrono::NaiveDate;
+
+use crate::dim::FiscalYear;
+use crate::money::{PercentagePoints, Ratio};
+
+/// How far through the year spending is expected to be at a date (序时进度).
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::{FiscalYear, Ratio, Rounding};
+/// use fundtrack::report::Schedule;
+/// use chrono::NaiveDate;
+/// use rust_decimal_macros::dec;
+///
+/// let y = FiscalYear::new(2021)?;
+/// let as_of = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
+/// let p = |s: &Schedule| s.expected(y, as_of).to_percent(Rounding::default()).to_string();
+/// assert_eq!(p(&Schedule::Months), "75.00");
+/// assert_eq!(p(&Schedule::Days), "74.79");
+/// assert_eq!(p(&Schedule::PerMonth(Ratio::from_percent(dec!(10)))), "90.00");
+/// # Ok::<(), fundtrack::ParseError>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Schedule {
+    /// Whole months elapsed ÷ 12 (the default: 30 September → 75%).
+    #[default]
+    Months,
+    /// Days elapsed ÷ days in the year (365 or 366).
+    Days,
+    /// A rate per elapsed month set by the level above (e.g. 10% a month), capped at 100%.
+    PerMonth(Ratio),
+    /// A fixed target for the date.
+    Fixed(Ratio),
+    /// The latest milestone on or before the date (0 before the first).
+    Milestones(Milestones),
+}
+
+impl Schedule {
+    /// The expected share of the year's money spent by `as_of`, exact.
+    pub fn expected(&self, year: FiscalYear, as_of: NaiveDate) -> Ratio {
+        let whole = |n: u32, d: u32| Ratio::from_counts(u64::from(n), u64::from(d)).unwrap_or_else(|_| Ratio::from_percent(rust_decimal::Decimal::ZERO));
+        match self {
+            Schedule::Months => whole(year.months_elapsed(as_of), 12),
+            Schedule::Days => whole(year.days_elapsed(as_of), year.days_in_year()),
+            Schedule::PerMonth(rate) => {
+                let months = rust_decimal::Decimal::from(year.months_elapsed(as_of));
+                let n = rate.numerator().checked_mul(months);
+                let target = n.and_then(|n| Ratio::new(n, rate.denominator()).ok());
+                let full = Ratio::from_percent(rust_decimal::Decimal::ONE_HUNDRED);
+                match target {
+                    Some(t) if t < full => t,
+                    _ => full,
+                }
+            }
+            Schedule::Fixed(rate) => *rate,
+            Schedule::Milestones(m) => m.minimum_at(as_of),
+        }
+    }
+
+    /// The Chinese label of the method.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Schedule::Months => "按月序时进度",
+            Schedule::Days => "按日序时进度",
+            Schedule::PerMonth(_) => "按月目标进度",
+            Schedule::Fixed(_) => "目标进度",
+            Schedule::Milestones(_) => "节点目标",
+        }
+    }
+
+    /// The rate against this schedule at `as_of`: expected value and gap in 百分点.
+    ///
+    /// ```
+    /// use fundtrack::{FiscalYear, Money, Ratio, Rounding};
+    /// use fundtrack::report::Schedule;
+    /// use chrono::NaiveDate;
+    ///
+    /// let rate = Ratio::of("30700.48万元".parse()?, "39757.09万元".parse()?).unwrap();
+    /// let as_of = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
+    /// let gap = Schedule::Months.compare(&rate, FiscalYear::new(2021)?, as_of);
+    /// assert!(gap.is_ahead());
+    /// assert_eq!(gap.gap().round(Rounding::default()).to_string(), "2.22");
+    /// # Ok::<(), fundtrack::ParseError>(())
+    /// ```
+    pub fn compare(&self, rate: &Ratio, year: FiscalYear, as_of: NaiveDate) -> ScheduleGap {
+        let expected = self.expected(year, as_of);
+        ScheduleGap { rate: *rate, gap: rate.minus(&expected), expected }
+    }
+}
+
+/// A rate set against a schedule: "超/低于序时进度 N 个百分点".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScheduleGap {
+    rate: Ratio,
+    expected: Ratio,
+    gap: PercentagePoints,
+}
+
+impl ScheduleGap {
+    /// The actual rate, unrounded.
+    pub fn rate(&self) -> Ratio {
+        self.rate
+    }
+
+    /// The schedule's expected rate, exact.
+    pub fn expected(&self) -> Ratio {
+        self.expected
+    }
+
+    /// Rate − schedule in 百分点, from unrounded values.
+    pub fn gap(&self) -> &PercentagePoints {
+        &self.gap
+    }
+
+    /// Whether the rate is at or above the schedule ("超序时进度" or on it).
+    pub fn is_ahead(&self) -> bool {
+        !self.gap.is_negative()
+    }
+}
+
+/// Milestones `(date, minimum rate)` set by the level above (节点目标), e.g. ≥ 30% by the
+/// end of the first quarter.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::{Ratio, Rounding};
+/// use fundtrack::report::Milestones;
+/// use chrono::NaiveDate;
+/// use rust_decimal_macros::dec;
+///
+/// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
+/// let m = Milestones::new([
+///     (d(3, 31), Ratio::from_percent(dec!(30))),
+///     (d(6, 30), Ratio::from_percent(dec!(50))),
+/// ])?;
+/// assert_eq!(m.minimum_at(d(9, 30)).to_percent(Rounding::default()).to_string(), "50.00");
+/// assert_eq!(m.minimum_at(d(1, 31)).to_percent(Rounding::default()).to_string(), "0.00");
+/// # Ok::<(), fundtrack::report::MilestoneError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Milestones {
+    entries: Vec<(NaiveDate, Ratio)>,
+}
+
+/// A milestone table that contradicts itself.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MilestoneError {
+    /// Two milestones on one date.
+    #[error("milestone date {0} appears twice")]
+    DuplicateDate(NaiveDate),
+    /// A later milestone asks for less than an earlier one.
+    #[error("milestone on {0} asks for less than the one before it")]
+    Decreasing(NaiveDate),
+}
+
+impl Milestones {
+    /// A table from `(date, minimum rate)` pairs in any order.
+    ///
+    /// # Errors
+    ///
+    /// When two milestones share a date or a later one asks for less than an earlier one.
+    pub fn new(entries: impl IntoIterator<Item = (NaiveDate, Ratio)>) -> Result<Milestones, MilestoneError> {
+        let mut entries: Vec<(NaiveDate, Ratio)> = entries.into_iter().collect();
+        entries.sort_by_key(|e| e.0);
+        for pair in entries.windows(2) {
+            if let [(d0, r0), (d1, r1)] = pair {
+                if d0 == d1 {
+                    return Err(MilestoneError::DuplicateDate(*d1));
+                }
+                if r1 < r0 {
+                    return Err(MilestoneError::Decreasing(*d1));
+                }
+            }
+        }
+        Ok(Milestones { entries })
+    }
+
+    /// The minimum rate required at `as_of`: that of the latest milestone on or before it.
+    pub fn minimum_at(&self, as_of: NaiveDate) -> Ratio {
+        self.entries
+            .iter()
+            .take_while(|(d, _)| *d <= as_of)
+            .last()
+            .map_or(Ratio::from_percent(rust_decimal::Decimal::ZERO), |(_, r)| *r)
+    }
+
+    /// The milestones in date order.
+    pub fn entries(&self) -> &[(NaiveDate, Ratio)] {
+        &self.entries
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Rounding;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn per_month_target_is_capped() {
+        let y = FiscalYear::new(2021).unwrap();
+        let s = Schedule::PerMonth(Ratio::from_percent(dec!(10)));
+        let dec31 = NaiveDate::from_ymd_opt(2021, 12, 31).unwrap();
+        assert_eq!(s.expected(y, dec31).to_percent(Rounding::default()), dec!(100.00));
+    }
+
+    #[test]
+    fn behind_schedule_is_a_negative_gap() {
+        let y = FiscalYear::new(2021).unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2021, 6, 30).unwrap();
+        let g = Schedule::Months.compare(&Ratio::from_percent(dec!(40)), y, as_of);
+        assert!(!g.is_ahead());
+        assert_eq!(g.gap().abs().round(Rounding::default()), dec!(10.00));
+    }
+
+    #[test]
+    fn milestones_reject_contradictions() {
+        let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+        let r = Ratio::from_percent;
+        assert_eq!(Milestones::new([(d(3), r(dec!(30))), (d(3), r(dec!(40)))]), Err(MilestoneError::DuplicateDate(d(3))));
+        assert_eq!(Milestones::new([(d(6), r(dec!(20))), (d(3), r(dec!(30)))]), Err(MilestoneError::Decreasing(d(6))));
+    }
+}

@@ -1,0 +1,203 @@
+//! Shares of a whole (占比), with printed shares that can be made to sum to exactly 100.
+
+use std::hash::Hash;
+
+use indexmap::IndexMap;
+use num_bigint::BigInt;
+use rust_decimal::Decimal;
+
+use crate::money::{Money, NoRatio, Ratio, RoundMode, Rounding, big_parts};
+
+/// A set of parts and their shares of the whole (占比), in the order given.
+///
+/// Each share is an exact [`Ratio`]. Printed independently, rounded shares need not add up
+/// to 100; [`Shares::percents_summing_to_100`] distributes the last units by the largest
+/// remainder so that they do. Parts must not have mixed signs.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::Rounding;
+/// use fundtrack::report::Shares;
+///
+/// // Beihai 2021 monitoring: persons by group.
+/// let s = Shares::of_counts([("边缘易致贫户", 215), ("脱贫不稳定户", 508), ("突发严重困难户", 391)])?;
+/// let p = s.percents_summing_to_100(Rounding::default());
+/// assert_eq!(p["边缘易致贫户"].to_string(), "19.30");
+/// assert_eq!(p["脱贫不稳定户"].to_string(), "45.60");
+/// assert_eq!(p["突发严重困难户"].to_string(), "35.10");
+/// # Ok::<(), fundtrack::NoRatio>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shares<K: Hash + Eq> {
+    parts: IndexMap<K, Decimal>,
+    total: Decimal,
+}
+
+impl<K: Hash + Eq + Clone> Shares<K> {
+    /// Shares of decimal quantities; parts with the same key are added together.
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::MixedSigns`] when some parts are positive and others negative,
+    /// [`NoRatio::ZeroBase`] when the whole is zero, [`NoRatio::OutOfRange`] when the sum
+    /// overflows.
+    pub fn new(parts: impl IntoIterator<Item = (K, Decimal)>) -> Result<Shares<K>, NoRatio> {
+        let mut map: IndexMap<K, Decimal> = IndexMap::new();
+        let (mut pos, mut neg) = (false, false);
+        let mut total = Decimal::ZERO;
+        for (k, v) in parts {
+            pos |= v.is_sign_positive() && !v.is_zero();
+            neg |= v.is_sign_negative() && !v.is_zero();
+            total = total.checked_add(v).ok_or(NoRatio::OutOfRange)?;
+            let slot = map.entry(k).or_insert(Decimal::ZERO);
+            *slot = slot.checked_add(v).ok_or(NoRatio::OutOfRange)?;
+        }
+        if pos && neg {
+            return Err(NoRatio::MixedSigns);
+        }
+        if total.is_zero() {
+            return Err(NoRatio::ZeroBase);
+        }
+        Ok(Shares { parts: map, total })
+    }
+
+    /// Shares of amounts of money.
+    ///
+    /// # Errors
+    ///
+    /// As [`Shares::new`].
+    pub fn of_money(parts: impl IntoIterator<Item = (K, Money)>) -> Result<Shares<K>, NoRatio> {
+        Shares::new(parts.into_iter().map(|(k, m)| (k, m.as_decimal())))
+    }
+
+    /// Shares of counts (persons, households, projects).
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::ZeroBase`] when every count is zero.
+    pub fn of_counts(parts: impl IntoIterator<Item = (K, u64)>) -> Result<Shares<K>, NoRatio> {
+        Shares::new(parts.into_iter().map(|(k, n)| (k, Decimal::from(n))))
+    }
+
+    /// The whole: the sum of the parts.
+    pub fn total(&self) -> Decimal {
+        self.total
+    }
+
+    /// The number of parts.
+    pub fn len(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// Whether there are no parts (never true for a built set).
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// One part's share of the whole.
+    pub fn get(&self, key: &K) -> Option<Ratio> {
+        self.parts.get(key).and_then(|v| self.share(*v))
+    }
+
+    fn share(&self, part: Decimal) -> Option<Ratio> {
+        // All parts share the whole's sign, so the quotient is taken on magnitudes.
+        Ratio::new(part.abs(), self.total.abs()).ok()
+    }
+
+    /// Each part with its exact share, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&K, Decimal, Ratio)> + '_ {
+        self.parts.iter().filter_map(|(k, v)| Some((k, *v, self.share(*v)?)))
+    }
+
+    /// Each share as a percentage rounded on its own (the printed sum may be 99.99 or 100.01).
+    pub fn percents(&self, rounding: Rounding) -> IndexMap<K, Decimal> {
+        self.iter().map(|(k, _, r)| (k.clone(), r.to_percent(rounding))).collect()
+    }
+
+    /// Percentages at `rounding.dp()` places that sum to exactly 100 (largest-remainder
+    /// method): every share is first truncated, then the missing last-place units go to the
+    /// largest remainders, earlier parts first on equal remainders. The rounding mode is not
+    /// used: the method decides each last digit.
+    ///
+    /// ```
+    /// use fundtrack::Rounding;
+    /// use fundtrack::report::Shares;
+    /// let s = Shares::of_counts([("a", 1), ("b", 1), ("c", 1)])?;
+    /// let p = s.percents_summing_to_100(Rounding::half_up(1));
+    /// assert_eq!(p.values().map(|d| d.to_string()).collect::<Vec<_>>(), ["33.4", "33.3", "33.3"]);
+    /// # Ok::<(), fundtrack::NoRatio>(())
+    /// ```
+    pub fn percents_summing_to_100(&self, rounding: Rounding) -> IndexMap<K, Decimal> {
+        let dp = rounding.dp();
+        let unit = BigInt::from(10u8).pow(dp);
+        let (tm, ts) = big_parts(self.total.abs());
+        // share_i × 100 × 10^dp = part_i × ts × 100 × 10^dp / tm ... in units of the last place.
+        let target: BigInt = &unit * 100;
+        let mut floors = Vec::with_capacity(self.parts.len());
+        let mut given = BigInt::from(0u8);
+        for (i, v) in self.parts.values().enumerate() {
+            let (pm, ps) = big_parts(v.abs());
+            let num = pm * &ts * &target;
+            let den = &tm * ps;
+            let floor = crate::money::div_round(&num, &den, RoundMode::Trunc);
+            let rem = num - &floor * &den;
+            given += &floor;
+            // Compare remainders as fractions rem/den.
+            floors.push((i, floor, rem, den));
+        }
+        let mut order: Vec<usize> = (0..floors.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (Some(x), Some(y)) = (floors.get(a), floors.get(b)) else { return std::cmp::Ordering::Equal };
+            (&y.2 * &x.3).cmp(&(&x.2 * &y.3)).then(a.cmp(&b))
+        });
+        let mut missing = target - given;
+        for i in order {
+            if missing <= BigInt::from(0u8) {
+                break;
+            }
+            if let Some(f) = floors.get_mut(i) {
+                f.1 += 1;
+                missing -= 1;
+            }
+        }
+        self.parts
+            .keys()
+            .zip(floors)
+            .map(|(k, (_, units, _, _))| {
+                let v = i128::try_from(&units).ok().and_then(|u| Decimal::try_from_i128_with_scale(u, dp).ok());
+                (k.clone(), v.unwrap_or(Decimal::MAX))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn sums_to_exactly_one_hundred() {
+        let s = Shares::of_counts([(1, 1u64), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1)]).unwrap();
+        let p = s.percents_summing_to_100(Rounding::default());
+        assert_eq!(p.values().copied().sum::<Decimal>(), dec!(100.00));
+        let plain = s.percents(Rounding::default());
+        assert_eq!(plain.values().copied().sum::<Decimal>(), dec!(100.02));
+    }
+
+    #[test]
+    fn rejects_mixed_signs_and_zero_wholes() {
+        assert_eq!(Shares::new([("a", dec!(1)), ("b", dec!(-1))]), Err(NoRatio::MixedSigns));
+        assert_eq!(Shares::new([("a", dec!(0))]), Err(NoRatio::ZeroBase));
+        let neg = Shares::new([("a", dec!(-1)), ("b", dec!(-3))]).unwrap();
+        assert_eq!(neg.get(&"b").unwrap().to_percent(Rounding::default()), dec!(75.00));
+    }
+
+    #[test]
+    fn keys_repeat_into_one_part() {
+        let s = Shares::new([("a", dec!(1)), ("b", dec!(2)), ("a", dec!(1))]).unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.get(&"a").unwrap().to_percent(Rounding::default()), dec!(50.00));
+    }
+}
