@@ -261,12 +261,6 @@ impl Money {
         amounts.into_iter().try_fold(Money::ZERO, Money::checked_add)
     }
 
-    /// The negated amount (never overflows: the range is symmetric).
-    #[must_use]
-    pub fn neg(self) -> Money {
-        Money(-self.0)
-    }
-
     /// The absolute amount.
     #[must_use]
     pub fn abs(self) -> Money {
@@ -286,6 +280,15 @@ impl Money {
     /// `true` below zero.
     pub fn is_negative(self) -> bool {
         self.0.is_sign_negative() && !self.0.is_zero()
+    }
+}
+
+impl std::ops::Neg for Money {
+    type Output = Money;
+
+    /// The negated amount (never overflows: the range is symmetric).
+    fn neg(self) -> Money {
+        Money(-self.0)
     }
 }
 
@@ -334,7 +337,7 @@ mod tests {
         let near_max = Money::checked_from_fen((1i128 << 96) - 1).unwrap();
         assert!(Money::checked_from_fen(1i128 << 96).is_none());
         assert!(near_max.checked_add(Money::from_fen(1)).is_none());
-        assert!(near_max.neg().checked_sub(Money::from_fen(1)).is_none());
+        assert!((-near_max).checked_sub(Money::from_fen(1)).is_none());
         assert_eq!(Money::from_fen(5).checked_sub(Money::from_fen(7)), Some(Money::from_fen(-2)));
     }
 

@@ -4,11 +4,17 @@
 //! (as-of date, grouping, schedule, source mix). Rendering lives in [`crate::format`].
 
 mod average;
+mod coverage;
+mod execution;
+mod industry;
 mod growth;
 mod schedule;
 mod share;
 
 pub use average::Average;
+pub use coverage::PoolCoverage;
+pub use execution::{Basis, CategoryKey, Execution, ExecutionOptions, ExecutionRow, GroupKey};
+pub use industry::{IndustryShare, IndustryShareOptions};
 pub use growth::{Base, CompoundGrowth, Growth};
 pub use schedule::{MilestoneError, Milestones, Schedule, ScheduleGap};
 pub use share::Shares;

@@ -127,7 +127,7 @@ mod tests {
     use super::*;
 
     fn fen(s: &str) -> i128 {
-        s.parse::<Money>().map(Money::to_fen).unwrap_or_else(|e| panic!("{e}"))
+        s.parse::<Money>().map_or_else(|e| panic!("{e}"), Money::to_fen)
     }
 
     fn fails(s: &str) -> String {

@@ -64,7 +64,7 @@ impl std::error::Error for NoRatio {}
 /// let allocated: Money = "39757.09万元".parse()?;
 /// let rate = Ratio::of(spent, allocated).unwrap();
 /// assert_eq!(rate.to_percent(Rounding::half_up(2)).to_string(), "77.22");
-/// assert_eq!(rate.to_percent(Rounding::half_up(6)).to_string(), "77.220134");
+/// assert_eq!(rate.to_percent(Rounding::half_up(6)).to_string(), "77.220139");
 /// # Ok::<(), fundtrack::ParseError>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]

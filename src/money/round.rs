@@ -55,7 +55,7 @@ impl RoundMode {
 
     /// Picks the integer a value rounds to, given `floor` (the largest integer ≤ the value),
     /// whether the value *is* `floor`, and how the value compares with `floor + ½`.
-    pub(crate) fn from_floor(self, floor: BigInt, exact: bool, vs_half: Ordering) -> BigInt {
+    pub(crate) fn pick(self, floor: BigInt, exact: bool, vs_half: Ordering) -> BigInt {
         if exact {
             return floor;
         }
@@ -169,7 +169,7 @@ pub(crate) fn div_round(num: &BigInt, den: &BigInt, mode: RoundMode) -> BigInt {
     }
     let exact = r.sign() == Sign::NoSign;
     let twice: BigInt = r * 2;
-    mode.from_floor(q, exact, twice.cmp(den))
+    mode.pick(q, exact, twice.cmp(den))
 }
 
 /// The exact value of a decimal as `mantissa / 10^scale` in big integers.

@@ -147,7 +147,7 @@ impl CompoundGrowth {
         let mut step = t.clone();
         let mut hi = t.clone();
         while cmp_at(&hi) != Ordering::Greater {
-            lo = hi.clone();
+            lo.clone_from(&hi);
             step *= 2;
             hi = &hi + &step;
         }
@@ -166,7 +166,7 @@ impl CompoundGrowth {
         let mid_base: BigInt = &two_t + &lo * 2 + 1;
         let mid_pow = mid_base.pow(n) * &b;
         let vs_half = (&a * two_t.pow(n)).cmp(&mid_pow);
-        let q = rounding.mode().from_floor(lo, exact, vs_half);
+        let q = rounding.mode().pick(lo, exact, vs_half);
         i128::try_from(&q)
             .ok()
             .and_then(|q| Decimal::try_from_i128_with_scale(q, rounding.dp()).ok())

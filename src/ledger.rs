@@ -1,0 +1,687 @@
+//! The ledger (台账): validates records on insert, batch by batch, and answers what was
+//! allocated and spent in each bucket up to any date.
+//!
+//! # Double counting
+//!
+//! Money is counted **where it is finally held**: an allocation is recorded once, at the
+//! region that holds it, with the level it came from (central money passed down through a
+//! province to a county is one allocation at the county, level central). A transfer of
+//! money already recorded — from a city to one of its counties, or between categories — is
+//! an [`Adjustment::reallocation`](crate::record::Adjustment::reallocation): it leaves one
+//! bucket and enters another, so every roll-up that contains both sides nets it to zero and
+//! a region's total is its own buckets plus its descendants', each 元 counted once. There
+//! is no record that could add the same 元 twice.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use indexmap::IndexMap;
+
+use crate::dim::{FiscalYear, ProjectId, RecordId, RegionCode};
+use crate::money::Money;
+use crate::record::{Adjustment, Allocation, Bucket, Expenditure, Project, Record, Region};
+
+/// What to do when spending goes beyond the money in place (超支).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Overspend {
+    /// Reject the batch (the default).
+    #[default]
+    Error,
+    /// Accept the batch and report a [`Warning`].
+    Warn,
+}
+
+/// How strict the ledger is.
+///
+/// ```
+/// use fundtrack::{FiscalYear, Ledger};
+/// use fundtrack::ledger::{LedgerOptions, Overspend};
+/// let ledger = Ledger::with_options(FiscalYear::new(2021)?, LedgerOptions::new().overspend(Overspend::Warn));
+/// assert_eq!(ledger.year().year(), 2021);
+/// # Ok::<(), fundtrack::ParseError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LedgerOptions {
+    overspend: Overspend,
+}
+
+impl LedgerOptions {
+    /// The defaults: overspending is an error.
+    pub fn new() -> LedgerOptions {
+        LedgerOptions::default()
+    }
+
+    /// Sets what overspending does.
+    #[must_use]
+    pub fn overspend(mut self, overspend: Overspend) -> LedgerOptions {
+        self.overspend = overspend;
+        self
+    }
+}
+
+/// A batch could not go in; the ledger is unchanged (数据校验错误).
+///
+/// Names the record by its position in the batch and its id, and the rule it broke:
+///
+/// ```
+/// use fundtrack::{FiscalYear, Ledger};
+/// use fundtrack::record::{Allocation, Region};
+/// use chrono::NaiveDate;
+///
+/// let mut ledger = Ledger::new(FiscalYear::new(2021)?);
+/// let a = Allocation::new("A-1".parse()?, NaiveDate::from_ymd_opt(2021, 2, 1).unwrap(),
+///     "450521".parse()?, fundtrack::FundLevel::County, "10万元".parse()?);
+/// let err = ledger.insert([a]).unwrap_err();
+/// assert_eq!(err.to_string(), "record 1 (allocation A-1): unknown region 450521");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("record {position} ({record}): {kind}")]
+pub struct LedgerError {
+    position: usize,
+    record: String,
+    kind: LedgerErrorKind,
+}
+
+impl LedgerError {
+    /// The 1-based position of the offending record in its batch.
+    pub fn position(&self) -> usize {
+        self.position
+    }
+    /// The record, as `expenditure E-0192`.
+    pub fn record(&self) -> &str {
+        &self.record
+    }
+    /// The rule broken.
+    pub fn kind(&self) -> &LedgerErrorKind {
+        &self.kind
+    }
+}
+
+/// The rule a record broke; part of a [`LedgerError`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LedgerErrorKind {
+    /// A region that was never declared.
+    #[error("unknown region {0}")]
+    UnknownRegion(RegionCode),
+    /// A project that is not in the ledger.
+    #[error("refers to unknown project {0}")]
+    UnknownProject(ProjectId),
+    /// An id used before.
+    #[error("duplicate id {0}")]
+    DuplicateId(String),
+    /// A date outside the ledger's fiscal year.
+    #[error("date {date} is outside fiscal year {year}")]
+    OutsideYear {
+        /// The date.
+        date: NaiveDate,
+        /// The year.
+        year: i32,
+    },
+    /// Zero or negative amount outside an adjustment's direction.
+    #[error("amount {0} must be positive")]
+    NotPositive(Money),
+    /// Spending on a project that is not in the pool.
+    #[error("project {project} is not in the pool (stage {stage})")]
+    NotPooled {
+        /// The project.
+        project: ProjectId,
+        /// Its stage.
+        stage: crate::dim::ProjectStage,
+    },
+    /// Spending recorded in another region than the project's.
+    #[error("project {project} belongs to region {expected}, not {found}")]
+    RegionMismatch {
+        /// The project.
+        project: ProjectId,
+        /// The project's region.
+        expected: RegionCode,
+        /// The expenditure's region.
+        found: RegionCode,
+    },
+    /// Spending recorded in another category than the project's.
+    #[error("project {project} is in category {expected}, not {found}")]
+    CategoryMismatch {
+        /// The project.
+        project: ProjectId,
+        /// The project's category.
+        expected: crate::dim::Category,
+        /// The expenditure's category.
+        found: crate::dim::Category,
+    },
+    /// A reallocation into the bucket it leaves.
+    #[error("reallocation from {0} to itself")]
+    SameBucket(Bucket),
+    /// Money out of a bucket beyond what it held at that date.
+    #[error("bucket {bucket} would be overdrawn on {date}: {funds} in place, {spent} spent")]
+    Overdrawn {
+        /// The bucket.
+        bucket: Bucket,
+        /// The first date it is overdrawn.
+        date: NaiveDate,
+        /// Money in place up to that date.
+        funds: Money,
+        /// Money spent up to that date.
+        spent: Money,
+    },
+    /// The ledger's gross amounts would exceed what [`Money`] holds.
+    #[error("amounts too large for the ledger")]
+    Overflow,
+}
+
+/// A warning about an accepted batch (with [`Overspend::Warn`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// The record the warning is about.
+    pub record: String,
+    /// What is wrong (an [`LedgerErrorKind::Overdrawn`]).
+    pub kind: LedgerErrorKind,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.record, self.kind)
+    }
+}
+
+/// What an accepted batch did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Receipt {
+    /// Records inserted.
+    pub inserted: usize,
+    /// Warnings (only with [`Overspend::Warn`]).
+    pub warnings: Vec<Warning>,
+}
+
+/// Amounts in and out of a bucket over time, sorted by date, as running totals in 分.
+#[derive(Clone, Debug, Default)]
+struct Series {
+    dates: Vec<NaiveDate>,
+    running: Vec<i128>,
+}
+
+impl Series {
+    fn at(&self, as_of: NaiveDate) -> i128 {
+        let n = self.dates.partition_point(|d| *d <= as_of);
+        n.checked_sub(1).and_then(|i| self.running.get(i)).copied().unwrap_or(0)
+    }
+
+    fn first_date(&self) -> Option<NaiveDate> {
+        self.dates.first().copied()
+    }
+
+    /// A new series with `more` merged in; `None` on overflow.
+    fn merged(&self, more: &[(NaiveDate, i128)]) -> Option<Series> {
+        let mut items: Vec<(NaiveDate, i128)> = Vec::with_capacity(self.dates.len() + more.len());
+        let mut prev = 0i128;
+        for (d, r) in self.dates.iter().zip(&self.running) {
+            items.push((*d, r - prev));
+            prev = *r;
+        }
+        items.extend_from_slice(more);
+        items.sort_by_key(|e| e.0);
+        let mut out = Series { dates: Vec::with_capacity(items.len()), running: Vec::with_capacity(items.len()) };
+        let mut total = 0i128;
+        for (d, v) in items {
+            total = total.checked_add(v)?;
+            out.dates.push(d);
+            out.running.push(total);
+        }
+        Some(out)
+    }
+}
+
+/// The money in place and spent in one bucket.
+#[derive(Clone, Debug, Default)]
+struct Flows {
+    funds: Series,
+    spent: Series,
+}
+
+impl Flows {
+    /// The first date at which spending exceeds money in place, with both totals.
+    fn first_overdraft(&self) -> Option<(NaiveDate, i128, i128)> {
+        let mut dates: Vec<NaiveDate> = self.funds.dates.iter().chain(&self.spent.dates).copied().collect();
+        dates.sort_unstable();
+        dates.dedup();
+        dates.into_iter().find_map(|d| {
+            let (f, s) = (self.funds.at(d), self.spent.at(d));
+            (s > f).then_some((d, f, s))
+        })
+    }
+}
+
+/// A read-only view of one bucket (资金账户).
+#[derive(Clone, Copy, Debug)]
+pub struct BucketView<'a> {
+    bucket: &'a Bucket,
+    flows: &'a Flows,
+}
+
+impl<'a> BucketView<'a> {
+    /// The bucket.
+    pub fn bucket(&self) -> &'a Bucket {
+        self.bucket
+    }
+
+    /// Money in place up to and including `as_of`: allocations and money carried or moved
+    /// in, less money recovered or moved out.
+    pub fn allocated(&self, as_of: NaiveDate) -> Money {
+        fen(self.flows.funds.at(as_of))
+    }
+
+    /// Money spent up to and including `as_of`.
+    pub fn spent(&self, as_of: NaiveDate) -> Money {
+        fen(self.flows.spent.at(as_of))
+    }
+
+    /// Whether anything happened in the bucket on or before `as_of`.
+    pub fn active(&self, as_of: NaiveDate) -> bool {
+        let first = [self.flows.funds.first_date(), self.flows.spent.first_date()].into_iter().flatten().min();
+        first.is_some_and(|d| d <= as_of)
+    }
+}
+
+/// Converts a total in 分 that the ledger keeps in range (see `gross`).
+fn fen(v: i128) -> Money {
+    Money::checked_from_fen(v).unwrap_or(Money::ZERO)
+}
+
+/// The largest gross amount the ledger holds, so that every subtotal fits in a [`Money`].
+const MAX_GROSS_FEN: i128 = (1i128 << 96) - 1;
+
+/// The validated records of one fiscal year (台账).
+///
+/// Records go in by batch with [`Ledger::insert`]: the whole batch is checked first and
+/// goes in whole, or not at all with a [`LedgerError`] naming the record and the rule.
+/// Checks (SPEC §6): unknown region or project, duplicate id, date outside the year,
+/// non-positive amount, spending on a project outside the pool or in another region or
+/// category, and money out of a (region, level, category) bucket beyond what it held up to
+/// each date. Amounts are whole 分 by construction of [`Money`].
+///
+/// Reports are methods too: [`Ledger::execution`], [`Ledger::pool_coverage`],
+/// [`Ledger::industry_share`].
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::{Category, FiscalYear, FundLevel, Ledger, ProjectStage, Rounding};
+/// use fundtrack::record::{Allocation, Expenditure, Project, Region};
+/// use chrono::NaiveDate;
+///
+/// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
+/// let county = "450521".parse()?;
+/// let mut ledger = Ledger::new(FiscalYear::new(2021)?);
+/// ledger.insert([Region::new(county, "合浦县")])?;
+/// ledger.insert([Project::new("P-1".parse()?, county, Category::Industry, "300万元".parse()?,
+///     ProjectStage::Implementing, 2021)])?;
+/// ledger.insert([Allocation::new("A-1".parse()?, d(1, 15), county, FundLevel::Central,
+///     "200万元".parse()?).with_category(Category::Industry)])?;
+/// ledger.insert([Expenditure::new("E-1".parse()?, d(6, 30), "P-1".parse()?, county,
+///     FundLevel::Central, Category::Industry, "150万元".parse()?)])?;
+///
+/// let report = ledger.execution(d(9, 30));
+/// assert_eq!(report.total().rate().unwrap().to_percent(Rounding::default()).to_string(), "75.00");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Ledger {
+    year: FiscalYear,
+    options: LedgerOptions,
+    regions: IndexMap<RegionCode, Region>,
+    projects: IndexMap<ProjectId, Project>,
+    ids: HashSet<RecordId>,
+    allocations: Vec<Allocation>,
+    expenditures: Vec<Expenditure>,
+    adjustments: Vec<Adjustment>,
+    buckets: IndexMap<Bucket, Flows>,
+    gross: i128,
+}
+
+/// Amounts one batch adds to one bucket: (date, 分, position in batch).
+#[derive(Default)]
+struct Staged {
+    funds: Vec<(NaiveDate, i128, usize)>,
+    spent: Vec<(NaiveDate, i128, usize)>,
+}
+
+impl Ledger {
+    /// An empty ledger for `year` with default options.
+    pub fn new(year: FiscalYear) -> Ledger {
+        Ledger::with_options(year, LedgerOptions::default())
+    }
+
+    /// An empty ledger with options.
+    pub fn with_options(year: FiscalYear, options: LedgerOptions) -> Ledger {
+        Ledger {
+            year,
+            options,
+            regions: IndexMap::new(),
+            projects: IndexMap::new(),
+            ids: HashSet::new(),
+            allocations: Vec::new(),
+            expenditures: Vec::new(),
+            adjustments: Vec::new(),
+            buckets: IndexMap::new(),
+            gross: 0,
+        }
+    }
+
+    /// The fiscal year.
+    pub fn year(&self) -> FiscalYear {
+        self.year
+    }
+
+    /// The declared regions, in insertion order.
+    pub fn regions(&self) -> impl Iterator<Item = &Region> {
+        self.regions.values()
+    }
+
+    /// A region by code.
+    pub fn region(&self, code: RegionCode) -> Option<&Region> {
+        self.regions.get(&code)
+    }
+
+    /// The projects, in insertion order.
+    pub fn projects(&self) -> impl Iterator<Item = &Project> {
+        self.projects.values()
+    }
+
+    /// A project by id.
+    pub fn project(&self, id: &str) -> Option<&Project> {
+        self.projects.get(id)
+    }
+
+    /// The allocations, in insertion order.
+    pub fn allocations(&self) -> &[Allocation] {
+        &self.allocations
+    }
+
+    /// The expenditures, in insertion order.
+    pub fn expenditures(&self) -> &[Expenditure] {
+        &self.expenditures
+    }
+
+    /// The adjustments, in insertion order.
+    pub fn adjustments(&self) -> &[Adjustment] {
+        &self.adjustments
+    }
+
+    /// Every bucket that has had money in or out, in first-use order.
+    pub fn buckets(&self) -> impl Iterator<Item = BucketView<'_>> {
+        self.buckets.iter().map(|(bucket, flows)| BucketView { bucket, flows })
+    }
+
+    /// Inserts a batch of records, whole or not at all.
+    ///
+    /// Records may refer to regions and projects earlier in the same batch.
+    ///
+    /// # Errors
+    ///
+    /// The first record that breaks a rule, by position (1-based) and id; the ledger is
+    /// then unchanged.
+    pub fn insert<R: Into<Record>>(&mut self, batch: impl IntoIterator<Item = R>) -> Result<Receipt, LedgerError> {
+        let batch: Vec<Record> = batch.into_iter().map(Into::into).collect();
+        let (staged, gross) = self.check(&batch)?;
+        let mut merged: Vec<(Bucket, Flows)> = Vec::with_capacity(staged.len());
+        let mut warnings = Vec::new();
+        for (bucket, st) in staged {
+            let old = self.buckets.get(&bucket).cloned().unwrap_or_default();
+            let strip = |v: &[(NaiveDate, i128, usize)]| v.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>();
+            let overflow = |pos: usize| batch_error(&batch, pos, LedgerErrorKind::Overflow);
+            let first = st.funds.iter().chain(&st.spent).map(|e| e.2).min().unwrap_or(0);
+            let flows = Flows {
+                funds: old.funds.merged(&strip(&st.funds)).ok_or_else(|| overflow(first))?,
+                spent: old.spent.merged(&strip(&st.spent)).ok_or_else(|| overflow(first))?,
+            };
+            if let Some((date, f, s)) = flows.first_overdraft() {
+                let pos = culprit(&st, date).unwrap_or(first);
+                let kind = LedgerErrorKind::Overdrawn { bucket: bucket.clone(), date, funds: fen(f), spent: fen(s) };
+                match self.options.overspend {
+                    Overspend::Error => return Err(batch_error(&batch, pos, kind)),
+                    Overspend::Warn => warnings.push(Warning { record: describe(&batch, pos), kind }),
+                }
+            }
+            merged.push((bucket, flows));
+        }
+        // Everything checked: commit.
+        self.gross = gross;
+        for (bucket, flows) in merged {
+            self.buckets.insert(bucket, flows);
+        }
+        let inserted = batch.len();
+        for r in batch {
+            match r {
+                Record::Region(r) => {
+                    self.regions.insert(r.code(), r);
+                }
+                Record::Project(p) => {
+                    self.projects.insert(p.id().clone(), p);
+                }
+                Record::Allocation(a) => {
+                    self.ids.insert(a.id().clone());
+                    self.allocations.push(a);
+                }
+                Record::Expenditure(e) => {
+                    self.ids.insert(e.id().clone());
+                    self.expenditures.push(e);
+                }
+                Record::Adjustment(a) => {
+                    self.ids.insert(a.id().clone());
+                    self.adjustments.push(a);
+                }
+            }
+        }
+        Ok(Receipt { inserted, warnings })
+    }
+
+    fn fresh_id<'b>(&self, seen: &mut HashSet<&'b RecordId>, id: &'b RecordId) -> Result<(), LedgerErrorKind> {
+        if self.ids.contains(id) || !seen.insert(id) {
+            return Err(LedgerErrorKind::DuplicateId(id.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Checks every record against the ledger and the batch so far; stages bucket amounts.
+    fn check(&self, batch: &[Record]) -> Result<(IndexMap<Bucket, Staged>, i128), LedgerError> {
+        let mut regions: HashSet<RegionCode> = HashSet::new();
+        let mut projects: HashMap<&ProjectId, &Project> = HashMap::new();
+        let mut ids: HashSet<&RecordId> = HashSet::new();
+        let mut staged: IndexMap<Bucket, Staged> = IndexMap::new();
+        let mut gross = self.gross;
+        for (pos, record) in batch.iter().enumerate() {
+            let fail = |kind| batch_error(batch, pos, kind);
+            let known = |code: RegionCode| self.regions.contains_key(&code) || regions.contains(&code);
+            let region_ok = |code: RegionCode| if known(code) { Ok(()) } else { Err(fail(LedgerErrorKind::UnknownRegion(code))) };
+            let date_ok = |date: NaiveDate| {
+                if self.year.contains(date) {
+                    Ok(())
+                } else {
+                    Err(fail(LedgerErrorKind::OutsideYear { date, year: self.year.year() }))
+                }
+            };
+            let amount_ok = |m: Money| if m.is_positive() { Ok(()) } else { Err(fail(LedgerErrorKind::NotPositive(m))) };
+            let amount_fen = match record {
+                Record::Region(r) => {
+                    if known(r.code()) {
+                        return Err(fail(LedgerErrorKind::DuplicateId(r.code().to_string())));
+                    }
+                    regions.insert(r.code());
+                    0
+                }
+                Record::Project(p) => {
+                    region_ok(p.region())?;
+                    if p.planned().is_negative() {
+                        return Err(fail(LedgerErrorKind::NotPositive(p.planned())));
+                    }
+                    if self.projects.contains_key(p.id()) || projects.insert(p.id(), p).is_some() {
+                        return Err(fail(LedgerErrorKind::DuplicateId(p.id().to_string())));
+                    }
+                    p.planned().to_fen()
+                }
+                Record::Allocation(a) => {
+                    self.fresh_id(&mut ids, a.id()).map_err(fail)?;
+                    region_ok(a.region())?;
+                    date_ok(a.date())?;
+                    amount_ok(a.amount())?;
+                    let f = a.amount().to_fen();
+                    staged.entry(a.bucket()).or_default().funds.push((a.date(), f, pos));
+                    f
+                }
+                Record::Expenditure(e) => {
+                    self.fresh_id(&mut ids, e.id()).map_err(fail)?;
+                    region_ok(e.region())?;
+                    date_ok(e.date())?;
+                    amount_ok(e.amount())?;
+                    let p = projects
+                        .get(e.project())
+                        .copied()
+                        .or_else(|| self.projects.get(e.project()))
+                        .ok_or_else(|| fail(LedgerErrorKind::UnknownProject(e.project().clone())))?;
+                    if !p.stage().is_pooled() {
+                        return Err(fail(LedgerErrorKind::NotPooled { project: p.id().clone(), stage: p.stage() }));
+                    }
+                    if p.region() != e.region() {
+                        return Err(fail(LedgerErrorKind::RegionMismatch {
+                            project: p.id().clone(),
+                            expected: p.region(),
+                            found: e.region(),
+                        }));
+                    }
+                    if p.category() != e.category() {
+                        return Err(fail(LedgerErrorKind::CategoryMismatch {
+                            project: p.id().clone(),
+                            expected: p.category().clone(),
+                            found: e.category().clone(),
+                        }));
+                    }
+                    let f = e.amount().to_fen();
+                    staged.entry(e.bucket()).or_default().spent.push((e.date(), f, pos));
+                    f
+                }
+                Record::Adjustment(a) => {
+                    self.fresh_id(&mut ids, a.id()).map_err(fail)?;
+                    date_ok(a.date())?;
+                    amount_ok(a.amount())?;
+                    for b in a.source().into_iter().chain(a.target()) {
+                        region_ok(b.region())?;
+                    }
+                    if let (Some(from), Some(to)) = (a.source(), a.target()) {
+                        if from == to {
+                            return Err(fail(LedgerErrorKind::SameBucket(from.clone())));
+                        }
+                    }
+                    let f = a.amount().to_fen();
+                    if let Some(from) = a.source() {
+                        staged.entry(from.clone()).or_default().funds.push((a.date(), -f, pos));
+                    }
+                    if let Some(to) = a.target() {
+                        staged.entry(to.clone()).or_default().funds.push((a.date(), f, pos));
+                    }
+                    f
+                }
+            };
+            gross = gross.checked_add(amount_fen).filter(|g| *g <= MAX_GROSS_FEN).ok_or_else(|| fail(LedgerErrorKind::Overflow))?;
+        }
+        Ok((staged, gross))
+    }
+}
+
+/// The batch record most likely to blame for an overdraft on `date`: the latest outflow on
+/// or before it.
+fn culprit(st: &Staged, date: NaiveDate) -> Option<usize> {
+    let outflows = st.spent.iter().chain(st.funds.iter().filter(|e| e.1 < 0));
+    outflows.filter(|e| e.0 <= date).max_by_key(|e| (e.0, e.2)).map(|e| e.2)
+}
+
+fn batch_error(batch: &[Record], pos: usize, kind: LedgerErrorKind) -> LedgerError {
+    LedgerError { position: pos + 1, record: describe(batch, pos), kind }
+}
+
+fn describe(batch: &[Record], pos: usize) -> String {
+    batch.get(pos).map_or_else(|| format!("record {}", pos + 1), Record::describe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dim::{Category, FundLevel, ProjectStage};
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2021, m, day).unwrap()
+    }
+    fn county() -> RegionCode {
+        "450521".parse().unwrap()
+    }
+    fn m(s: &str) -> Money {
+        s.parse().unwrap()
+    }
+    fn base() -> Ledger {
+        let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
+        let recs: Vec<Record> = vec![
+            Region::new(county(), "合浦县").into(),
+            Project::new("P-1".parse().unwrap(), county(), Category::Industry, m("100万元"), ProjectStage::Implementing, 2021).into(),
+            Project::new("P-2".parse().unwrap(), county(), Category::Industry, m("100万元"), ProjectStage::Proposed, 2021).into(),
+            Allocation::new("A-1".parse().unwrap(), d(3, 1), county(), FundLevel::Central, m("50万元"))
+                .with_category(Category::Industry)
+                .into(),
+        ];
+        l.insert(recs).unwrap();
+        l
+    }
+    fn spend(id: &str, date: NaiveDate, project: &str, amount: &str) -> Expenditure {
+        Expenditure::new(id.parse().unwrap(), date, project.parse().unwrap(), county(), FundLevel::Central, Category::Industry, m(amount))
+    }
+
+    #[test]
+    fn overspending_is_checked_at_every_date() {
+        let mut l = base();
+        // 60万 spent before the 50万 allocation arrives → overdrawn on 2 Feb.
+        let err = l.insert([spend("E-1", d(2, 2), "P-1", "10万元")]).unwrap_err();
+        assert!(err.to_string().contains("would be overdrawn on 2021-02-02"), "{err}");
+        let err = l.insert([spend("E-1", d(4, 1), "P-1", "30万元"), spend("E-2", d(5, 1), "P-1", "30万元")]).unwrap_err();
+        assert_eq!(err.position(), 2);
+        assert_eq!(l.expenditures().len(), 0, "the batch went in whole or not at all");
+        l.insert([spend("E-1", d(4, 1), "P-1", "50万元")]).unwrap();
+    }
+
+    #[test]
+    fn warn_mode_accepts_and_warns() {
+        let mut l = base();
+        l.options = LedgerOptions::new().overspend(Overspend::Warn);
+        let r = l.insert([spend("E-1", d(4, 1), "P-1", "60万元")]).unwrap();
+        assert_eq!(r.warnings.len(), 1);
+        assert!(r.warnings[0].to_string().starts_with("expenditure E-1: bucket 450521/中央/产业发展 would be overdrawn"));
+    }
+
+    #[test]
+    fn references_and_pool_are_checked() {
+        let mut l = base();
+        let e = l.insert([spend("E-1", d(4, 1), "P-9", "1元")]).unwrap_err();
+        assert_eq!(e.to_string(), "record 1 (expenditure E-1): refers to unknown project P-9");
+        let e = l.insert([spend("E-1", d(4, 1), "P-2", "1元")]).unwrap_err();
+        assert!(e.to_string().ends_with("project P-2 is not in the pool (stage 申报)"));
+        let e = l.insert([spend("A-1", d(4, 1), "P-1", "1元")]).unwrap_err();
+        assert!(e.to_string().ends_with("duplicate id A-1"));
+        let e = l.insert([spend("E-1", NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(), "P-1", "1元")]).unwrap_err();
+        assert!(e.to_string().ends_with("date 2022-01-01 is outside fiscal year 2021"));
+        let wrong_cat = Expenditure::new("E-1".parse().unwrap(), d(4, 1), "P-1".parse().unwrap(), county(), FundLevel::Central, Category::YuluPlan, m("1元"));
+        let e = l.insert([wrong_cat]).unwrap_err();
+        assert!(e.to_string().ends_with("project P-1 is in category 产业发展, not 雨露计划"));
+    }
+
+    #[test]
+    fn reallocation_moves_money_without_creating_it() {
+        let mut l = base();
+        let from = Bucket::new(county(), FundLevel::Central, Some(Category::Industry));
+        let to = Bucket::new(county(), FundLevel::Central, Some(Category::Infrastructure));
+        let adj = Adjustment::reallocation("R-1".parse().unwrap(), d(6, 1), from.clone(), to, m("20万元"));
+        l.insert([adj]).unwrap();
+        let total: i128 = l.buckets().map(|b| b.allocated(d(12, 31)).to_fen()).sum();
+        assert_eq!(total, m("50万元").to_fen());
+        let too_much = Adjustment::recovery("R-2".parse().unwrap(), d(6, 2), from, m("31万元"));
+        assert!(l.insert([too_much]).is_err());
+    }
+}

@@ -1,0 +1,130 @@
+//! Project-pool coverage (项目库覆盖, "项目等资金").
+
+use chrono::NaiveDate;
+
+use super::{Average, ExecutionOptions};
+use crate::dim::{RegionCode, SourceMix};
+use crate::ledger::Ledger;
+use crate::money::{Money, NoRatio, Ratio};
+
+/// How large the project pool is against the money available (项目库覆盖).
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::Rounding;
+/// use fundtrack::money::Unit;
+/// use fundtrack::report::PoolCoverage;
+///
+/// // Beihai 2021: 391 projects, 4.49亿元 planned, 39757.09万元 in place.
+/// let pool = PoolCoverage::from_totals("4.49亿元".parse()?, 391, "39757.09万元".parse()?);
+/// assert_eq!(pool.coverage().unwrap().to_percent(Rounding::default()).to_string(), "112.94");
+/// assert_eq!(pool.average().unwrap().money_in(Unit::Wan, Rounding::default()).to_string(), "114.83");
+/// # Ok::<(), fundtrack::ParseError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PoolCoverage {
+    planned: Money,
+    projects: u64,
+    available: Money,
+    spent_pooled: Option<Money>,
+    spent: Option<Money>,
+}
+
+impl PoolCoverage {
+    /// Coverage from totals: planned investment of pooled projects, their number, and the
+    /// funds available.
+    pub fn from_totals(planned: Money, projects: u64, available: Money) -> PoolCoverage {
+        PoolCoverage { planned, projects, available, spent_pooled: None, spent: None }
+    }
+
+    /// Adds spending on pooled projects and all spending, for [`PoolCoverage::pooled_spending_share`].
+    #[must_use]
+    pub fn with_spending(mut self, on_pooled: Money, total: Money) -> PoolCoverage {
+        self.spent_pooled = Some(on_pooled);
+        self.spent = Some(total);
+        self
+    }
+
+    /// Planned investment of the pooled projects (计划总投资).
+    pub fn planned(&self) -> Money {
+        self.planned
+    }
+
+    /// Number of pooled projects.
+    pub fn projects(&self) -> u64 {
+        self.projects
+    }
+
+    /// Funds available.
+    pub fn available(&self) -> Money {
+        self.available
+    }
+
+    /// Planned ÷ available: above 100% means more projects than money ("项目等资金").
+    pub fn coverage(&self) -> Result<Ratio, NoRatio> {
+        Ratio::of(self.planned, self.available)
+    }
+
+    /// Average planned investment per project.
+    pub fn average(&self) -> Result<Average, NoRatio> {
+        Average::of_money(self.planned, self.projects)
+    }
+
+    /// Share of spending that went to pooled projects; `None` without spending figures.
+    pub fn pooled_spending_share(&self) -> Option<Result<Ratio, NoRatio>> {
+        Some(Ratio::of(self.spent_pooled?, self.spent?))
+    }
+}
+
+impl Ledger {
+    /// Pool coverage as of a date: pooled projects in `within` (all when `None`) against the
+    /// money in place from `sources`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::{Category, FiscalYear, FundLevel, Ledger, ProjectStage, Rounding, SourceMix};
+    /// use fundtrack::record::{Allocation, Project, Region};
+    /// use chrono::NaiveDate;
+    ///
+    /// let county = "450521".parse()?;
+    /// let mut ledger = Ledger::new(FiscalYear::new(2021)?);
+    /// ledger.insert([Region::new(county, "合浦县")])?;
+    /// ledger.insert([
+    ///     Project::new("P-1".parse()?, county, Category::Industry, "300万元".parse()?, ProjectStage::InPool, 2021),
+    ///     Project::new("P-2".parse()?, county, Category::Industry, "900万元".parse()?, ProjectStage::Proposed, 2021),
+    /// ])?;
+    /// ledger.insert([Allocation::new("A-1".parse()?, NaiveDate::from_ymd_opt(2021, 2, 1).unwrap(),
+    ///     county, FundLevel::Central, "200万元".parse()?)])?;
+    /// let as_of = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
+    /// let pool = ledger.pool_coverage(as_of, None, SourceMix::AllLevels);
+    /// assert_eq!(pool.projects(), 1);
+    /// assert_eq!(pool.coverage().unwrap().to_percent(Rounding::default()).to_string(), "150.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn pool_coverage(&self, as_of: NaiveDate, within: Option<RegionCode>, sources: SourceMix) -> PoolCoverage {
+        let inside = |r: RegionCode| within.is_none_or(|w| w.contains(r));
+        let pooled = self.projects().filter(|p| p.stage().is_pooled() && inside(p.region()));
+        let (mut planned, mut count) = (0i128, 0u64);
+        for p in pooled {
+            planned = planned.saturating_add(p.planned().to_fen());
+            count += 1;
+        }
+        let mut opts = ExecutionOptions::new(as_of).sources(sources);
+        if let Some(w) = within {
+            opts = opts.within(w);
+        }
+        let exec = self.execution(opts);
+        let (mut on_pooled, mut all) = (0i128, 0i128);
+        for e in self.expenditures().iter().filter(|e| e.date() <= as_of && inside(e.region()) && sources.includes(e.level())) {
+            all += e.amount().to_fen();
+            if self.project(e.project().as_str()).is_some_and(|p| p.stage().is_pooled()) {
+                on_pooled += e.amount().to_fen();
+            }
+        }
+        let money = |f: i128| Money::checked_from_fen(f).unwrap_or(Money::ZERO);
+        PoolCoverage::from_totals(money(planned), count, exec.total().allocated()).with_spending(money(on_pooled), money(all))
+    }
+}
