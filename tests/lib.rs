@@ -10,3 +10,4 @@ mod errors;
 mod format;
 mod golden;
 mod model;
+mod robust;
