@@ -15,9 +15,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut ledger = Ledger::new(FiscalYear::new(2021)?);
     ledger.insert([Region::new(city, "北海市")])?;
     ledger.insert([
-        Allocation::new("BH-2021-upper".parse()?, as_of, city, FundLevel::Provincial, "15302万元".parse()?),
-        Allocation::new("BH-2021-city".parse()?, as_of, city, FundLevel::City, "14753万元".parse()?),
-        Allocation::new("BH-2021-county".parse()?, as_of, city, FundLevel::County, "9702.09万元".parse()?),
+        Allocation::new(
+            "BH-2021-upper".parse()?,
+            as_of,
+            city,
+            FundLevel::Provincial,
+            "15302万元".parse()?,
+        ),
+        Allocation::new(
+            "BH-2021-city".parse()?,
+            as_of,
+            city,
+            FundLevel::City,
+            "14753万元".parse()?,
+        ),
+        Allocation::new(
+            "BH-2021-county".parse()?,
+            as_of,
+            city,
+            FundLevel::County,
+            "9702.09万元".parse()?,
+        ),
     ])?;
     let spent: Money = "30700.48万元".parse()?;
 
@@ -28,7 +46,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  {level}资金  {}", row.allocated().round_in(Unit::Wan, r));
     }
     let total = ExecutionRow::from_totals(by_level.total().allocated(), spent);
-    println!("  落实资金合计  {}", total.allocated().round_in(Unit::Wan, r));
+    println!(
+        "  落实资金合计  {}",
+        total.allocated().round_in(Unit::Wan, r)
+    );
     println!("  支出  {}", total.spent().round_in(Unit::Wan, r));
     let rate = total.rate()?;
     println!("  支出进度  {}%", rate.to_percent(r));
@@ -42,8 +63,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             gap.gap().abs().round(r)
         );
     }
-    let upper = ledger.execution(ExecutionOptions::new(as_of).sources(SourceMix::CentralAndProvincial));
-    println!("  中央和自治区资金  {}", upper.total().allocated().round_in(Unit::Wan, r));
+    let upper =
+        ledger.execution(ExecutionOptions::new(as_of).sources(SourceMix::CentralAndProvincial));
+    println!(
+        "  中央和自治区资金  {}",
+        upper.total().allocated().round_in(Unit::Wan, r)
+    );
     let pool = PoolCoverage::from_totals("4.49亿元".parse()?, 391, total.allocated());
     println!(
         "  项目库：{}个项目，计划总投资{}亿元，覆盖{}%，平均每个项目{}万元",

@@ -29,7 +29,11 @@ pub struct ParseError {
 
 impl ParseError {
     pub(crate) fn new(what: &'static str, input: impl Into<String>, kind: ParseErrorKind) -> Self {
-        ParseError { what, input: input.into(), kind }
+        ParseError {
+            what,
+            input: input.into(),
+            kind,
+        }
     }
 
     /// What was being read: `"amount"`, `"region code"`, `"fund level"`, ….
@@ -109,7 +113,10 @@ impl fmt::Display for ParseErrorKind {
             }
             ParseErrorKind::NoDigits => f.write_str("no digits"),
             ParseErrorKind::TooManyDecimals { decimals } => {
-                write!(f, "{decimals} decimal places of 元 (at most 2: amounts are whole 分)")
+                write!(
+                    f,
+                    "{decimals} decimal places of 元 (at most 2: amounts are whole 分)"
+                )
             }
             ParseErrorKind::NegativeZero => f.write_str("negative zero"),
             ParseErrorKind::Overflow => f.write_str("too large"),

@@ -205,7 +205,10 @@ struct Series {
 impl Series {
     fn at(&self, as_of: NaiveDate) -> i128 {
         let n = self.dates.partition_point(|d| *d <= as_of);
-        n.checked_sub(1).and_then(|i| self.running.get(i)).copied().unwrap_or(0)
+        n.checked_sub(1)
+            .and_then(|i| self.running.get(i))
+            .copied()
+            .unwrap_or(0)
     }
 
     fn first_date(&self) -> Option<NaiveDate> {
@@ -222,7 +225,10 @@ impl Series {
         }
         items.extend_from_slice(more);
         items.sort_by_key(|e| e.0);
-        let mut out = Series { dates: Vec::with_capacity(items.len()), running: Vec::with_capacity(items.len()) };
+        let mut out = Series {
+            dates: Vec::with_capacity(items.len()),
+            running: Vec::with_capacity(items.len()),
+        };
         let mut total = 0i128;
         for (d, v) in items {
             total = total.checked_add(v)?;
@@ -243,7 +249,13 @@ struct Flows {
 impl Flows {
     /// The first date at which spending exceeds money in place, with both totals.
     fn first_overdraft(&self) -> Option<(NaiveDate, i128, i128)> {
-        let mut dates: Vec<NaiveDate> = self.funds.dates.iter().chain(&self.spent.dates).copied().collect();
+        let mut dates: Vec<NaiveDate> = self
+            .funds
+            .dates
+            .iter()
+            .chain(&self.spent.dates)
+            .copied()
+            .collect();
         dates.sort_unstable();
         dates.dedup();
         dates.into_iter().find_map(|d| {
@@ -279,7 +291,10 @@ impl<'a> BucketView<'a> {
 
     /// Whether anything happened in the bucket on or before `as_of`.
     pub fn active(&self, as_of: NaiveDate) -> bool {
-        let first = [self.flows.funds.first_date(), self.flows.spent.first_date()].into_iter().flatten().min();
+        let first = [self.flows.funds.first_date(), self.flows.spent.first_date()]
+            .into_iter()
+            .flatten()
+            .min();
         first.is_some_and(|d| d <= as_of)
     }
 }
@@ -411,7 +426,9 @@ impl Ledger {
 
     /// Every bucket that has had money in or out, in first-use order.
     pub fn buckets(&self) -> impl Iterator<Item = BucketView<'_>> {
-        self.buckets.iter().map(|(bucket, flows)| BucketView { bucket, flows })
+        self.buckets
+            .iter()
+            .map(|(bucket, flows)| BucketView { bucket, flows })
     }
 
     /// Inserts a batch of records, whole or not at all.
@@ -422,26 +439,50 @@ impl Ledger {
     ///
     /// The first record that breaks a rule, by position (1-based) and id; the ledger is
     /// then unchanged.
-    pub fn insert<R: Into<Record>>(&mut self, batch: impl IntoIterator<Item = R>) -> Result<Receipt, LedgerError> {
+    pub fn insert<R: Into<Record>>(
+        &mut self,
+        batch: impl IntoIterator<Item = R>,
+    ) -> Result<Receipt, LedgerError> {
         let batch: Vec<Record> = batch.into_iter().map(Into::into).collect();
         let (staged, gross) = self.check(&batch)?;
         let mut merged: Vec<(Bucket, Flows)> = Vec::with_capacity(staged.len());
         let mut warnings = Vec::new();
         for (bucket, st) in staged {
             let old = self.buckets.get(&bucket).cloned().unwrap_or_default();
-            let strip = |v: &[(NaiveDate, i128, usize)]| v.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>();
+            let strip =
+                |v: &[(NaiveDate, i128, usize)]| v.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>();
             let overflow = |pos: usize| batch_error(&batch, pos, LedgerErrorKind::Overflow);
-            let first = st.funds.iter().chain(&st.spent).map(|e| e.2).min().unwrap_or(0);
+            let first = st
+                .funds
+                .iter()
+                .chain(&st.spent)
+                .map(|e| e.2)
+                .min()
+                .unwrap_or(0);
             let flows = Flows {
-                funds: old.funds.merged(&strip(&st.funds)).ok_or_else(|| overflow(first))?,
-                spent: old.spent.merged(&strip(&st.spent)).ok_or_else(|| overflow(first))?,
+                funds: old
+                    .funds
+                    .merged(&strip(&st.funds))
+                    .ok_or_else(|| overflow(first))?,
+                spent: old
+                    .spent
+                    .merged(&strip(&st.spent))
+                    .ok_or_else(|| overflow(first))?,
             };
             if let Some((date, f, s)) = flows.first_overdraft() {
                 let pos = culprit(&st, date).unwrap_or(first);
-                let kind = LedgerErrorKind::Overdrawn { bucket: bucket.clone(), date, funds: fen(f), spent: fen(s) };
+                let kind = LedgerErrorKind::Overdrawn {
+                    bucket: bucket.clone(),
+                    date,
+                    funds: fen(f),
+                    spent: fen(s),
+                };
                 match self.options.overspend {
                     Overspend::Error => return Err(batch_error(&batch, pos, kind)),
-                    Overspend::Warn => warnings.push(Warning { record: describe(&batch, pos), kind }),
+                    Overspend::Warn => warnings.push(Warning {
+                        record: describe(&batch, pos),
+                        kind,
+                    }),
                 }
             }
             merged.push((bucket, flows));
@@ -477,7 +518,11 @@ impl Ledger {
         Ok(Receipt { inserted, warnings })
     }
 
-    fn fresh_id<'b>(&self, seen: &mut HashSet<&'b RecordId>, id: &'b RecordId) -> Result<(), LedgerErrorKind> {
+    fn fresh_id<'b>(
+        &self,
+        seen: &mut HashSet<&'b RecordId>,
+        id: &'b RecordId,
+    ) -> Result<(), LedgerErrorKind> {
         if self.ids.contains(id) || !seen.insert(id) {
             return Err(LedgerErrorKind::DuplicateId(id.to_string()));
         }
@@ -485,6 +530,7 @@ impl Ledger {
     }
 
     /// Checks every record against the ledger and the batch so far; stages bucket amounts.
+    #[allow(clippy::too_many_lines)] // one arm per record kind, each a short list of rules
     fn check(&self, batch: &[Record]) -> Result<(IndexMap<Bucket, Staged>, i128), LedgerError> {
         let mut regions: HashSet<RegionCode> = HashSet::new();
         let mut projects: HashMap<&ProjectId, &Project> = HashMap::new();
@@ -493,16 +539,32 @@ impl Ledger {
         let mut gross = self.gross;
         for (pos, record) in batch.iter().enumerate() {
             let fail = |kind| batch_error(batch, pos, kind);
-            let known = |code: RegionCode| self.regions.contains_key(&code) || regions.contains(&code);
-            let region_ok = |code: RegionCode| if known(code) { Ok(()) } else { Err(fail(LedgerErrorKind::UnknownRegion(code))) };
+            let known =
+                |code: RegionCode| self.regions.contains_key(&code) || regions.contains(&code);
+            let region_ok = |code: RegionCode| {
+                if known(code) {
+                    Ok(())
+                } else {
+                    Err(fail(LedgerErrorKind::UnknownRegion(code)))
+                }
+            };
             let date_ok = |date: NaiveDate| {
                 if self.year.contains(date) {
                     Ok(())
                 } else {
-                    Err(fail(LedgerErrorKind::OutsideYear { date, year: self.year.year() }))
+                    Err(fail(LedgerErrorKind::OutsideYear {
+                        date,
+                        year: self.year.year(),
+                    }))
                 }
             };
-            let amount_ok = |m: Money| if m.is_positive() { Ok(()) } else { Err(fail(LedgerErrorKind::NotPositive(m))) };
+            let amount_ok = |m: Money| {
+                if m.is_positive() {
+                    Ok(())
+                } else {
+                    Err(fail(LedgerErrorKind::NotPositive(m)))
+                }
+            };
             let amount_fen = match record {
                 Record::Region(r) => {
                     if known(r.code()) {
@@ -527,7 +589,11 @@ impl Ledger {
                     date_ok(a.date())?;
                     amount_ok(a.amount())?;
                     let f = a.amount().to_fen();
-                    staged.entry(a.bucket()).or_default().funds.push((a.date(), f, pos));
+                    staged
+                        .entry(a.bucket())
+                        .or_default()
+                        .funds
+                        .push((a.date(), f, pos));
                     f
                 }
                 Record::Expenditure(e) => {
@@ -539,26 +605,16 @@ impl Ledger {
                         .get(e.project())
                         .copied()
                         .or_else(|| self.projects.get(e.project()))
-                        .ok_or_else(|| fail(LedgerErrorKind::UnknownProject(e.project().clone())))?;
-                    if !p.stage().is_pooled() {
-                        return Err(fail(LedgerErrorKind::NotPooled { project: p.id().clone(), stage: p.stage() }));
-                    }
-                    if p.region() != e.region() {
-                        return Err(fail(LedgerErrorKind::RegionMismatch {
-                            project: p.id().clone(),
-                            expected: p.region(),
-                            found: e.region(),
-                        }));
-                    }
-                    if p.category() != e.category() {
-                        return Err(fail(LedgerErrorKind::CategoryMismatch {
-                            project: p.id().clone(),
-                            expected: p.category().clone(),
-                            found: e.category().clone(),
-                        }));
-                    }
+                        .ok_or_else(|| {
+                            fail(LedgerErrorKind::UnknownProject(e.project().clone()))
+                        })?;
+                    pool_rules(p, e).map_err(fail)?;
                     let f = e.amount().to_fen();
-                    staged.entry(e.bucket()).or_default().spent.push((e.date(), f, pos));
+                    staged
+                        .entry(e.bucket())
+                        .or_default()
+                        .spent
+                        .push((e.date(), f, pos));
                     f
                 }
                 Record::Adjustment(a) => {
@@ -575,33 +631,78 @@ impl Ledger {
                     }
                     let f = a.amount().to_fen();
                     if let Some(from) = a.source() {
-                        staged.entry(from.clone()).or_default().funds.push((a.date(), -f, pos));
+                        staged
+                            .entry(from.clone())
+                            .or_default()
+                            .funds
+                            .push((a.date(), -f, pos));
                     }
                     if let Some(to) = a.target() {
-                        staged.entry(to.clone()).or_default().funds.push((a.date(), f, pos));
+                        staged
+                            .entry(to.clone())
+                            .or_default()
+                            .funds
+                            .push((a.date(), f, pos));
                     }
                     f
                 }
             };
-            gross = gross.checked_add(amount_fen).filter(|g| *g <= MAX_GROSS_FEN).ok_or_else(|| fail(LedgerErrorKind::Overflow))?;
+            gross = gross
+                .checked_add(amount_fen)
+                .filter(|g| *g <= MAX_GROSS_FEN)
+                .ok_or_else(|| fail(LedgerErrorKind::Overflow))?;
         }
         Ok((staged, gross))
     }
+}
+
+/// An expenditure may go only to a pooled project of its own region and category.
+fn pool_rules(p: &Project, e: &Expenditure) -> Result<(), LedgerErrorKind> {
+    if !p.stage().is_pooled() {
+        return Err(LedgerErrorKind::NotPooled {
+            project: p.id().clone(),
+            stage: p.stage(),
+        });
+    }
+    if p.region() != e.region() {
+        return Err(LedgerErrorKind::RegionMismatch {
+            project: p.id().clone(),
+            expected: p.region(),
+            found: e.region(),
+        });
+    }
+    if p.category() != e.category() {
+        return Err(LedgerErrorKind::CategoryMismatch {
+            project: p.id().clone(),
+            expected: p.category().clone(),
+            found: e.category().clone(),
+        });
+    }
+    Ok(())
 }
 
 /// The batch record most likely to blame for an overdraft on `date`: the latest outflow on
 /// or before it.
 fn culprit(st: &Staged, date: NaiveDate) -> Option<usize> {
     let outflows = st.spent.iter().chain(st.funds.iter().filter(|e| e.1 < 0));
-    outflows.filter(|e| e.0 <= date).max_by_key(|e| (e.0, e.2)).map(|e| e.2)
+    outflows
+        .filter(|e| e.0 <= date)
+        .max_by_key(|e| (e.0, e.2))
+        .map(|e| e.2)
 }
 
 fn batch_error(batch: &[Record], pos: usize, kind: LedgerErrorKind) -> LedgerError {
-    LedgerError { position: pos + 1, record: describe(batch, pos), kind }
+    LedgerError {
+        position: pos + 1,
+        record: describe(batch, pos),
+        kind,
+    }
 }
 
 fn describe(batch: &[Record], pos: usize) -> String {
-    batch.get(pos).map_or_else(|| format!("record {}", pos + 1), Record::describe)
+    batch
+        .get(pos)
+        .map_or_else(|| format!("record {}", pos + 1), Record::describe)
 }
 
 #[cfg(test)]
@@ -622,28 +723,72 @@ mod tests {
         let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
         let recs: Vec<Record> = vec![
             Region::new(county(), "合浦县").into(),
-            Project::new("P-1".parse().unwrap(), county(), Category::Industry, m("100万元"), ProjectStage::Implementing, 2021).into(),
-            Project::new("P-2".parse().unwrap(), county(), Category::Industry, m("100万元"), ProjectStage::Proposed, 2021).into(),
-            Allocation::new("A-1".parse().unwrap(), d(3, 1), county(), FundLevel::Central, m("50万元"))
-                .with_category(Category::Industry)
-                .into(),
+            Project::new(
+                "P-1".parse().unwrap(),
+                county(),
+                Category::Industry,
+                m("100万元"),
+                ProjectStage::Implementing,
+                2021,
+            )
+            .into(),
+            Project::new(
+                "P-2".parse().unwrap(),
+                county(),
+                Category::Industry,
+                m("100万元"),
+                ProjectStage::Proposed,
+                2021,
+            )
+            .into(),
+            Allocation::new(
+                "A-1".parse().unwrap(),
+                d(3, 1),
+                county(),
+                FundLevel::Central,
+                m("50万元"),
+            )
+            .with_category(Category::Industry)
+            .into(),
         ];
         l.insert(recs).unwrap();
         l
     }
     fn spend(id: &str, date: NaiveDate, project: &str, amount: &str) -> Expenditure {
-        Expenditure::new(id.parse().unwrap(), date, project.parse().unwrap(), county(), FundLevel::Central, Category::Industry, m(amount))
+        Expenditure::new(
+            id.parse().unwrap(),
+            date,
+            project.parse().unwrap(),
+            county(),
+            FundLevel::Central,
+            Category::Industry,
+            m(amount),
+        )
     }
 
     #[test]
     fn overspending_is_checked_at_every_date() {
         let mut l = base();
         // 60万 spent before the 50万 allocation arrives → overdrawn on 2 Feb.
-        let err = l.insert([spend("E-1", d(2, 2), "P-1", "10万元")]).unwrap_err();
-        assert!(err.to_string().contains("would be overdrawn on 2021-02-02"), "{err}");
-        let err = l.insert([spend("E-1", d(4, 1), "P-1", "30万元"), spend("E-2", d(5, 1), "P-1", "30万元")]).unwrap_err();
+        let err = l
+            .insert([spend("E-1", d(2, 2), "P-1", "10万元")])
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("would be overdrawn on 2021-02-02"),
+            "{err}"
+        );
+        let err = l
+            .insert([
+                spend("E-1", d(4, 1), "P-1", "30万元"),
+                spend("E-2", d(5, 1), "P-1", "30万元"),
+            ])
+            .unwrap_err();
         assert_eq!(err.position(), 2);
-        assert_eq!(l.expenditures().len(), 0, "the batch went in whole or not at all");
+        assert_eq!(
+            l.expenditures().len(),
+            0,
+            "the batch went in whole or not at all"
+        );
         l.insert([spend("E-1", d(4, 1), "P-1", "50万元")]).unwrap();
     }
 
@@ -653,23 +798,54 @@ mod tests {
         l.options = LedgerOptions::new().overspend(Overspend::Warn);
         let r = l.insert([spend("E-1", d(4, 1), "P-1", "60万元")]).unwrap();
         assert_eq!(r.warnings.len(), 1);
-        assert!(r.warnings[0].to_string().starts_with("expenditure E-1: bucket 450521/中央/产业发展 would be overdrawn"));
+        assert!(
+            r.warnings[0]
+                .to_string()
+                .starts_with("expenditure E-1: bucket 450521/中央/产业发展 would be overdrawn")
+        );
     }
 
     #[test]
     fn references_and_pool_are_checked() {
         let mut l = base();
         let e = l.insert([spend("E-1", d(4, 1), "P-9", "1元")]).unwrap_err();
-        assert_eq!(e.to_string(), "record 1 (expenditure E-1): refers to unknown project P-9");
+        assert_eq!(
+            e.to_string(),
+            "record 1 (expenditure E-1): refers to unknown project P-9"
+        );
         let e = l.insert([spend("E-1", d(4, 1), "P-2", "1元")]).unwrap_err();
-        assert!(e.to_string().ends_with("project P-2 is not in the pool (stage 申报)"));
+        assert!(
+            e.to_string()
+                .ends_with("project P-2 is not in the pool (stage 申报)")
+        );
         let e = l.insert([spend("A-1", d(4, 1), "P-1", "1元")]).unwrap_err();
         assert!(e.to_string().ends_with("duplicate id A-1"));
-        let e = l.insert([spend("E-1", NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(), "P-1", "1元")]).unwrap_err();
-        assert!(e.to_string().ends_with("date 2022-01-01 is outside fiscal year 2021"));
-        let wrong_cat = Expenditure::new("E-1".parse().unwrap(), d(4, 1), "P-1".parse().unwrap(), county(), FundLevel::Central, Category::YuluPlan, m("1元"));
+        let e = l
+            .insert([spend(
+                "E-1",
+                NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
+                "P-1",
+                "1元",
+            )])
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("date 2022-01-01 is outside fiscal year 2021")
+        );
+        let wrong_cat = Expenditure::new(
+            "E-1".parse().unwrap(),
+            d(4, 1),
+            "P-1".parse().unwrap(),
+            county(),
+            FundLevel::Central,
+            Category::YuluPlan,
+            m("1元"),
+        );
         let e = l.insert([wrong_cat]).unwrap_err();
-        assert!(e.to_string().ends_with("project P-1 is in category 产业发展, not 雨露计划"));
+        assert!(
+            e.to_string()
+                .ends_with("project P-1 is in category 产业发展, not 雨露计划")
+        );
     }
 
     #[test]
@@ -677,7 +853,13 @@ mod tests {
         let mut l = base();
         let from = Bucket::new(county(), FundLevel::Central, Some(Category::Industry));
         let to = Bucket::new(county(), FundLevel::Central, Some(Category::Infrastructure));
-        let adj = Adjustment::reallocation("R-1".parse().unwrap(), d(6, 1), from.clone(), to, m("20万元"));
+        let adj = Adjustment::reallocation(
+            "R-1".parse().unwrap(),
+            d(6, 1),
+            from.clone(),
+            to,
+            m("20万元"),
+        );
         l.insert([adj]).unwrap();
         let total: i128 = l.buckets().map(|b| b.allocated(d(12, 31)).to_fen()).sum();
         assert_eq!(total, m("50万元").to_fen());

@@ -196,7 +196,9 @@ impl Money {
         let mut fen = normal.mantissa();
         let up = shift + 2 - normal.scale().min(shift + 2);
         for _ in 0..up {
-            fen = fen.checked_mul(10).ok_or_else(|| err(ParseErrorKind::Overflow))?;
+            fen = fen
+                .checked_mul(10)
+                .ok_or_else(|| err(ParseErrorKind::Overflow))?;
         }
         Money::checked_from_fen(fen).ok_or_else(|| err(ParseErrorKind::Overflow))
     }
@@ -258,7 +260,9 @@ impl Money {
 
     /// The sum of amounts, or `None` on overflow.
     pub fn checked_sum(amounts: impl IntoIterator<Item = Money>) -> Option<Money> {
-        amounts.into_iter().try_fold(Money::ZERO, Money::checked_add)
+        amounts
+            .into_iter()
+            .try_fold(Money::ZERO, Money::checked_add)
     }
 
     /// The absolute amount.
@@ -338,7 +342,10 @@ mod tests {
         assert!(Money::checked_from_fen(1i128 << 96).is_none());
         assert!(near_max.checked_add(Money::from_fen(1)).is_none());
         assert!((-near_max).checked_sub(Money::from_fen(1)).is_none());
-        assert_eq!(Money::from_fen(5).checked_sub(Money::from_fen(7)), Some(Money::from_fen(-2)));
+        assert_eq!(
+            Money::from_fen(5).checked_sub(Money::from_fen(7)),
+            Some(Money::from_fen(-2))
+        );
     }
 
     #[test]

@@ -33,7 +33,11 @@ impl Bucket {
     /// # Ok::<(), fundtrack::ParseError>(())
     /// ```
     pub fn new(region: RegionCode, level: FundLevel, category: Option<Category>) -> Bucket {
-        Bucket { region, level, category }
+        Bucket {
+            region,
+            level,
+            category,
+        }
     }
 
     /// The region holding the money.
@@ -79,7 +83,10 @@ pub struct Region {
 impl Region {
     /// A region with a display name.
     pub fn new(code: RegionCode, name: impl Into<String>) -> Region {
-        Region { code, name: name.into() }
+        Region {
+            code,
+            name: name.into(),
+        }
     }
 
     /// The code.
@@ -131,8 +138,23 @@ pub struct Allocation {
 
 impl Allocation {
     /// An allocation not yet assigned to a category.
-    pub fn new(id: RecordId, date: NaiveDate, region: RegionCode, level: FundLevel, amount: Money) -> Allocation {
-        Allocation { id, date, region, level, category: None, amount, doc_no: None, batch: None }
+    pub fn new(
+        id: RecordId,
+        date: NaiveDate,
+        region: RegionCode,
+        level: FundLevel,
+        amount: Money,
+    ) -> Allocation {
+        Allocation {
+            id,
+            date,
+            region,
+            level,
+            category: None,
+            amount,
+            doc_no: None,
+            batch: None,
+        }
     }
 
     /// Assigns the category.
@@ -220,8 +242,22 @@ pub struct Project {
 
 impl Project {
     /// A project with its planned investment (计划总投资), stage and plan year.
-    pub fn new(id: ProjectId, region: RegionCode, category: Category, planned: Money, stage: ProjectStage, year: i32) -> Project {
-        Project { id, region, category, planned, stage, year }
+    pub fn new(
+        id: ProjectId,
+        region: RegionCode,
+        category: Category,
+        planned: Money,
+        stage: ProjectStage,
+        year: i32,
+    ) -> Project {
+        Project {
+            id,
+            region,
+            category,
+            planned,
+            stage,
+            year,
+        }
     }
 
     /// The id.
@@ -287,7 +323,15 @@ impl Expenditure {
         category: Category,
         amount: Money,
     ) -> Expenditure {
-        Expenditure { id, date, project, region, level, category, amount }
+        Expenditure {
+            id,
+            date,
+            project,
+            region,
+            level,
+            category,
+            amount,
+        }
     }
 
     /// The id.
@@ -385,17 +429,44 @@ pub struct Adjustment {
 impl Adjustment {
     /// Money recovered (收回) from a bucket.
     pub fn recovery(id: RecordId, date: NaiveDate, from: Bucket, amount: Money) -> Adjustment {
-        Adjustment { id, date, kind: AdjustmentKind::Recovery { from }, amount }
+        Adjustment {
+            id,
+            date,
+            kind: AdjustmentKind::Recovery { from },
+            amount,
+        }
     }
 
     /// Money moved (调整) from one bucket to another.
-    pub fn reallocation(id: RecordId, date: NaiveDate, from: Bucket, to: Bucket, amount: Money) -> Adjustment {
-        Adjustment { id, date, kind: AdjustmentKind::Reallocation { from, to }, amount }
+    pub fn reallocation(
+        id: RecordId,
+        date: NaiveDate,
+        from: Bucket,
+        to: Bucket,
+        amount: Money,
+    ) -> Adjustment {
+        Adjustment {
+            id,
+            date,
+            kind: AdjustmentKind::Reallocation { from, to },
+            amount,
+        }
     }
 
     /// Unspent money of `from_year` carried into this year (结转).
-    pub fn carry_in(id: RecordId, date: NaiveDate, to: Bucket, from_year: i32, amount: Money) -> Adjustment {
-        Adjustment { id, date, kind: AdjustmentKind::CarryIn { to, from_year }, amount }
+    pub fn carry_in(
+        id: RecordId,
+        date: NaiveDate,
+        to: Bucket,
+        from_year: i32,
+        amount: Money,
+    ) -> Adjustment {
+        Adjustment {
+            id,
+            date,
+            kind: AdjustmentKind::CarryIn { to, from_year },
+            amount,
+        }
     }
 
     /// The id.
@@ -417,14 +488,18 @@ impl Adjustment {
     /// The bucket money leaves, if any.
     pub fn source(&self) -> Option<&Bucket> {
         match &self.kind {
-            AdjustmentKind::Recovery { from } | AdjustmentKind::Reallocation { from, .. } => Some(from),
+            AdjustmentKind::Recovery { from } | AdjustmentKind::Reallocation { from, .. } => {
+                Some(from)
+            }
             AdjustmentKind::CarryIn { .. } => None,
         }
     }
     /// The bucket money enters, if any.
     pub fn target(&self) -> Option<&Bucket> {
         match &self.kind {
-            AdjustmentKind::Reallocation { to, .. } | AdjustmentKind::CarryIn { to, .. } => Some(to),
+            AdjustmentKind::Reallocation { to, .. } | AdjustmentKind::CarryIn { to, .. } => {
+                Some(to)
+            }
             AdjustmentKind::Recovery { .. } => None,
         }
     }

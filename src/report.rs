@@ -1,21 +1,21 @@
 //! Reports (报表): figures computed from the ledger or from totals, exact and unrounded.
 //!
-//! Every report returns data: exact amounts, [`Ratio`](crate::Ratio)s and what was asked
+//! Every report returns data: exact amounts, [`Ratio`]s and what was asked
 //! (as-of date, grouping, schedule, source mix). Rendering lives in [`crate::format`].
 
 mod average;
 mod coverage;
 mod execution;
-mod industry;
 mod growth;
+mod industry;
 mod schedule;
 mod share;
 
 pub use average::Average;
 pub use coverage::PoolCoverage;
 pub use execution::{Basis, CategoryKey, Execution, ExecutionOptions, ExecutionRow, GroupKey};
-pub use industry::{IndustryShare, IndustryShareOptions};
 pub use growth::{Base, CompoundGrowth, Growth};
+pub use industry::{IndustryShare, IndustryShareOptions};
 pub use schedule::{MilestoneError, Milestones, Schedule, ScheduleGap};
 pub use share::Shares;
 
@@ -39,6 +39,9 @@ use crate::money::{NoRatio, Ratio};
 /// let r = completion(dec!(20955), dec!(20815)).unwrap();
 /// assert_eq!(r.to_percent(Rounding::default()).to_string(), "100.67");
 /// ```
-pub fn completion(achieved: rust_decimal::Decimal, target: rust_decimal::Decimal) -> Result<Ratio, NoRatio> {
+pub fn completion(
+    achieved: rust_decimal::Decimal,
+    target: rust_decimal::Decimal,
+) -> Result<Ratio, NoRatio> {
     Ratio::new(achieved, target)
 }

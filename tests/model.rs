@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use fundtrack::dim::RegionLevel;
 use fundtrack::record::{Adjustment, Allocation, Bucket, Expenditure, Project, Region};
 use fundtrack::report::{ExecutionOptions, Shares};
-use fundtrack::{Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, RegionCode, Rounding};
+use fundtrack::{
+    Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, RegionCode, Rounding,
+};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -16,10 +18,35 @@ const CATS: [Category; 2] = [Category::Industry, Category::Infrastructure];
 
 #[derive(Clone, Debug)]
 enum Op {
-    Allocate { county: usize, level: usize, cat: usize, day: u32, fen: i64 },
-    Spend { county: usize, level: usize, cat: usize, day: u32, fen: i64 },
-    Recover { county: usize, level: usize, cat: usize, day: u32, fen: i64 },
-    Move { county: usize, level: usize, from: usize, to_county: usize, day: u32, fen: i64 },
+    Allocate {
+        county: usize,
+        level: usize,
+        cat: usize,
+        day: u32,
+        fen: i64,
+    },
+    Spend {
+        county: usize,
+        level: usize,
+        cat: usize,
+        day: u32,
+        fen: i64,
+    },
+    Recover {
+        county: usize,
+        level: usize,
+        cat: usize,
+        day: u32,
+        fen: i64,
+    },
+    Move {
+        county: usize,
+        level: usize,
+        from: usize,
+        to_county: usize,
+        day: u32,
+        fen: i64,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -55,7 +82,11 @@ fn consistent(events: &[Event]) -> bool {
     for e in events {
         for probe in events.iter().filter(|p| p.key == e.key) {
             let upto = |f: fn(&Event) -> i64| -> i64 {
-                events.iter().filter(|x| x.key == e.key && x.day <= probe.day).map(f).sum()
+                events
+                    .iter()
+                    .filter(|x| x.key == e.key && x.day <= probe.day)
+                    .map(f)
+                    .sum()
             };
             if upto(|x| x.spent) > upto(|x| x.funds) {
                 return false;
@@ -67,12 +98,23 @@ fn consistent(events: &[Event]) -> bool {
 
 fn setup() -> Ledger {
     let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
-    let mut recs: Vec<fundtrack::record::Record> = vec![Region::new("450500".parse().unwrap(), "北海市").into()];
+    let mut recs: Vec<fundtrack::record::Record> =
+        vec![Region::new("450500".parse().unwrap(), "北海市").into()];
     for (i, c) in COUNTIES.iter().enumerate() {
         recs.push(Region::new(c.parse().unwrap(), format!("县{i}")).into());
         for (j, cat) in CATS.iter().enumerate() {
             let id = format!("P-{i}-{j}").parse().unwrap();
-            recs.push(Project::new(id, code(i), cat.clone(), Money::from_fen(1), ProjectStage::Implementing, 2021).into());
+            recs.push(
+                Project::new(
+                    id,
+                    code(i),
+                    cat.clone(),
+                    Money::from_fen(1),
+                    ProjectStage::Implementing,
+                    2021,
+                )
+                .into(),
+            );
         }
     }
     l.insert(recs).unwrap();

@@ -66,10 +66,14 @@ impl Category {
             return Err(err(ParseErrorKind::Empty));
         }
         if trimmed.len() > 64 || trimmed.chars().any(|c| c.is_control() || c == ',') {
-            return Err(err(ParseErrorKind::Format("a label of at most 64 bytes without control characters or commas")));
+            return Err(err(ParseErrorKind::Format(
+                "a label of at most 64 bytes without control characters or commas",
+            )));
         }
         if Category::built_in(trimmed).is_some() {
-            return Err(err(ParseErrorKind::Format("a name that is not a built-in category")));
+            return Err(err(ParseErrorKind::Format(
+                "a name that is not a built-in category",
+            )));
         }
         Ok(Category::Custom(Arc::from(trimmed)))
     }
@@ -139,7 +143,9 @@ impl FromStr for Category {
             return Err(ParseError::new(
                 "category",
                 s,
-                ParseErrorKind::Unknown("industry, infrastructure, loan_interest, yulu_plan, other, or a Chinese label"),
+                ParseErrorKind::Unknown(
+                    "industry, infrastructure, loan_interest, yulu_plan, other, or a Chinese label",
+                ),
             ));
         }
         Category::custom(t)

@@ -10,8 +10,8 @@ use crate::error::{ParseError, ParseErrorKind};
 
 /// Provincial-level prefixes of the national region codes (GB/T 2260).
 const PROVINCES: [u32; 34] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51,
-    52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
 ];
 
 /// The tier a region code names.
@@ -76,7 +76,9 @@ impl RegionCode {
             )));
         }
         if (code / 100) % 100 == 0 && code % 100 != 0 {
-            return Err(err(ParseErrorKind::Format("a county code under a city (PPCCDD with CC ≠ 00)")));
+            return Err(err(ParseErrorKind::Format(
+                "a county code under a city (PPCCDD with CC ≠ 00)",
+            )));
         }
         Ok(RegionCode(code))
     }
@@ -126,7 +128,9 @@ impl RegionCode {
     pub fn rolled_up_to(self, level: RegionLevel) -> RegionCode {
         match level {
             RegionLevel::Province => self.province(),
-            RegionLevel::City if self.level() == RegionLevel::County => RegionCode(self.0 / 100 * 100),
+            RegionLevel::City if self.level() == RegionLevel::County => {
+                RegionCode(self.0 / 100 * 100)
+            }
             RegionLevel::City | RegionLevel::County => self,
         }
     }
@@ -159,7 +163,11 @@ impl FromStr for RegionCode {
     fn from_str(s: &str) -> Result<RegionCode, ParseError> {
         let t = s.trim();
         if t.len() != 6 || !t.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ParseError::new("region code", s, ParseErrorKind::Format("six ASCII digits PPCCDD")));
+            return Err(ParseError::new(
+                "region code",
+                s,
+                ParseErrorKind::Format("six ASCII digits PPCCDD"),
+            ));
         }
         let n = t.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
         RegionCode::new(n).map_err(|e| ParseError::new("region code", s, e.kind().clone()))
@@ -294,7 +302,11 @@ impl FunctionCode {
         if (1..=99).contains(&item) {
             Ok(FunctionCode(2_130_500 + item))
         } else {
-            Err(ParseError::new("function code", format!("21305{item:02}"), ParseErrorKind::Format("2130501–2130599")))
+            Err(ParseError::new(
+                "function code",
+                format!("21305{item:02}"),
+                ParseErrorKind::Format("2130501–2130599"),
+            ))
         }
     }
 
@@ -314,9 +326,18 @@ impl FromStr for FunctionCode {
     type Err = ParseError;
 
     fn from_str(s: &str) -> Result<FunctionCode, ParseError> {
-        let err = || ParseError::new("function code", s, ParseErrorKind::Format("seven digits 2130501–2130599"));
+        let err = || {
+            ParseError::new(
+                "function code",
+                s,
+                ParseErrorKind::Format("seven digits 2130501–2130599"),
+            )
+        };
         let t = s.trim();
-        let item = t.strip_prefix("21305").filter(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_digit())).ok_or_else(err)?;
+        let item = t
+            .strip_prefix("21305")
+            .filter(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or_else(err)?;
         let n = item.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
         FunctionCode::new(n).map_err(|_| err())
     }
@@ -335,7 +356,9 @@ mod wire {
     }
     impl<'de> Deserialize<'de> for RegionCode {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RegionCode, D::Error> {
-            Cow::<'de, str>::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+            Cow::<'de, str>::deserialize(d)?
+                .parse()
+                .map_err(serde::de::Error::custom)
         }
     }
     impl Serialize for FunctionCode {
@@ -345,7 +368,9 @@ mod wire {
     }
     impl<'de> Deserialize<'de> for FunctionCode {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<FunctionCode, D::Error> {
-            Cow::<'de, str>::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+            Cow::<'de, str>::deserialize(d)?
+                .parse()
+                .map_err(serde::de::Error::custom)
         }
     }
 }
@@ -359,7 +384,14 @@ mod tests {
         let p: RegionCode = "450000".parse().unwrap();
         let c: RegionCode = "450500".parse().unwrap();
         let k: RegionCode = "450502".parse().unwrap();
-        assert_eq!((p.level(), c.level(), k.level()), (RegionLevel::Province, RegionLevel::City, RegionLevel::County));
+        assert_eq!(
+            (p.level(), c.level(), k.level()),
+            (
+                RegionLevel::Province,
+                RegionLevel::City,
+                RegionLevel::County
+            )
+        );
         assert_eq!(k.parent(), Some(c));
         assert_eq!(c.parent(), Some(p));
         assert_eq!(p.parent(), None);

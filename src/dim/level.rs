@@ -37,8 +37,12 @@ pub enum FundLevel {
 
 impl FundLevel {
     /// Every level, from the top down.
-    pub const ALL: [FundLevel; 4] =
-        [FundLevel::Central, FundLevel::Provincial, FundLevel::City, FundLevel::County];
+    pub const ALL: [FundLevel; 4] = [
+        FundLevel::Central,
+        FundLevel::Provincial,
+        FundLevel::City,
+        FundLevel::County,
+    ];
 
     /// The Chinese label: 中央, 省级, 市级, 县级.
     pub fn as_str(self) -> &'static str {
@@ -85,14 +89,20 @@ impl FromStr for FundLevel {
     fn from_str(s: &str) -> Result<FundLevel, ParseError> {
         Ok(match s.trim() {
             "central" | "中央" | "中央级" => FundLevel::Central,
-            "provincial" | "省级" | "省" | "自治区" | "区级" | "省本级" => FundLevel::Provincial,
+            "provincial" | "省级" | "省" | "自治区" | "区级" | "省本级" => {
+                FundLevel::Provincial
+            }
             "city" | "市级" | "市" | "市本级" => FundLevel::City,
-            "county" | "县级" | "县" | "县区" | "县本级" | "县区本级" => FundLevel::County,
+            "county" | "县级" | "县" | "县区" | "县本级" | "县区本级" => {
+                FundLevel::County
+            }
             _ => {
                 return Err(ParseError::new(
                     "fund level",
                     s,
-                    ParseErrorKind::Unknown("central, provincial, city, county (中央, 省级, 市级, 县级)"),
+                    ParseErrorKind::Unknown(
+                        "central, provincial, city, county (中央, 省级, 市级, 县级)",
+                    ),
                 ));
             }
         })

@@ -37,11 +37,20 @@ impl FiscalYear {
     pub fn new(year: i32) -> Result<FiscalYear, ParseError> {
         let dates = (1900..=9999)
             .contains(&year)
-            .then(|| Some((NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(year, 12, 31)?)))
+            .then(|| {
+                Some((
+                    NaiveDate::from_ymd_opt(year, 1, 1)?,
+                    NaiveDate::from_ymd_opt(year, 12, 31)?,
+                ))
+            })
             .flatten();
         match dates {
             Some((start, end)) => Ok(FiscalYear { year, start, end }),
-            None => Err(ParseError::new("fiscal year", year.to_string(), ParseErrorKind::Format("a year from 1900 to 9999"))),
+            None => Err(ParseError::new(
+                "fiscal year",
+                year.to_string(),
+                ParseErrorKind::Format("a year from 1900 to 9999"),
+            )),
         }
     }
 
@@ -99,7 +108,9 @@ impl FiscalYear {
         if as_of >= self.end {
             return 12;
         }
-        let month_ends = as_of.succ_opt().is_some_and(|next| next.month() != as_of.month());
+        let month_ends = as_of
+            .succ_opt()
+            .is_some_and(|next| next.month() != as_of.month());
         as_of.month0() + u32::from(month_ends)
     }
 

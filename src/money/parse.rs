@@ -8,7 +8,9 @@ use crate::error::{ParseError, ParseErrorKind};
 /// Maps full-width forms to ASCII: digits, `．`, `，`, `－`, `＋`.
 fn ascii_form(c: char) -> char {
     match c {
-        '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c),
+        '０'..='９' => {
+            char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+        }
         '．' => '.',
         '，' => ',',
         '－' => '-',
@@ -90,7 +92,9 @@ pub(crate) fn parse_money(input: &str) -> Result<Money, ParseError> {
         }
     }
     if grouped && point.is_none() && group_len != 3 {
-        return Err(err(ParseErrorKind::BadGrouping { at: base + body.len() }));
+        return Err(err(ParseErrorKind::BadGrouping {
+            at: base + body.len(),
+        }));
     }
     if !seen_digit {
         return Err(err(ParseErrorKind::NoDigits));
@@ -127,11 +131,15 @@ mod tests {
     use super::*;
 
     fn fen(s: &str) -> i128 {
-        s.parse::<Money>().map_or_else(|e| panic!("{e}"), Money::to_fen)
+        s.parse::<Money>()
+            .map_or_else(|e| panic!("{e}"), Money::to_fen)
     }
 
     fn fails(s: &str) -> String {
-        s.parse::<Money>().map(|m| m.to_string()).expect_err(s).to_string()
+        s.parse::<Money>()
+            .map(|m| m.to_string())
+            .expect_err(s)
+            .to_string()
     }
 
     #[test]
@@ -150,7 +158,10 @@ mod tests {
 
     #[test]
     fn rejects_with_position() {
-        assert_eq!(fails("1e5"), r#"invalid amount "1e5": exponent at byte 1 (write the amount out in full)"#);
+        assert_eq!(
+            fails("1e5"),
+            r#"invalid amount "1e5": exponent at byte 1 (write the amount out in full)"#
+        );
         assert!(fails("12.345元").contains("3 decimal places of 元"));
         assert!(fails("30,700.4.8万元").contains("second decimal point at byte 8"));
         assert!(fails("").contains("empty"));

@@ -100,7 +100,10 @@ impl Ratio {
                 return Err(NoRatio::OutOfRange);
             }
         }
-        Ok(Ratio { numerator, denominator })
+        Ok(Ratio {
+            numerator,
+            denominator,
+        })
     }
 
     /// `part / whole` for amounts of money.
@@ -136,7 +139,10 @@ impl Ratio {
     /// assert_eq!(r.to_decimal(Rounding::half_up(2)).to_string(), "0.30");
     /// ```
     pub fn from_percent(percent: Decimal) -> Ratio {
-        Ratio { numerator: percent, denominator: Decimal::ONE_HUNDRED }
+        Ratio {
+            numerator: percent,
+            denominator: Decimal::ONE_HUNDRED,
+        }
     }
 
     /// The numerator as given.
@@ -159,7 +165,9 @@ impl Ratio {
     /// The quotient as a percentage (× 100), rounded: `77.22`.
     pub fn to_percent(&self, rounding: Rounding) -> Decimal {
         let (n, d) = self.big();
-        rounding.apply_quotient(&(n * 100), &d).unwrap_or(Decimal::MAX)
+        rounding
+            .apply_quotient(&(n * 100), &d)
+            .unwrap_or(Decimal::MAX)
     }
 
     /// The quotient itself, rounded: `0.7722`.
@@ -185,7 +193,10 @@ impl Ratio {
     pub fn minus(&self, other: &Ratio) -> PercentagePoints {
         let (a, b) = self.big();
         let (c, d) = other.big();
-        PercentagePoints { numerator: a * &d - c * &b, denominator: b * d }
+        PercentagePoints {
+            numerator: a * &d - c * &b,
+            denominator: b * d,
+        }
     }
 }
 
@@ -252,7 +263,10 @@ impl PercentagePoints {
     /// The size of the gap without its sign ("低于 N 个百分点" prints the positive gap).
     #[must_use]
     pub fn abs(&self) -> PercentagePoints {
-        PercentagePoints { numerator: self.numerator.magnitude().clone().into(), denominator: self.denominator.clone() }
+        PercentagePoints {
+            numerator: self.numerator.magnitude().clone().into(),
+            denominator: self.denominator.clone(),
+        }
     }
 }
 

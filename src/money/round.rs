@@ -174,7 +174,10 @@ pub(crate) fn div_round(num: &BigInt, den: &BigInt, mode: RoundMode) -> BigInt {
 
 /// The exact value of a decimal as `mantissa / 10^scale` in big integers.
 pub(crate) fn big_parts(d: Decimal) -> (BigInt, BigInt) {
-    (BigInt::from(d.mantissa()), BigInt::from(10u8).pow(d.scale()))
+    (
+        BigInt::from(d.mantissa()),
+        BigInt::from(10u8).pow(d.scale()),
+    )
 }
 
 #[cfg(test)]

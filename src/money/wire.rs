@@ -63,7 +63,12 @@ impl<'de> Deserialize<'de> for Ratio {
                     match key.as_str() {
                         "numerator" => n = Some(decimal_from(&v)?),
                         "denominator" => d = Some(decimal_from(&v)?),
-                        other => return Err(de::Error::unknown_field(other, &["numerator", "denominator"])),
+                        other => {
+                            return Err(de::Error::unknown_field(
+                                other,
+                                &["numerator", "denominator"],
+                            ));
+                        }
                     }
                 }
                 let n = n.ok_or_else(|| de::Error::missing_field("numerator"))?;

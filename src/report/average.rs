@@ -41,7 +41,8 @@ struct Parts {
 impl TryFrom<Parts> for Average {
     type Error = String;
     fn try_from(p: Parts) -> Result<Average, String> {
-        let total = Decimal::from_str_exact(&p.total).map_err(|e| format!("invalid total {:?}: {e}", p.total))?;
+        let total = Decimal::from_str_exact(&p.total)
+            .map_err(|e| format!("invalid total {:?}: {e}", p.total))?;
         Average::new(total, p.count).map_err(|e| format!("invalid average: {e}"))
     }
 }
@@ -49,14 +50,21 @@ impl TryFrom<Parts> for Average {
 #[cfg(feature = "serde")]
 impl From<Average> for Parts {
     fn from(a: Average) -> Parts {
-        Parts { total: a.total.to_string(), count: a.count }
+        Parts {
+            total: a.total.to_string(),
+            count: a.count,
+        }
     }
 }
 
 impl Average {
     fn new(total: Decimal, count: u64) -> Result<Average, NoRatio> {
         let ratio = Ratio::new(total, Decimal::from(count))?;
-        Ok(Average { total, count, ratio })
+        Ok(Average {
+            total,
+            count,
+            ratio,
+        })
     }
 
     /// An amount of money per unit (per project, per job, per trainee).

@@ -36,7 +36,13 @@ impl PoolCoverage {
     /// Coverage from totals: planned investment of pooled projects, their number, and the
     /// funds available.
     pub fn from_totals(planned: Money, projects: u64, available: Money) -> PoolCoverage {
-        PoolCoverage { planned, projects, available, spent_pooled: None, spent: None }
+        PoolCoverage {
+            planned,
+            projects,
+            available,
+            spent_pooled: None,
+            spent: None,
+        }
     }
 
     /// Adds spending on pooled projects and all spending, for [`PoolCoverage::pooled_spending_share`].
@@ -104,9 +110,16 @@ impl Ledger {
     /// assert_eq!(pool.coverage().unwrap().to_percent(Rounding::default()).to_string(), "150.00");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn pool_coverage(&self, as_of: NaiveDate, within: Option<RegionCode>, sources: SourceMix) -> PoolCoverage {
+    pub fn pool_coverage(
+        &self,
+        as_of: NaiveDate,
+        within: Option<RegionCode>,
+        sources: SourceMix,
+    ) -> PoolCoverage {
         let inside = |r: RegionCode| within.is_none_or(|w| w.contains(r));
-        let pooled = self.projects().filter(|p| p.stage().is_pooled() && inside(p.region()));
+        let pooled = self
+            .projects()
+            .filter(|p| p.stage().is_pooled() && inside(p.region()));
         let (mut planned, mut count) = (0i128, 0u64);
         for p in pooled {
             planned = planned.saturating_add(p.planned().to_fen());
@@ -118,13 +131,21 @@ impl Ledger {
         }
         let exec = self.execution(opts);
         let (mut on_pooled, mut all) = (0i128, 0i128);
-        for e in self.expenditures().iter().filter(|e| e.date() <= as_of && inside(e.region()) && sources.includes(e.level())) {
+        for e in self
+            .expenditures()
+            .iter()
+            .filter(|e| e.date() <= as_of && inside(e.region()) && sources.includes(e.level()))
+        {
             all += e.amount().to_fen();
-            if self.project(e.project().as_str()).is_some_and(|p| p.stage().is_pooled()) {
+            if self
+                .project(e.project().as_str())
+                .is_some_and(|p| p.stage().is_pooled())
+            {
                 on_pooled += e.amount().to_fen();
             }
         }
         let money = |f: i128| Money::checked_from_fen(f).unwrap_or(Money::ZERO);
-        PoolCoverage::from_totals(money(planned), count, exec.total().allocated()).with_spending(money(on_pooled), money(all))
+        PoolCoverage::from_totals(money(planned), count, exec.total().allocated())
+            .with_spending(money(on_pooled), money(all))
     }
 }

@@ -218,7 +218,11 @@ pub struct ExecutionRow {
 impl ExecutionRow {
     /// A row of totals that come from elsewhere (a printed report, a partial result).
     pub fn from_totals(allocated: Money, spent: Money) -> ExecutionRow {
-        ExecutionRow { key: GroupKey::default(), allocated, spent }
+        ExecutionRow {
+            key: GroupKey::default(),
+            allocated,
+            spent,
+        }
     }
 
     /// What the row is for.
@@ -238,7 +242,9 @@ impl ExecutionRow {
 
     /// Money not yet spent (allocated − spent).
     pub fn unspent(&self) -> Money {
-        self.allocated.checked_sub(self.spent).unwrap_or(Money::ZERO)
+        self.allocated
+            .checked_sub(self.spent)
+            .unwrap_or(Money::ZERO)
     }
 
     /// Spent ÷ allocated, unrounded; no rate when nothing is allocated.
@@ -293,12 +299,18 @@ impl Execution {
     /// ```
     pub fn gap(&self, row: &ExecutionRow) -> Option<ScheduleGap> {
         let rate = row.rate().ok()?;
-        Some(self.options.schedule.compare(&rate, self.year, self.options.as_of))
+        Some(
+            self.options
+                .schedule
+                .compare(&rate, self.year, self.options.as_of),
+        )
     }
 
     /// The expected rate at the as-of date under the report's schedule.
     pub fn expected(&self) -> Ratio {
-        self.options.schedule.expected(self.year, self.options.as_of)
+        self.options
+            .schedule
+            .expected(self.year, self.options.as_of)
     }
 
     /// Each row's share of the total on `basis`.
@@ -349,7 +361,10 @@ impl Ledger {
         let (mut total_a, mut total_s) = (0i128, 0i128);
         for view in self.buckets() {
             let b = view.bucket();
-            if !options.sources.includes(b.level()) || !options.within.is_none_or(|w| w.contains(b.region())) || !view.active(as_of) {
+            if !options.sources.includes(b.level())
+                || !options.within.is_none_or(|w| w.contains(b.region()))
+                || !view.active(as_of)
+            {
                 continue;
             }
             let (a, s) = (view.allocated(as_of).to_fen(), view.spent(as_of).to_fen());
@@ -360,7 +375,11 @@ impl Ledger {
                 let key = GroupKey {
                     region: options.by_region.map(|l| b.region().rolled_up_to(l)),
                     level: options.by_level.then_some(b.level()),
-                    category: options.by_category.then(|| b.category().cloned().map_or(CategoryKey::Unassigned, CategoryKey::Assigned)),
+                    category: options.by_category.then(|| {
+                        b.category()
+                            .cloned()
+                            .map_or(CategoryKey::Unassigned, CategoryKey::Assigned)
+                    }),
                 };
                 let slot = groups.entry(key).or_insert((0, 0));
                 slot.0 += a;
@@ -370,10 +389,19 @@ impl Ledger {
         let money = |f: i128| Money::checked_from_fen(f).unwrap_or(Money::ZERO);
         let mut rows: Vec<ExecutionRow> = groups
             .into_iter()
-            .map(|(key, (a, s))| ExecutionRow { key, allocated: money(a), spent: money(s) })
+            .map(|(key, (a, s))| ExecutionRow {
+                key,
+                allocated: money(a),
+                spent: money(s),
+            })
             .collect();
         rows.sort_by(|x, y| x.key.cmp(&y.key));
         let total = ExecutionRow::from_totals(money(total_a), money(total_s));
-        Execution { options, year: self.year(), rows, total }
+        Execution {
+            options,
+            year: self.year(),
+            rows,
+            total,
+        }
     }
 }

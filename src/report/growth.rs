@@ -59,7 +59,12 @@ impl Growth {
                 .ok_or(NoRatio::OutOfRange)
                 .and_then(|diff| Ratio::of(diff, p)),
         };
-        Growth { current, base, prior, rate }
+        Growth {
+            current,
+            base,
+            prior,
+            rate,
+        }
     }
 
     /// The current amount.
@@ -128,7 +133,11 @@ impl CompoundGrowth {
         if periods == 0 || (end.is_sign_negative() && !end.is_zero()) {
             return Err(NoRatio::NoPeriod);
         }
-        Ok(CompoundGrowth { start, end, periods })
+        Ok(CompoundGrowth {
+            start,
+            end,
+            periods,
+        })
     }
 
     /// The yearly rate as a percentage, rounded exactly.
@@ -185,7 +194,10 @@ mod tests {
         let cur = Money::wan(dec!(15302)).unwrap();
         let g = Growth::new(cur, Base::Increase(Money::wan(dec!(2068.41)).unwrap()));
         assert_eq!(g.prior(), Some(Money::wan(dec!(13233.59)).unwrap()));
-        assert_eq!(g.rate().unwrap().to_percent(Rounding::default()), dec!(15.63));
+        assert_eq!(
+            g.rate().unwrap().to_percent(Rounding::default()),
+            dec!(15.63)
+        );
     }
 
     #[test]
@@ -197,9 +209,15 @@ mod tests {
         // 1 → 1.00125 in one period is a tie at two places of a percent (0.125%).
         let tie = CompoundGrowth::new(dec!(1), dec!(1.00125), 1).unwrap();
         assert_eq!(tie.to_percent(Rounding::half_up(2)), dec!(0.13));
-        assert_eq!(tie.to_percent(Rounding::new(RoundMode::HalfEven, 2)), dec!(0.12));
+        assert_eq!(
+            tie.to_percent(Rounding::new(RoundMode::HalfEven, 2)),
+            dec!(0.12)
+        );
         let flat = CompoundGrowth::new(dec!(5), dec!(5), 4).unwrap();
         assert_eq!(flat.to_percent(Rounding::default()), dec!(0.00));
-        assert_eq!(CompoundGrowth::new(dec!(0), dec!(5), 4), Err(NoRatio::ZeroBase));
+        assert_eq!(
+            CompoundGrowth::new(dec!(0), dec!(5), 4),
+            Err(NoRatio::ZeroBase)
+        );
     }
 }

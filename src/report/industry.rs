@@ -31,7 +31,12 @@ pub struct IndustryShareOptions {
 impl IndustryShareOptions {
     /// Industry share on allocated central + provincial money as of `as_of`.
     pub fn new(as_of: NaiveDate) -> IndustryShareOptions {
-        IndustryShareOptions { as_of, basis: Basis::Allocated, sources: SourceMix::CentralAndProvincial, within: None }
+        IndustryShareOptions {
+            as_of,
+            basis: Basis::Allocated,
+            sources: SourceMix::CentralAndProvincial,
+            within: None,
+        }
     }
 
     /// Allocated or spent amounts.
@@ -139,7 +144,9 @@ impl Ledger {
         let (mut industry, mut total) = (0i128, 0i128);
         for view in self.buckets() {
             let b = view.bucket();
-            if !options.sources.includes(b.level()) || !options.within.is_none_or(|w| w.contains(b.region())) {
+            if !options.sources.includes(b.level())
+                || !options.within.is_none_or(|w| w.contains(b.region()))
+            {
                 continue;
             }
             let amount = match options.basis {

@@ -44,7 +44,10 @@ pub enum Schedule {
 impl Schedule {
     /// The expected share of the year's money spent by `as_of`, exact.
     pub fn expected(&self, year: FiscalYear, as_of: NaiveDate) -> Ratio {
-        let whole = |n: u32, d: u32| Ratio::from_counts(u64::from(n), u64::from(d)).unwrap_or_else(|_| Ratio::from_percent(rust_decimal::Decimal::ZERO));
+        let whole = |n: u32, d: u32| {
+            Ratio::from_counts(u64::from(n), u64::from(d))
+                .unwrap_or_else(|_| Ratio::from_percent(rust_decimal::Decimal::ZERO))
+        };
         match self {
             Schedule::Months => whole(year.months_elapsed(as_of), 12),
             Schedule::Days => whole(year.days_elapsed(as_of), year.days_in_year()),
@@ -90,7 +93,11 @@ impl Schedule {
     /// ```
     pub fn compare(&self, rate: &Ratio, year: FiscalYear, as_of: NaiveDate) -> ScheduleGap {
         let expected = self.expected(year, as_of);
-        ScheduleGap { rate: *rate, gap: rate.minus(&expected), expected }
+        ScheduleGap {
+            rate: *rate,
+            gap: rate.minus(&expected),
+            expected,
+        }
     }
 }
 
@@ -168,7 +175,9 @@ impl Milestones {
     /// # Errors
     ///
     /// When two milestones share a date or a later one asks for less than an earlier one.
-    pub fn new(entries: impl IntoIterator<Item = (NaiveDate, Ratio)>) -> Result<Milestones, MilestoneError> {
+    pub fn new(
+        entries: impl IntoIterator<Item = (NaiveDate, Ratio)>,
+    ) -> Result<Milestones, MilestoneError> {
         let mut entries: Vec<(NaiveDate, Ratio)> = entries.into_iter().collect();
         entries.sort_by_key(|e| e.0);
         for pair in entries.windows(2) {
@@ -190,7 +199,10 @@ impl Milestones {
             .iter()
             .take_while(|(d, _)| *d <= as_of)
             .last()
-            .map_or(Ratio::from_percent(rust_decimal::Decimal::ZERO), |(_, r)| *r)
+            .map_or(
+                Ratio::from_percent(rust_decimal::Decimal::ZERO),
+                |(_, r)| *r,
+            )
     }
 
     /// The milestones in date order.
@@ -210,7 +222,10 @@ mod tests {
         let y = FiscalYear::new(2021).unwrap();
         let s = Schedule::PerMonth(Ratio::from_percent(dec!(10)));
         let dec31 = NaiveDate::from_ymd_opt(2021, 12, 31).unwrap();
-        assert_eq!(s.expected(y, dec31).to_percent(Rounding::default()), dec!(100.00));
+        assert_eq!(
+            s.expected(y, dec31).to_percent(Rounding::default()),
+            dec!(100.00)
+        );
     }
 
     #[test]
@@ -226,7 +241,13 @@ mod tests {
     fn milestones_reject_contradictions() {
         let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
         let r = Ratio::from_percent;
-        assert_eq!(Milestones::new([(d(3), r(dec!(30))), (d(3), r(dec!(40)))]), Err(MilestoneError::DuplicateDate(d(3))));
-        assert_eq!(Milestones::new([(d(6), r(dec!(20))), (d(3), r(dec!(30)))]), Err(MilestoneError::Decreasing(d(6))));
+        assert_eq!(
+            Milestones::new([(d(3), r(dec!(30))), (d(3), r(dec!(40)))]),
+            Err(MilestoneError::DuplicateDate(d(3)))
+        );
+        assert_eq!(
+            Milestones::new([(d(6), r(dec!(20))), (d(3), r(dec!(30)))]),
+            Err(MilestoneError::Decreasing(d(6)))
+        );
     }
 }

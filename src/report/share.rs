@@ -107,12 +107,16 @@ impl<K: Hash + Eq + Clone> Shares<K> {
 
     /// Each part with its exact share, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&K, Decimal, Ratio)> + '_ {
-        self.parts.iter().filter_map(|(k, v)| Some((k, *v, self.share(*v)?)))
+        self.parts
+            .iter()
+            .filter_map(|(k, v)| Some((k, *v, self.share(*v)?)))
     }
 
     /// Each share as a percentage rounded on its own (the printed sum may be 99.99 or 100.01).
     pub fn percents(&self, rounding: Rounding) -> IndexMap<K, Decimal> {
-        self.iter().map(|(k, _, r)| (k.clone(), r.to_percent(rounding))).collect()
+        self.iter()
+            .map(|(k, _, r)| (k.clone(), r.to_percent(rounding)))
+            .collect()
     }
 
     /// Percentages at `rounding.dp()` places that sum to exactly 100 (largest-remainder
@@ -148,7 +152,9 @@ impl<K: Hash + Eq + Clone> Shares<K> {
         }
         let mut order: Vec<usize> = (0..floors.len()).collect();
         order.sort_by(|&a, &b| {
-            let (Some(x), Some(y)) = (floors.get(a), floors.get(b)) else { return std::cmp::Ordering::Equal };
+            let (Some(x), Some(y)) = (floors.get(a), floors.get(b)) else {
+                return std::cmp::Ordering::Equal;
+            };
             (&y.2 * &x.3).cmp(&(&x.2 * &y.3)).then(a.cmp(&b))
         });
         let mut missing = target - given;
@@ -165,7 +171,9 @@ impl<K: Hash + Eq + Clone> Shares<K> {
             .keys()
             .zip(floors)
             .map(|(k, (_, units, _, _))| {
-                let v = i128::try_from(&units).ok().and_then(|u| Decimal::try_from_i128_with_scale(u, dp).ok());
+                let v = i128::try_from(&units)
+                    .ok()
+                    .and_then(|u| Decimal::try_from_i128_with_scale(u, dp).ok());
                 (k.clone(), v.unwrap_or(Decimal::MAX))
             })
             .collect()
@@ -188,16 +196,25 @@ mod tests {
 
     #[test]
     fn rejects_mixed_signs_and_zero_wholes() {
-        assert_eq!(Shares::new([("a", dec!(1)), ("b", dec!(-1))]), Err(NoRatio::MixedSigns));
+        assert_eq!(
+            Shares::new([("a", dec!(1)), ("b", dec!(-1))]),
+            Err(NoRatio::MixedSigns)
+        );
         assert_eq!(Shares::new([("a", dec!(0))]), Err(NoRatio::ZeroBase));
         let neg = Shares::new([("a", dec!(-1)), ("b", dec!(-3))]).unwrap();
-        assert_eq!(neg.get(&"b").unwrap().to_percent(Rounding::default()), dec!(75.00));
+        assert_eq!(
+            neg.get(&"b").unwrap().to_percent(Rounding::default()),
+            dec!(75.00)
+        );
     }
 
     #[test]
     fn keys_repeat_into_one_part() {
         let s = Shares::new([("a", dec!(1)), ("b", dec!(2)), ("a", dec!(1))]).unwrap();
         assert_eq!(s.len(), 2);
-        assert_eq!(s.get(&"a").unwrap().to_percent(Rounding::default()), dec!(50.00));
+        assert_eq!(
+            s.get(&"a").unwrap().to_percent(Rounding::default()),
+            dec!(50.00)
+        );
     }
 }

@@ -37,7 +37,9 @@ fn pct(r: &Ratio) -> String {
 fn ledger() -> Ledger {
     let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
     l.insert([Region::new(beihai(), "北海市")]).unwrap();
-    let a = |id: &str, level, amount| Allocation::new(id.parse().unwrap(), as_of(), beihai(), level, wan(amount));
+    let a = |id: &str, level, amount| {
+        Allocation::new(id.parse().unwrap(), as_of(), beihai(), level, wan(amount))
+    };
     l.insert([
         // "向上级争取中央、自治区衔接资金2批次共15302万元": the central/regional split is not
         // printed, so the money is recorded at the level that passed it down (自治区).
@@ -58,17 +60,30 @@ fn spent() -> Money {
 fn funds_in_place_total_39757_09_wan() {
     let report = ledger().execution(as_of());
     assert_eq!(report.total().allocated(), wan("39757.09"));
-    assert_eq!(report.total().allocated().round_in(Unit::Wan, Rounding::default()), dec!(39757.09));
+    assert_eq!(
+        report
+            .total()
+            .allocated()
+            .round_in(Unit::Wan, Rounding::default()),
+        dec!(39757.09)
+    );
 }
 
 #[test]
 fn funds_by_level_are_the_printed_parts() {
     let report = ledger().execution(ExecutionOptions::new(as_of()).by_level());
-    let parts: Vec<(FundLevel, Money)> =
-        report.rows().iter().map(|r| (r.key().level().unwrap(), r.allocated())).collect();
+    let parts: Vec<(FundLevel, Money)> = report
+        .rows()
+        .iter()
+        .map(|r| (r.key().level().unwrap(), r.allocated()))
+        .collect();
     assert_eq!(
         parts,
-        [(FundLevel::Provincial, wan("15302")), (FundLevel::City, wan("14753")), (FundLevel::County, wan("9702.09"))]
+        [
+            (FundLevel::Provincial, wan("15302")),
+            (FundLevel::City, wan("14753")),
+            (FundLevel::County, wan("9702.09"))
+        ]
     );
 }
 
@@ -103,14 +118,17 @@ fn milestone_met_against_the_regions_requirement() {
     // 75% by 30 September (the month schedule), an assumption, not a printed figure.
     let milestones = Milestones::new([(as_of(), Ratio::from_percent(dec!(75)))]).unwrap();
     let l = ledger();
-    let rate = ExecutionRow::from_totals(l.execution(as_of()).total().allocated(), spent()).rate().unwrap();
+    let rate = ExecutionRow::from_totals(l.execution(as_of()).total().allocated(), spent())
+        .rate()
+        .unwrap();
     let check = Schedule::Milestones(milestones).compare(&rate, l.year(), as_of());
     assert!(check.is_ahead(), "达到自治区要求");
 }
 
 #[test]
 fn upper_level_funds_grew_15_63_percent() {
-    let upper = ledger().execution(ExecutionOptions::new(as_of()).sources(SourceMix::CentralAndProvincial));
+    let upper =
+        ledger().execution(ExecutionOptions::new(as_of()).sources(SourceMix::CentralAndProvincial));
     assert_eq!(upper.total().allocated(), wan("15302"));
     // INFERRED INPUT: last year's comparable base is not printed; 13233.59万元 is the base that
     // the printed +15.63% implies. It is an input reconstructed from the report, not data.
@@ -124,12 +142,21 @@ fn project_pool_covers_112_94_percent_at_114_83_wan_a_project() {
     let available = ledger().execution(as_of()).total().allocated();
     let pool = PoolCoverage::from_totals("4.49亿元".parse().unwrap(), 391, available);
     assert_eq!(pct(&pool.coverage().unwrap()), "112.94");
-    assert_eq!(pool.average().unwrap().money_in(Unit::Wan, Rounding::default()), dec!(114.83));
+    assert_eq!(
+        pool.average()
+            .unwrap()
+            .money_in(Unit::Wan, Rounding::default()),
+        dec!(114.83)
+    );
 }
 
 #[test]
 fn monitoring_person_shares_19_30_45_60_35_10_sum_to_100() {
-    let groups = [("边缘易致贫户", 56u64, 215u64), ("脱贫不稳定户", 136, 508), ("突发严重困难户", 103, 391)];
+    let groups = [
+        ("边缘易致贫户", 56u64, 215u64),
+        ("脱贫不稳定户", 136, 508),
+        ("突发严重困难户", 103, 391),
+    ];
     let households: u64 = groups.iter().map(|g| g.1).sum();
     let persons: u64 = groups.iter().map(|g| g.2).sum();
     assert_eq!((households, persons), (295, 1114));
@@ -159,12 +186,19 @@ fn housing_starts_100_percent_and_completions_93_69_percent() {
 
 #[test]
 fn migrant_workers_100_67_percent_of_last_year() {
-    assert_eq!(pct(&completion(dec!(20955), dec!(20815)).unwrap()), "100.67");
+    assert_eq!(
+        pct(&completion(dec!(20955), dec!(20815)).unwrap()),
+        "100.67"
+    );
 }
 
 #[test]
 fn per_project_per_job_and_per_trainee_averages() {
-    let w = |amount: &str, n| Average::of_money(wan(amount), n).unwrap().money_in(Unit::Wan, Rounding::default());
+    let w = |amount: &str, n| {
+        Average::of_money(wan(amount), n)
+            .unwrap()
+            .money_in(Unit::Wan, Rounding::default())
+    };
     assert_eq!(w("204", 56), dec!(3.64));
     assert_eq!(w("529.59", 810), dec!(0.65));
     assert_eq!(w("162.88", 196), dec!(0.83));
