@@ -1,7 +1,12 @@
 //! Integration tests: scenarios named after the reports they reproduce, golden vectors,
 //! model-based properties, rendering snapshots and the error catalogue.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod scenarios {
     mod beihai_2021;
