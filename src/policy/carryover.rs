@@ -1,0 +1,653 @@
+//! Carry-over and recovery (结转结余与收回): the age of unspent allocations, with money
+//! unspent past a caller-set age flagged for recovery, 结转 kept apart from 结余.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use chrono::{Months, NaiveDate};
+use indexmap::IndexMap;
+
+use super::PolicyError;
+use crate::dim::{Category, FundLevel, ProjectStage, RecordId, RegionCode};
+use crate::money::Money;
+
+/// Where money is held (资金账户): region, fund level and category. Spending is matched
+/// to allocations within one bucket.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::{Category, FundLevel};
+/// use fundtrack::policy::FundBucket;
+///
+/// let b = FundBucket::new("450521".parse()?, FundLevel::Central, Category::Industry);
+/// assert_eq!(b.to_string(), "450521 中央 产业发展");
+/// # Ok::<(), fundtrack::ParseError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FundBucket {
+    region: RegionCode,
+    level: FundLevel,
+    category: Category,
+}
+
+impl FundBucket {
+    /// The bucket of `region`, `level`, `category`.
+    pub fn new(region: RegionCode, level: FundLevel, category: Category) -> FundBucket {
+        FundBucket {
+            region,
+            level,
+            category,
+        }
+    }
+
+    /// The region.
+    pub fn region(&self) -> RegionCode {
+        self.region
+    }
+
+    /// The fund level.
+    pub fn level(&self) -> FundLevel {
+        self.level
+    }
+
+    /// The category.
+    pub fn category(&self) -> &Category {
+        &self.category
+    }
+}
+
+impl fmt::Display for FundBucket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.region, self.level, self.category)
+    }
+}
+
+/// Whether unspent money is 结转 or 结余.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::ProjectStage;
+/// use fundtrack::policy::UnspentKind;
+///
+/// assert_eq!(UnspentKind::of(ProjectStage::Implementing), UnspentKind::CarryOver);
+/// assert_eq!(UnspentKind::of(ProjectStage::Accepted), UnspentKind::Surplus);
+/// assert_eq!(UnspentKind::Surplus.as_str(), "结余");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum UnspentKind {
+    /// 结转: money of a project not yet finished, still to be spent on it.
+    CarryOver,
+    /// 结余: money left over by a project that is finished (竣工, 验收) or stopped (出库).
+    Surplus,
+}
+
+impl UnspentKind {
+    /// The kind for a project at `stage`: completed, accepted and withdrawn projects leave
+    /// 结余; every other stage (including 滚动 to next year) carries money over as 结转.
+    pub fn of(stage: ProjectStage) -> UnspentKind {
+        match stage {
+            ProjectStage::Completed | ProjectStage::Accepted | ProjectStage::Withdrawn => {
+                UnspentKind::Surplus
+            }
+            _ => UnspentKind::CarryOver,
+        }
+    }
+
+    /// The Chinese label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnspentKind::CarryOver => "结转",
+            UnspentKind::Surplus => "结余",
+        }
+    }
+}
+
+/// An allocation (资金下达) with the stage of the project it is for, as of the check.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::{Category, FundLevel, ProjectStage};
+/// use fundtrack::policy::{CarryOverAllocation, FundBucket};
+/// use chrono::NaiveDate;
+///
+/// let b = FundBucket::new("450521".parse()?, FundLevel::Central, Category::Industry);
+/// let a = CarryOverAllocation::new("A-1".parse()?, b, NaiveDate::from_ymd_opt(2019, 3, 1).unwrap(), "100万元".parse()?, ProjectStage::Implementing);
+/// assert_eq!(a.amount().to_string(), "1000000.00元");
+/// # Ok::<(), fundtrack::ParseError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CarryOverAllocation {
+    id: RecordId,
+    bucket: FundBucket,
+    date: NaiveDate,
+    amount: Money,
+    stage: ProjectStage,
+}
+
+impl CarryOverAllocation {
+    /// Allocation `id` of `amount` into `bucket` on `date`, for a project now at `stage`.
+    pub fn new(
+        id: RecordId,
+        bucket: FundBucket,
+        date: NaiveDate,
+        amount: Money,
+        stage: ProjectStage,
+    ) -> CarryOverAllocation {
+        CarryOverAllocation {
+            id,
+            bucket,
+            date,
+            amount,
+            stage,
+        }
+    }
+
+    /// The allocation id.
+    pub fn id(&self) -> &RecordId {
+        &self.id
+    }
+
+    /// The amount allocated.
+    pub fn amount(&self) -> Money {
+        self.amount
+    }
+}
+
+/// Spending (支出) out of a bucket.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::{Category, FundLevel};
+/// use fundtrack::policy::{CarryOverSpending, FundBucket};
+/// use chrono::NaiveDate;
+///
+/// let b = FundBucket::new("450521".parse()?, FundLevel::Central, Category::Industry);
+/// let s = CarryOverSpending::new("E-1".parse()?, b, NaiveDate::from_ymd_opt(2019, 6, 1).unwrap(), "30万元".parse()?);
+/// assert_eq!(s.amount().to_string(), "300000.00元");
+/// # Ok::<(), fundtrack::ParseError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CarryOverSpending {
+    id: RecordId,
+    bucket: FundBucket,
+    date: NaiveDate,
+    amount: Money,
+}
+
+impl CarryOverSpending {
+    /// Spending `id` of `amount` from `bucket` on `date`.
+    pub fn new(
+        id: RecordId,
+        bucket: FundBucket,
+        date: NaiveDate,
+        amount: Money,
+    ) -> CarryOverSpending {
+        CarryOverSpending {
+            id,
+            bucket,
+            date,
+            amount,
+        }
+    }
+
+    /// The amount spent.
+    pub fn amount(&self) -> Money {
+        self.amount
+    }
+}
+
+/// The as-of date and the recovery ages (收回期限), supplied by the caller: money unspent
+/// for longer than its limit is flagged for recovery.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::policy::CarryOverOptions;
+/// use chrono::NaiveDate;
+///
+/// // The two-year rule for 结转 and immediate recovery of 结余, as documented values.
+/// let opts = CarryOverOptions::new(NaiveDate::from_ymd_opt(2021, 9, 30).unwrap(), 24, 0);
+/// # let _ = opts;
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CarryOverOptions {
+    as_of: NaiveDate,
+    carry_over_months: u32,
+    surplus_months: u32,
+}
+
+impl CarryOverOptions {
+    /// Check at the end of `as_of`; 结转 older than `carry_over_months` and 结余 older than
+    /// `surplus_months` are to be recovered.
+    pub fn new(as_of: NaiveDate, carry_over_months: u32, surplus_months: u32) -> CarryOverOptions {
+        CarryOverOptions {
+            as_of,
+            carry_over_months,
+            surplus_months,
+        }
+    }
+}
+
+/// One allocation's unspent money, its age and whether it is due for recovery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CarryOverRow {
+    allocation: RecordId,
+    bucket: FundBucket,
+    date: NaiveDate,
+    amount: Money,
+    spent: Money,
+    kind: UnspentKind,
+    age_days: u32,
+    limit_date: Option<NaiveDate>,
+    overdue: bool,
+}
+
+impl CarryOverRow {
+    /// The allocation.
+    pub fn allocation(&self) -> &RecordId {
+        &self.allocation
+    }
+
+    /// Its bucket.
+    pub fn bucket(&self) -> &FundBucket {
+        &self.bucket
+    }
+
+    /// The date allocated.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// The amount allocated.
+    pub fn amount(&self) -> Money {
+        self.amount
+    }
+
+    /// Spending attributed to it (FIFO).
+    pub fn spent(&self) -> Money {
+        self.spent
+    }
+
+    /// What is left unspent.
+    pub fn unspent(&self) -> Money {
+        self.amount.checked_sub(self.spent).unwrap_or(Money::ZERO)
+    }
+
+    /// 结转 or 结余.
+    pub fn kind(&self) -> UnspentKind {
+        self.kind
+    }
+
+    /// Days from the allocation date to the as-of date.
+    pub fn age_days(&self) -> u32 {
+        self.age_days
+    }
+
+    /// The last day the money may stay unspent (allocation date + limit); `None` beyond
+    /// the calendar.
+    pub fn limit_date(&self) -> Option<NaiveDate> {
+        self.limit_date
+    }
+
+    /// Whether unspent money is past its limit and to be recovered (应收回).
+    pub fn to_recover(&self) -> bool {
+        self.unspent().is_positive() && self.overdue
+    }
+}
+
+/// Unspent allocations at a date (结转结余情况), with what is to be recovered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CarryOverReport {
+    as_of: NaiveDate,
+    rows: Vec<CarryOverRow>,
+}
+
+impl CarryOverReport {
+    /// The as-of date.
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+
+    /// Every allocation up to the date, in input order.
+    pub fn rows(&self) -> &[CarryOverRow] {
+        &self.rows
+    }
+
+    /// Allocations to be recovered.
+    pub fn to_recover(&self) -> impl Iterator<Item = &CarryOverRow> + '_ {
+        self.rows.iter().filter(|r| r.to_recover())
+    }
+
+    /// Total unspent of one kind.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Overflow`] when the sum overflows.
+    pub fn unspent(&self, kind: UnspentKind) -> Result<Money, PolicyError> {
+        Money::checked_sum(
+            self.rows
+                .iter()
+                .filter(|r| r.kind == kind)
+                .map(CarryOverRow::unspent),
+        )
+        .ok_or_else(|| PolicyError::overflow(format!("{} total", kind.as_str())))
+    }
+
+    /// Total to be recovered, of one kind.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Overflow`] when the sum overflows.
+    pub fn recoverable(&self, kind: UnspentKind) -> Result<Money, PolicyError> {
+        Money::checked_sum(
+            self.to_recover()
+                .filter(|r| r.kind == kind)
+                .map(CarryOverRow::unspent),
+        )
+        .ok_or_else(|| PolicyError::overflow(format!("{} to recover", kind.as_str())))
+    }
+}
+
+/// Ages unspent allocations and flags money for recovery (结转结余资金清理).
+///
+/// Rules implemented:
+/// - only records dated on or before `as_of` count;
+/// - **FIFO** within a bucket: each spending, in date order (then input order), uses up
+///   the oldest allocations first (by date, then input order), among those dated on or
+///   before the spending;
+/// - unspent money is 结转 or 结余 by the stage of the allocation's project
+///   ([`UnspentKind::of`]);
+/// - money is to be recovered when it is still unspent **after** allocation date + the
+///   limit for its kind (24 months for 结转 in the two-year rule: allocated 2019-09-30, it
+///   is due on 2021-10-01).
+///
+/// # Errors
+///
+/// [`PolicyError::Duplicate`] for an id given twice; [`PolicyError::Invalid`] for an
+/// amount ≤ 0 or spending beyond what the bucket had been allocated by its date.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::{Category, FundLevel, ProjectStage};
+/// use fundtrack::policy::{CarryOverAllocation, CarryOverOptions, CarryOverSpending, FundBucket, UnspentKind, carry_over};
+/// use chrono::NaiveDate;
+///
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let b = FundBucket::new("450521".parse()?, FundLevel::Central, Category::Industry);
+/// let allocations = [
+///     CarryOverAllocation::new("A-1".parse()?, b.clone(), d(2019, 3, 1), "100万元".parse()?, ProjectStage::Implementing),
+///     CarryOverAllocation::new("A-2".parse()?, b.clone(), d(2020, 3, 1), "50万元".parse()?, ProjectStage::Implementing),
+/// ];
+/// let spending = [CarryOverSpending::new("E-1".parse()?, b, d(2020, 6, 1), "120万元".parse()?)];
+/// let r = carry_over(&allocations, &spending, &CarryOverOptions::new(d(2021, 9, 30), 24, 0))?;
+/// // FIFO: A-1 is spent in full, A-2 keeps 30万元 (19 months old: not yet due).
+/// assert!(r.rows()[0].unspent().is_zero());
+/// assert_eq!(r.rows()[1].unspent().to_string(), "300000.00元");
+/// assert_eq!(r.to_recover().count(), 0);
+/// assert_eq!(r.unspent(UnspentKind::CarryOver)?.to_string(), "300000.00元");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn carry_over(
+    allocations: &[CarryOverAllocation],
+    spending: &[CarryOverSpending],
+    opts: &CarryOverOptions,
+) -> Result<CarryOverReport, PolicyError> {
+    let mut ids = HashSet::new();
+    for a in allocations {
+        if !ids.insert(&a.id) {
+            return Err(PolicyError::Duplicate {
+                what: "allocation id",
+                id: a.id.to_string(),
+            });
+        }
+        if !a.amount.is_positive() {
+            return Err(PolicyError::invalid(
+                format!("allocation {}", a.id),
+                format!("amount {} (must be above zero)", a.amount),
+            ));
+        }
+    }
+    let mut ids = HashSet::new();
+    for s in spending {
+        if !ids.insert(&s.id) {
+            return Err(PolicyError::Duplicate {
+                what: "spending id",
+                id: s.id.to_string(),
+            });
+        }
+        if !s.amount.is_positive() {
+            return Err(PolicyError::invalid(
+                format!("spending {}", s.id),
+                format!("amount {} (must be above zero)", s.amount),
+            ));
+        }
+    }
+    // Allocations in force, indices per bucket in FIFO order.
+    let live: Vec<&CarryOverAllocation> = allocations
+        .iter()
+        .filter(|a| a.date <= opts.as_of)
+        .collect();
+    let mut spent: Vec<Money> = vec![Money::ZERO; live.len()];
+    let mut queues: IndexMap<&FundBucket, Vec<usize>> = IndexMap::new();
+    for (i, a) in live.iter().enumerate() {
+        queues.entry(&a.bucket).or_default().push(i);
+    }
+    for q in queues.values_mut() {
+        q.sort_by_key(|&i| (live.get(i).map(|a| a.date), i));
+    }
+    let mut outgoing: Vec<&CarryOverSpending> =
+        spending.iter().filter(|s| s.date <= opts.as_of).collect();
+    outgoing.sort_by_key(|s| s.date);
+    for s in outgoing {
+        let mut left = s.amount;
+        let overflow = || PolicyError::overflow(format!("spending {}", s.id));
+        if let Some(queue) = queues.get(&s.bucket) {
+            for &i in queue {
+                if !left.is_positive() {
+                    break;
+                }
+                let (Some(a), Some(used)) = (live.get(i), spent.get_mut(i)) else {
+                    continue;
+                };
+                if a.date > s.date {
+                    break;
+                }
+                let room = a.amount.checked_sub(*used).ok_or_else(overflow)?;
+                let take = room.min(left);
+                *used = used.checked_add(take).ok_or_else(overflow)?;
+                left = left.checked_sub(take).ok_or_else(overflow)?;
+            }
+        }
+        if left.is_positive() {
+            return Err(PolicyError::invalid(
+                format!("spending {}", s.id),
+                format!(
+                    "{left} more than was allocated to {} by {}",
+                    s.bucket, s.date
+                ),
+            ));
+        }
+    }
+    let rows = live
+        .iter()
+        .zip(spent)
+        .map(|(a, spent)| {
+            let kind = UnspentKind::of(a.stage);
+            let months = match kind {
+                UnspentKind::CarryOver => opts.carry_over_months,
+                UnspentKind::Surplus => opts.surplus_months,
+            };
+            let limit_date = a.date.checked_add_months(Months::new(months));
+            let age_days = u32::try_from((opts.as_of - a.date).num_days()).unwrap_or(u32::MAX);
+            CarryOverRow {
+                allocation: a.id.clone(),
+                bucket: a.bucket.clone(),
+                date: a.date,
+                amount: a.amount,
+                spent,
+                kind,
+                age_days,
+                limit_date,
+                overdue: limit_date.is_some_and(|l| opts.as_of > l),
+            }
+        })
+        .collect();
+    Ok(CarryOverReport {
+        as_of: opts.as_of,
+        rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn wan(n: i64) -> Money {
+        Money::from_fen(n * 1_000_000)
+    }
+
+    fn bucket(cat: Category) -> FundBucket {
+        FundBucket::new("450521".parse().unwrap(), FundLevel::Central, cat)
+    }
+
+    fn alloc(
+        id: &str,
+        cat: Category,
+        date: NaiveDate,
+        amount: Money,
+        stage: ProjectStage,
+    ) -> CarryOverAllocation {
+        CarryOverAllocation::new(id.parse().unwrap(), bucket(cat), date, amount, stage)
+    }
+
+    fn spend(id: &str, cat: Category, date: NaiveDate, amount: Money) -> CarryOverSpending {
+        CarryOverSpending::new(id.parse().unwrap(), bucket(cat), date, amount)
+    }
+
+    #[test]
+    fn fifo_ages_and_the_two_year_rule() {
+        let allocations = [
+            alloc(
+                "A-2",
+                Category::Industry,
+                d(2020, 3, 1),
+                wan(50),
+                ProjectStage::Implementing,
+            ),
+            alloc(
+                "A-1",
+                Category::Industry,
+                d(2019, 9, 30),
+                wan(100),
+                ProjectStage::Implementing,
+            ),
+            alloc(
+                "A-3",
+                Category::Infrastructure,
+                d(2019, 5, 1),
+                wan(80),
+                ProjectStage::Accepted,
+            ),
+            alloc(
+                "A-4",
+                Category::Industry,
+                d(2021, 12, 1),
+                wan(10),
+                ProjectStage::InPool,
+            ), // after as-of
+        ];
+        let spending = [
+            // Before A-2 existed: only A-1 can take it.
+            spend("E-1", Category::Industry, d(2019, 12, 1), wan(40)),
+            // 60 left on A-1, then 10 from A-2.
+            spend("E-2", Category::Industry, d(2020, 6, 1), wan(70)),
+            spend("E-3", Category::Infrastructure, d(2020, 1, 1), wan(75)),
+        ];
+        let on = |as_of| {
+            carry_over(
+                &allocations,
+                &spending,
+                &CarryOverOptions::new(as_of, 24, 0),
+            )
+            .unwrap()
+        };
+        let r = on(d(2021, 9, 30));
+        let ids: Vec<&str> = r.rows().iter().map(|x| x.allocation().as_str()).collect();
+        assert_eq!(ids, ["A-2", "A-1", "A-3"]);
+        let (a2, a1, a3) = (&r.rows()[0], &r.rows()[1], &r.rows()[2]);
+        assert_eq!((a1.spent(), a1.unspent()), (wan(100), Money::ZERO));
+        assert_eq!(
+            (a2.spent(), a2.unspent(), a2.kind()),
+            (wan(10), wan(40), UnspentKind::CarryOver)
+        );
+        // A-3's project is accepted: 5万 of 结余, recovered at once (limit 0 months).
+        assert_eq!((a3.unspent(), a3.kind()), (wan(5), UnspentKind::Surplus));
+        assert!(a3.to_recover());
+        assert_eq!(a2.age_days(), 578);
+        assert_eq!(a2.limit_date(), Some(d(2022, 3, 1)));
+        assert!(!a2.to_recover());
+        assert_eq!(r.unspent(UnspentKind::CarryOver).unwrap(), wan(40));
+        assert_eq!(r.recoverable(UnspentKind::Surplus).unwrap(), wan(5));
+        assert_eq!(r.recoverable(UnspentKind::CarryOver).unwrap(), Money::ZERO);
+        // Two years after 2020-03-01 is 2022-03-01: not yet due on that day, due the next.
+        assert!(!on(d(2022, 3, 1)).rows()[0].to_recover());
+        let later = on(d(2022, 3, 2));
+        assert!(later.rows()[0].to_recover());
+        assert_eq!(later.recoverable(UnspentKind::CarryOver).unwrap(), wan(40));
+    }
+
+    #[test]
+    fn spending_beyond_allocations_is_an_error_naming_it() {
+        let allocations = [alloc(
+            "A-1",
+            Category::Industry,
+            d(2021, 3, 1),
+            wan(10),
+            ProjectStage::Implementing,
+        )];
+        let early = [spend("E-1", Category::Industry, d(2021, 2, 1), wan(1))];
+        let e = carry_over(
+            &allocations,
+            &early,
+            &CarryOverOptions::new(d(2021, 9, 30), 24, 0),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "spending E-1: 10000.00元 more than was allocated to 450521 中央 产业发展 by 2021-02-01"
+        );
+        let other = [spend("E-2", Category::Other, d(2021, 4, 1), wan(1))];
+        assert!(
+            carry_over(
+                &allocations,
+                &other,
+                &CarryOverOptions::new(d(2021, 9, 30), 24, 0)
+            )
+            .is_err()
+        );
+        let dup = [allocations[0].clone(), allocations[0].clone()];
+        assert_eq!(
+            carry_over(&dup, &[], &CarryOverOptions::new(d(2021, 9, 30), 24, 0))
+                .unwrap_err()
+                .to_string(),
+            "duplicate allocation id A-1"
+        );
+    }
+}

@@ -1,0 +1,357 @@
+//! Budget classification (政府收支分类): categories mapped to 21305xx items per year, with
+//! item names per year, and amounts summed by item.
+
+use indexmap::IndexMap;
+
+use super::PolicyError;
+use crate::dim::{Category, FiscalYear, FunctionCode};
+use crate::money::Money;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct YearTable {
+    codes: IndexMap<Category, FunctionCode>,
+    names: IndexMap<FunctionCode, String>,
+}
+
+/// The caller's mapping of categories to budget items (功能分类科目) and the items' names,
+/// per year — names changed between years, and 雨露计划 goes to 2130506 in some places and
+/// 2130599 in others, so all of it is data.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::{Category, FiscalYear};
+/// use fundtrack::policy::BudgetClassification;
+///
+/// let y = FiscalYear::new(2021)?;
+/// let table = BudgetClassification::new(
+///     [
+///         (y, Category::Infrastructure, "2130504".parse()?),
+///         (y, Category::Industry, "2130505".parse()?),
+///     ],
+///     [
+///         (y, "2130504".parse()?, "农村基础设施建设".to_string()),
+///         (y, "2130505".parse()?, "生产发展".to_string()),
+///     ],
+/// )?;
+/// assert_eq!(table.code(y, &Category::Industry).unwrap().to_string(), "2130505");
+/// assert_eq!(table.name(y, "2130504".parse()?), Some("农村基础设施建设"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BudgetClassification {
+    years: IndexMap<FiscalYear, YearTable>,
+}
+
+impl BudgetClassification {
+    /// A table from `(year, category, code)` mappings and `(year, code, name)` names.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Duplicate`] when a category is mapped twice or an item named twice in
+    /// one year; [`PolicyError::Invalid`] for an empty name.
+    pub fn new(
+        mappings: impl IntoIterator<Item = (FiscalYear, Category, FunctionCode)>,
+        names: impl IntoIterator<Item = (FiscalYear, FunctionCode, String)>,
+    ) -> Result<BudgetClassification, PolicyError> {
+        let mut years: IndexMap<FiscalYear, YearTable> = IndexMap::new();
+        for (year, category, code) in mappings {
+            let t = years.entry(year).or_default();
+            if t.codes.contains_key(&category) {
+                return Err(PolicyError::Duplicate {
+                    what: "budget mapping",
+                    id: format!("{} {}", year.year(), category.machine_name()),
+                });
+            }
+            t.codes.insert(category, code);
+        }
+        for (year, code, name) in names {
+            if name.trim().is_empty() {
+                return Err(PolicyError::invalid(
+                    format!("item name {} {code}", year.year()),
+                    "empty",
+                ));
+            }
+            let t = years.entry(year).or_default();
+            if t.names.insert(code, name).is_some() {
+                return Err(PolicyError::Duplicate {
+                    what: "item name",
+                    id: format!("{} {code}", year.year()),
+                });
+            }
+        }
+        Ok(BudgetClassification { years })
+    }
+
+    /// The item a category maps to in `year`.
+    pub fn code(&self, year: FiscalYear, category: &Category) -> Option<FunctionCode> {
+        self.years.get(&year)?.codes.get(category).copied()
+    }
+
+    /// The name of an item in `year`.
+    pub fn name(&self, year: FiscalYear, code: FunctionCode) -> Option<&str> {
+        self.years.get(&year)?.names.get(&code).map(String::as_str)
+    }
+
+    /// Sums amounts by budget item for `year` (按科目汇总).
+    ///
+    /// Rule: each amount goes to the item its category maps to in `year`; items are listed
+    /// in code order with the year's name (or none, reported as missing); amounts whose
+    /// category has no mapping that year are **reported** under
+    /// [`ItemSummary::unmapped`], not dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Overflow`] when a sum overflows.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::{Category, FiscalYear};
+    /// use fundtrack::policy::BudgetClassification;
+    ///
+    /// let y = FiscalYear::new(2021)?;
+    /// let table = BudgetClassification::new(
+    ///     [(y, Category::Industry, "2130505".parse()?), (y, Category::LoanInterest, "2130507".parse()?)],
+    ///     [(y, "2130505".parse()?, "生产发展".to_string())],
+    /// )?;
+    /// let s = table.summarize(y, [
+    ///     (Category::Industry, "300万元".parse()?),
+    ///     (Category::LoanInterest, "20万元".parse()?),
+    ///     (Category::Industry, "100万元".parse()?),
+    ///     (Category::YuluPlan, "15万元".parse()?),
+    /// ])?;
+    /// assert_eq!(s.items()[0].amount().to_string(), "4000000.00元");
+    /// assert_eq!(s.items()[1].name(), None);
+    /// assert_eq!(s.unmapped()[&Category::YuluPlan].to_string(), "150000.00元");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn summarize(
+        &self,
+        year: FiscalYear,
+        amounts: impl IntoIterator<Item = (Category, Money)>,
+    ) -> Result<ItemSummary, PolicyError> {
+        let mut items: IndexMap<FunctionCode, ItemRow> = IndexMap::new();
+        let mut unmapped: IndexMap<Category, Money> = IndexMap::new();
+        for (category, amount) in amounts {
+            let overflow = || {
+                PolicyError::overflow(format!(
+                    "{} total for {}",
+                    year.year(),
+                    category.machine_name()
+                ))
+            };
+            if let Some(code) = self.code(year, &category) {
+                let row = items.entry(code).or_insert_with(|| ItemRow {
+                    code,
+                    name: self.name(year, code).map(str::to_owned),
+                    amount: Money::ZERO,
+                    categories: Vec::new(),
+                });
+                row.amount = row.amount.checked_add(amount).ok_or_else(overflow)?;
+                if !row.categories.contains(&category) {
+                    row.categories.push(category);
+                }
+            } else {
+                let slot = unmapped.entry(category.clone()).or_insert(Money::ZERO);
+                *slot = slot.checked_add(amount).ok_or_else(overflow)?;
+            }
+        }
+        items.sort_keys();
+        Ok(ItemSummary {
+            year,
+            items: items.into_values().collect(),
+            unmapped,
+        })
+    }
+}
+
+/// One budget item's total (科目合计).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ItemRow {
+    code: FunctionCode,
+    name: Option<String>,
+    amount: Money,
+    categories: Vec<Category>,
+}
+
+impl ItemRow {
+    /// The item code.
+    pub fn code(&self) -> FunctionCode {
+        self.code
+    }
+
+    /// The item's name that year, or `None` when the caller supplied none.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The total.
+    pub fn amount(&self) -> Money {
+        self.amount
+    }
+
+    /// The categories summed into it, in order of first appearance.
+    pub fn categories(&self) -> &[Category] {
+        &self.categories
+    }
+}
+
+/// Amounts summed by budget item for a year (按科目汇总表).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ItemSummary {
+    year: FiscalYear,
+    items: Vec<ItemRow>,
+    unmapped: IndexMap<Category, Money>,
+}
+
+impl ItemSummary {
+    /// The year.
+    pub fn year(&self) -> FiscalYear {
+        self.year
+    }
+
+    /// Items in code order.
+    pub fn items(&self) -> &[ItemRow] {
+        &self.items
+    }
+
+    /// Amounts of categories with no item that year, in order of first appearance.
+    pub fn unmapped(&self) -> &IndexMap<Category, Money> {
+        &self.unmapped
+    }
+
+    /// The total of all amounts, mapped or not.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Overflow`] when the sum overflows.
+    pub fn total(&self) -> Result<Money, PolicyError> {
+        Money::checked_sum(
+            self.items
+                .iter()
+                .map(ItemRow::amount)
+                .chain(self.unmapped.values().copied()),
+        )
+        .ok_or_else(|| PolicyError::overflow(format!("{} total", self.year.year())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wan(n: i64) -> Money {
+        Money::from_fen(n * 1_000_000)
+    }
+
+    fn code(s: &str) -> FunctionCode {
+        s.parse().unwrap()
+    }
+
+    fn table() -> (FiscalYear, FiscalYear, BudgetClassification) {
+        let (y21, y22) = (
+            FiscalYear::new(2021).unwrap(),
+            FiscalYear::new(2022).unwrap(),
+        );
+        let yigong = Category::custom("以工代赈").unwrap();
+        let t = BudgetClassification::new(
+            [
+                (y21, Category::Infrastructure, code("2130504")),
+                (y21, Category::Industry, code("2130505")),
+                (y21, Category::LoanInterest, code("2130507")),
+                (y21, Category::YuluPlan, code("2130599")),
+                (y22, Category::Infrastructure, code("2130504")),
+                (y22, Category::Industry, code("2130505")),
+                (y22, Category::YuluPlan, code("2130506")),
+                (y22, yigong, code("2130599")),
+            ],
+            [
+                (y21, code("2130504"), "农村基础设施建设".to_string()),
+                (y21, code("2130505"), "生产发展".to_string()),
+                (y21, code("2130507"), "贷款奖补和贴息".to_string()),
+                (y21, code("2130599"), "其他扶贫支出".to_string()),
+                (
+                    y22,
+                    code("2130599"),
+                    "其他巩固脱贫攻坚成果衔接乡村振兴支出".to_string(),
+                ),
+            ],
+        )
+        .unwrap();
+        (y21, y22, t)
+    }
+
+    #[test]
+    fn summaries_by_item_with_names_per_year() {
+        let (y21, y22, t) = table();
+        let yigong = Category::custom("以工代赈").unwrap();
+        let amounts = [
+            (Category::YuluPlan, wan(15)),
+            (Category::Industry, wan(300)),
+            (Category::Infrastructure, wan(200)),
+            (Category::LoanInterest, wan(20)),
+            (yigong.clone(), wan(7)),
+            (Category::Industry, wan(100)),
+        ];
+        let s21 = t.summarize(y21, amounts.clone()).unwrap();
+        let rows: Vec<(String, Option<&str>, Money)> = s21
+            .items()
+            .iter()
+            .map(|r| (r.code().to_string(), r.name(), r.amount()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("2130504".to_string(), Some("农村基础设施建设"), wan(200)),
+                ("2130505".to_string(), Some("生产发展"), wan(400)),
+                ("2130507".to_string(), Some("贷款奖补和贴息"), wan(20)),
+                ("2130599".to_string(), Some("其他扶贫支出"), wan(15)),
+            ]
+        );
+        assert_eq!(s21.unmapped().len(), 1);
+        assert_eq!(s21.unmapped()[&yigong], wan(7));
+        assert_eq!(s21.total().unwrap(), wan(642));
+
+        let s22 = t.summarize(y22, amounts).unwrap();
+        let codes: Vec<String> = s22.items().iter().map(|r| r.code().to_string()).collect();
+        assert_eq!(codes, ["2130504", "2130505", "2130506", "2130599"]);
+        assert_eq!(
+            s22.items()[3].name(),
+            Some("其他巩固脱贫攻坚成果衔接乡村振兴支出")
+        );
+        assert_eq!(s22.items()[3].categories(), [yigong]);
+        assert_eq!(s22.items()[2].name(), None);
+        assert_eq!(
+            s22.unmapped().keys().collect::<Vec<_>>(),
+            [&Category::LoanInterest]
+        );
+        assert_eq!(s22.total().unwrap(), wan(642));
+    }
+
+    #[test]
+    fn conflicting_tables_are_rejected() {
+        let y = FiscalYear::new(2021).unwrap();
+        let e = BudgetClassification::new(
+            [
+                (y, Category::Industry, code("2130505")),
+                (y, Category::Industry, code("2130599")),
+            ],
+            [],
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "duplicate budget mapping 2021 industry");
+        let e = BudgetClassification::new(
+            [],
+            [
+                (y, code("2130505"), "a".into()),
+                (y, code("2130505"), "b".into()),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "duplicate item name 2021 2130505");
+        assert!(BudgetClassification::new([], [(y, code("2130505"), " ".into())]).is_err());
+    }
+}
