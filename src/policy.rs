@@ -46,7 +46,7 @@ pub use monitoring::{
 };
 pub use standard::{ProRated, StandardSchedule, StandardSegment};
 pub use threshold::{
-    Basis, IndustryShareInput, IndustryShareOptions, IndustryShareReport, IndustryShareResult,
+    IndustryShareInput, IndustryShareOptions, IndustryShareReport, IndustryShareResult,
     IndustryShareRule, MilestoneCheck, MilestoneOptions, MilestoneReport, RegionProgress,
     ShareFinding, check_industry_shares, check_milestones,
 };
@@ -286,6 +286,25 @@ mod tests {
             ceil_to_fen(&BigInt::from(0), &BigInt::from(7)),
             Some(Money::ZERO)
         );
+    }
+
+    #[test]
+    fn beihai_2021_completion_figures() {
+        use crate::report::completion;
+        use rust_decimal::Decimal;
+        use rust_decimal_macros::dec;
+        let pct = |a: u64, t: u64| {
+            completion(Decimal::from(a), Decimal::from(t))
+                .unwrap()
+                .to_percent(Rounding::default())
+        };
+        // Housing (危房改造): target 412, started 412, completed 386.
+        assert_eq!(pct(412, 412), dec!(100.00));
+        assert_eq!(pct(386, 412), dec!(93.69));
+        // Employment: 20955 migrant workers against 20815 last year.
+        assert_eq!(pct(20955, 20815), dec!(100.67));
+        // Medical reimbursement (91.65%, 82.69%) is *reported*: the costs are not printed,
+        // so there is nothing to compute it from.
     }
 
     #[test]

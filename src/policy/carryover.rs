@@ -360,6 +360,44 @@ impl CarryOverReport {
     }
 }
 
+/// Ids are unique and amounts above zero.
+fn validate(
+    allocations: &[CarryOverAllocation],
+    spending: &[CarryOverSpending],
+) -> Result<(), PolicyError> {
+    let mut ids = HashSet::new();
+    for a in allocations {
+        if !ids.insert(&a.id) {
+            return Err(PolicyError::Duplicate {
+                what: "allocation id",
+                id: a.id.to_string(),
+            });
+        }
+        if !a.amount.is_positive() {
+            return Err(PolicyError::invalid(
+                format!("allocation {}", a.id),
+                format!("amount {} (must be above zero)", a.amount),
+            ));
+        }
+    }
+    let mut ids = HashSet::new();
+    for s in spending {
+        if !ids.insert(&s.id) {
+            return Err(PolicyError::Duplicate {
+                what: "spending id",
+                id: s.id.to_string(),
+            });
+        }
+        if !s.amount.is_positive() {
+            return Err(PolicyError::invalid(
+                format!("spending {}", s.id),
+                format!("amount {} (must be above zero)", s.amount),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Ages unspent allocations and flags money for recovery (结转结余资金清理).
 ///
 /// Rules implemented:
@@ -405,36 +443,7 @@ pub fn carry_over(
     spending: &[CarryOverSpending],
     opts: &CarryOverOptions,
 ) -> Result<CarryOverReport, PolicyError> {
-    let mut ids = HashSet::new();
-    for a in allocations {
-        if !ids.insert(&a.id) {
-            return Err(PolicyError::Duplicate {
-                what: "allocation id",
-                id: a.id.to_string(),
-            });
-        }
-        if !a.amount.is_positive() {
-            return Err(PolicyError::invalid(
-                format!("allocation {}", a.id),
-                format!("amount {} (must be above zero)", a.amount),
-            ));
-        }
-    }
-    let mut ids = HashSet::new();
-    for s in spending {
-        if !ids.insert(&s.id) {
-            return Err(PolicyError::Duplicate {
-                what: "spending id",
-                id: s.id.to_string(),
-            });
-        }
-        if !s.amount.is_positive() {
-            return Err(PolicyError::invalid(
-                format!("spending {}", s.id),
-                format!("amount {} (must be above zero)", s.amount),
-            ));
-        }
-    }
+    validate(allocations, spending)?;
     // Allocations in force, indices per bucket in FIFO order.
     let live: Vec<&CarryOverAllocation> = allocations
         .iter()

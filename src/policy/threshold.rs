@@ -9,8 +9,9 @@ use num_bigint::BigInt;
 
 use super::{PolicyError, ceil_to_fen};
 use crate::dim::{Category, FiscalYear, FundLevel, RegionCode, SourceMix};
+use crate::ledger::Ledger;
 use crate::money::{Money, NoRatio, PercentagePoints, Ratio};
-use crate::report::Schedule;
+use crate::report::{Basis, IndustryShare, Schedule};
 
 /// Allocated and spent money of one region at the as-of date (地区执行情况).
 ///
@@ -39,6 +40,59 @@ impl RegionProgress {
             allocated,
             spent,
         }
+    }
+
+    /// A region's progress read from a [`Ledger`]: money in place and spent up to and
+    /// including `as_of` in the buckets held in `region` or within it (each 元 counted once,
+    /// where it is held), of the fund levels in `mix`.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Overflow`] when a sum overflows.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::{Category, FiscalYear, FundLevel, Ledger, SourceMix};
+    /// use fundtrack::record::{Allocation, Region};
+    /// use fundtrack::policy::RegionProgress;
+    /// use chrono::NaiveDate;
+    ///
+    /// let d = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+    /// let (city, county) = ("450500".parse()?, "450521".parse()?);
+    /// let mut ledger = Ledger::new(FiscalYear::new(2021)?);
+    /// ledger.insert([Region::new(city, "北海市"), Region::new(county, "合浦县")])?;
+    /// ledger.insert([
+    ///     Allocation::new("A-1".parse()?, d, county, FundLevel::Central, "600万元".parse()?).with_category(Category::Industry),
+    ///     Allocation::new("A-2".parse()?, d, city, FundLevel::City, "400万元".parse()?).with_category(Category::Infrastructure),
+    /// ])?;
+    /// let p = RegionProgress::from_ledger(&ledger, city, d, SourceMix::AllLevels)?;
+    /// assert_eq!(p.allocated().to_string(), "10000000.00元");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_ledger(
+        ledger: &Ledger,
+        region: RegionCode,
+        as_of: NaiveDate,
+        mix: SourceMix,
+    ) -> Result<RegionProgress, PolicyError> {
+        let overflow = || PolicyError::overflow(format!("progress of region {region}"));
+        let (mut allocated, mut spent) = (Money::ZERO, Money::ZERO);
+        for view in ledger.buckets() {
+            let b = view.bucket();
+            if !region.contains(b.region()) || !mix.includes(b.level()) {
+                continue;
+            }
+            allocated = allocated
+                .checked_add(view.allocated(as_of))
+                .ok_or_else(overflow)?;
+            spent = spent.checked_add(view.spent(as_of)).ok_or_else(overflow)?;
+        }
+        Ok(RegionProgress {
+            region,
+            allocated,
+            spent,
+        })
     }
 
     /// The region.
@@ -261,37 +315,6 @@ pub fn check_milestones(
     })
 }
 
-/// Which amounts a share is computed on (口径): allocated (下达, the default) or spent (支出).
-///
-/// # Example
-///
-/// ```
-/// use fundtrack::policy::Basis;
-/// assert_eq!(Basis::default(), Basis::Allocated);
-/// assert_eq!(Basis::Spent.as_str(), "支出");
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-#[non_exhaustive]
-pub enum Basis {
-    /// 下达: money allocated.
-    #[default]
-    Allocated,
-    /// 支出: money spent.
-    Spent,
-}
-
-impl Basis {
-    /// The Chinese label.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Basis::Allocated => "下达",
-            Basis::Spent => "支出",
-        }
-    }
-}
-
 /// An industry-share rule (产业占比要求) with caller-supplied thresholds: a minimum share,
 /// optionally not below last year's share, and optionally an aim (力争) that is reported
 /// but does not fail a region.
@@ -354,7 +377,8 @@ impl IndustryShareRule {
 ///
 /// ```
 /// use fundtrack::{Ratio, SourceMix};
-/// use fundtrack::policy::{Basis, IndustryShareOptions, IndustryShareRule};
+/// use fundtrack::report::Basis;
+/// use fundtrack::policy::{IndustryShareOptions, IndustryShareRule};
 /// use rust_decimal_macros::dec;
 ///
 /// let opts = IndustryShareOptions::new(IndustryShareRule::new(Ratio::from_percent(dec!(55))), SourceMix::CentralAndProvincial)
@@ -405,7 +429,8 @@ impl IndustryShareOptions {
 ///
 /// ```
 /// use fundtrack::{Category, FundLevel, Ratio};
-/// use fundtrack::policy::{Basis, IndustryShareInput};
+/// use fundtrack::report::Basis;
+/// use fundtrack::policy::IndustryShareInput;
 /// use rust_decimal_macros::dec;
 ///
 /// let input = IndustryShareInput::new("450521".parse()?)
@@ -421,7 +446,7 @@ impl IndustryShareOptions {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct IndustryShareInput {
     region: RegionCode,
-    rows: Vec<(Basis, FundLevel, Category, Money)>,
+    rows: Vec<(Basis, FundLevel, Option<Category>, Money)>,
     prior_share: Option<Ratio>,
 }
 
@@ -435,6 +460,62 @@ impl IndustryShareInput {
         }
     }
 
+    /// A region's amounts read from a [`Ledger`]: allocated and spent up to and including
+    /// `as_of`, by (level, category), of the buckets held in `region` or within it. Money
+    /// not yet assigned a category counts in the total, never as industry. The prior share
+    /// is still the caller's to set.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::{Category, FiscalYear, FundLevel, Ledger, Ratio, Rounding, SourceMix};
+    /// use fundtrack::record::{Allocation, Region};
+    /// use fundtrack::policy::{IndustryShareInput, IndustryShareOptions, IndustryShareRule, check_industry_shares};
+    /// use chrono::NaiveDate;
+    /// use rust_decimal_macros::dec;
+    ///
+    /// let d = NaiveDate::from_ymd_opt(2022, 3, 1).unwrap();
+    /// let county = "450521".parse()?;
+    /// let mut ledger = Ledger::new(FiscalYear::new(2022)?);
+    /// ledger.insert([Region::new(county, "合浦县")])?;
+    /// ledger.insert([
+    ///     Allocation::new("A-1".parse()?, d, county, FundLevel::Central, "600万元".parse()?).with_category(Category::Industry),
+    ///     Allocation::new("A-2".parse()?, d, county, FundLevel::Provincial, "400万元".parse()?).with_category(Category::Infrastructure),
+    /// ])?;
+    /// let input = IndustryShareInput::from_ledger(&ledger, county, d);
+    /// let opts = IndustryShareOptions::new(IndustryShareRule::new(Ratio::from_percent(dec!(55))), SourceMix::CentralAndProvincial);
+    /// let r = check_industry_shares([input], &opts)?;
+    /// assert_eq!(r.rows()[0].share()?.to_percent(Rounding::default()).to_string(), "60.00");
+    /// assert!(r.failing().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_ledger(
+        ledger: &Ledger,
+        region: RegionCode,
+        as_of: NaiveDate,
+    ) -> IndustryShareInput {
+        let mut rows = Vec::new();
+        for view in ledger.buckets() {
+            let b = view.bucket();
+            if !region.contains(b.region()) {
+                continue;
+            }
+            let category = b.category().cloned();
+            rows.push((
+                Basis::Allocated,
+                b.level(),
+                category.clone(),
+                view.allocated(as_of),
+            ));
+            rows.push((Basis::Spent, b.level(), category, view.spent(as_of)));
+        }
+        IndustryShareInput {
+            region,
+            rows,
+            prior_share: None,
+        }
+    }
+
     /// Adds amounts on `basis` by (level, category); repeated buckets add up.
     #[must_use]
     pub fn with_amounts(
@@ -443,7 +524,7 @@ impl IndustryShareInput {
         amounts: impl IntoIterator<Item = (FundLevel, Category, Money)>,
     ) -> IndustryShareInput {
         self.rows
-            .extend(amounts.into_iter().map(|(l, c, m)| (basis, l, c, m)));
+            .extend(amounts.into_iter().map(|(l, c, m)| (basis, l, Some(c), m)));
         self
     }
 
@@ -579,7 +660,8 @@ impl IndustryShareReport {
 ///
 /// ```
 /// use fundtrack::{Category, FundLevel, Ratio, Rounding, SourceMix};
-/// use fundtrack::policy::{Basis, IndustryShareInput, IndustryShareOptions, IndustryShareRule, check_industry_shares};
+/// use fundtrack::report::Basis;
+/// use fundtrack::policy::{IndustryShareInput, IndustryShareOptions, IndustryShareRule, check_industry_shares};
 /// use rust_decimal_macros::dec;
 ///
 /// let rule = IndustryShareRule::new(Ratio::from_percent(dec!(55))).not_below_prior();
@@ -620,11 +702,11 @@ pub fn check_industry_shares(
                 continue;
             }
             total = total.checked_add(*amount).ok_or_else(overflow)?;
-            if opts.industry.contains(category) {
+            if category.as_ref().is_some_and(|c| opts.industry.contains(c)) {
                 industry = industry.checked_add(*amount).ok_or_else(overflow)?;
             }
         }
-        let share = Ratio::of(industry, total);
+        let share = IndustryShare::from_totals(industry, total).share();
         let mut findings = Vec::new();
         let mut aim_gap = None;
         match share {
