@@ -1,1 +1,550 @@
-//! (tests to come)
+//! The streaming national path (`fundtrack::bulk`): the contract report against a naive
+//! model, k-shard merges, serde round trips, and the error catalogue of bad rows.
+
+// Generators and the naive model: small integers, plain loops.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::many_single_char_names,
+    clippy::stable_sort_primitive,
+    clippy::redundant_closure_for_method_calls
+)]
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use fundtrack::FiscalYear;
+use fundtrack::bulk::{Aggregator, BulkError, BulkErrorKind, BulkOptions, Partials, RowLevel};
+
+const ALLOC_HEAD: &str = "id,date,county_code,source,category,amount_yuan\n";
+const PROJ_HEAD: &str = "id,county_code,category,planned_investment_yuan,status\n";
+const EXP_HEAD: &str = "id,date,project_id,county_code,source,category,amount_yuan\n";
+const SOURCES: [&str; 4] = ["central", "provincial", "city", "county"];
+const CATEGORIES: [&str; 5] = [
+    "industry",
+    "infrastructure",
+    "loan_interest",
+    "yulu_plan",
+    "other",
+];
+const STATUSES: [&str; 4] = ["planned", "approved", "in_progress", "completed"];
+
+/// `SplitMix64`, as the benchmark kit's generator uses.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn date(day: u64) -> String {
+    let d = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(day);
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn yuan(fen: u64) -> String {
+    format!("{}.{:02}", fen / 100, fen % 100)
+}
+
+/// A small national data set: the three CSV texts, by construction valid.
+pub(crate) struct DataSet {
+    pub(crate) allocations: String,
+    pub(crate) projects: String,
+    pub(crate) expenditures: String,
+}
+
+pub(crate) fn data_set(
+    seed: u64,
+    counties: usize,
+    allocations: usize,
+    expenditures: usize,
+) -> DataSet {
+    let mut rng = Rng(seed);
+    let codes: Vec<u32> = (0..counties)
+        .map(|i| {
+            let province = [11, 45, 52, 65][i % 4];
+            province * 10_000 + (1 + (i / 4) as u32 % 20) * 100 + 1 + (i / 80) as u32 % 90
+        })
+        .collect::<std::collections::BTreeSet<u32>>()
+        .into_iter()
+        .collect();
+    let mut alloc_rows = Vec::new();
+    for i in 0..allocations {
+        let code = codes[rng.below(codes.len() as u64) as usize];
+        let day = rng.below(365);
+        let fen = 1_000_000 + rng.below(500_000_000);
+        let (s, c) = (rng.below(4) as usize, rng.below(5) as usize);
+        alloc_rows.push((day, i, code, s, c, fen));
+    }
+    alloc_rows.sort();
+    let mut a = String::from(ALLOC_HEAD);
+    for (day, i, code, s, c, fen) in &alloc_rows {
+        writeln!(
+            a,
+            "{},{},{code},{},{},{}",
+            i + 1,
+            date(*day),
+            SOURCES[*s],
+            CATEGORIES[*c],
+            yuan(*fen)
+        )
+        .unwrap();
+    }
+    let mut p = String::from(PROJ_HEAD);
+    let mut project_of: BTreeMap<(u32, usize), usize> = BTreeMap::new();
+    let mut id = 0;
+    for &code in &codes {
+        for (c, cat) in CATEGORIES.iter().enumerate() {
+            id += 1;
+            project_of.insert((code, c), id);
+            let fen = 5_000_000 + rng.below(300_000_000);
+            writeln!(
+                p,
+                "{id},{code},{cat},{},{}",
+                yuan(fen),
+                STATUSES[rng.below(4) as usize]
+            )
+            .unwrap();
+        }
+    }
+    let mut exp_rows = Vec::new();
+    for i in 0..expenditures {
+        let (aday, _, code, s, c, afen) = alloc_rows[rng.below(alloc_rows.len() as u64) as usize];
+        let day = aday + rng.below(365 - aday);
+        let fen = 1 + rng.below(afen / 50);
+        exp_rows.push((day, i, code, s, c, fen));
+    }
+    exp_rows.sort();
+    let mut e = String::from(EXP_HEAD);
+    for (day, i, code, s, c, fen) in &exp_rows {
+        let pid = project_of[&(*code, *c)];
+        writeln!(
+            e,
+            "{},{},{pid},{code},{},{},{}",
+            i + 1,
+            date(*day),
+            SOURCES[*s],
+            CATEGORIES[*c],
+            yuan(*fen)
+        )
+        .unwrap();
+    }
+    DataSet {
+        allocations: a,
+        projects: p,
+        expenditures: e,
+    }
+}
+
+/// The contract report computed the plain way: string keys, `BTreeMap`s, i128 分.
+pub(crate) fn naive_report(d: &DataSet, as_of: &str) -> String {
+    type Key = (String, String, String);
+    let fen = |s: &str| -> i128 {
+        let (i, f) = s.split_once('.').unwrap();
+        i.parse::<i128>().unwrap() * 100 + f.parse::<i128>().unwrap()
+    };
+    let mut a: BTreeMap<Key, (i128, i128)> = BTreeMap::new();
+    for (text, spent) in [(&d.allocations, false), (&d.expenditures, true)] {
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let (dt, code, src, cat, amt) = if spent {
+                (f[1], f[3], f[4], f[5], f[6])
+            } else {
+                (f[1], f[2], f[3], f[4], f[5])
+            };
+            if dt <= as_of {
+                let e = a.entry((code.into(), src.into(), cat.into())).or_default();
+                if spent {
+                    e.1 += fen(amt)
+                } else {
+                    e.0 += fen(amt)
+                }
+            }
+        }
+    }
+    let mut planned: BTreeMap<String, i128> = BTreeMap::new();
+    for line in d.projects.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        *planned.entry(f[1].into()).or_default() += fen(f[3]);
+    }
+    let money = |v: i128| format!("{}.{:02}", v / 100, v % 100);
+    let rate = |n: i128, d: i128| {
+        if d == 0 {
+            String::new()
+        } else {
+            let q = (n * 20000 + d) / (2 * d);
+            format!("{}.{:02}", q / 100, q % 100)
+        }
+    };
+    let mut levels: Vec<BTreeMap<Key, (i128, i128)>> = vec![BTreeMap::new(); 5];
+    for ((c, s, k), v) in &a {
+        for (lvl, key) in [
+            (0, (c.clone(), s.clone(), k.clone())),
+            (1, (c.clone(), String::new(), String::new())),
+            (2, (String::new(), s.clone(), String::new())),
+            (3, (String::new(), String::new(), k.clone())),
+            (4, (String::new(), String::new(), String::new())),
+        ] {
+            let e = levels[lvl].entry(key).or_default();
+            e.0 += v.0;
+            e.1 += v.1;
+        }
+    }
+    let mut out = String::from(fundtrack::bulk::CSV_HEADER);
+    out.push('\n');
+    for (lvl, name) in ["bucket", "county", "source", "category", "overall"]
+        .iter()
+        .enumerate()
+    {
+        for ((c, s, k), (al, sp)) in &levels[lvl] {
+            let (pl, pc) = if lvl == 1 {
+                let p = planned.get(c).copied().unwrap_or(0);
+                (money(p), rate(p, *al))
+            } else {
+                (String::new(), String::new())
+            };
+            writeln!(
+                out,
+                "{name},{c},{s},{k},{},{},{},{pl},{pc}",
+                money(*al),
+                money(*sp),
+                rate(*sp, *al)
+            )
+            .unwrap();
+        }
+    }
+    out
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn partials(d: &DataSet, options: BulkOptions) -> Result<Partials, BulkError> {
+    let mut agg = Aggregator::new(options);
+    agg.read_allocations("allocations.csv", d.allocations.as_bytes())?;
+    agg.read_projects("projects.csv", d.projects.as_bytes())?;
+    agg.read_expenditures("expenditures.csv", d.expenditures.as_bytes())?;
+    Ok(agg.into_partials())
+}
+
+fn csv(p: &Partials) -> String {
+    let mut out = Vec::new();
+    p.report().write_csv(&mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// Splits a CSV text into `k` shards of whole lines, each with the header.
+fn shards(text: &str, k: usize) -> Vec<String> {
+    let (head, body) = text.split_once('\n').unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    let per = lines.len().div_ceil(k).max(1);
+    let mut out: Vec<String> = lines
+        .chunks(per)
+        .map(|c| format!("{head}\n{}\n", c.join("\n")))
+        .collect();
+    out.resize(k, format!("{head}\n"));
+    out
+}
+
+#[test]
+fn report_equals_the_naive_model_at_mid_year_and_year_end() {
+    let d = data_set(7, 60, 1_500, 20_000);
+    for as_of in ["2025-06-30", "2025-12-31", "2025-01-01"] {
+        for threads in [1, 2, 3] {
+            let options = BulkOptions::new(day(as_of))
+                .threads(threads)
+                .buffer_size(8192);
+            let p = partials(&d, options).unwrap();
+            assert_eq!(
+                csv(&p),
+                naive_report(&d, as_of),
+                "as of {as_of}, {threads} threads"
+            );
+        }
+    }
+}
+
+#[test]
+fn contract_sample_shape_and_row_order() {
+    let d = data_set(11, 12, 300, 3_000);
+    let p = partials(&d, BulkOptions::new(day("2025-12-31"))).unwrap();
+    let report = p.report();
+    let levels: Vec<RowLevel> = report.rows().iter().map(|r| r.level()).collect();
+    assert!(
+        levels.windows(2).all(|w| w[0] <= w[1]),
+        "rows grouped by level"
+    );
+    let sources: Vec<&str> = report
+        .rows()
+        .iter()
+        .filter(|r| r.level() == RowLevel::Source)
+        .filter_map(|r| r.source())
+        .map(|s| s.machine_name())
+        .collect();
+    assert_eq!(sources, ["central", "city", "county", "provincial"]);
+    let overall = report.overall().unwrap();
+    let spent: i128 = report
+        .rows()
+        .iter()
+        .filter(|r| r.level() == RowLevel::Bucket)
+        .map(|r| r.spent().to_fen())
+        .sum();
+    assert_eq!(overall.spent().to_fen(), spent);
+    assert_eq!(p.rows().expenditures(), 3_000);
+    assert_eq!(p.rows().after_as_of(), 0);
+}
+
+#[test]
+fn k_shards_merged_in_any_order_give_the_identical_report() {
+    let d = data_set(23, 40, 1_000, 12_000);
+    let as_of = day("2025-06-30");
+    let whole = partials(&d, BulkOptions::new(as_of)).unwrap();
+    let expected = csv(&whole);
+    for k in [2, 3, 7] {
+        let a = shards(&d.allocations, k);
+        let p = shards(&d.projects, k);
+        let e = shards(&d.expenditures, k);
+        let parts: Vec<Partials> = (0..k)
+            .map(|i| {
+                let shard = DataSet {
+                    allocations: a[i].clone(),
+                    projects: p[i].clone(),
+                    expenditures: e[i].clone(),
+                };
+                partials(&shard, BulkOptions::new(as_of).threads(1)).unwrap()
+            })
+            .collect();
+        // Left to right.
+        let mut left = Partials::new(as_of);
+        for part in &parts {
+            left.merge(part).unwrap();
+        }
+        // Right to left, as a tree of pairs.
+        let mut tree: Vec<Partials> = parts.iter().rev().cloned().collect();
+        while tree.len() > 1 {
+            tree = tree
+                .chunks(2)
+                .map(|pair| {
+                    let mut m = pair[0].clone();
+                    if let Some(b) = pair.get(1) {
+                        m.merge(b).unwrap();
+                    }
+                    m
+                })
+                .collect();
+        }
+        assert_eq!(left, whole, "k = {k}");
+        assert_eq!(tree[0], whole, "k = {k}, tree");
+        assert_eq!(csv(&left), expected);
+    }
+}
+
+#[test]
+fn partials_round_trip_through_json_and_merge() {
+    let d = data_set(5, 10, 200, 2_000);
+    let as_of = day("2025-09-30");
+    let e = shards(&d.expenditures, 2);
+    let mut agg = Aggregator::new(BulkOptions::new(as_of));
+    agg.read_allocations("allocations.csv", d.allocations.as_bytes())
+        .unwrap();
+    agg.read_projects("projects.csv", d.projects.as_bytes())
+        .unwrap();
+    agg.read_expenditures("part-0.csv", e[0].as_bytes())
+        .unwrap();
+    let first = agg.into_partials();
+    let mut agg = Aggregator::new(BulkOptions::new(as_of));
+    agg.read_expenditures("part-1.csv", e[1].as_bytes())
+        .unwrap();
+    let second = agg.into_partials();
+
+    let json = serde_json::to_string(&first).unwrap();
+    let mut back: Partials = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, first);
+    back.merge(&serde_json::from_str(&serde_json::to_string(&second).unwrap()).unwrap())
+        .unwrap();
+    assert_eq!(csv(&back), naive_report(&d, "2025-09-30"));
+
+    // Unsorted or negative partials are refused on the way in.
+    let unsorted = json.replacen("\"counties\":[", "\"counties\":[{\"code\":\"650101\",\"allocated_fen\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0],\"spent_fen\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0],\"planned_fen\":0},", 1);
+    assert!(serde_json::from_str::<Partials>(&unsorted).is_err());
+}
+
+#[test]
+fn merging_different_as_of_dates_is_an_error() {
+    let mut a = Partials::new(day("2025-06-30"));
+    let b = Partials::new(day("2025-12-31"));
+    let err = a.merge(&b).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "partials: partials as of 2025-06-30 and as of 2025-12-31 cannot be merged"
+    );
+}
+
+fn exp_error(rows: &str, options: BulkOptions) -> BulkError {
+    let text = format!("{EXP_HEAD}1,2025-01-02,9,450521,central,industry,1.00\n{rows}");
+    let mut agg = Aggregator::new(options);
+    agg.read_expenditures("expenditures.csv", text.as_bytes())
+        .unwrap_err()
+}
+
+#[test]
+fn bad_rows_name_input_line_and_column() {
+    let o = BulkOptions::new(day("2025-06-30"));
+    let cases = [
+        (
+            "2,2025-01-02,9,450521,central,industry,12.345\n",
+            "expenditures.csv line 3 column amount_yuan: invalid amount \"12.345\": 3 decimal places of 元 (at most 2: amounts are whole 分)",
+        ),
+        (
+            "2,2025-01-02,9,991234,central,industry,1.00\n",
+            "expenditures.csv line 3 column county_code: invalid region code \"991234\": expected six digits PPCCDD with a provincial prefix PP of GB/T 2260 (11–82)",
+        ),
+        (
+            "2,2025-01-02,9,45052,central,industry,1.00\n",
+            "expenditures.csv line 3 column county_code: invalid region code \"45052\": expected six ASCII digits PPCCDD",
+        ),
+        (
+            "2,2025-01-02,9,450521,centre,industry,1.00\n",
+            "expenditures.csv line 3 column source: invalid fund level \"centre\": unknown; expected one of central, provincial, city, county (中央, 省级, 市级, 县级)",
+        ),
+        (
+            "2,2025-01-02,9,450521,central,industy,1.00\n",
+            "expenditures.csv line 3 column category: invalid category \"industy\": unknown; expected one of industry, infrastructure, loan_interest, yulu_plan, other, or a Chinese label",
+        ),
+        (
+            "2,2025-02-30,9,450521,central,industry,1.00\n",
+            "expenditures.csv line 3 column date: invalid date \"2025-02-30\": expected a calendar date YYYY-MM-DD",
+        ),
+        (
+            "2,2025-01-02,9,450521,central,industry,0.00\n",
+            "expenditures.csv line 3 column amount_yuan: amount \"0.00\" is not positive",
+        ),
+        (
+            "2,2025-01-02,9,450521,central,industry,-3.00\n",
+            "expenditures.csv line 3 column amount_yuan: amount \"-3.00\" is not positive",
+        ),
+        (
+            "2,2025-01-02,9,450521,central,industry\n",
+            "expenditures.csv line 3: 6 fields, expected 7",
+        ),
+        (
+            "2,2025-01-02,,450521,central,industry,1.00\n",
+            "expenditures.csv line 3 column project_id: invalid project id \"\": empty",
+        ),
+        (
+            "\"2\",2025-01-02,9,450521,central,industry,1.00\n",
+            "expenditures.csv line 3 column id: quoted field (the bulk path reads unquoted CSV)",
+        ),
+        (
+            "2,2025-01-02,9,450521,central,以工代赈,1.00\n",
+            "expenditures.csv line 3 column category: custom category \"以工代赈\" (the bulk path counts the built-in categories only)",
+        ),
+    ];
+    for (row, message) in cases {
+        assert_eq!(exp_error(row, o).to_string(), message, "{row}");
+    }
+    // A date outside the fiscal year, even after the as-of date.
+    let fy = o.fiscal_year(FiscalYear::new(2025).unwrap());
+    let err = exp_error("\n\n2,2026-01-02,9,450521,central,industry,1.00\n", fy);
+    assert_eq!(
+        err.to_string(),
+        "expenditures.csv line 5 column date: date 2026-01-02 is outside fiscal year 2025"
+    );
+    assert!(matches!(
+        err.kind(),
+        BulkErrorKind::OutsideYear { year: 2025, .. }
+    ));
+}
+
+#[test]
+fn other_spellings_are_read_like_the_ledger_reads_them() {
+    let text = format!(
+        "{EXP_HEAD}1,2025-01-02,9,450521,中央,产业发展,1.5\r\n2,2025-01-03,9, 450521 ,central,industry,1,234.56\n"
+    );
+    // `1,234.56` has a comma: a field too many.
+    let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")));
+    let err = agg.read_expenditures("e.csv", text.as_bytes()).unwrap_err();
+    assert_eq!(err.to_string(), "e.csv line 3: 8 fields, expected 7");
+    let text = format!(
+        "{EXP_HEAD}1,2025-01-02,9,450521,中央,产业发展,1.5\r\n2,2025-01-03,9, 450521 ,central,industry,2.50元\n"
+    );
+    let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")));
+    agg.read_expenditures("e.csv", text.as_bytes()).unwrap();
+    let report = agg.into_partials().report();
+    assert_eq!(report.overall().unwrap().spent().to_fen(), 400);
+}
+
+#[test]
+fn headers_must_match() {
+    let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")));
+    let err = agg
+        .read_allocations(
+            "allocations.csv",
+            &b"id,date,county_code,source,amount_yuan\n"[..],
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "allocations.csv line 1: header \"id,date,county_code,source,amount_yuan\" lacks column category (expected id,date,county_code,source,category,amount_yuan)"
+    );
+    let err = agg
+        .read_projects(
+            "projects.csv",
+            &b"id,county_code,category,planned_investment_yuan,status,note\n"[..],
+        )
+        .unwrap_err();
+    assert_eq!(err.column(), None);
+    assert!(
+        err.to_string().contains("unexpected column \"note\""),
+        "{err}"
+    );
+    let err = agg
+        .read_expenditures("expenditures.csv", &b""[..])
+        .unwrap_err();
+    assert_eq!(err.to_string(), "expenditures.csv: no header line");
+}
+
+#[test]
+fn a_failed_read_adds_nothing() {
+    let d = data_set(3, 8, 100, 1_000);
+    let as_of = day("2025-12-31");
+    let mut agg = Aggregator::new(BulkOptions::new(as_of).buffer_size(4096));
+    agg.read_allocations("allocations.csv", d.allocations.as_bytes())
+        .unwrap();
+    agg.read_projects("projects.csv", d.projects.as_bytes())
+        .unwrap();
+    let mut bad = d.expenditures.clone();
+    bad.push_str("x,2025-12-31,1,110101,central,industry,1.001\n");
+    let err = agg
+        .read_expenditures("expenditures.csv", bad.as_bytes())
+        .unwrap_err();
+    assert_eq!(err.line(), Some(1_002));
+    agg.read_expenditures("expenditures.csv", d.expenditures.as_bytes())
+        .unwrap();
+    assert_eq!(csv(&agg.into_partials()), naive_report(&d, "2025-12-31"));
+}
+
+#[test]
+fn sums_overflowing_i64_fen_are_errors() {
+    let big = "90000000000000000.00"; // 9×10¹⁸ 分: fits in i64 once, not twice
+    let text = format!(
+        "{ALLOC_HEAD}1,2025-01-02,450521,central,industry,{big}\n2,2025-01-02,450521,central,industry,{big}\n"
+    );
+    let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")));
+    let err = agg
+        .read_allocations("allocations.csv", text.as_bytes())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "allocations.csv line 3 column amount_yuan: sum overflows i64 分"
+    );
+}

@@ -1,0 +1,843 @@
+//! The byte-level row scanner: fields are slices of the input, never `String`s; counties get
+//! dense indices through a 1,000,000-entry table; amounts are summed as `i64` 分.
+
+use std::borrow::Cow;
+
+use memchr::memchr;
+
+use super::error::BulkErrorKind as Kind;
+use super::fast::DateCache;
+use crate::dim::{ProjectId, RecordId};
+use crate::error::{ParseError, ParseErrorKind};
+use crate::{Category, FundLevel, Money, ProjectStage, RegionCode};
+
+/// Levels × built-in categories: the buckets of one county.
+pub(crate) const BUCKETS: usize = 20;
+/// Built-in categories.
+pub(crate) const CATEGORIES: usize = 5;
+/// Six-digit region codes.
+const CODE_SPACE: usize = 1_000_000;
+
+/// The kind of table a CSV input holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Table {
+    Allocations,
+    Projects,
+    Expenditures,
+}
+
+impl Table {
+    pub(crate) fn columns(self) -> &'static [&'static str] {
+        match self {
+            Table::Allocations => &[
+                "id",
+                "date",
+                "county_code",
+                "source",
+                "category",
+                "amount_yuan",
+            ],
+            Table::Projects => &[
+                "id",
+                "county_code",
+                "category",
+                "planned_investment_yuan",
+                "status",
+            ],
+            Table::Expenditures => &[
+                "id",
+                "date",
+                "project_id",
+                "county_code",
+                "source",
+                "category",
+                "amount_yuan",
+            ],
+        }
+    }
+
+    pub(crate) fn header(self) -> &'static str {
+        match self {
+            Table::Allocations => "id,date,county_code,source,category,amount_yuan",
+            Table::Projects => "id,county_code,category,planned_investment_yuan,status",
+            Table::Expenditures => "id,date,project_id,county_code,source,category,amount_yuan",
+        }
+    }
+}
+
+/// One county's sums in 分: 4 levels × 5 categories (index `level * 5 + category`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct CountySums {
+    pub(crate) code: RegionCode,
+    pub(crate) allocated: [i64; BUCKETS],
+    pub(crate) spent: [i64; BUCKETS],
+    pub(crate) planned: i64,
+}
+
+impl CountySums {
+    /// Adds `other` (same code) into `self`; `None` on overflow, leaving `self` unchanged.
+    pub(crate) fn checked_added(&self, other: &CountySums) -> Option<CountySums> {
+        let mut out = self.clone();
+        for (a, b) in out.allocated.iter_mut().zip(other.allocated) {
+            *a = a.checked_add(b)?;
+        }
+        for (a, b) in out.spent.iter_mut().zip(other.spent) {
+            *a = a.checked_add(b)?;
+        }
+        out.planned = out.planned.checked_add(other.planned)?;
+        Some(out)
+    }
+}
+
+/// Rows read, by table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub(crate) allocations: u64,
+    pub(crate) projects: u64,
+    pub(crate) expenditures: u64,
+    pub(crate) skipped: u64,
+}
+
+impl Counts {
+    pub(crate) fn checked_add(self, o: Counts) -> Option<Counts> {
+        Some(Counts {
+            allocations: self.allocations.checked_add(o.allocations)?,
+            projects: self.projects.checked_add(o.projects)?,
+            expenditures: self.expenditures.checked_add(o.expenditures)?,
+            skipped: self.skipped.checked_add(o.skipped)?,
+        })
+    }
+}
+
+/// A worker's totals: counties in order of first sight, with a dense index per code. The
+/// sums are kept in three flat arrays (not one struct per county) so that a pass over
+/// expenditures touches only the spent sums: 2,800 counties × 20 buckets × 8 bytes stay in
+/// a core's L2 cache.
+pub(crate) struct Acc {
+    /// Region code → index + 1 into `codes` (0: not seen); allocated on first use.
+    slot: Vec<u32>,
+    codes: Vec<RegionCode>,
+    /// `BUCKETS` allocated sums per county, index `county * BUCKETS + level * 5 + category`.
+    pub(crate) allocated: Vec<i64>,
+    /// `BUCKETS` spent sums per county.
+    pub(crate) spent: Vec<i64>,
+    /// Planned investment per county.
+    pub(crate) planned: Vec<i64>,
+    pub(crate) counts: Counts,
+}
+
+impl Acc {
+    pub(crate) fn new() -> Self {
+        Acc {
+            slot: Vec::new(),
+            codes: Vec::new(),
+            allocated: Vec::new(),
+            spent: Vec::new(),
+            planned: Vec::new(),
+            counts: Counts::default(),
+        }
+    }
+
+    /// The index of county `code` (a number below 1,000,000), added on first sight after
+    /// checking the code. `field` is the text as written, for the error.
+    pub(crate) fn county(&mut self, code: u32, field: &[u8]) -> Result<usize, Kind> {
+        if let Some(idx) = self.known(code) {
+            return Ok(idx);
+        }
+        let region = RegionCode::new(code).map_err(|e| {
+            Kind::Parse(ParseError::new(
+                "region code",
+                lossy(field),
+                e.kind().clone(),
+            ))
+        })?;
+        self.push(region)
+    }
+
+    /// The index of a county already seen.
+    #[inline]
+    pub(crate) fn known(&self, code: u32) -> Option<usize> {
+        let s = *self.slot.get(code as usize)?;
+        (s as usize).checked_sub(1)
+    }
+
+    /// Adds a new county; returns its index.
+    fn push(&mut self, region: RegionCode) -> Result<usize, Kind> {
+        if self.slot.is_empty() {
+            self.slot = vec![0; CODE_SPACE];
+        }
+        let idx = self.codes.len();
+        let tag = u32::try_from(idx + 1).map_err(|_| Kind::Overflow)?;
+        if let Some(s) = self.slot.get_mut(region.get() as usize) {
+            *s = tag;
+        }
+        self.codes.push(region);
+        self.allocated.resize(self.allocated.len() + BUCKETS, 0);
+        self.spent.resize(self.spent.len() + BUCKETS, 0);
+        self.planned.push(0);
+        Ok(idx)
+    }
+
+    fn sums(&self, idx: usize) -> Option<CountySums> {
+        let range = idx * BUCKETS..(idx + 1) * BUCKETS;
+        Some(CountySums {
+            code: *self.codes.get(idx)?,
+            allocated: self.allocated.get(range.clone())?.try_into().ok()?,
+            spent: self.spent.get(range)?.try_into().ok()?,
+            planned: *self.planned.get(idx)?,
+        })
+    }
+
+    /// Every county's sums, in order of first sight.
+    pub(crate) fn into_sums(self) -> Vec<CountySums> {
+        (0..self.codes.len()).filter_map(|i| self.sums(i)).collect()
+    }
+
+    /// Adds a whole county's sums; `None` on overflow, leaving `self` unchanged.
+    fn add_county(&mut self, c: &CountySums) -> Option<()> {
+        let idx = match self.known(c.code.get()) {
+            Some(i) => i,
+            None => self.push(c.code).ok()?,
+        };
+        let sum = self.sums(idx)?.checked_added(c)?;
+        let range = idx * BUCKETS..(idx + 1) * BUCKETS;
+        self.allocated
+            .get_mut(range.clone())?
+            .copy_from_slice(&sum.allocated);
+        self.spent.get_mut(range)?.copy_from_slice(&sum.spent);
+        *self.planned.get_mut(idx)? = sum.planned;
+        Some(())
+    }
+
+    /// Adds `other` (merging a worker into the aggregate).
+    pub(crate) fn absorb(&mut self, other: Acc) -> Result<(), Kind> {
+        self.counts = self
+            .counts
+            .checked_add(other.counts)
+            .ok_or(Kind::Overflow)?;
+        for c in other.into_sums() {
+            self.add_county(&c).ok_or(Kind::Overflow)?;
+        }
+        Ok(())
+    }
+
+    /// Whether [`Acc::absorb`] of `other` would succeed.
+    pub(crate) fn can_absorb(&self, other: &Acc) -> bool {
+        if self.counts.checked_add(other.counts).is_none() {
+            return false;
+        }
+        (0..other.codes.len()).all(|i| {
+            let Some(c) = other.sums(i) else { return false };
+            match self.known(c.code.get()) {
+                None => true,
+                Some(idx) => self
+                    .sums(idx)
+                    .is_some_and(|d| d.checked_added(&c).is_some()),
+            }
+        })
+    }
+}
+
+/// What every row parser needs to know: the as-of date and the fiscal year as `yyyymmdd`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ctx {
+    pub(crate) as_of: u32,
+    pub(crate) year: Option<(i32, u32, u32)>,
+}
+
+/// A row error: column index and what is wrong (the line is added by the caller).
+pub(crate) type RowError = (Option<usize>, Kind);
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn text(b: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(b)
+}
+
+/// Splits a line into fields.
+struct Fields<'a> {
+    line: &'a [u8],
+    rest: &'a [u8],
+    expected: usize,
+}
+
+impl<'a> Fields<'a> {
+    #[inline]
+    fn new(line: &'a [u8], expected: usize) -> Self {
+        Fields {
+            line,
+            rest: line,
+            expected,
+        }
+    }
+
+    fn count_error(&self) -> RowError {
+        let found = memchr::memchr_iter(b',', self.line).count() + 1;
+        (
+            None,
+            Kind::FieldCount {
+                expected: self.expected,
+                found,
+            },
+        )
+    }
+
+    /// The next field (one followed by a comma).
+    #[inline]
+    fn next(&mut self) -> Result<&'a [u8], RowError> {
+        match memchr(b',', self.rest) {
+            Some(i) => {
+                let (f, r) = self.rest.split_at(i);
+                self.rest = r.get(1..).unwrap_or_default();
+                Ok(f)
+            }
+            None => Err(self.count_error()),
+        }
+    }
+
+    /// The last field: the rest of the line, which must hold no comma.
+    #[inline]
+    fn last(&mut self) -> Result<&'a [u8], RowError> {
+        if memchr(b',', self.rest).is_some() {
+            return Err(self.count_error());
+        }
+        Ok(self.rest)
+    }
+}
+
+/// Days in a month of the proleptic Gregorian calendar.
+fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// `YYYY-MM-DD` → `yyyymmdd`, or `None` when it is not exactly that shape and a real date.
+#[inline]
+pub(crate) fn fast_date(text: &[u8]) -> Option<u32> {
+    let bytes: &[u8; 10] = text.try_into().ok()?;
+    let [y0, y1, y2, y3, h1, m0, m1, h2, d0, d1] = *bytes;
+    if h1 != b'-' || h2 != b'-' {
+        return None;
+    }
+    let dig = |c: u8| {
+        let d = c.wrapping_sub(b'0');
+        if d < 10 { Some(u32::from(d)) } else { None }
+    };
+    let year = dig(y0)? * 1000 + dig(y1)? * 100 + dig(y2)? * 10 + dig(y3)?;
+    let month = dig(m0)? * 10 + dig(m1)?;
+    let day = dig(d0)? * 10 + dig(d1)?;
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || year == 0 {
+        return None;
+    }
+    Some(year * 10_000 + month * 100 + day)
+}
+
+/// A date field as `yyyymmdd`, checked against the fiscal year.
+#[inline]
+fn date(s: &[u8], ctx: &Ctx) -> Result<u32, Kind> {
+    let key = match fast_date(s) {
+        Some(k) => k,
+        None => fast_date(text(s).trim().as_bytes()).ok_or_else(|| {
+            Kind::Parse(ParseError::new(
+                "date",
+                lossy(s),
+                ParseErrorKind::Format("a calendar date YYYY-MM-DD"),
+            ))
+        })?,
+    };
+    if let Some((year, start, end)) = ctx.year {
+        if key < start || key > end {
+            return Err(Kind::OutsideYear {
+                date: lossy(s),
+                year,
+            });
+        }
+    }
+    Ok(key)
+}
+
+/// A region code field as a number below 1,000,000 (checked fully on first sight).
+#[inline]
+fn code(s: &[u8]) -> Result<u32, Kind> {
+    if s.len() == 6 && s.iter().all(u8::is_ascii_digit) {
+        return Ok(s.iter().fold(0u32, |n, &b| n * 10 + u32::from(b - b'0')));
+    }
+    text(s)
+        .parse::<RegionCode>()
+        .map(RegionCode::get)
+        .map_err(|e| Kind::Parse(ParseError::new("region code", lossy(s), e.kind().clone())))
+}
+
+/// A fund level field → index 0–3.
+#[inline]
+fn level(s: &[u8]) -> Result<usize, Kind> {
+    Ok(match s {
+        b"central" => 0,
+        b"provincial" => 1,
+        b"city" => 2,
+        b"county" => 3,
+        _ => text(s).parse::<FundLevel>().map_err(Kind::Parse)?.index(),
+    })
+}
+
+/// A category field → built-in index 0–4.
+#[inline]
+fn category(s: &[u8]) -> Result<usize, Kind> {
+    Ok(match s {
+        b"industry" => 0,
+        b"infrastructure" => 1,
+        b"loan_interest" => 2,
+        b"yulu_plan" => 3,
+        b"other" => 4,
+        _ => {
+            if s.first() == Some(&b'"') {
+                return Err(Kind::Quoted);
+            }
+            let c = text(s).parse::<Category>().map_err(Kind::Parse)?;
+            c.built_in_index()
+                .ok_or_else(|| Kind::CustomCategory(lossy(s)))?
+        }
+    })
+}
+
+/// A project status field.
+#[inline]
+fn status(s: &[u8]) -> Result<(), Kind> {
+    match s {
+        b"planned" | b"approved" | b"in_progress" | b"completed" => Ok(()),
+        _ => text(s)
+            .parse::<ProjectStage>()
+            .map(|_| ())
+            .map_err(Kind::Parse),
+    }
+}
+
+/// An id field: 1–64 bytes, no control characters, no spaces at the ends.
+#[inline]
+fn id(s: &[u8], project: bool) -> Result<(), Kind> {
+    let plain = !s.is_empty()
+        && s.len() <= 64
+        && s.first() != Some(&b' ')
+        && s.last() != Some(&b' ')
+        && s.iter().all(|&b| b >= 0x20 && b != 0x7f && b != b'"');
+    if plain {
+        return Ok(());
+    }
+    if s.first() == Some(&b'"') {
+        return Err(Kind::Quoted);
+    }
+    let t = text(s);
+    let checked = if project {
+        t.parse::<ProjectId>().map(|_| ())
+    } else {
+        t.parse::<RecordId>().map(|_| ())
+    };
+    checked.map_err(Kind::Parse)
+}
+
+/// Plain `digits[.d[d]]` → 分, or `None` for anything else.
+#[inline]
+fn fast_fen(s: &[u8]) -> Option<i64> {
+    let mut v: i64 = 0;
+    let mut int_digits = 0u32;
+    let mut frac: Option<u32> = None;
+    for &b in s {
+        let d = b.wrapping_sub(b'0');
+        if d < 10 {
+            v = v * 10 + i64::from(d);
+            match &mut frac {
+                Some(f) => *f += 1,
+                None => int_digits += 1,
+            }
+            if int_digits > 15 {
+                return None;
+            }
+        } else if b == b'.' && frac.is_none() {
+            frac = Some(0);
+        } else {
+            return None;
+        }
+    }
+    if int_digits == 0 {
+        return None;
+    }
+    match frac {
+        None => Some(v * 100),
+        Some(1) => Some(v * 10),
+        Some(2) => Some(v),
+        Some(_) => None,
+    }
+}
+
+/// A positive amount of 元 → 分.
+#[inline]
+fn amount(s: &[u8]) -> Result<i64, Kind> {
+    let fen = if let Some(f) = fast_fen(s) {
+        f
+    } else {
+        if s.first() == Some(&b'"') {
+            return Err(Kind::Quoted);
+        }
+        let m: Money = text(s).parse().map_err(Kind::Parse)?;
+        i64::try_from(m.to_fen()).map_err(|_| Kind::Overflow)?
+    };
+    if fen <= 0 {
+        return Err(Kind::NotPositive { text: lossy(s) });
+    }
+    Ok(fen)
+}
+
+/// Wraps a field result with its column index.
+#[inline]
+fn at<T>(col: usize, r: Result<T, Kind>) -> Result<T, RowError> {
+    r.map_err(|k| (Some(col), k))
+}
+
+/// `id,date,county_code,source,category,amount_yuan`
+#[inline]
+pub(crate) fn allocation(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
+    let mut f = Fields::new(line, 6);
+    at(0, id(f.next()?, false))?;
+    let d = at(1, date(f.next()?, ctx))?;
+    if d > ctx.as_of {
+        acc.counts.skipped += 1;
+        return Ok(());
+    }
+    let code_field = f.next()?;
+    let c = at(2, code(code_field))?;
+    let lv = at(3, level(f.next()?))?;
+    let cat = at(4, category(f.next()?))?;
+    let fen = at(5, amount(f.last()?))?;
+    let idx = at(2, acc.county(c, code_field))?;
+    let slot = acc
+        .allocated
+        .get_mut(idx * BUCKETS + lv * CATEGORIES + cat)
+        .ok_or((None, Kind::Overflow))?;
+    *slot = slot.checked_add(fen).ok_or((Some(5), Kind::Overflow))?;
+    acc.counts.allocations += 1;
+    Ok(())
+}
+
+/// `id,county_code,category,planned_investment_yuan,status`
+#[inline]
+pub(crate) fn project(line: &[u8], acc: &mut Acc, _ctx: &Ctx) -> Result<(), RowError> {
+    let mut f = Fields::new(line, 5);
+    at(0, id(f.next()?, true))?;
+    let code_field = f.next()?;
+    let c = at(1, code(code_field))?;
+    at(2, category(f.next()?))?;
+    let fen = at(3, amount(f.next()?))?;
+    at(4, status(f.last()?))?;
+    let idx = at(1, acc.county(c, code_field))?;
+    let slot = acc.planned.get_mut(idx).ok_or((None, Kind::Overflow))?;
+    *slot = slot.checked_add(fen).ok_or((Some(3), Kind::Overflow))?;
+    acc.counts.projects += 1;
+    Ok(())
+}
+
+/// `id,date,project_id,county_code,source,category,amount_yuan`
+#[inline]
+pub(crate) fn expenditure(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
+    let mut f = Fields::new(line, 7);
+    at(0, id(f.next()?, false))?;
+    let d = at(1, date(f.next()?, ctx))?;
+    if d > ctx.as_of {
+        acc.counts.skipped += 1;
+        return Ok(());
+    }
+    at(2, id(f.next()?, true))?;
+    let code_field = f.next()?;
+    let c = at(3, code(code_field))?;
+    let lv = at(4, level(f.next()?))?;
+    let cat = at(5, category(f.next()?))?;
+    let fen = at(6, amount(f.last()?))?;
+    let idx = at(3, acc.county(c, code_field))?;
+    let slot = acc
+        .spent
+        .get_mut(idx * BUCKETS + lv * CATEGORIES + cat)
+        .ok_or((None, Kind::Overflow))?;
+    *slot = slot.checked_add(fen).ok_or((Some(6), Kind::Overflow))?;
+    acc.counts.expenditures += 1;
+    Ok(())
+}
+
+/// A row error located in a chunk: 1-based line within the chunk.
+pub(crate) struct LocalError {
+    pub(crate) line: u64,
+    pub(crate) column: Option<usize>,
+    pub(crate) kind: Kind,
+}
+
+/// One kind of input row: its fast path, its general path and the sums it adds to.
+pub(crate) trait RowKind {
+    /// Column index of the amount, for an overflow error.
+    const AMOUNT: usize;
+    /// The fast path: `Some((rest of chunk, flat index, 分))` (0 分: nothing to add), or
+    /// `None` to fall back.
+    fn fast<'a>(
+        rest: &'a [u8],
+        acc: &mut Acc,
+        ctx: &Ctx,
+        cache: &mut DateCache,
+    ) -> Option<(&'a [u8], usize, i64)>;
+    /// The general path over one line without its line end.
+    fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError>;
+    /// The sums the fast path's flat index points into.
+    fn target(acc: &mut Acc) -> &mut [i64];
+}
+
+/// Allocation rows.
+pub(crate) struct AllocationRow;
+/// Project rows.
+pub(crate) struct ProjectRow;
+/// Expenditure rows.
+pub(crate) struct ExpenditureRow;
+
+impl RowKind for AllocationRow {
+    const AMOUNT: usize = 5;
+    #[inline]
+    fn fast<'a>(
+        rest: &'a [u8],
+        acc: &mut Acc,
+        ctx: &Ctx,
+        cache: &mut DateCache,
+    ) -> Option<(&'a [u8], usize, i64)> {
+        super::fast::allocation(rest, acc, ctx, cache)
+    }
+    fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
+        allocation(line, acc, ctx)
+    }
+    fn target(acc: &mut Acc) -> &mut [i64] {
+        &mut acc.allocated
+    }
+}
+
+impl RowKind for ProjectRow {
+    const AMOUNT: usize = 3;
+    #[inline]
+    fn fast<'a>(
+        rest: &'a [u8],
+        acc: &mut Acc,
+        ctx: &Ctx,
+        cache: &mut DateCache,
+    ) -> Option<(&'a [u8], usize, i64)> {
+        super::fast::project(rest, acc, ctx, cache)
+    }
+    fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
+        project(line, acc, ctx)
+    }
+    fn target(acc: &mut Acc) -> &mut [i64] {
+        &mut acc.planned
+    }
+}
+
+impl RowKind for ExpenditureRow {
+    const AMOUNT: usize = 6;
+    #[inline]
+    fn fast<'a>(
+        rest: &'a [u8],
+        acc: &mut Acc,
+        ctx: &Ctx,
+        cache: &mut DateCache,
+    ) -> Option<(&'a [u8], usize, i64)> {
+        super::fast::expenditure(rest, acc, ctx, cache)
+    }
+    fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
+        expenditure(line, acc, ctx)
+    }
+    fn target(acc: &mut Acc) -> &mut [i64] {
+        &mut acc.spent
+    }
+}
+
+/// Rows parsed before their amounts are added: the adds of a batch are independent loads,
+/// so the cache misses of scattered buckets overlap instead of stalling one by one.
+const BATCH: usize = 32;
+
+/// Adds a batch of `(flat index, 分, line)`; an overflow names its line.
+#[inline]
+fn flush<K: RowKind>(acc: &mut Acc, batch: &mut Vec<(usize, i64, u64)>) -> Result<(), LocalError> {
+    let target = K::target(acc);
+    for &(i, fen, line) in batch.iter() {
+        let err = || LocalError {
+            line,
+            column: Some(K::AMOUNT),
+            kind: Kind::Overflow,
+        };
+        let slot = target.get_mut(i).ok_or_else(err)?;
+        *slot = slot.checked_add(fen).ok_or_else(err)?;
+    }
+    batch.clear();
+    Ok(())
+}
+
+/// Runs the rows of `chunk` through the fast path, falling back to the general path for a
+/// line the fast path does not take; returns the number of lines. Blank lines hold no row
+/// and are passed over (they still count as lines).
+#[inline]
+pub(crate) fn lines<K: RowKind>(chunk: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<u64, LocalError> {
+    let mut n = 0u64;
+    let mut rest = chunk;
+    let mut cache = DateCache::new();
+    let mut batch: Vec<(usize, i64, u64)> = Vec::with_capacity(BATCH);
+    while !rest.is_empty() {
+        n += 1;
+        if let Some((next, i, fen)) = K::fast(rest, acc, ctx, &mut cache) {
+            if fen != 0 {
+                batch.push((i, fen, n));
+                if batch.len() == BATCH {
+                    flush::<K>(acc, &mut batch)?;
+                }
+            }
+            rest = next;
+            continue;
+        }
+        // The general path adds at once: keep the order of adds, so an overflow is met
+        // on the line where a sequential read would meet it.
+        flush::<K>(acc, &mut batch)?;
+        let (line, next) = match memchr(b'\n', rest) {
+            Some(i) => {
+                let (l, r) = rest.split_at(i);
+                (l, r.get(1..).unwrap_or_default())
+            }
+            None => (rest, &[][..]),
+        };
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if !line.is_empty() {
+            K::general(line, acc, ctx).map_err(|(column, kind)| LocalError {
+                line: n,
+                column,
+                kind,
+            })?;
+        }
+        rest = next;
+    }
+    flush::<K>(acc, &mut batch)?;
+    Ok(n)
+}
+
+/// Checks a header line against the columns of `table`.
+pub(crate) fn check_header(line: &[u8], table: Table) -> Result<(), Kind> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+    let header = lossy(line);
+    let found: Vec<&str> = header.split(',').map(str::trim).collect();
+    let expected = table.columns();
+    if found == expected {
+        return Ok(());
+    }
+    if let Some(missing) = expected.iter().find(|c| !found.contains(c)) {
+        return Err(Kind::MissingColumn {
+            header: header.clone(),
+            column: missing,
+            expected: table.header(),
+        });
+    }
+    if let Some(extra) = found.iter().find(|c| !expected.contains(c)) {
+        return Err(Kind::ExtraColumn {
+            header: header.clone(),
+            column: (*extra).to_owned(),
+            expected: table.header(),
+        });
+    }
+    // Same names: a repeat or another order.
+    let column = expected
+        .iter()
+        .zip(found.iter())
+        .find(|(e, f)| e != f)
+        .map_or_else(|| expected.last().copied().unwrap_or_default(), |(e, _)| *e);
+    Err(Kind::ColumnOrder {
+        header,
+        column,
+        expected: table.header(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_calendar_dates() {
+        assert_eq!(fast_date(b"2025-06-30"), Some(20_250_630));
+        assert_eq!(fast_date(b"2024-02-29"), Some(20_240_229));
+        for bad in [
+            &b"2025-02-29"[..],
+            b"2025-13-01",
+            b"2025-00-10",
+            b"2025-1-01",
+            b"2025/01/01",
+            b"0000-01-01",
+        ] {
+            assert_eq!(fast_date(bad), None, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn amounts_are_whole_fen() {
+        assert_eq!(fast_fen(b"12.3"), Some(1230));
+        assert_eq!(fast_fen(b"12.34"), Some(1234));
+        assert_eq!(fast_fen(b"12"), Some(1200));
+        assert_eq!(fast_fen(b"12.345"), None);
+        assert_eq!(fast_fen(b".5"), None);
+        assert_eq!(fast_fen(b"1234567890123456"), None);
+        assert_eq!(
+            amount(b"999999999999999.99").ok(),
+            Some(99_999_999_999_999_999)
+        );
+        assert!(matches!(amount(b"0.00"), Err(Kind::NotPositive { .. })));
+        assert!(matches!(amount(b"-5.00"), Err(Kind::NotPositive { .. })));
+        assert!(matches!(
+            amount(b"99999999999999999999"),
+            Err(Kind::Overflow)
+        ));
+        assert!(matches!(amount(b"12.345"), Err(Kind::Parse(_))));
+    }
+
+    #[test]
+    fn vocabularies_accept_chinese_labels() {
+        assert_eq!(level("中央".as_bytes()).ok(), Some(0));
+        assert_eq!(category("产业发展".as_bytes()).ok(), Some(0));
+        assert!(matches!(
+            category("以工代赈".as_bytes()),
+            Err(Kind::CustomCategory(_))
+        ));
+        assert!(matches!(category(b"industy"), Err(Kind::Parse(_))));
+    }
+
+    #[test]
+    fn headers_name_the_column() {
+        let t = Table::Projects;
+        assert!(
+            check_header(
+                b"id,county_code,category,planned_investment_yuan,status\r",
+                t
+            )
+            .is_ok()
+        );
+        let e = check_header(b"id,county_code,category,status", t).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("lacks column planned_investment_yuan"),
+            "{e}"
+        );
+        let e = check_header(
+            b"id,county_code,category,planned_investment_yuan,status,x",
+            t,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("unexpected column \"x\""), "{e}");
+        let e =
+            check_header(b"id,category,county_code,planned_investment_yuan,status", t).unwrap_err();
+        assert!(
+            e.to_string().contains("column county_code out of order"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,253 @@
+//! Streaming an input through worker threads in fixed-size chunks cut at line ends.
+//!
+//! Workers take turns at one shared reader: under a lock a worker copies the carried-over
+//! partial line into its own buffer, fills the buffer from the reader, cuts it after the
+//! last line end and leaves the tail for the next chunk; outside the lock it parses its
+//! chunk into its own [`Acc`]. Chunks are numbered, so the first error in file order gets
+//! its exact line number even though chunks finish out of order.
+
+use std::io::{self, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use memchr::{memchr, memrchr};
+
+use super::error::{BulkError, BulkErrorKind as Kind};
+use super::scan::{
+    self, Acc, AllocationRow, Ctx, ExpenditureRow, LocalError, ProjectRow, RowKind, Table,
+};
+
+/// The reader and what is carried from one chunk to the next.
+struct Feed<R> {
+    reader: R,
+    carry: Vec<u8>,
+    next_seq: u64,
+    eof: bool,
+}
+
+/// What a worker ends with.
+struct Outcome {
+    acc: Acc,
+    /// (chunk number, lines in it) of every chunk parsed without error.
+    lines: Vec<(u64, u64)>,
+    /// The first error this worker met: chunk number and error.
+    error: Option<(u64, LocalError)>,
+}
+
+/// Reads until `buf` is full or the reader is exhausted; returns the bytes in `buf`.
+fn fill<R: Read>(
+    reader: &mut R,
+    buf: &mut [u8],
+    mut filled: usize,
+    eof: &mut bool,
+) -> io::Result<usize> {
+    while !*eof {
+        let Some(space) = buf.get_mut(filled..) else {
+            break;
+        };
+        if space.is_empty() {
+            break;
+        }
+        match reader.read(space) {
+            Ok(0) => *eof = true,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Takes the next chunk into `buf`; returns its length and number, or `None` at the end.
+fn next_chunk<R: Read>(
+    feed: &mut Feed<R>,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> io::Result<Option<(usize, u64)>> {
+    if feed.eof && feed.carry.is_empty() {
+        return Ok(None);
+    }
+    let mut filled = feed.carry.len();
+    if buf.len() < cap.max(filled + 1) {
+        buf.resize(cap.max(filled + 1), 0);
+    }
+    if let Some(head) = buf.get_mut(..filled) {
+        head.copy_from_slice(&feed.carry);
+    }
+    feed.carry.clear();
+    loop {
+        filled = fill(&mut feed.reader, buf, filled, &mut feed.eof)?;
+        let data = buf.get(..filled).unwrap_or_default();
+        if feed.eof {
+            break;
+        }
+        if let Some(i) = memrchr(b'\n', data) {
+            feed.carry
+                .extend_from_slice(data.get(i + 1..).unwrap_or_default());
+            filled = i + 1;
+            break;
+        }
+        // One line longer than the buffer: grow it and read on.
+        let grown = buf.len() * 2;
+        buf.resize(grown, 0);
+    }
+    if filled == 0 {
+        return Ok(None);
+    }
+    let seq = feed.next_seq;
+    feed.next_seq += 1;
+    Ok(Some((filled, seq)))
+}
+
+fn worker<R: Read, K: RowKind>(
+    feed: &Mutex<Feed<R>>,
+    stop: &AtomicU64,
+    cap: usize,
+    ctx: &Ctx,
+) -> Outcome {
+    let mut out = Outcome {
+        acc: Acc::new(),
+        lines: Vec::new(),
+        error: None,
+    };
+    let mut buf = Vec::new();
+    loop {
+        let taken = {
+            let mut feed = feed.lock().unwrap_or_else(PoisonError::into_inner);
+            if stop.load(Ordering::Relaxed) < feed.next_seq {
+                // An earlier chunk failed: nothing later matters.
+                break;
+            }
+            let seq = feed.next_seq;
+            next_chunk(&mut feed, &mut buf, cap).map_err(|e| (seq, e))
+        };
+        match taken {
+            Ok(None) => break,
+            Ok(Some((len, seq))) => {
+                let chunk = buf.get(..len).unwrap_or_default();
+                match scan::lines::<K>(chunk, &mut out.acc, ctx) {
+                    Ok(n) => out.lines.push((seq, n)),
+                    Err(e) => {
+                        stop.fetch_min(seq, Ordering::Relaxed);
+                        out.error = Some((seq, e));
+                        break;
+                    }
+                }
+            }
+            Err((seq, e)) => {
+                stop.fetch_min(seq, Ordering::Relaxed);
+                out.error = Some((
+                    seq,
+                    LocalError {
+                        line: 0,
+                        column: None,
+                        kind: Kind::Io(e),
+                    },
+                ));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Reads the header line; returns the bytes read past it.
+fn header<R: Read>(reader: &mut R, name: &str, table: Table) -> Result<Vec<u8>, BulkError> {
+    let mut buf = Vec::with_capacity(4096);
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(i) = memchr(b'\n', &buf) {
+            let line = buf.get(..i).unwrap_or_default();
+            scan::check_header(line, table).map_err(|k| BulkError::new(name, Some(1), None, k))?;
+            return Ok(buf.get(i + 1..).unwrap_or_default().to_vec());
+        }
+        let n = match reader.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(BulkError::new(name, None, None, Kind::Io(e))),
+        };
+        if n == 0 {
+            if buf.iter().all(u8::is_ascii_whitespace) {
+                return Err(BulkError::new(name, None, None, Kind::NoHeader));
+            }
+            scan::check_header(&buf, table).map_err(|k| BulkError::new(name, Some(1), None, k))?;
+            return Ok(Vec::new());
+        }
+        buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
+    }
+}
+
+/// Streams `reader` (a CSV of `table`) through `threads` workers with `cap`-byte buffers;
+/// returns one accumulator per worker, or the first error in file order.
+pub(crate) fn run<R: Read + Send>(
+    mut reader: R,
+    name: &str,
+    table: Table,
+    ctx: &Ctx,
+    threads: usize,
+    cap: usize,
+) -> Result<Vec<Acc>, BulkError> {
+    let carry = header(&mut reader, name, table)?;
+    let feed = Mutex::new(Feed {
+        reader,
+        carry,
+        next_seq: 0,
+        eof: false,
+    });
+    let stop = AtomicU64::new(u64::MAX);
+    let outcomes: Vec<Outcome> = match table {
+        Table::Allocations => spread::<R, AllocationRow>(&feed, &stop, cap, ctx, threads),
+        Table::Projects => spread::<R, ProjectRow>(&feed, &stop, cap, ctx, threads),
+        Table::Expenditures => spread::<R, ExpenditureRow>(&feed, &stop, cap, ctx, threads),
+    };
+    let first_error = outcomes
+        .iter()
+        .filter_map(|o| o.error.as_ref().map(|(seq, _)| *seq))
+        .min();
+    if let Some(bad) = first_error {
+        // Lines before the failing chunk: every earlier chunk finished without error.
+        let before: u64 = outcomes
+            .iter()
+            .flat_map(|o| o.lines.iter())
+            .filter(|(seq, _)| *seq < bad)
+            .map(|(_, n)| n)
+            .sum();
+        let columns = table.columns();
+        let failed = outcomes
+            .into_iter()
+            .filter_map(|o| o.error)
+            .find(|(seq, _)| *seq == bad);
+        if let Some((_, e)) = failed {
+            let column = e.column.and_then(|c| columns.get(c).copied());
+            let line = (e.line > 0).then_some(1 + before + e.line);
+            return Err(BulkError::new(name, line, column, e.kind));
+        }
+        return Err(BulkError::new(name, None, None, Kind::Overflow));
+    }
+    Ok(outcomes.into_iter().map(|o| o.acc).collect())
+}
+
+fn spread<R: Read + Send, K: RowKind>(
+    feed: &Mutex<Feed<R>>,
+    stop: &AtomicU64,
+    cap: usize,
+    ctx: &Ctx,
+    threads: usize,
+) -> Vec<Outcome> {
+    if threads <= 1 {
+        return vec![worker::<R, K>(feed, stop, cap, ctx)];
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (1..threads)
+            .map(|_| s.spawn(|| worker::<R, K>(feed, stop, cap, ctx)))
+            .collect();
+        let mut outcomes = vec![worker::<R, K>(feed, stop, cap, ctx)];
+        for h in handles {
+            match h.join() {
+                Ok(o) => outcomes.push(o),
+                Err(p) => std::panic::resume_unwind(p),
+            }
+        }
+        outcomes
+    })
+}
