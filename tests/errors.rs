@@ -822,3 +822,305 @@ fn catalogue_counts_distinct_bad_inputs() {
         inputs.len()
     );
 }
+
+// ---- CSV inputs of the bulk path -----------------------------------------------------------
+
+mod bulk_csv {
+    use super::snap;
+    use chrono::NaiveDate;
+    use fundtrack::FiscalYear;
+    use fundtrack::bulk::{Aggregator, BulkOptions, Partials};
+
+    const A: &str = "id,date,county_code,source,category,amount_yuan\n";
+    const E: &str = "id,date,project_id,county_code,source,category,amount_yuan\n";
+    const P: &str = "id,county_code,category,planned_investment_yuan,status\n";
+
+    fn as_of() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()
+    }
+
+    fn options() -> BulkOptions {
+        BulkOptions::new(as_of()).fiscal_year(FiscalYear::new(2025).unwrap())
+    }
+
+    /// Reads `input` as table `t` ("a", "p" or "e") named `name`.
+    fn read(
+        agg: &mut Aggregator,
+        t: &str,
+        name: &str,
+        input: &[u8],
+    ) -> Result<(), fundtrack::bulk::BulkError> {
+        match t {
+            "a" => agg.read_allocations(name, input),
+            "p" => agg.read_projects(name, input),
+            _ => agg.read_expenditures(name, input),
+        }
+    }
+
+    #[allow(clippy::too_many_lines)] // one entry per bad input, a table
+    fn cases() -> Vec<(&'static str, &'static str, Vec<u8>)> {
+        let a = |rows: &str| format!("{A}{rows}").into_bytes();
+        let e = |rows: &str| format!("{E}{rows}").into_bytes();
+        let ok = "1,2025-01-05,450521,central,industry,1.00\n";
+        vec![
+            ("empty file", "a", Vec::new()),
+            ("only blank lines", "a", b"\n\r\n  \n".to_vec()),
+            (
+                "missing column",
+                "a",
+                b"id,date,county_code,source,amount_yuan\n1,2025-01-05,450521,central,1.00\n"
+                    .to_vec(),
+            ),
+            (
+                "extra column",
+                "a",
+                format!(
+                    "{}note\n1,2025-01-05,450521,central,industry,1.00,x\n",
+                    A.replace('\n', ",")
+                )
+                .into_bytes(),
+            ),
+            (
+                "columns in another order",
+                "p",
+                b"id,category,county_code,planned_investment_yuan,status\n".to_vec(),
+            ),
+            ("header of the wrong table", "e", A.as_bytes().to_vec()),
+            (
+                "header in Chinese",
+                "a",
+                "编号,日期,区划代码,资金来源,类别,金额\n"
+                    .as_bytes()
+                    .to_vec(),
+            ),
+            (
+                "a row with an extra field",
+                "a",
+                a(&format!(
+                    "{ok}2,2025-01-05,450521,central,industry,1.00,9\n"
+                )),
+            ),
+            (
+                "a row with a missing field",
+                "a",
+                a(&format!("{ok}2,2025-01-05,450521,central,1.00\n")),
+            ),
+            (
+                "quoted amount with a comma",
+                "a",
+                a("1,2025-01-05,450521,central,industry,\"1,234.56\"\n"),
+            ),
+            (
+                "quoted id",
+                "e",
+                e("\"E-1\",2025-01-05,P-1,450521,central,industry,1.00\n"),
+            ),
+            ("truncated last line", "a", a(&format!("{ok}2,2025-01-0"))),
+            (
+                "truncated last line in the amount",
+                "a",
+                a(&format!("{ok}2,2025-01-05,450521,central,industry,1.")),
+            ),
+            (
+                "amount with 3 decimals",
+                "e",
+                e("1,2025-03-01,7,450521,central,industry,12.345\n"),
+            ),
+            (
+                "amount with an exponent",
+                "a",
+                a("1,2025-01-05,450521,central,industry,1e5\n"),
+            ),
+            (
+                "zero amount",
+                "a",
+                a("1,2025-01-05,450521,central,industry,0.00\n"),
+            ),
+            (
+                "negative amount",
+                "a",
+                a("1,2025-01-05,450521,central,industry,-5.00\n"),
+            ),
+            (
+                "empty amount",
+                "a",
+                a("1,2025-01-05,450521,central,industry,\n"),
+            ),
+            (
+                "10^12 亿元 (beyond i64 分)",
+                "a",
+                a("1,2025-01-05,450521,central,industry,1000000000000亿元\n"),
+            ),
+            (
+                "sum beyond i64 分",
+                "a",
+                a(
+                    "1,2025-01-05,450521,central,industry,92233720368547758.07\n2,2025-01-05,450521,central,industry,0.01\n",
+                ),
+            ),
+            (
+                "29 February 2025",
+                "a",
+                a("1,2025-02-29,450521,central,industry,1.00\n"),
+            ),
+            (
+                "date with slashes",
+                "a",
+                a("1,2025/01/05,450521,central,industry,1.00\n"),
+            ),
+            (
+                "date outside the fiscal year",
+                "a",
+                a("1,2024-12-31,450521,central,industry,1.00\n"),
+            ),
+            ("empty date", "a", a("1,,450521,central,industry,1.00\n")),
+            (
+                "unknown province 99",
+                "a",
+                a("1,2025-01-05,990521,central,industry,1.00\n"),
+            ),
+            (
+                "five-digit region code",
+                "a",
+                a("1,2025-01-05,45052,central,industry,1.00\n"),
+            ),
+            (
+                "unknown fund level",
+                "a",
+                a("1,2025-01-05,450521,centre,industry,1.00\n"),
+            ),
+            (
+                "misspelt category",
+                "a",
+                a("1,2025-01-05,450521,central,industy,1.00\n"),
+            ),
+            (
+                "custom category",
+                "a",
+                a("1,2025-01-05,450521,central,以工代赈,1.00\n"),
+            ),
+            (
+                "unknown project status",
+                "p",
+                format!("{P}1,450521,industry,5.00,done\n").into_bytes(),
+            ),
+            (
+                "empty id",
+                "a",
+                a(",2025-01-05,450521,central,industry,1.00\n"),
+            ),
+            (
+                "empty project id",
+                "e",
+                e("1,2025-01-05,,450521,central,industry,1.00\n"),
+            ),
+            ("GBK-encoded export", "a", {
+                // 中央 and 产业发展 in GBK: an export from a Chinese-locale spreadsheet.
+                let mut v = A.as_bytes().to_vec();
+                v.extend_from_slice(
+                    b"1,2025-01-05,450521,\xd6\xd0\xd1\xeb,\xb2\xfa\xd2\xb5\xb7\xa2\xd5\xb9,1.00\n",
+                );
+                v
+            }),
+            ("UTF-16 export", "a", {
+                let mut v = vec![0xff, 0xfe];
+                for u in format!("{A}{ok}").encode_utf16() {
+                    v.extend_from_slice(&u.to_le_bytes());
+                }
+                v
+            }),
+            (
+                "NUL in a field",
+                "a",
+                a("1,2025-01-05,450521,cen\0tral,industry,1.00\n"),
+            ),
+        ]
+    }
+
+    #[test]
+    fn bulk_csv_catalogue() {
+        let mut rows = Vec::new();
+        for (label, t, input) in cases() {
+            let mut agg = Aggregator::new(options().threads(1));
+            let err = read(&mut agg, t, "input.csv", &input)
+                .map(|()| "accepted")
+                .unwrap_err();
+            let msg = err.to_string();
+            assert!(msg.starts_with("input.csv"), "{label}: {msg}");
+            rows.push(format!("{label} → {msg}"));
+        }
+        snap("errors_bulk_csv", &rows);
+    }
+
+    /// Accepted forms: CRLF, a UTF-8 BOM, blank lines, a last line without a line end, header only.
+    #[test]
+    fn bulk_csv_accepted_forms() {
+        let ok = "1,2025-01-05,450521,central,industry,1.00\n2,2025-01-06,450521,central,industry,2.50\n";
+        let plain = format!("{A}{ok}");
+        let forms = [
+            plain.replace('\n', "\r\n"),
+            format!("\u{feff}{plain}"),
+            format!("{A}\n{}\n\n", ok.replace('\n', "\n\n")),
+            plain.trim_end().to_owned(),
+        ];
+        let totals = |text: &str| {
+            let mut agg = Aggregator::new(options().threads(2).buffer_size(64));
+            agg.read_allocations("a.csv", text.as_bytes()).unwrap();
+            agg.into_partials()
+        };
+        let want = totals(&plain);
+        assert_eq!(want.rows().allocations(), 2);
+        for f in forms {
+            assert_eq!(totals(&f), want, "{f:?}");
+        }
+        assert_eq!(totals(A).rows().allocations(), 0);
+    }
+
+    fn partials_after(inputs: &[(&str, Vec<u8>)], threads: usize) -> (Partials, Vec<String>) {
+        let mut agg = Aggregator::new(options().threads(threads).buffer_size(256));
+        let mut errors = Vec::new();
+        for (t, input) in inputs {
+            if let Err(e) = read(&mut agg, t, "input.csv", input) {
+                errors.push(e.to_string());
+            }
+        }
+        (agg.into_partials(), errors)
+    }
+
+    /// A bad row in the middle of a large input fails the whole read, and adds nothing.
+    #[test]
+    fn bulk_a_bad_row_in_the_middle_adds_nothing() {
+        let good_rows = |n: usize| -> String {
+            use std::fmt::Write;
+            let mut out = String::new();
+            for i in 0..n {
+                let (m, day, y, f) = (1 + i % 6, i % 10, i % 1000 + 1, i % 100);
+                let _ = writeln!(
+                    out,
+                    "{i},2025-0{m}-1{day},450521,central,industry,{y}.{f:02}"
+                );
+            }
+            out
+        };
+        let good = format!("{A}{}", good_rows(400)).into_bytes();
+        let (want, errors) = partials_after(&[("a", good.clone())], 2);
+        assert!(errors.is_empty(), "{errors:?}");
+        for bad_row in [
+            "x,2025-01-05,450521,central,industry,12.345\n",
+            "x,2025-01-05,450521,central,industy,1.00\n",
+            "x,2025-01-05,450521,central,industry,\"1,234.56\"\n",
+            "x,2025-01-05,450521,central,industry,92233720368547758.07\n",
+        ] {
+            for threads in [1, 2, 3] {
+                let bad = format!("{A}{}{bad_row}{}", good_rows(300), good_rows(300)).into_bytes();
+                let (got, errors) = partials_after(&[("a", good.clone()), ("a", bad)], threads);
+                assert_eq!(errors.len(), 1, "{bad_row}");
+                assert!(errors[0].starts_with("input.csv line 302"), "{}", errors[0]);
+                assert_eq!(
+                    got, want,
+                    "{bad_row} with {threads} threads: the failed read added to the totals"
+                );
+            }
+        }
+    }
+}

@@ -1157,3 +1157,75 @@ fn robust_doc_numbers_round_trip() {
         assert_eq!(doc.to_string(), s);
     }
 }
+
+// ---- the bulk path ------------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn robust_bulk_readers_take_arbitrary_bytes(b in proptest::collection::vec(any::<u8>(), 0..160)) {
+        checks::csv_rows(&b);
+    }
+
+    #[test]
+    fn robust_bulk_readers_take_csv_like_rows(rows in proptest::collection::vec(
+        proptest::string::string_regex("[0-9a-z\\-,.\"\r 中央产业]{0,40}").unwrap(), 0..8)
+    ) {
+        checks::csv_rows(rows.join("\n").as_bytes());
+    }
+}
+
+#[test]
+fn robust_rate_edges_through_the_bulk_report() {
+    use fundtrack::bulk::{Aggregator, BulkOptions};
+    let as_of = d(12, 31);
+    let yuan = |fen: i128| {
+        Money::checked_from_fen(fen)
+            .unwrap()
+            .as_decimal()
+            .to_string()
+    };
+    for e in rate_edges().iter().filter(|e| e.numerator > 0) {
+        let a = format!(
+            "id,date,county_code,source,category,amount_yuan\n1,2021-03-01,450521,central,industry,{}\n",
+            yuan(e.denominator)
+        );
+        let x = format!(
+            "id,date,project_id,county_code,source,category,amount_yuan\n1,2021-04-01,P-1,450521,central,industry,{}\n",
+            yuan(e.numerator)
+        );
+        let mut agg = Aggregator::new(BulkOptions::new(as_of));
+        agg.read_allocations("a.csv", a.as_bytes()).unwrap();
+        agg.read_expenditures("e.csv", x.as_bytes()).unwrap();
+        let report = agg.into_partials().report();
+        // The bulk path rounds half up; its exact ratio rounds in every mode.
+        for row in report.rows() {
+            assert_eq!(
+                row.disbursement_rate().unwrap().to_string(),
+                e.half_up.to_string(),
+                "line {}",
+                e.line
+            );
+            let ratio = row.disbursement_ratio().unwrap();
+            for (mode, want) in modes(e) {
+                assert_eq!(
+                    ratio.to_percent(Rounding::new(mode, 2)),
+                    want,
+                    "line {} {mode:?}",
+                    e.line
+                );
+            }
+        }
+        let mut csv = Vec::new();
+        report.write_csv(&mut csv).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        let overall = csv.lines().find(|l| l.starts_with("overall,")).unwrap();
+        assert_eq!(
+            overall.split(',').nth(6),
+            Some(e.half_up.to_string().as_str()),
+            "line {}: {overall}",
+            e.line
+        );
+    }
+}

@@ -6,6 +6,9 @@
 
 use std::str::FromStr;
 
+use chrono::NaiveDate;
+use fundtrack::bulk::{Aggregator, BulkOptions};
+
 use fundtrack::dim::{DocNo, FunctionCode, ProjectId, RecordId};
 use fundtrack::{Category, FundLevel, Money, ProjectStage, RegionCode};
 
@@ -61,13 +64,48 @@ pub fn money_parse(data: &[u8]) {
     every_parser(&String::from_utf8_lossy(data));
 }
 
-/// The CSV-rows target: the bytes as CSV, every field of every line through every parser.
-/// (The bulk readers join in once `fundtrack::bulk` lands.)
+const HEADERS: [&str; 3] = [
+    "id,date,county_code,source,category,amount_yuan\n",
+    "id,county_code,category,planned_investment_yuan,status\n",
+    "id,date,project_id,county_code,source,category,amount_yuan\n",
+];
+
+/// The CSV-rows target: every field of every line through every parser; the bytes as a whole input, and as rows under each valid header,
+/// through the bulk readers with one and with two threads and a tiny buffer. Errors are
+/// fine; panics are not; a failed read adds nothing.
 pub fn csv_rows(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     for line in text.lines() {
         for field in line.split(',') {
             every_parser(field);
+        }
+    }
+    let as_of = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap_or_default();
+    let first = data.first().copied().unwrap_or(0);
+    let options = BulkOptions::new(as_of)
+        .threads(1 + usize::from(first & 1))
+        .buffer_size(64 + usize::from(first));
+    for (i, header) in HEADERS.iter().enumerate() {
+        for input in [data.to_vec(), [header.as_bytes(), data].concat()] {
+            let mut agg = Aggregator::new(options);
+            let before = Aggregator::new(options).into_partials();
+            let result = match i {
+                0 => agg.read_allocations("fuzz.csv", input.as_slice()),
+                1 => agg.read_projects("fuzz.csv", input.as_slice()),
+                _ => agg.read_expenditures("fuzz.csv", input.as_slice()),
+            };
+            let partials = agg.into_partials();
+            match result {
+                Ok(()) => {
+                    let report = partials.report();
+                    let mut out = Vec::new();
+                    report.write_csv(&mut out).unwrap_or_default();
+                }
+                Err(e) => {
+                    assert_eq!(partials, before, "a failed read added to the totals: {e}");
+                    assert!(e.to_string().starts_with("fuzz.csv"), "{e}");
+                }
+            }
         }
     }
 }
