@@ -1,1 +1,721 @@
-//! (tests to come)
+//! Rendering and exchange formats (`fundtrack::format`): 人民币大写 vectors, money
+//! round-trips, pinned report text and tables, CSV and JSON round-trips and CSV errors.
+
+use chrono::NaiveDate;
+use fundtrack::dim::RegionLevel;
+use fundtrack::format::{
+    CsvBatch, CsvKind, MoneyFormat, Ranking, RateChart, RmbUpper, TextStyle, display_width,
+    execution_csv, execution_table, import_csv, ranking_table, records_csv, rmb_upper,
+    rmb_upper_with,
+};
+use fundtrack::money::Unit;
+use fundtrack::record::{Allocation, Expenditure, Project, Region};
+use fundtrack::report::{Base, ExecutionOptions, ExecutionRow, Growth, Milestones, Schedule};
+use fundtrack::{
+    Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, Ratio, RoundMode, Rounding,
+};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+/// Pins `text` as `tests/snapshots/<name>.snap`.
+fn snapshot(name: &str, text: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(name, text));
+}
+
+fn d(m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, m, day).unwrap()
+}
+
+fn m(s: &str) -> Money {
+    s.parse().unwrap()
+}
+
+// ---------------------------------------------------------------- 人民币大写
+
+#[test]
+fn rmb_upper_vectors() {
+    let table = include_str!("data/rmb_vectors.csv");
+    let mut n = 0;
+    for line in table.lines().skip(1) {
+        let cols: Vec<&str> = line.splitn(4, ',').collect();
+        let (amount, rounding, expected) = (cols[0], cols[1], cols[2]);
+        let value = Decimal::from_str_exact(amount).unwrap();
+        let money = match rounding {
+            "" => Money::yuan(value),
+            mode => {
+                let mode = match mode {
+                    "half_up" => RoundMode::HalfUp,
+                    "half_even" => RoundMode::HalfEven,
+                    "trunc" => RoundMode::Trunc,
+                    other => panic!("unknown rounding {other}"),
+                };
+                Money::yuan(Rounding::new(mode, 2).apply(value))
+            }
+        };
+        match money {
+            Ok(money) => assert_eq!(rmb_upper(money), expected, "{line}"),
+            Err(e) => {
+                assert_eq!(expected, "error", "{line}: {e}");
+                assert!(e.to_string().contains("3 decimal places of 元"), "{e}");
+            }
+        }
+        n += 1;
+    }
+    assert!(n >= 50, "{n} vectors");
+}
+
+#[test]
+fn rmb_upper_options() {
+    let opts = RmbUpper::new().zheng_after_jiao();
+    assert_eq!(rmb_upper_with(m("0.5"), opts), "人民币伍角整");
+    assert_eq!(rmb_upper_with(m("3.20"), opts), "人民币叁元贰角整");
+    assert_eq!(rmb_upper_with(m("3.21"), opts), "人民币叁元贰角壹分");
+    assert_eq!(
+        rmb_upper_with(m("3"), RmbUpper::new().without_prefix()),
+        "叁元整"
+    );
+}
+
+// ---------------------------------------------------------------- money printing
+
+proptest! {
+    #[test]
+    fn printed_money_parses_back(fen in -10_000_000_000_000i64..10_000_000_000_000i64) {
+        let money = Money::from_fen(fen);
+        for unit in [Unit::Yuan, Unit::Wan, Unit::Yi] {
+            for fmt in [MoneyFormat::new(unit).exact(), MoneyFormat::new(unit).exact().thousands()] {
+                prop_assert_eq!(fmt.render(money).parse::<Money>().unwrap(), money);
+            }
+        }
+        // 2 places of 元 keep every 分 too.
+        prop_assert_eq!(MoneyFormat::new(Unit::Yuan).render(money).parse::<Money>().unwrap(), money);
+    }
+}
+
+#[test]
+fn money_in_units_precisions_and_modes() {
+    let x = m("30700.485万元");
+    let rows = [
+        ("default", MoneyFormat::default()),
+        ("yuan", MoneyFormat::new(Unit::Yuan)),
+        ("yuan thousands", MoneyFormat::new(Unit::Yuan).thousands()),
+        ("yi", MoneyFormat::new(Unit::Yi)),
+        ("yi exact", MoneyFormat::new(Unit::Yi).exact()),
+        (
+            "wan half-even",
+            MoneyFormat::default().rounding(Rounding::half_even(2)),
+        ),
+        (
+            "wan trunc 0",
+            MoneyFormat::default().rounding(Rounding::trunc(0)),
+        ),
+        (
+            "wan 1 no unit",
+            MoneyFormat::default()
+                .rounding(Rounding::half_up(1))
+                .without_unit(),
+        ),
+    ];
+    let out: Vec<String> = rows
+        .iter()
+        .map(|(n, f)| format!("{n}: {}", f.render(x)))
+        .collect();
+    assert_eq!(
+        out,
+        [
+            "default: 30700.49万元",
+            "yuan: 307004850.00元",
+            "yuan thousands: 307,004,850.00元",
+            "yi: 3.07亿元",
+            "yi exact: 3.0700485000亿元",
+            "wan half-even: 30700.48万元",
+            "wan trunc 0: 30700万元",
+            "wan 1 no unit: 30700.5",
+        ]
+    );
+}
+
+// ---------------------------------------------------------------- report text
+
+#[test]
+fn beihai_sentences_snapshot() {
+    let as_of = d(9, 30);
+    let year = FiscalYear::new(2021).unwrap();
+    let style = TextStyle::default();
+    let row = ExecutionRow::from_totals(m("39757.09万元"), m("30700.48万元"));
+    let rate = row.rate().unwrap();
+    let months = Schedule::Months.compare(&rate, year, as_of);
+    let days = Schedule::Days.compare(&rate, year, as_of);
+    // PARAMETER: the region's milestone is not printed; 75% by 30 September is assumed.
+    let rule = Milestones::new([(as_of, Ratio::from_percent(dec!(75)))]).unwrap();
+    let met = Schedule::Milestones(rule.clone()).compare(&rate, year, as_of);
+    let slow = ExecutionRow::from_totals(m("39757.09万元"), m("27000万元"));
+    let slow_months = Schedule::Months.compare(&slow.rate().unwrap(), year, as_of);
+    let missed = Schedule::Milestones(rule).compare(&slow.rate().unwrap(), year, as_of);
+    let growth = Growth::new(m("15302万元"), Base::Comparable(m("13233.59万元")));
+    let fall = Growth::new(m("12000万元"), Base::Prior(m("13233.59万元")));
+    let text = [
+        style.allocated(as_of, "全市", row.allocated()),
+        style.progress(as_of, "全市", &row, Some(&months)),
+        style.progress(as_of, "全市", &row, Some(&days)),
+        style.progress(as_of, "全市", &slow, Some(&slow_months)),
+        style.progress(
+            as_of,
+            "全市",
+            &ExecutionRow::from_totals(Money::ZERO, Money::ZERO),
+            None,
+        ),
+        style.milestone(&met, "自治区"),
+        style.milestone(&missed, "自治区"),
+        style.growth(&growth),
+        style.growth(&fall),
+        style.percents(Rounding::half_up(1)).growth(&growth),
+        style.rounding_note(),
+    ];
+    snapshot("format_beihai_sentences", &text.join("\n"));
+}
+
+// ---------------------------------------------------------------- tables
+
+/// A small city: 北海市 (450500) with three districts and 合浦县; money at every level, two
+/// categories, spending by pooled projects, 铁山港区 with nothing allocated yet.
+#[allow(clippy::too_many_lines, reason = "a fixture: one line per record")]
+fn city() -> Ledger {
+    let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
+    let regions = [
+        ("450500", "北海市"),
+        ("450502", "海城区"),
+        ("450503", "银海区"),
+        ("450512", "铁山港区"),
+        ("450521", "合浦县"),
+    ];
+    l.insert(regions.map(|(c, n)| Region::new(c.parse().unwrap(), n)))
+        .unwrap();
+    let mut batch: Vec<fundtrack::record::Record> = Vec::new();
+    let alloc = [
+        (
+            "A-01",
+            "450500",
+            FundLevel::City,
+            Category::Industry,
+            "1200",
+        ),
+        (
+            "A-02",
+            "450502",
+            FundLevel::Central,
+            Category::Industry,
+            "800",
+        ),
+        (
+            "A-03",
+            "450502",
+            FundLevel::County,
+            Category::Infrastructure,
+            "350.5",
+        ),
+        (
+            "A-04",
+            "450503",
+            FundLevel::Provincial,
+            Category::Industry,
+            "600",
+        ),
+        (
+            "A-05",
+            "450521",
+            FundLevel::Central,
+            Category::Industry,
+            "2100.25",
+        ),
+        (
+            "A-06",
+            "450521",
+            FundLevel::Provincial,
+            Category::Infrastructure,
+            "900",
+        ),
+    ];
+    for (id, r, level, cat, wan) in alloc {
+        let a = Allocation::new(
+            id.parse().unwrap(),
+            d(2, 1),
+            r.parse().unwrap(),
+            level,
+            m(&format!("{wan}万元")),
+        )
+        .with_category(cat);
+        batch.push(a.into());
+    }
+    // An allocation not yet assigned to a category.
+    batch.push(
+        Allocation::new(
+            "A-07".parse().unwrap(),
+            d(2, 1),
+            "450521".parse().unwrap(),
+            FundLevel::County,
+            m("100万元"),
+        )
+        .into(),
+    );
+    let projects = [
+        ("P-01", "450500", Category::Industry),
+        ("P-02", "450502", Category::Industry),
+        ("P-03", "450502", Category::Infrastructure),
+        ("P-04", "450503", Category::Industry),
+        ("P-05", "450521", Category::Industry),
+        ("P-06", "450521", Category::Infrastructure),
+    ];
+    for (id, r, cat) in projects {
+        batch.push(
+            Project::new(
+                id.parse().unwrap(),
+                r.parse().unwrap(),
+                cat,
+                m("5000万元"),
+                ProjectStage::Implementing,
+                2021,
+            )
+            .into(),
+        );
+    }
+    let spend = [
+        (
+            "E-01",
+            "P-01",
+            "450500",
+            FundLevel::City,
+            Category::Industry,
+            "900",
+        ),
+        (
+            "E-02",
+            "P-02",
+            "450502",
+            FundLevel::Central,
+            Category::Industry,
+            "600",
+        ),
+        (
+            "E-03",
+            "P-03",
+            "450502",
+            FundLevel::County,
+            Category::Infrastructure,
+            "100.25",
+        ),
+        (
+            "E-04",
+            "P-04",
+            "450503",
+            FundLevel::Provincial,
+            Category::Industry,
+            "450",
+        ),
+        (
+            "E-05",
+            "P-05",
+            "450521",
+            FundLevel::Central,
+            Category::Industry,
+            "1300.13",
+        ),
+        (
+            "E-06",
+            "P-06",
+            "450521",
+            FundLevel::Provincial,
+            Category::Infrastructure,
+            "675",
+        ),
+    ];
+    for (id, p, r, level, cat, wan) in spend {
+        let e = Expenditure::new(
+            id.parse().unwrap(),
+            d(6, 15),
+            p.parse().unwrap(),
+            r.parse().unwrap(),
+            level,
+            cat,
+            m(&format!("{wan}万元")),
+        );
+        batch.push(e.into());
+    }
+    l.insert(batch).unwrap();
+    l.insert([Region::new("450599".parse().unwrap(), "无资金县")])
+        .unwrap();
+    l
+}
+
+#[test]
+fn execution_tables_snapshot() {
+    let l = city();
+    let style = TextStyle::default();
+    let by_county = l.execution(ExecutionOptions::new(d(6, 30)).by_region(RegionLevel::County));
+    let by_level = l.execution(ExecutionOptions::new(d(6, 30)).by_level());
+    let by_cat = l.execution(
+        ExecutionOptions::new(d(6, 30))
+            .by_region(RegionLevel::County)
+            .by_category(),
+    );
+    let by_days = l.execution(
+        ExecutionOptions::new(d(6, 30))
+            .by_category()
+            .schedule(Schedule::Days),
+    );
+    let text = [
+        execution_table(&by_county, Some(&l), &style),
+        execution_table(&by_level, Some(&l), &style),
+        execution_table(&by_cat, None, &style),
+        execution_table(
+            &by_days,
+            Some(&l),
+            &style.money(MoneyFormat::new(Unit::Yuan).thousands()),
+        ),
+        style.rounding_note(),
+    ];
+    let joined = text.join("\n");
+    snapshot("format_execution_tables", &joined);
+    // Every line of a table has its columns at the same display positions: the rule line
+    // is as wide as the widest line.
+    for table in &text[..4] {
+        let widths: Vec<usize> = table.lines().map(display_width).collect();
+        assert_eq!(widths[1], *widths.iter().max().unwrap(), "{table}");
+    }
+}
+
+#[test]
+fn ranking_snapshot_and_chart() {
+    let l = city();
+    let report = l.execution(ExecutionOptions::new(d(6, 30)).by_region(RegionLevel::County));
+    let ranking = Ranking::new(&report);
+    let order: Vec<String> = ranking
+        .entries()
+        .iter()
+        .map(|e| format!("{} {}", e.rank(), e.region()))
+        .collect();
+    // The city's own money stays with the city row; it ranks like any region.
+    assert_eq!(order, ["1 450500", "1 450503", "3 450521", "4 450502"]);
+    assert_eq!(
+        ranking.unranked().len(),
+        0,
+        "铁山港区 has no bucket, so no row"
+    );
+    let style = TextStyle::default();
+    let text = [
+        ranking_table(&ranking, 10, Some(&l), &style),
+        ranking_table(&ranking, 1, Some(&l), &style),
+    ];
+    snapshot("format_ranking", &text.join("\n"));
+    let svg = RateChart::from_ranking("北海市各县区衔接资金支出进度", &ranking, Some(&l)).render();
+    assert!(svg.contains("银海区") && svg.contains("序时进度 50.00%") && svg.contains("75.00%"));
+    snapshot("format_chart_svg", &svg);
+}
+
+#[test]
+fn ranking_ties_share_a_rank_and_are_ordered_by_code() {
+    let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
+    let codes = ["450521", "450502", "450503"];
+    for (i, c) in codes.iter().enumerate() {
+        let code = c.parse().unwrap();
+        l.insert([Region::new(code, format!("县{i}"))]).unwrap();
+        l.insert([Allocation::new(
+            format!("A-{i}").parse().unwrap(),
+            d(1, 5),
+            code,
+            FundLevel::Central,
+            m("100万元"),
+        )
+        .with_category(Category::Industry)])
+            .unwrap();
+        l.insert([Project::new(
+            format!("P-{i}").parse().unwrap(),
+            code,
+            Category::Industry,
+            m("100万元"),
+            ProjectStage::Implementing,
+            2021,
+        )])
+        .unwrap();
+        let amount = if i == 2 { "10万元" } else { "50万元" };
+        l.insert([Expenditure::new(
+            format!("E-{i}").parse().unwrap(),
+            d(3, 1),
+            format!("P-{i}").parse().unwrap(),
+            code,
+            FundLevel::Central,
+            Category::Industry,
+            m(amount),
+        )])
+        .unwrap();
+    }
+    let ranking =
+        Ranking::new(&l.execution(ExecutionOptions::new(d(3, 31)).by_region(RegionLevel::County)));
+    let got: Vec<(usize, String)> = ranking
+        .entries()
+        .iter()
+        .map(|e| (e.rank(), e.region().to_string()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, "450502".into()),
+            (1, "450521".into()),
+            (3, "450503".into())
+        ]
+    );
+    assert_eq!(ranking.top(1).len(), 1);
+    assert_eq!(ranking.bottom(5).len(), 3);
+}
+
+// ---------------------------------------------------------------- CSV
+
+#[test]
+fn csv_records_round_trip_in_yuan_and_wan() {
+    let l = city();
+    for unit in [Unit::Yuan, Unit::Wan, Unit::Yi] {
+        let mut batch = CsvBatch::new();
+        for kind in [
+            CsvKind::Regions,
+            CsvKind::Projects,
+            CsvKind::Allocations,
+            CsvKind::Expenditures,
+        ] {
+            let text = records_csv(&l, kind, unit);
+            assert!(!text.contains('\r') && !text.contains('元'), "{text}");
+            batch
+                .read(kind, &format!("{kind:?}.csv"), text.as_bytes())
+                .unwrap();
+        }
+        let mut back = Ledger::new(l.year());
+        batch.insert_into(&mut back).unwrap();
+        assert_eq!(back.allocations(), l.allocations());
+        assert_eq!(back.expenditures(), l.expenditures());
+        assert_eq!(
+            back.projects().collect::<Vec<_>>(),
+            l.projects().collect::<Vec<_>>()
+        );
+        assert_eq!(
+            back.regions().collect::<Vec<_>>(),
+            l.regions().collect::<Vec<_>>()
+        );
+        let opts = ExecutionOptions::new(d(12, 31))
+            .by_region(RegionLevel::County)
+            .by_level()
+            .by_category();
+        assert_eq!(back.execution(opts.clone()), l.execution(opts));
+    }
+}
+
+#[test]
+fn execution_csv_round_trips_to_the_report_values() {
+    let l = city();
+    let report = l.execution(
+        ExecutionOptions::new(d(6, 30))
+            .by_region(RegionLevel::County)
+            .by_category(),
+    );
+    let csv = execution_csv(&report, Some(&l), Rounding::default());
+    snapshot("format_execution_csv", &csv);
+    assert!(!csv.contains('\r') && !csv.contains('元') && !csv.contains('%'));
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), report.rows().len() + 1);
+    for (row, fields) in report.rows().iter().chain([report.total()]).zip(&rows) {
+        assert_eq!(
+            fields[col("allocated_yuan")].parse::<Money>().unwrap(),
+            row.allocated()
+        );
+        assert_eq!(
+            fields[col("spent_yuan")].parse::<Money>().unwrap(),
+            row.spent()
+        );
+        let rate = row.rate().unwrap().to_percent(Rounding::default());
+        assert_eq!(
+            Decimal::from_str_exact(fields[col("rate_percent")]).unwrap(),
+            rate
+        );
+        assert_eq!(
+            fields[col("rate_percent")].split('.').nth(1).map(str::len),
+            Some(2)
+        );
+    }
+}
+
+#[test]
+fn csv_import_handles_quotes_crlf_bom_and_a_truncated_last_line() {
+    let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
+    let regions = "\u{feff}name,code\r\n\"北海市, 本级\",450500\r\n\r\n合浦县,450521";
+    import_csv(&mut l, CsvKind::Regions, "regions.csv", regions.as_bytes()).unwrap();
+    assert_eq!(
+        l.region("450500".parse().unwrap()).unwrap().name(),
+        "北海市, 本级"
+    );
+    let allocations = "id,date,region,level,category,amount_wan,doc_no,batch\n\
+        A-1,2021-03-01,450521,中央,产业发展,\"1,234.56\",\"桂财农〔2021〕1号\",1\n\
+        A-2,2021-03-02,450521,自治区,unassigned,0.000001,,\n\
+        A-3,2021-03-03,450500,city,以工代赈,9702.09,,2";
+    let receipt = import_csv(
+        &mut l,
+        CsvKind::Allocations,
+        "allocations.csv",
+        allocations.as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(receipt.inserted, 3);
+    let a = &l.allocations()[0];
+    assert_eq!(
+        (a.amount(), a.doc_no().unwrap().as_str(), a.batch()),
+        (m("1234.56万元"), "桂财农〔2021〕1号", Some(1))
+    );
+    assert_eq!(l.allocations()[1].amount(), Money::from_fen(1));
+    assert_eq!(l.allocations()[1].category(), None);
+    assert_eq!(l.allocations()[2].category().unwrap().as_str(), "以工代赈");
+}
+
+/// Imports `text` as `file` of `kind` into a ledger with one county and one pooled
+/// project, and returns the error message.
+fn import_error(kind: CsvKind, file: &str, text: &[u8]) -> String {
+    let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
+    l.insert([Region::new("450521".parse().unwrap(), "合浦县")])
+        .unwrap();
+    l.insert([Project::new(
+        "P-1".parse().unwrap(),
+        "450521".parse().unwrap(),
+        Category::Industry,
+        m("100万元"),
+        ProjectStage::Implementing,
+        2021,
+    )])
+    .unwrap();
+    let before = (
+        l.allocations().len(),
+        l.expenditures().len(),
+        l.projects().count(),
+    );
+    let err = import_csv(&mut l, kind, file, text).unwrap_err();
+    assert_eq!(
+        before,
+        (
+            l.allocations().len(),
+            l.expenditures().len(),
+            l.projects().count()
+        ),
+        "nothing went in"
+    );
+    err.to_string()
+}
+
+#[test]
+fn csv_import_errors_name_file_line_and_column() {
+    let alloc = |body: &str| format!("id,date,region,level,category,amount_wan\n{body}");
+    let gbk: Vec<u8> = [
+        b"code,name\n450521,".as_slice(),
+        &[0xBA, 0xCF, 0xC6, 0xD6, 0xCF, 0xD8],
+        b"\n",
+    ]
+    .concat();
+    let cases: Vec<(&str, CsvKind, &str, Vec<u8>)> = vec![
+        ("empty file", CsvKind::Allocations, "allocations.csv", Vec::new()),
+        ("blank lines only", CsvKind::Regions, "regions.csv", b"\n\r\n".to_vec()),
+        ("GBK export", CsvKind::Regions, "regions.csv", gbk),
+        ("UTF-16 export", CsvKind::Regions, "regions.csv", vec![0xFF, 0xFE, b'c', 0]),
+        ("missing column", CsvKind::Allocations, "allocations.csv", b"id,date,region,amount_wan\n".to_vec()),
+        ("missing amount column", CsvKind::Allocations, "allocations.csv", b"id,date,region,level\n".to_vec()),
+        ("unknown column", CsvKind::Projects, "projects.csv", b"id,region,category,planned_investment_wan,stage,year,owner\n".to_vec()),
+        ("two amount columns", CsvKind::Expenditures, "expenditures.csv", b"id,date,project,region,level,category,amount_yuan,amount_wan\n".to_vec()),
+        ("unit not known", CsvKind::Allocations, "allocations.csv", b"id,date,region,level,amount_usd\n".to_vec()),
+        ("extra field", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,12,oops\n").into_bytes()),
+        ("missing field", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry\n").into_bytes()),
+        ("too many decimals", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,10\nA-2,2021-03-01,450521,central,industry,12.3456789\n").into_bytes()),
+        ("amount with unit", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,12万元\n").into_bytes()),
+        ("empty amount", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,\n").into_bytes()),
+        ("bad date", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021/03/01,450521,central,industry,12\n").into_bytes()),
+        ("bad level", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,centre,industry,12\n").into_bytes()),
+        ("typo category", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industy,12\n").into_bytes()),
+        ("bad region", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,45052,central,industry,12\n").into_bytes()),
+        ("unclosed quote", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,\"12\n").into_bytes()),
+        ("stray quote", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,indus\"try,12\n").into_bytes()),
+        ("line count after a quoted line break", CsvKind::Regions, "regions.csv", "code,name\n450522,\"合浦\n县\"\n45052,x\n".as_bytes().to_vec()),
+        ("bad year", CsvKind::Projects, "projects.csv", "id,region,category,planned_investment_wan,stage,year\nP-2,450521,industry,10,in_pool,二〇二一\n".as_bytes().to_vec()),
+        ("bad stage", CsvKind::Projects, "projects.csv", b"id,region,category,planned_investment_wan,stage,year\nP-2,450521,industry,10,done,2021\n".to_vec()),
+        ("ledger: unknown region, line 3", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,10\nA-2,2021-03-01,450599,central,industry,10\n").into_bytes()),
+        ("ledger: overdrawn", CsvKind::Expenditures, "expenditures.csv", b"id,date,project,region,level,category,amount_yuan\n\"E-1\",2021-04-01,P-1,450521,central,industry,5\n".to_vec()),
+        ("ledger: duplicate id", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,10\r\n\"A-1\",2021-03-02,450521,central,industry,10\r\n").into_bytes()),
+        ("ledger: outside the year", CsvKind::Allocations, "allocations.csv", alloc("A-1,2022-01-01,450521,central,industry,10\n").into_bytes()),
+    ];
+    let rows: Vec<String> = cases
+        .into_iter()
+        .map(|(what, kind, file, text)| format!("{what} → {}", import_error(kind, file, &text)))
+        .collect();
+    snapshot("format_csv_errors", &rows.join("\n"));
+}
+
+// ---------------------------------------------------------------- JSON
+
+#[cfg(feature = "serde")]
+mod json {
+    use super::*;
+    use fundtrack::format::{from_json, to_json};
+    use fundtrack::report::{Execution, PoolCoverage};
+
+    #[test]
+    fn money_and_ratio_json_are_strings() {
+        // Whatever rust_decimal's serde features say (serde-float would write numbers).
+        let row = ExecutionRow::from_totals(m("39757.09万元"), m("30700.48万元"));
+        let v: serde_json::Value = serde_json::from_str(&to_json(&row).unwrap()).unwrap();
+        assert_eq!(v["allocated"], serde_json::json!("397570900.00"));
+        assert_eq!(v["spent"], serde_json::json!("307004800.00"));
+        let r: serde_json::Value =
+            serde_json::from_str(&to_json(&row.rate().unwrap()).unwrap()).unwrap();
+        assert_eq!(
+            r,
+            serde_json::json!({"numerator": "307004800.00", "denominator": "397570900.00"})
+        );
+    }
+
+    #[test]
+    fn reports_round_trip_through_json() {
+        let l = city();
+        let opts = ExecutionOptions::new(d(6, 30))
+            .by_region(RegionLevel::County)
+            .by_level()
+            .by_category()
+            .schedule(Schedule::Days);
+        let report = l.execution(opts);
+        let back: Execution = from_json(&to_json(&report).unwrap()).unwrap();
+        assert_eq!(back, report);
+        let ranking = Ranking::new(
+            &l.execution(ExecutionOptions::new(d(6, 30)).by_region(RegionLevel::County)),
+        );
+        assert_eq!(
+            from_json::<Ranking>(&to_json(&ranking).unwrap()).unwrap(),
+            ranking
+        );
+        let pool = l.pool_coverage(d(6, 30), None, fundtrack::SourceMix::AllLevels);
+        assert_eq!(
+            from_json::<PoolCoverage>(&to_json(&pool).unwrap()).unwrap(),
+            pool
+        );
+        let growth = Growth::new(m("15302万元"), Base::Comparable(m("13233.59万元")));
+        assert_eq!(
+            from_json::<Growth>(&to_json(&growth).unwrap()).unwrap(),
+            growth
+        );
+        for a in l.allocations() {
+            assert_eq!(&from_json::<Allocation>(&to_json(a).unwrap()).unwrap(), a);
+        }
+    }
+
+    #[test]
+    fn json_errors_say_where() {
+        let err = from_json::<Execution>("{\n  \"options\": 5\n}").unwrap_err();
+        assert_eq!((err.line(), err.column() > 0), (2, true));
+        assert!(err.to_string().starts_with("JSON line 2 column"), "{err}");
+    }
+}

@@ -1,0 +1,228 @@
+//! 人民币大写: amounts in capital Chinese numerals, by the PBOC rules (《支付结算办法》
+//! 附件《正确填写票据和结算凭证的基本规定》).
+
+use crate::money::Money;
+
+const DIGITS: [&str; 10] = ["零", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"];
+
+/// Options for [`rmb_upper_with`]: the `人民币` prefix and `整` after 角.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::Money;
+/// use fundtrack::format::{RmbUpper, rmb_upper_with};
+///
+/// let m: Money = "0.50元".parse()?;
+/// assert_eq!(rmb_upper_with(m, RmbUpper::new()), "人民币伍角");
+/// assert_eq!(rmb_upper_with(m, RmbUpper::new().zheng_after_jiao().without_prefix()), "伍角整");
+/// # Ok::<(), fundtrack::ParseError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RmbUpper {
+    prefix: bool,
+    zheng_after_jiao: bool,
+}
+
+impl Default for RmbUpper {
+    fn default() -> RmbUpper {
+        RmbUpper::new()
+    }
+}
+
+impl RmbUpper {
+    /// With the `人民币` prefix and no `整` after 角 (both as [`rmb_upper`] prints).
+    pub const fn new() -> RmbUpper {
+        RmbUpper {
+            prefix: true,
+            zheng_after_jiao: false,
+        }
+    }
+
+    /// Leaves out the `人民币` prefix (for a form that prints it already).
+    #[must_use]
+    pub const fn without_prefix(mut self) -> RmbUpper {
+        self.prefix = false;
+        self
+    }
+
+    /// Writes `整` after 角 when there are no 分 (`伍角整`); the rules allow either.
+    #[must_use]
+    pub const fn zheng_after_jiao(mut self) -> RmbUpper {
+        self.zheng_after_jiao = true;
+        self
+    }
+}
+
+/// An amount in 人民币大写 (capital numerals), by the PBOC rules.
+///
+/// - `整` after 元 when there are no 角 or 分; none after 分; not after 角 (see
+///   [`RmbUpper::zheng_after_jiao`]).
+/// - A run of zeros inside the number is one `零`, also across 万 and 亿 groups
+///   (100010000 → 壹亿零壹万元整); an all-zero 万 group drops its 万.
+/// - `零` after 元 when 角 is 0 and 分 is not (16409.02 → …元零贰分); when only the 元 digit
+///   is 0 and 角 is not, no `零` is written (1680.32 → 壹仟陆佰捌拾元叁角贰分), one of the
+///   two forms the rules allow.
+/// - 10–19 are written `壹拾…` (the rules require the 壹); amounts under one 元 start with
+///   角 or 分 (0.05 → 人民币伍分); zero is `人民币零元整`.
+/// - Units above 亿 nest: 10¹² is 壹万亿, 10¹⁶ 壹亿亿.
+/// - A negative amount is written with `负` after the prefix: `人民币负壹佰元整`.
+///
+/// [`Money`] is always whole 分, so there is nothing to round. To write a decimal with more
+/// places, round it first and say so: `Money::yuan(Rounding::half_up(2).apply(d))`;
+/// `Money::yuan(d)` alone rejects a third decimal place.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::Money;
+/// use fundtrack::format::rmb_upper;
+///
+/// assert_eq!(rmb_upper("16409.02元".parse()?), "人民币壹万陆仟肆佰零玖元零贰分");
+/// assert_eq!(rmb_upper("1.0001亿元".parse()?), "人民币壹亿零壹万元整");
+/// assert_eq!(rmb_upper(Money::ZERO), "人民币零元整");
+/// # Ok::<(), fundtrack::ParseError>(())
+/// ```
+pub fn rmb_upper(m: Money) -> String {
+    rmb_upper_with(m, RmbUpper::new())
+}
+
+/// An amount in 人民币大写 with options; see [`rmb_upper`] for the rules.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::Money;
+/// use fundtrack::format::{RmbUpper, rmb_upper_with};
+///
+/// let m: Money = "-100.3元".parse()?;
+/// assert_eq!(rmb_upper_with(m, RmbUpper::new().without_prefix()), "负壹佰元叁角");
+/// # Ok::<(), fundtrack::ParseError>(())
+/// ```
+pub fn rmb_upper_with(m: Money, options: RmbUpper) -> String {
+    let fen = m.to_fen().unsigned_abs();
+    let yuan = fen / 100;
+    let jiao = usize::try_from(fen / 10 % 10).unwrap_or(0);
+    let fen_digit = usize::try_from(fen % 10).unwrap_or(0);
+    let mut out = String::new();
+    if options.prefix {
+        out.push_str("人民币");
+    }
+    if m.is_negative() {
+        out.push('负');
+    }
+    if fen == 0 {
+        out.push_str("零元整");
+        return out;
+    }
+    if yuan > 0 {
+        integer(yuan, &mut out);
+        out.push('元');
+    }
+    match (jiao, fen_digit) {
+        (0, 0) => out.push('整'),
+        (j, 0) => {
+            out.push_str(digit(j));
+            out.push('角');
+            if options.zheng_after_jiao {
+                out.push('整');
+            }
+        }
+        (0, f) => {
+            if yuan > 0 {
+                out.push('零');
+            }
+            out.push_str(digit(f));
+            out.push('分');
+        }
+        (j, f) => {
+            out.push_str(digit(j));
+            out.push('角');
+            out.push_str(digit(f));
+            out.push('分');
+        }
+    }
+    out
+}
+
+fn digit(d: usize) -> &'static str {
+    DIGITS.get(d).copied().unwrap_or("零")
+}
+
+/// Writes a positive integer in capital numerals (no 元).
+fn integer(n: u128, out: &mut String) {
+    const YI: u128 = 100_000_000;
+    const WAN: u128 = 10_000;
+    if n >= YI {
+        integer(n / YI, out);
+        out.push('亿');
+        let rest = n % YI;
+        if rest > 0 {
+            if rest < YI / 10 {
+                out.push('零');
+            }
+            integer(rest, out);
+        }
+    } else if n >= WAN {
+        group(n / WAN, out);
+        out.push('万');
+        let rest = n % WAN;
+        if rest > 0 {
+            if rest < WAN / 10 {
+                out.push('零');
+            }
+            group(rest, out);
+        }
+    } else {
+        group(n, out);
+    }
+}
+
+/// Writes 1–9999 with 仟佰拾; inner zero runs are one 零, trailing zeros are dropped.
+fn group(n: u128, out: &mut String) {
+    let digits = [
+        (n / 1000 % 10, "仟"),
+        (n / 100 % 10, "佰"),
+        (n / 10 % 10, "拾"),
+        (n % 10, ""),
+    ];
+    let mut started = false;
+    let mut zero = false;
+    for (d, unit) in digits {
+        if d == 0 {
+            zero |= started;
+            continue;
+        }
+        if zero {
+            out.push('零');
+            zero = false;
+        }
+        out.push_str(digit(usize::try_from(d).unwrap_or(0)));
+        out.push_str(unit);
+        started = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn up(s: &str) -> String {
+        rmb_upper(s.parse().unwrap())
+    }
+
+    #[test]
+    fn pboc_examples() {
+        assert_eq!(up("16409.02"), "人民币壹万陆仟肆佰零玖元零贰分");
+        assert_eq!(up("1680.32"), "人民币壹仟陆佰捌拾元叁角贰分");
+        assert_eq!(up("107000.53"), "人民币壹拾万柒仟元伍角叁分");
+        assert_eq!(up("325.04"), "人民币叁佰贰拾伍元零肆分");
+        assert_eq!(up("10"), "人民币壹拾元整");
+        assert_eq!(up("0.05"), "人民币伍分");
+        assert_eq!(up("0.5"), "人民币伍角");
+        assert_eq!(up("1000000000000"), "人民币壹万亿元整");
+        assert_eq!(up("10000000000000000"), "人民币壹亿亿元整");
+        assert_eq!(up("100000001"), "人民币壹亿零壹元整");
+        assert_eq!(up("-0.01"), "人民币负壹分");
+    }
+}
