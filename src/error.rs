@@ -75,13 +75,19 @@ pub enum ParseErrorKind {
         /// Byte offset of the second point.
         at: usize,
     },
-    /// A thousands separator in the wrong place (groups of three digits, integer part only).
+    /// A thousands separator in the wrong place (groups of three digits, integer part only);
+    /// `at` is the separator whose group is wrong.
     BadGrouping {
         /// Byte offset of the separator.
         at: usize,
     },
     /// No digits where digits were expected.
     NoDigits,
+    /// A decimal point without digits on one side (`12.`, `.5`).
+    BarePoint {
+        /// Byte offset of the point.
+        at: usize,
+    },
     /// More decimals of 元 than the 2 a 分 allows.
     TooManyDecimals {
         /// Decimal places of 元 the input has.
@@ -112,6 +118,9 @@ impl fmt::Display for ParseErrorKind {
                 write!(f, "thousands separator out of place at byte {at}")
             }
             ParseErrorKind::NoDigits => f.write_str("no digits"),
+            ParseErrorKind::BarePoint { at } => {
+                write!(f, "decimal point at byte {at} needs digits on both sides")
+            }
             ParseErrorKind::TooManyDecimals { decimals } => {
                 write!(
                     f,
@@ -119,7 +128,9 @@ impl fmt::Display for ParseErrorKind {
                 )
             }
             ParseErrorKind::NegativeZero => f.write_str("negative zero"),
-            ParseErrorKind::Overflow => f.write_str("too large"),
+            ParseErrorKind::Overflow => {
+                f.write_str("too large (at most 792281625142643375935439503.35元)")
+            }
             ParseErrorKind::Format(expected) => write!(f, "expected {expected}"),
             ParseErrorKind::Unknown(known) => write!(f, "unknown; expected one of {known}"),
         }

@@ -112,6 +112,12 @@ pub enum LedgerErrorKind {
     /// An id used before.
     #[error("duplicate id {0}")]
     DuplicateId(String),
+    /// A region declared twice.
+    #[error("region {0} is already declared")]
+    DuplicateRegion(RegionCode),
+    /// A project with a negative planned investment.
+    #[error("planned investment {0} must not be negative")]
+    NegativePlanned(Money),
     /// A date outside the ledger's fiscal year.
     #[error("date {date} is outside fiscal year {year}")]
     OutsideYear {
@@ -167,7 +173,9 @@ pub enum LedgerErrorKind {
         spent: Money,
     },
     /// The ledger's gross amounts would exceed what [`Money`] holds.
-    #[error("amounts too large for the ledger")]
+    #[error(
+        "amounts too large for the ledger (gross total beyond 792281625142643375935439503.35元)"
+    )]
     Overflow,
 }
 
@@ -568,7 +576,7 @@ impl Ledger {
             let amount_fen = match record {
                 Record::Region(r) => {
                     if known(r.code()) {
-                        return Err(fail(LedgerErrorKind::DuplicateId(r.code().to_string())));
+                        return Err(fail(LedgerErrorKind::DuplicateRegion(r.code())));
                     }
                     regions.insert(r.code());
                     0
@@ -576,7 +584,7 @@ impl Ledger {
                 Record::Project(p) => {
                     region_ok(p.region())?;
                     if p.planned().is_negative() {
-                        return Err(fail(LedgerErrorKind::NotPositive(p.planned())));
+                        return Err(fail(LedgerErrorKind::NegativePlanned(p.planned())));
                     }
                     if self.projects.contains_key(p.id()) || projects.insert(p.id(), p).is_some() {
                         return Err(fail(LedgerErrorKind::DuplicateId(p.id().to_string())));

@@ -46,6 +46,7 @@ pub(crate) fn parse_money(input: &str) -> Result<Money, ParseError> {
     // Digits since the last separator, and whether a separator has been seen.
     let mut group_len = 0usize;
     let mut grouped = false;
+    let mut last_sep = 0usize;
     let mut rest = body;
     for prefix in ["人民币", "￥", "¥"] {
         if let Some(r) = rest.strip_prefix(prefix) {
@@ -72,7 +73,7 @@ pub(crate) fn parse_money(input: &str) -> Result<Money, ParseError> {
                     return Err(err(ParseErrorKind::SecondPoint { at }));
                 }
                 if grouped && group_len != 3 {
-                    return Err(err(ParseErrorKind::BadGrouping { at }));
+                    return Err(err(ParseErrorKind::BadGrouping { at: last_sep }));
                 }
                 point = Some(at);
                 digits.push('.');
@@ -82,9 +83,15 @@ pub(crate) fn parse_money(input: &str) -> Result<Money, ParseError> {
                 let first_ok = !grouped && (1..=3).contains(&group_len);
                 let next_ok = grouped && group_len == 3;
                 if point.is_some() || !(first_ok || next_ok) {
+                    let at = if grouped && point.is_none() {
+                        last_sep
+                    } else {
+                        at
+                    };
                     return Err(err(ParseErrorKind::BadGrouping { at }));
                 }
                 grouped = true;
+                last_sep = at;
                 group_len = 0;
             }
             'e' | 'E' if seen_digit => return Err(err(ParseErrorKind::Exponent { at })),
@@ -92,16 +99,14 @@ pub(crate) fn parse_money(input: &str) -> Result<Money, ParseError> {
         }
     }
     if grouped && point.is_none() && group_len != 3 {
-        return Err(err(ParseErrorKind::BadGrouping {
-            at: base + body.len(),
-        }));
+        return Err(err(ParseErrorKind::BadGrouping { at: last_sep }));
     }
     if !seen_digit {
         return Err(err(ParseErrorKind::NoDigits));
     }
     // `12.` and `.5` are typing slips in a finance table, not amounts.
-    if digits.starts_with('.') || digits.ends_with('.') {
-        return Err(err(ParseErrorKind::NoDigits));
+    if let Some(at) = point.filter(|_| digits.starts_with('.') || digits.ends_with('.')) {
+        return Err(err(ParseErrorKind::BarePoint { at }));
     }
     let value = Decimal::from_str_exact(&digits).map_err(|_| err(ParseErrorKind::Overflow))?;
     if value.is_zero() && negative {
@@ -171,7 +176,8 @@ mod tests {
         assert!(fails("１２a").contains("unexpected character 'a' at byte 6"));
         assert!(fails("99999999999999999999999999999999").contains("too large"));
         assert!(fails("9999999999999999999999亿元").contains("too large"));
-        assert!(fails("12.").contains("no digits"));
+        assert!(fails("12.").contains("decimal point at byte 2 needs digits on both sides"));
+        assert!(fails("1,23").contains("thousands separator out of place at byte 1"));
         assert!(fails("元").contains("no digits"));
         assert!(fails("--1").contains("unexpected character '-'"));
     }
