@@ -1,2 +1,198 @@
-//! Bench (to come).
-fn main() {}
+//! The in-memory `Ledger` at national scale: inserting expenditures, and the execution
+//! report over 1M expenditures (target: ≤ 20 ns per expenditure), each checked against
+//! totals computed while generating.
+//!
+//! `cargo bench --bench ledger`; `cargo test --benches` runs a small version once as a
+//! check.
+
+// A bench program: generated data, small integers, and a failed check should abort.
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
+use std::hint::black_box;
+
+use chrono::NaiveDate;
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use fundtrack::dim::RegionLevel;
+use fundtrack::record::{Allocation, Expenditure, Project, Record, Region};
+use fundtrack::report::ExecutionOptions;
+use fundtrack::{Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, RegionCode};
+
+const COUNTIES: u64 = 2_800;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn code(i: u64) -> RegionCode {
+    let province = [11, 13, 32, 37, 41, 45, 51, 52, 53, 65][(i % 10) as usize];
+    RegionCode::new((province * 10_000 + (1 + (i / 10) % 28) * 100 + 1 + (i / 280) % 10) as u32)
+        .unwrap()
+}
+
+fn day(n: u64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(n)
+}
+
+struct Setup {
+    ledger: Ledger,
+    expenditures: Vec<Expenditure>,
+    /// Allocated and spent 分 as of mid-year and year end.
+    mid_year: (i128, i128),
+    year_end: (i128, i128),
+}
+
+/// Regions, one project per (county, category), 20 allocations per county on 1 January
+/// (one per bucket, 1,000,000.00 元 each), and `n` expenditures of 1.00–1,000.00 元 on random
+/// buckets and days, not yet inserted.
+fn setup(n: usize) -> Setup {
+    let mut rng = Rng(20_250_630);
+    let mut ledger = Ledger::new(FiscalYear::new(2025).unwrap());
+    ledger
+        .insert((0..COUNTIES).map(|i| Region::new(code(i), format!("county {i}"))))
+        .unwrap();
+    let mut records: Vec<Record> = Vec::new();
+    let mut allocs: Vec<Record> = Vec::new();
+    for i in 0..COUNTIES {
+        for (k, cat) in Category::BUILT_IN.iter().enumerate() {
+            let id = format!("P-{i}-{k}").parse().unwrap();
+            records.push(
+                Project::new(
+                    id,
+                    code(i),
+                    cat.clone(),
+                    Money::from_fen(500_000_000),
+                    ProjectStage::Implementing,
+                    2025,
+                )
+                .into(),
+            );
+            for (s, level) in FundLevel::ALL.iter().enumerate() {
+                let id = format!("A-{i}-{s}-{k}").parse().unwrap();
+                let a = Allocation::new(id, day(0), code(i), *level, Money::from_fen(100_000_000))
+                    .with_category(cat.clone());
+                allocs.push(a.into());
+            }
+        }
+    }
+    ledger.insert(records).unwrap();
+    let allocated = allocs.len() as i128 * 100_000_000;
+    ledger.insert(allocs).unwrap();
+    let (mut mid, mut end) = (0i128, 0i128);
+    let expenditures = (0..n)
+        .map(|j| {
+            let (i, s, k, d) = (
+                rng.below(COUNTIES),
+                rng.below(4) as usize,
+                rng.below(5) as usize,
+                rng.below(365),
+            );
+            let fen = 100 + rng.below(99_901);
+            end += i128::from(fen);
+            if d <= 180 {
+                mid += i128::from(fen);
+            }
+            let cat = Category::BUILT_IN[k].clone();
+            Expenditure::new(
+                format!("E-{j}").parse().unwrap(),
+                day(d),
+                format!("P-{i}-{k}").parse().unwrap(),
+                code(i),
+                FundLevel::ALL[s],
+                cat,
+                Money::from_fen(fen as i64),
+            )
+        })
+        .collect();
+    Setup {
+        ledger,
+        expenditures,
+        mid_year: (allocated, mid),
+        year_end: (allocated, end),
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    // `cargo bench` passes `--bench`; under `cargo test --benches` a small set checks the
+    // code paths quickly.
+    let full = std::env::args().any(|a| a == "--bench");
+    let n = if full { 1_000_000 } else { 20_000 };
+    let Setup {
+        mut ledger,
+        expenditures,
+        mid_year,
+        year_end,
+    } = setup(n);
+    let batch: Vec<Expenditure> = expenditures.iter().take(n / 10).cloned().collect();
+    ledger.insert(expenditures).unwrap();
+    assert_eq!(ledger.expenditures().len(), n);
+
+    let mid = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    let end = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    let national = |as_of| {
+        ExecutionOptions::new(as_of)
+            .by_region(RegionLevel::County)
+            .by_level()
+            .by_category()
+    };
+    for (as_of, expected) in [(mid, mid_year), (end, year_end)] {
+        let report = ledger.execution(national(as_of));
+        let total = report.total();
+        assert_eq!(
+            (total.allocated().to_fen(), total.spent().to_fen()),
+            expected
+        );
+        assert_eq!(report.rows().len(), 56_000);
+    }
+
+    let mut g = c.benchmark_group("ledger");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function("execution_by_county_level_category_mid_year", |b| {
+        b.iter(|| {
+            let report = ledger.execution(national(mid));
+            assert_eq!(report.total().spent().to_fen(), mid_year.1);
+            black_box(report)
+        });
+    });
+    g.bench_function("execution_total_year_end", |b| {
+        b.iter(|| {
+            let report = ledger.execution(end);
+            assert_eq!(report.total().spent().to_fen(), year_end.1);
+            black_box(report)
+        });
+    });
+    // Inserting a batch of n / 10 expenditures into a ledger that holds the allocations.
+    let Setup { ledger: empty, .. } = setup(0);
+    g.throughput(Throughput::Elements(batch.len() as u64));
+    g.bench_function("insert_expenditures", |b| {
+        b.iter_batched(
+            || (empty.clone(), batch.clone()),
+            |(mut l, batch)| {
+                let receipt = l.insert(batch).unwrap();
+                assert!(receipt.warnings.is_empty());
+                black_box(l)
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

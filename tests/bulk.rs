@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use fundtrack::FiscalYear;
 use fundtrack::bulk::{Aggregator, BulkError, BulkErrorKind, BulkOptions, Partials, RowLevel};
+use fundtrack::{FiscalYear, Money};
 
 const ALLOC_HEAD: &str = "id,date,county_code,source,category,amount_yuan\n";
 const PROJ_HEAD: &str = "id,county_code,category,planned_investment_yuan,status\n";
@@ -547,4 +547,168 @@ fn sums_overflowing_i64_fen_are_errors() {
         err.to_string(),
         "allocations.csv line 3 column amount_yuan: sum overflows i64 分"
     );
+}
+
+/// The same CSV texts, read record by record into a [`fundtrack::Ledger`].
+pub(crate) fn ledger_of(d: &DataSet) -> fundtrack::Ledger {
+    use fundtrack::ledger::{LedgerOptions, Overspend};
+    use fundtrack::record::{Allocation, Expenditure, Project, Region};
+    use fundtrack::{Category, FundLevel, Money, ProjectStage, RegionCode};
+
+    let options = LedgerOptions::new().overspend(Overspend::Warn);
+    let mut ledger = fundtrack::Ledger::with_options(FiscalYear::new(2025).unwrap(), options);
+    let fields = |text: &str| -> Vec<Vec<String>> {
+        text.lines()
+            .skip(1)
+            .map(|l| l.split(',').map(str::to_owned).collect())
+            .collect()
+    };
+    let (allocations, projects, expenditures) = (
+        fields(&d.allocations),
+        fields(&d.projects),
+        fields(&d.expenditures),
+    );
+    let mut codes: Vec<RegionCode> = projects.iter().map(|p| p[1].parse().unwrap()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    ledger
+        .insert(codes.iter().map(|c| Region::new(*c, c.to_string())))
+        .unwrap();
+    let money = |s: &str| -> Money { s.parse().unwrap() };
+    ledger
+        .insert(projects.iter().map(|p| {
+            let stage: ProjectStage = p[4].parse().unwrap();
+            Project::new(
+                p[0].parse().unwrap(),
+                p[1].parse().unwrap(),
+                p[2].parse::<Category>().unwrap(),
+                money(&p[3]),
+                stage,
+                2025,
+            )
+        }))
+        .unwrap();
+    ledger
+        .insert(allocations.iter().map(|a| {
+            Allocation::new(
+                format!("A-{}", a[0]).parse().unwrap(),
+                day(&a[1]),
+                a[2].parse().unwrap(),
+                a[3].parse::<FundLevel>().unwrap(),
+                money(&a[5]),
+            )
+            .with_category(a[4].parse().unwrap())
+        }))
+        .unwrap();
+    ledger
+        .insert(expenditures.iter().map(|e| {
+            Expenditure::new(
+                format!("E-{}", e[0]).parse().unwrap(),
+                day(&e[1]),
+                e[2].parse().unwrap(),
+                e[3].parse().unwrap(),
+                e[4].parse().unwrap(),
+                e[5].parse().unwrap(),
+                money(&e[6]),
+            )
+        }))
+        .unwrap();
+    ledger
+}
+
+#[test]
+fn the_ledger_path_agrees_row_by_row() {
+    use fundtrack::Rounding;
+    use fundtrack::dim::RegionLevel;
+    use fundtrack::report::{CategoryKey, ExecutionOptions};
+
+    let d = data_set(31, 30, 900, 9_000);
+    let ledger = ledger_of(&d);
+    for as_of in ["2025-03-31", "2025-06-30", "2025-12-31"] {
+        let as_of = day(as_of);
+        let bulk = partials(&d, BulkOptions::new(as_of)).unwrap().report();
+        let pct = |r: Result<fundtrack::Ratio, fundtrack::NoRatio>| {
+            r.ok()
+                .map(|r| r.to_percent(Rounding::half_up(2)).to_string())
+        };
+        let mut compared = 0;
+        for (level, options) in [
+            (
+                RowLevel::Bucket,
+                ExecutionOptions::new(as_of)
+                    .by_region(RegionLevel::County)
+                    .by_level()
+                    .by_category(),
+            ),
+            (
+                RowLevel::County,
+                ExecutionOptions::new(as_of).by_region(RegionLevel::County),
+            ),
+            (RowLevel::Source, ExecutionOptions::new(as_of).by_level()),
+            (
+                RowLevel::Category,
+                ExecutionOptions::new(as_of).by_category(),
+            ),
+        ] {
+            let exec = ledger.execution(options);
+            let ours: Vec<_> = bulk.rows().iter().filter(|r| r.level() == level).collect();
+            assert_eq!(
+                ours.len(),
+                exec.rows().len(),
+                "{level:?} rows as of {as_of}"
+            );
+            for row in exec.rows() {
+                let key = row.key();
+                let category = key.category().map(|c| match c {
+                    CategoryKey::Assigned(c) => c.clone(),
+                    CategoryKey::Unassigned => panic!("every allocation has a category"),
+                });
+                let mine = ours
+                    .iter()
+                    .find(|r| {
+                        r.county() == key.region()
+                            && r.source() == key.level()
+                            && r.category() == category
+                    })
+                    .unwrap_or_else(|| panic!("{key:?} missing from the bulk report"));
+                assert_eq!(
+                    (mine.allocated(), mine.spent()),
+                    (row.allocated(), row.spent()),
+                    "{key:?}"
+                );
+                assert_eq!(
+                    mine.disbursement_rate().map(|p| p.to_string()),
+                    pct(row.rate()),
+                    "{key:?}"
+                );
+                if level == RowLevel::County {
+                    let region = key.region().unwrap();
+                    let planned = Money::checked_sum(
+                        ledger
+                            .projects()
+                            .filter(|p| p.region() == region)
+                            .map(|p| p.planned()),
+                    )
+                    .unwrap();
+                    assert_eq!(mine.planned_investment(), Some(planned));
+                    assert_eq!(
+                        mine.pool_coverage().map(|p| p.to_string()),
+                        pct(fundtrack::Ratio::of(planned, row.allocated()))
+                    );
+                }
+                compared += 1;
+            }
+        }
+        let total = ledger.execution(as_of);
+        let overall = bulk.overall().unwrap();
+        assert_eq!(
+            (overall.allocated(), overall.spent()),
+            (total.total().allocated(), total.total().spent())
+        );
+        assert_eq!(
+            overall.disbursement_rate().map(|p| p.to_string()),
+            pct(total.total().rate())
+        );
+        assert!(compared > 100, "{compared} rows compared");
+    }
 }
