@@ -178,6 +178,51 @@ fn beihai_sentences_snapshot() {
     snapshot("format_beihai_sentences", &text.join("\n"));
 }
 
+/// The Beihai example, compiled in here so its full output is pinned.
+#[allow(dead_code, reason = "the example's main is not called here")]
+#[path = "../examples/beihai_2021.rs"]
+mod beihai_example;
+
+/// Beihai 2021 (SPEC §8): the bulletin `cargo run --example beihai_2021` prints.
+#[test]
+fn beihai_2021_bulletin_snapshot() {
+    let b = beihai_example::Beihai::compute().unwrap();
+    let text = beihai_example::bulletin(&b).unwrap();
+    for printed in [
+        "39757.09万元",
+        "77.22%",
+        "超序时进度2.22个百分点",
+        "同比增长15.63%",
+        "达到自治区要求",
+        "112.94%",
+        "114.83万元",
+        "19.30%",
+        "45.60%",
+        "35.10%",
+        "110.18%",
+        "25.62%",
+        "6600.00元",
+        "93.69%",
+        "100.67%",
+        "3.64万元",
+        "0.65万元",
+        "0.83万元",
+        "40.27%",
+        "3.78人",
+    ] {
+        assert!(text.contains(printed), "{printed} missing");
+    }
+    snapshot("format_beihai_2021_bulletin", &text);
+    #[cfg(feature = "serde")]
+    {
+        let json: serde_json::Value =
+            serde_json::from_str(&beihai_example::json(&b).unwrap()).unwrap();
+        assert_eq!(json["funds"]["allocated"], "397570900.00");
+        assert_eq!(json["small_loans"]["task_kind"], "inferred_input");
+        assert_eq!(json["schedule_months"]["gap_points_rounded"], "2.22");
+    }
+}
+
 // ---------------------------------------------------------------- tables
 
 /// A small city: 北海市 (450500) with three districts and 合浦县; money at every level, two

@@ -4,6 +4,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::MoneyFormat;
 use crate::money::{Money, NoRatio, Ratio, Rounding};
+use crate::policy::MilestoneCheck;
 use crate::report::{Execution, ExecutionRow, Growth, ScheduleGap};
 
 /// How figures are written in report text (文字口径): one money format and one rounding for
@@ -152,6 +153,45 @@ impl TextStyle {
                 "未达到{authority}要求（低于要求{}个百分点）",
                 gap.gap().abs().round(self.percent)
             )
+        }
+    }
+
+    /// A policy milestone check (是否达到要求) as text: `达到自治区要求`, or
+    /// `未达到自治区要求（低于要求1.50个百分点，还需支出59.64万元）`, or why it cannot be
+    /// judged (nothing allocated).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::Ratio;
+    /// use fundtrack::format::TextStyle;
+    /// use fundtrack::policy::{MilestoneOptions, RegionProgress, check_milestones};
+    /// use fundtrack::report::Schedule;
+    /// use chrono::NaiveDate;
+    /// use rust_decimal_macros::dec;
+    ///
+    /// let d = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
+    /// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))))?;
+    /// let county = RegionProgress::new("450521".parse()?, "3976万元".parse()?, "2922.36万元".parse()?);
+    /// let report = check_milestones([county], &opts)?;
+    /// assert_eq!(
+    ///     TextStyle::default().milestone_check(&report.checks()[0], "自治区"),
+    ///     "未达到自治区要求（低于要求1.50个百分点，还需支出59.64万元）",
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn milestone_check(&self, check: &MilestoneCheck, authority: &str) -> String {
+        match (check.met(), check.gap()) {
+            (Some(true), _) => format!("达到{authority}要求"),
+            (Some(false), Some(gap)) => format!(
+                "未达到{authority}要求（低于要求{}个百分点，还需支出{}）",
+                gap.abs().round(self.percent),
+                self.amount(check.shortfall())
+            ),
+            _ => format!(
+                "无法判断是否达到{authority}要求（支出进度{}）",
+                self.rate(check.rate())
+            ),
         }
     }
 
