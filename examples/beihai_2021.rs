@@ -475,7 +475,12 @@ fn figures_table(b: &Beihai, s: &TextStyle) -> Result<String, Box<dyn Error>> {
         [
             "较按日序时进度".into(),
             s.schedule_gap(&b.days),
-            format!("计算：序时进度{}（273/365）", s.percent(&b.days.expected())),
+            format!(
+                "计算：序时进度{}（{}/{}天）",
+                s.percent(&b.days.expected()),
+                b.ledger.year().days_elapsed(b.as_of),
+                b.ledger.year().days_in_year()
+            ),
         ],
         [
             "自治区要求".into(),
