@@ -115,7 +115,7 @@ fn setup(n: usize) -> Setup {
                 code(i),
                 FundLevel::ALL[s],
                 cat,
-                Money::from_fen(fen as i64),
+                Money::from_fen(i64::try_from(fen).unwrap()),
             )
         })
         .collect();

@@ -163,9 +163,9 @@ pub(crate) fn naive_report(d: &DataSet, as_of: &str) -> String {
             if dt <= as_of {
                 let e = a.entry((code.into(), src.into(), cat.into())).or_default();
                 if spent {
-                    e.1 += fen(amt)
+                    e.1 += fen(amt);
                 } else {
-                    e.0 += fen(amt)
+                    e.0 += fen(amt);
                 }
             }
         }
