@@ -18,7 +18,7 @@
 //! | 结转/结余 carry-over and recovery | [`carry_over`] |
 //! | 21305 budget classification | [`BudgetClassification`] |
 //!
-//! Money results are [`Money`](crate::Money) rounded once to the 分 where a payable amount
+//! Money results are [`Money`] rounded once to the 分 where a payable amount
 //! is produced (the rounding is stated on each item); rates are unrounded
 //! [`Ratio`](crate::Ratio)s and gaps [`PercentagePoints`](crate::PercentagePoints).
 
