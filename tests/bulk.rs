@@ -349,6 +349,7 @@ fn k_shards_merged_in_any_order_give_the_identical_report() {
 }
 
 #[cfg(feature = "serde")]
+#[cfg(feature = "serde")]
 #[test]
 fn partials_round_trip_through_json_and_merge() {
     let d = data_set(5, 10, 200, 2_000);
