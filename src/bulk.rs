@@ -110,7 +110,16 @@ impl BulkOptions {
     ///
     /// # Example
     ///
-    /// See [`BulkOptions`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// let options = BulkOptions::new(d);
+    /// assert_eq!((options.as_of(), options.threads_used()), (d, 2));
+    /// ```
     pub fn new(as_of: NaiveDate) -> Self {
         BulkOptions {
             as_of,
@@ -147,7 +156,15 @@ impl BulkOptions {
     ///
     /// # Example
     ///
-    /// See [`BulkOptions`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// assert_eq!(BulkOptions::new(d).threads(0).threads_used(), 1);
+    /// ```
     #[must_use]
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads.max(1);
@@ -159,7 +176,17 @@ impl BulkOptions {
     ///
     /// # Example
     ///
-    /// See [`BulkOptions`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// let mut agg = Aggregator::new(BulkOptions::new(d).buffer_size(1 << 20));
+    /// agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     #[must_use]
     pub fn buffer_size(mut self, bytes: usize) -> Self {
         self.buffer_size = bytes.max(4096);
@@ -170,7 +197,15 @@ impl BulkOptions {
     ///
     /// # Example
     ///
-    /// See [`BulkOptions`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// assert_eq!(BulkOptions::new(d).threads(4).threads_used(), 4);
+    /// ```
     pub fn threads_used(&self) -> usize {
         self.threads
     }
@@ -233,7 +268,16 @@ impl Aggregator {
     ///
     /// # Example
     ///
-    /// See [`Aggregator`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// let agg = Aggregator::new(BulkOptions::new(d));
+    /// assert!(agg.into_partials().counties().is_empty());
+    /// ```
     pub fn new(options: BulkOptions) -> Self {
         Aggregator {
             options,
@@ -251,7 +295,18 @@ impl Aggregator {
     ///
     /// # Example
     ///
-    /// See [`Aggregator`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// assert_eq!(agg.into_partials().rows().allocations(), 1);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn read_allocations<R: Read + Send>(
         &mut self,
         name: &str,
@@ -268,7 +323,18 @@ impl Aggregator {
     ///
     /// # Example
     ///
-    /// See [`ReportRow::pool_coverage`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// agg.read_projects("projects.csv", p.as_bytes())?;
+    /// assert_eq!(agg.into_partials().rows().projects(), 1);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn read_projects<R: Read + Send>(&mut self, name: &str, input: R) -> Result<(), BulkError> {
         self.read(Table::Projects, name, input)
     }
@@ -282,7 +348,18 @@ impl Aggregator {
     ///
     /// # Example
     ///
-    /// See [`BulkError`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// assert_eq!(agg.into_partials().rows().expenditures(), 1);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn read_expenditures<R: Read + Send>(
         &mut self,
         name: &str,
@@ -316,7 +393,21 @@ impl Aggregator {
     ///
     /// # Example
     ///
-    /// See [`Partials`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let partials = agg.into_partials();
+    /// assert_eq!(partials.counties().len(), 1);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn into_partials(self) -> Partials {
         let counts = self.acc.counts;
         Partials::from_sums(self.options.as_of, self.acc.into_sums(), counts)

@@ -67,7 +67,21 @@ impl CountyTotals {
     ///
     /// # Example
     ///
-    /// See [`CountyTotals`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let partials = agg.into_partials();
+    /// assert_eq!(partials.counties()[0].code().to_string(), "450521");
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn code(&self) -> RegionCode {
         self.code
     }
@@ -77,7 +91,24 @@ impl CountyTotals {
     ///
     /// # Example
     ///
-    /// See [`CountyTotals`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let partials = agg.into_partials();
+    /// use fundtrack::{Category, FundLevel};
+    /// let c = &partials.counties()[0];
+    /// assert_eq!(c.allocated(FundLevel::Central, &Category::Industry).unwrap().to_string(), "300.00元");
+    /// assert!(c.allocated(FundLevel::Central, &Category::custom("以工代赈").unwrap()).is_none());
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn allocated(&self, level: FundLevel, category: &Category) -> Option<Money> {
         self.allocated_fen
             .get(bucket(level, category)?)
@@ -89,7 +120,23 @@ impl CountyTotals {
     ///
     /// # Example
     ///
-    /// See [`CountyTotals`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let partials = agg.into_partials();
+    /// use fundtrack::{Category, FundLevel};
+    /// let c = &partials.counties()[0];
+    /// assert_eq!(c.spent(FundLevel::Central, &Category::Industry).unwrap().to_string(), "100.00元");
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn spent(&self, level: FundLevel, category: &Category) -> Option<Money> {
         self.spent_fen
             .get(bucket(level, category)?)
@@ -101,7 +148,21 @@ impl CountyTotals {
     ///
     /// # Example
     ///
-    /// See [`CountyTotals`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let partials = agg.into_partials();
+    /// assert_eq!(partials.counties()[0].planned_investment().to_string(), "450.00元");
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn planned_investment(&self) -> Money {
         Money::from_fen(self.planned_fen)
     }
@@ -168,7 +229,21 @@ impl RowCounts {
     ///
     /// # Example
     ///
-    /// See [`RowCounts`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let partials = agg.into_partials();
+    /// assert_eq!(partials.rows().allocations(), 1);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn allocations(self) -> u64 {
         self.allocations
     }
@@ -177,7 +252,21 @@ impl RowCounts {
     ///
     /// # Example
     ///
-    /// See [`RowCounts`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let partials = agg.into_partials();
+    /// assert_eq!(partials.rows().projects(), 1);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn projects(self) -> u64 {
         self.projects
     }
@@ -186,7 +275,21 @@ impl RowCounts {
     ///
     /// # Example
     ///
-    /// See [`RowCounts`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let partials = agg.into_partials();
+    /// assert_eq!(partials.rows().expenditures(), 1);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn expenditures(self) -> u64 {
         self.expenditures
     }
@@ -195,7 +298,21 @@ impl RowCounts {
     ///
     /// # Example
     ///
-    /// See [`RowCounts`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let partials = agg.into_partials();
+    /// assert_eq!(partials.rows().after_as_of(), 0);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn after_as_of(self) -> u64 {
         self.after_as_of
     }
@@ -286,7 +403,21 @@ impl Partials {
     ///
     /// # Example
     ///
-    /// See [`CountyTotals`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let partials = agg.into_partials();
+    /// assert_eq!(partials.counties().len(), 1);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn counties(&self) -> &[CountyTotals] {
         &self.counties
     }
@@ -295,7 +426,22 @@ impl Partials {
     ///
     /// # Example
     ///
-    /// See [`RowCounts`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let partials = agg.into_partials();
+    /// let rows = partials.rows();
+    /// assert_eq!((rows.allocations(), rows.projects(), rows.expenditures()), (1, 1, 1));
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn rows(&self) -> RowCounts {
         self.rows
     }
@@ -310,7 +456,24 @@ impl Partials {
     ///
     /// # Example
     ///
-    /// See [`Partials`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let partials = agg.into_partials();
+    /// let mut twice = partials.clone();
+    /// twice.merge(&partials)?;
+    /// assert_eq!(twice.counties()[0].planned_investment().to_string(), "900.00元");
+    /// assert!(twice.merge(&fundtrack::bulk::Partials::new(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap())).is_err());
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn merge(&mut self, other: &Partials) -> Result<(), BulkError> {
         let err = |kind| BulkError::new("partials", None, None, kind);
         if self.as_of != other.as_of {
@@ -356,7 +519,23 @@ impl Partials {
     ///
     /// # Example
     ///
-    /// See [`Partials`] and [`NationalReport`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let partials = agg.into_partials();
+    /// let report = partials.report();
+    /// assert_eq!(report.rows().len(), 5);
+    /// assert_eq!(report.overall().unwrap().disbursement_rate().unwrap().to_string(), "33.33");
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn report(&self) -> NationalReport {
         NationalReport::from_partials(self)
     }

@@ -45,7 +45,10 @@ impl RowLevel {
     ///
     /// # Example
     ///
-    /// See [`RowLevel`].
+    /// ```
+    /// use fundtrack::bulk::RowLevel;
+    /// assert_eq!(RowLevel::Overall.as_str(), "overall");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             RowLevel::Bucket => "bucket",
@@ -85,7 +88,11 @@ impl Percent2 {
     ///
     /// # Example
     ///
-    /// See [`Percent2`].
+    /// ```
+    /// use fundtrack::bulk::Percent2;
+    /// assert_eq!(Percent2::of_fen(2, 3).unwrap().to_string(), "66.67");
+    /// assert_eq!(Percent2::of_fen(0, 0), None);
+    /// ```
     pub fn of_fen(part: i128, whole: i128) -> Option<Percent2> {
         if whole <= 0 {
             return None;
@@ -102,7 +109,10 @@ impl Percent2 {
     ///
     /// # Example
     ///
-    /// See [`Percent2`].
+    /// ```
+    /// use fundtrack::bulk::Percent2;
+    /// assert_eq!(Percent2::of_fen(176_07, 100_00).unwrap().hundredths(), 176_07);
+    /// ```
     pub fn hundredths(self) -> i128 {
         self.0
     }
@@ -161,7 +171,23 @@ impl ReportRow {
     ///
     /// # Example
     ///
-    /// See [`ReportRow`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let report = agg.into_partials().report();
+    /// let (bucket, county, overall) = (&report.rows()[0], &report.rows()[1], &report.rows()[4]);
+    /// use fundtrack::bulk::RowLevel;
+    /// assert_eq!((bucket.level(), county.level(), overall.level()), (RowLevel::Bucket, RowLevel::County, RowLevel::Overall));
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn level(&self) -> RowLevel {
         self.level
     }
@@ -170,7 +196,23 @@ impl ReportRow {
     ///
     /// # Example
     ///
-    /// See [`ReportRow`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let report = agg.into_partials().report();
+    /// let (bucket, county, overall) = (&report.rows()[0], &report.rows()[1], &report.rows()[4]);
+    /// assert_eq!(county.county().unwrap().to_string(), "450521");
+    /// assert_eq!(overall.county(), None);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn county(&self) -> Option<RegionCode> {
         self.county
     }
@@ -179,7 +221,23 @@ impl ReportRow {
     ///
     /// # Example
     ///
-    /// See [`ReportRow`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let report = agg.into_partials().report();
+    /// let (bucket, county, overall) = (&report.rows()[0], &report.rows()[1], &report.rows()[4]);
+    /// assert_eq!(bucket.source(), Some(fundtrack::FundLevel::Central));
+    /// assert_eq!(county.source(), None);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn source(&self) -> Option<FundLevel> {
         self.source
     }
@@ -188,7 +246,23 @@ impl ReportRow {
     ///
     /// # Example
     ///
-    /// See [`ReportRow`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let report = agg.into_partials().report();
+    /// let (bucket, county, overall) = (&report.rows()[0], &report.rows()[1], &report.rows()[4]);
+    /// assert_eq!(bucket.category(), Some(fundtrack::Category::Industry));
+    /// assert_eq!(county.category(), None);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn category(&self) -> Option<Category> {
         Category::BUILT_IN.get(usize::from(self.category?)).cloned()
     }
@@ -197,7 +271,22 @@ impl ReportRow {
     ///
     /// # Example
     ///
-    /// See [`ReportRow`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let report = agg.into_partials().report();
+    /// let (bucket, county, overall) = (&report.rows()[0], &report.rows()[1], &report.rows()[4]);
+    /// assert_eq!(overall.allocated().to_string(), "300.00元");
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn allocated(&self) -> Money {
         money(self.allocated)
     }
@@ -206,7 +295,22 @@ impl ReportRow {
     ///
     /// # Example
     ///
-    /// See [`ReportRow`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let report = agg.into_partials().report();
+    /// let (bucket, county, overall) = (&report.rows()[0], &report.rows()[1], &report.rows()[4]);
+    /// assert_eq!(overall.spent().to_string(), "100.00元");
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn spent(&self) -> Money {
         money(self.spent)
     }
@@ -215,7 +319,23 @@ impl ReportRow {
     ///
     /// # Example
     ///
-    /// See [`ReportRow`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let report = agg.into_partials().report();
+    /// let (bucket, county, overall) = (&report.rows()[0], &report.rows()[1], &report.rows()[4]);
+    /// assert_eq!(county.planned_investment().unwrap().to_string(), "450.00元");
+    /// assert_eq!(bucket.planned_investment(), None);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn planned_investment(&self) -> Option<Money> {
         self.planned.map(money)
     }
@@ -251,7 +371,22 @@ impl ReportRow {
     ///
     /// # Example
     ///
-    /// See [`ReportRow`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let report = agg.into_partials().report();
+    /// let (bucket, county, overall) = (&report.rows()[0], &report.rows()[1], &report.rows()[4]);
+    /// assert_eq!(bucket.disbursement_rate().unwrap().hundredths(), 3333);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn disbursement_rate(&self) -> Option<Percent2> {
         Percent2::of_fen(self.spent, self.allocated)
     }
@@ -453,7 +588,23 @@ impl NationalReport {
     ///
     /// # Example
     ///
-    /// See [`NationalReport`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let report = agg.into_partials().report();
+    /// let (bucket, county, overall) = (&report.rows()[0], &report.rows()[1], &report.rows()[4]);
+    /// let levels: Vec<&str> = report.rows().iter().map(|r| r.level().as_str()).collect();
+    /// assert_eq!(levels, ["bucket", "county", "source", "category", "overall"]);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn rows(&self) -> &[ReportRow] {
         &self.rows
     }
@@ -462,7 +613,22 @@ impl NationalReport {
     ///
     /// # Example
     ///
-    /// See [`Partials`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let report = agg.into_partials().report();
+    /// let (bucket, county, overall) = (&report.rows()[0], &report.rows()[1], &report.rows()[4]);
+    /// assert_eq!(report.overall(), Some(overall));
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn overall(&self) -> Option<&ReportRow> {
         self.rows.last().filter(|r| r.level == RowLevel::Overall)
     }
@@ -477,7 +643,24 @@ impl NationalReport {
     ///
     /// # Example
     ///
-    /// See [`NationalReport`].
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
+    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
+    /// # agg.read_projects("projects.csv", p.as_bytes())?;
+    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// let report = agg.into_partials().report();
+    /// let (bucket, county, overall) = (&report.rows()[0], &report.rows()[1], &report.rows()[4]);
+    /// let mut out = Vec::new();
+    /// report.write_csv(&mut out).unwrap();
+    /// assert!(out.ends_with(b"overall,,,,300.00,100.00,33.33,,\n"));
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
     pub fn write_csv<W: Write>(&self, mut out: W) -> io::Result<()> {
         let mut buf = Vec::with_capacity(1 << 16);
         buf.extend_from_slice(CSV_HEADER.as_bytes());
