@@ -621,7 +621,7 @@ pub(crate) fn json(b: &Beihai) -> Result<String, Box<dyn Error>> {
     let doc = json!({
         "source": "人民网广西频道 2021-10-15, SPEC §8",
         "as_of": b.as_of.to_string(),
-        "rounding": { "mode": r.mode().as_str(), "dp": r.dp() },
+        "rounding": { "mode": r.mode().machine_name(), "dp": r.dp() },
         "regions": b.ledger.regions().map(to_value).collect::<Result<Vec<_>, _>>()?,
         "funds_by_level": to_value(&b.by_level)?,
         "funds": to_value(&b.funds)?,

@@ -56,10 +56,10 @@ pub use yulu::{
 };
 
 use chrono::NaiveDate;
-use num_bigint::{BigInt, Sign};
+use num_bigint::BigInt;
 
 use crate::error::ParseError;
-use crate::money::{Money, RoundMode, Rounding, div_round};
+use crate::money::{Money, RoundMode, Rounding};
 
 /// A policy calculation could not be carried out on its inputs (政策测算错误).
 ///
@@ -235,14 +235,11 @@ impl Fraction {
 /// `num / den` 元 (with `den > 0`) rounded *up* to the next whole 分, for a shortfall that
 /// less money would not cover. `None` when the result does not fit.
 pub(crate) fn ceil_to_fen(num: &BigInt, den: &BigInt) -> Option<Money> {
-    let scaled: BigInt = num * 100;
-    // Truncation toward zero, then one more 分 when anything positive was cut off.
-    let mut fen = div_round(&scaled, den, RoundMode::Trunc);
-    let exact = &fen * den == scaled;
-    if !exact && scaled.sign() == Sign::Plus {
-        fen += 1;
+    Fraction {
+        num: num.clone(),
+        den: den.clone(),
     }
-    Money::checked_from_fen(i128::try_from(&fen).ok()?)
+    .to_money(RoundMode::Ceil)
 }
 
 #[cfg(test)]

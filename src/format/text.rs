@@ -64,7 +64,7 @@ impl TextStyle {
         let unit = self.money.unit().suffix();
         let m = self.money.rounding_used();
         let p = self.percent;
-        let how = |r: Rounding| format!("{}保留{}位小数", mode_label(r), r.dp());
+        let how = |r: Rounding| format!("{}保留{}位小数", r.mode().as_str(), r.dp());
         if m == p {
             format!("金额单位为{unit}，金额、百分比和百分点均{}", how(p))
         } else {
@@ -323,15 +323,6 @@ impl TextStyle {
 /// ```
 pub fn month_day(d: NaiveDate) -> String {
     format!("{}月{}日", d.month(), d.day())
-}
-
-/// The Chinese name of a rounding mode.
-pub(crate) fn mode_label(r: Rounding) -> &'static str {
-    match r.mode() {
-        crate::money::RoundMode::HalfEven => "银行家舍入",
-        crate::money::RoundMode::Trunc => "截尾",
-        _ => "四舍五入",
-    }
 }
 
 /// Why a ratio has no value, in Chinese.

@@ -33,15 +33,38 @@ pub enum RoundMode {
     HalfEven,
     /// Truncation toward zero (0.129 → 0.12, −0.129 → −0.12).
     Trunc,
+    /// Toward +∞ (0.121 → 0.13): a shortfall that one 分 less would not cover.
+    Ceil,
+    /// Toward −∞ (0.129 → 0.12, −0.121 → −0.13).
+    Floor,
 }
 
 impl RoundMode {
-    /// The machine name: `half_up`, `half_even` or `trunc`.
-    pub fn as_str(self) -> &'static str {
+    /// The machine name: `half_up`, `half_even`, `trunc`, `ceil` or `floor`.
+    pub fn machine_name(self) -> &'static str {
         match self {
             RoundMode::HalfUp => "half_up",
             RoundMode::HalfEven => "half_even",
             RoundMode::Trunc => "trunc",
+            RoundMode::Ceil => "ceil",
+            RoundMode::Floor => "floor",
+        }
+    }
+
+    /// The Chinese name: 四舍五入, 四舍六入五成双, 截尾, 向上舍入, 向下舍入.
+    ///
+    /// ```
+    /// use fundtrack::RoundMode;
+    /// assert_eq!(RoundMode::default().as_str(), "四舍五入");
+    /// assert_eq!(RoundMode::HalfEven.machine_name(), "half_even");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoundMode::HalfUp => "四舍五入",
+            RoundMode::HalfEven => "四舍六入五成双",
+            RoundMode::Trunc => "截尾",
+            RoundMode::Ceil => "向上舍入",
+            RoundMode::Floor => "向下舍入",
         }
     }
 
@@ -50,6 +73,8 @@ impl RoundMode {
             RoundMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
             RoundMode::HalfEven => RoundingStrategy::MidpointNearestEven,
             RoundMode::Trunc => RoundingStrategy::ToZero,
+            RoundMode::Ceil => RoundingStrategy::ToPositiveInfinity,
+            RoundMode::Floor => RoundingStrategy::ToNegativeInfinity,
         }
     }
 
@@ -62,7 +87,8 @@ impl RoundMode {
         let negative = floor.sign() == Sign::Minus;
         let up = match (self, vs_half) {
             (RoundMode::Trunc, _) => negative,
-            (_, Ordering::Less) => false,
+            (RoundMode::Ceil, _) => true,
+            (RoundMode::Floor, _) | (_, Ordering::Less) => false,
             (_, Ordering::Greater) => true,
             (RoundMode::HalfUp, Ordering::Equal) => !negative,
             (RoundMode::HalfEven, Ordering::Equal) => floor.bit(0),
@@ -193,6 +219,10 @@ mod tests {
             (dec!(-1.005), RoundMode::HalfUp, dec!(-1.01)),
             (dec!(-1.005), RoundMode::HalfEven, dec!(-1.00)),
             (dec!(-1.009), RoundMode::Trunc, dec!(-1.00)),
+            (dec!(1.001), RoundMode::Ceil, dec!(1.01)),
+            (dec!(-1.009), RoundMode::Ceil, dec!(-1.00)),
+            (dec!(-1.001), RoundMode::Floor, dec!(-1.01)),
+            (dec!(1.009), RoundMode::Floor, dec!(1.00)),
             (dec!(2.675), RoundMode::HalfUp, dec!(2.68)),
         ];
         for (v, mode, want) in cases {
@@ -204,7 +234,13 @@ mod tests {
     fn quotient_rounding_agrees_with_decimal_rounding() {
         for n in -2000i64..2000 {
             for d in [1i64, 3, 7, 8, 40, 400] {
-                for mode in [RoundMode::HalfUp, RoundMode::HalfEven, RoundMode::Trunc] {
+                for mode in [
+                    RoundMode::HalfUp,
+                    RoundMode::HalfEven,
+                    RoundMode::Trunc,
+                    RoundMode::Ceil,
+                    RoundMode::Floor,
+                ] {
                     let r = Rounding::new(mode, 1);
                     let exact = Decimal::from(n) / Decimal::from(d);
                     let got = r.apply_quotient(&BigInt::from(n), &BigInt::from(d));
