@@ -243,6 +243,19 @@ pub struct PercentagePoints {
 }
 
 impl PercentagePoints {
+    #[cfg(feature = "serde")]
+    pub(crate) fn parts(&self) -> (&BigInt, &BigInt) {
+        (&self.numerator, &self.denominator)
+    }
+
+    #[cfg(feature = "serde")]
+    pub(crate) fn from_parts(numerator: BigInt, denominator: BigInt) -> Option<PercentagePoints> {
+        (denominator.sign() == Sign::Plus).then_some(PercentagePoints {
+            numerator,
+            denominator,
+        })
+    }
+
     /// The gap in points (× 100 of the ratio difference), rounded.
     pub fn round(&self, rounding: Rounding) -> Decimal {
         rounding

@@ -8,7 +8,9 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
-use super::{Money, Ratio};
+use num_bigint::BigInt;
+
+use super::{Money, PercentagePoints, Ratio};
 
 impl Serialize for Money {
     /// `"30700.48"`: exact 元 with 2 decimals, as a string.
@@ -77,5 +79,96 @@ impl<'de> Deserialize<'de> for Ratio {
             }
         }
         d.deserialize_struct("Ratio", &["numerator", "denominator"], V)
+    }
+}
+
+impl Serialize for PercentagePoints {
+    /// `{"numerator":"…","denominator":"…"}`: the exact difference of two ratios as big
+    /// integers (the gap in points is 100 × numerator ÷ denominator).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (n, d) = self.parts();
+        let mut st = s.serialize_struct("PercentagePoints", 2)?;
+        st.serialize_field("numerator", &n.to_string())?;
+        st.serialize_field("denominator", &d.to_string())?;
+        st.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PercentagePoints {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<PercentagePoints, D::Error> {
+        #[derive(Deserialize)]
+        struct Parts {
+            numerator: String,
+            denominator: String,
+        }
+        let p = Parts::deserialize(d)?;
+        let big = |v: &str| {
+            v.parse::<BigInt>()
+                .map_err(|e| de::Error::custom(format!("invalid integer {v:?}: {e}")))
+        };
+        PercentagePoints::from_parts(big(&p.numerator)?, big(&p.denominator)?).ok_or_else(|| {
+            de::Error::custom("the denominator of a percentage-point gap must be positive")
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::FiscalYear;
+    use crate::money::{Money, Ratio, Rounding};
+    use crate::report::{CompoundGrowth, Schedule, ScheduleGap, Shares};
+    use rust_decimal_macros::dec;
+
+    fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(v: &T) -> (String, T) {
+        let json = serde_json::to_string(v).unwrap();
+        let back = serde_json::from_str(&json).unwrap();
+        (json, back)
+    }
+
+    #[test]
+    fn amounts_and_gaps_travel_as_strings() {
+        let (json, back) = round_trip(&Money::from_fen(3_070_048));
+        assert_eq!(json, r#""30700.48""#);
+        assert_eq!(back, Money::from_fen(3_070_048));
+
+        let rate = Ratio::new(dec!(30700.48), dec!(39757.09)).unwrap();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
+        let gap: ScheduleGap = Schedule::Days.compare(&rate, FiscalYear::new(2021).unwrap(), as_of);
+        let (json, back) = round_trip(&gap);
+        assert!(json.contains(r#""numerator":"30700.48""#), "{json}");
+        assert_eq!(back, gap);
+        assert_eq!(back.gap().round(Rounding::default()), dec!(2.43));
+        assert!(
+            serde_json::from_str::<crate::PercentagePoints>(
+                r#"{"numerator":"1","denominator":"0"}"#
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn shares_and_compound_growth_are_checked_on_the_way_in() {
+        let s = Shares::of_counts([("a".to_string(), 215), ("b".to_string(), 508)]).unwrap();
+        let (json, back) = round_trip(&s);
+        assert_eq!(
+            json,
+            r#"[{"key":"a","part":"215"},{"key":"b","part":"508"}]"#
+        );
+        assert_eq!(back, s);
+        assert!(
+            serde_json::from_str::<Shares<String>>(
+                r#"[{"key":"a","part":"1"},{"key":"b","part":"-1"}]"#
+            )
+            .is_err()
+        );
+
+        let g = CompoundGrowth::new(dec!(100), dec!(121), 2).unwrap();
+        let (json, back) = round_trip(&g);
+        assert_eq!(json, r#"{"start":"100","end":"121","periods":2}"#);
+        assert_eq!(back, g);
+        assert!(
+            serde_json::from_str::<CompoundGrowth>(r#"{"start":"0","end":"1","periods":2}"#)
+                .is_err()
+        );
     }
 }

@@ -113,6 +113,21 @@ impl ExecutionOptions {
         self.as_of
     }
 
+    /// The region level rows are grouped by, if any.
+    pub fn region_level(&self) -> Option<RegionLevel> {
+        self.by_region
+    }
+
+    /// Whether rows are grouped by fund level.
+    pub fn groups_by_level(&self) -> bool {
+        self.by_level
+    }
+
+    /// Whether rows are grouped by category.
+    pub fn groups_by_category(&self) -> bool {
+        self.by_category
+    }
+
     /// The source mix.
     pub fn source_mix(&self) -> SourceMix {
         self.sources

@@ -110,10 +110,42 @@ impl Growth {
 /// # Ok::<(), fundtrack::NoRatio>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "Parts", into = "Parts"))]
 pub struct CompoundGrowth {
     start: Decimal,
     end: Decimal,
     periods: u32,
+}
+
+/// The wire form of a [`CompoundGrowth`], checked again on the way in.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Parts {
+    #[serde(with = "rust_decimal::serde::str")]
+    start: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    end: Decimal,
+    periods: u32,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<Parts> for CompoundGrowth {
+    type Error = NoRatio;
+    fn try_from(p: Parts) -> Result<CompoundGrowth, NoRatio> {
+        CompoundGrowth::new(p.start, p.end, p.periods)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<CompoundGrowth> for Parts {
+    fn from(g: CompoundGrowth) -> Parts {
+        Parts {
+            start: g.start,
+            end: g.end,
+            periods: g.periods,
+        }
+    }
 }
 
 impl CompoundGrowth {

@@ -103,6 +103,7 @@ impl Schedule {
 
 /// A rate set against a schedule: "超/低于序时进度 N 个百分点".
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ScheduleGap {
     rate: Ratio,
     expected: Ratio,

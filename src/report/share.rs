@@ -180,6 +180,42 @@ impl<K: Hash + Eq + Clone> Shares<K> {
     }
 }
 
+#[cfg(feature = "serde")]
+mod wire {
+    use std::hash::Hash;
+
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Shares;
+
+    /// One part on the wire: its key and its amount as a decimal string.
+    #[derive(Serialize, Deserialize)]
+    struct Part<K> {
+        key: K,
+        #[serde(with = "rust_decimal::serde::str")]
+        part: Decimal,
+    }
+
+    impl<K: Serialize + Hash + Eq + Clone> Serialize for Shares<K> {
+        /// `[{"key": …, "part": "215"}, …]`: the parts in order; shares follow from them.
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.parts.iter().map(|(key, part)| Part {
+                key: key.clone(),
+                part: *part,
+            }))
+        }
+    }
+
+    impl<'de, K: Deserialize<'de> + Hash + Eq + Clone> Deserialize<'de> for Shares<K> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Shares<K>, D::Error> {
+            let parts = Vec::<Part<K>>::deserialize(d)?;
+            Shares::new(parts.into_iter().map(|p| (p.key, p.part)))
+                .map_err(serde::de::Error::custom)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
