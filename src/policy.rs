@@ -180,11 +180,19 @@ impl<T> Dated<T> {
     }
 }
 
+/// Serde helpers for the policy inputs.
+///
+/// Every input type with a validating constructor deserializes through a private wire
+/// struct and `TryFrom`, so JSON cannot build a value the constructor would reject. The
+/// dated tables therefore only *serialize* their [`Dated`] entries here; reading them back
+/// is the owning type's constructor's job (with its own error messages).
 #[cfg(feature = "serde")]
-mod dated_wire {
+pub(crate) mod wire {
     use super::Dated;
-    use chrono::NaiveDate;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+    use serde::{Serialize, Serializer};
+    use std::fmt;
+    use std::marker::PhantomData;
 
     impl<T: Serialize> Serialize for Dated<T> {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -192,11 +200,34 @@ mod dated_wire {
         }
     }
 
-    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Dated<T> {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Dated<T>, D::Error> {
-            let entries = Vec::<(NaiveDate, T)>::deserialize(d)?;
-            Dated::new("effective date", entries).map_err(serde::de::Error::custom)
+    /// Reads a map as its entries in the order given, **keeping** repeated keys, so the
+    /// constructor sees (and rejects) a duplicate instead of the last value silently
+    /// winning.
+    pub(crate) fn map_entries<'de, D, K, V>(d: D) -> Result<Vec<(K, V)>, D::Error>
+    where
+        D: Deserializer<'de>,
+        K: Deserialize<'de>,
+        V: Deserialize<'de>,
+    {
+        struct Entries<K, V>(PhantomData<(K, V)>);
+
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for Entries<K, V> {
+            type Value = Vec<(K, V)>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<(K, V)>, A::Error> {
+                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
+                while let Some(entry) = map.next_entry()? {
+                    out.push(entry);
+                }
+                Ok(out)
+            }
         }
+
+        d.deserialize_map(Entries(PhantomData))
     }
 }
 

@@ -39,8 +39,54 @@ struct YearTable {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        into = "BudgetClassificationParts",
+        try_from = "BudgetClassificationParts"
+    )
+)]
 pub struct BudgetClassification {
     years: IndexMap<FiscalYear, YearTable>,
+}
+
+/// The wire form of a [`BudgetClassification`]: the constructor's two lists,
+/// `{"mappings": [[2021, "industry", "2130505"], …], "names": [[2021, "2130505", "生产发展"], …]}`,
+/// checked by [`BudgetClassification::new`] on the way in.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct BudgetClassificationParts {
+    mappings: Vec<(FiscalYear, Category, FunctionCode)>,
+    names: Vec<(FiscalYear, FunctionCode, String)>,
+}
+
+#[cfg(feature = "serde")]
+impl From<BudgetClassification> for BudgetClassificationParts {
+    fn from(t: BudgetClassification) -> BudgetClassificationParts {
+        let mut parts = BudgetClassificationParts {
+            mappings: Vec::new(),
+            names: Vec::new(),
+        };
+        for (year, table) in t.years {
+            parts
+                .mappings
+                .extend(table.codes.into_iter().map(|(c, code)| (year, c, code)));
+            parts
+                .names
+                .extend(table.names.into_iter().map(|(code, n)| (year, code, n)));
+        }
+        parts
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<BudgetClassificationParts> for BudgetClassification {
+    type Error = PolicyError;
+
+    fn try_from(parts: BudgetClassificationParts) -> Result<BudgetClassification, PolicyError> {
+        BudgetClassification::new(parts.mappings, parts.names)
+    }
 }
 
 impl BudgetClassification {
@@ -353,5 +399,82 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.to_string(), "duplicate item name 2021 2130505");
         assert!(BudgetClassification::new([], [(y, code("2130505"), " ".into())]).is_err());
+    }
+}
+
+// Two attributes rather than `cfg(all(test, feature = "serde"))`: clippy only treats a plain
+// `cfg(test)` module as test code (allow-unwrap-in-tests).
+#[cfg(test)]
+#[cfg(feature = "serde")]
+mod serde_tests {
+    use super::*;
+
+    fn rejected(json: &str) -> String {
+        serde_json::from_str::<BudgetClassification>(json)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn classification_round_trips_through_json() {
+        let (y21, y22) = (
+            FiscalYear::new(2021).unwrap(),
+            FiscalYear::new(2022).unwrap(),
+        );
+        let code = |s: &str| s.parse::<FunctionCode>().unwrap();
+        let t = BudgetClassification::new(
+            [
+                (y21, Category::Industry, code("2130505")),
+                (y22, Category::YuluPlan, code("2130599")),
+                (y21, Category::custom("以工代赈").unwrap(), code("2130504")),
+            ],
+            [
+                (y21, code("2130505"), "生产发展".to_string()),
+                (
+                    y22,
+                    code("2130599"),
+                    "其他巩固脱贫攻坚成果衔接乡村振兴支出".to_string(),
+                ),
+            ],
+        )
+        .unwrap();
+        let json = serde_json::to_string(&t).unwrap();
+        assert!(
+            json.starts_with(r#"{"mappings":[[2021,"industry","2130505"],"#),
+            "{json}"
+        );
+        assert_eq!(
+            serde_json::from_str::<BudgetClassification>(&json).unwrap(),
+            t
+        );
+        let empty = serde_json::to_string(&BudgetClassification::default()).unwrap();
+        assert_eq!(empty, r#"{"mappings":[],"names":[]}"#);
+        assert_eq!(
+            serde_json::from_str::<BudgetClassification>(&empty).unwrap(),
+            BudgetClassification::default()
+        );
+    }
+
+    #[test]
+    fn classification_json_is_checked_by_the_constructor() {
+        let y = FiscalYear::new(2021).unwrap();
+        let code: FunctionCode = "2130505".parse().unwrap();
+        let twice = BudgetClassification::new(
+            [(y, Category::Industry, code), (y, Category::Industry, code)],
+            [],
+        )
+        .unwrap_err()
+        .to_string();
+        let e = rejected(
+            r#"{"mappings":[[2021,"industry","2130505"],[2021,"industry","2130506"]],"names":[]}"#,
+        );
+        assert!(e.starts_with(&twice), "{e} / {twice}");
+        let empty = BudgetClassification::new([], [(y, code, " ".to_string())])
+            .unwrap_err()
+            .to_string();
+        let e = rejected(r#"{"mappings":[],"names":[[2021,"2130505"," "]]}"#);
+        assert!(e.starts_with(&empty), "{e} / {empty}");
+        let e = rejected(r#"{"mappings":[],"names":[[2021,"2130505","a"],[2021,"2130505","b"]]}"#);
+        assert!(e.starts_with("duplicate item name 2021 2130505"), "{e}");
     }
 }

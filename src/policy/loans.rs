@@ -229,8 +229,26 @@ impl RepaymentModel {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "LprTableParts"))]
 pub struct LprTable {
     entries: Dated<(Ratio, Ratio)>,
+}
+
+/// The wire form of an [`LprTable`]: `{"entries": [["2021-01-20", [1-year, 5-year]], …]}`,
+/// checked by [`LprTable::new`] on the way in.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct LprTableParts {
+    entries: Vec<(NaiveDate, (Ratio, Ratio))>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<LprTableParts> for LprTable {
+    type Error = PolicyError;
+
+    fn try_from(parts: LprTableParts) -> Result<LprTable, PolicyError> {
+        LprTable::new(parts.entries.into_iter().map(|(d, (a, b))| (d, a, b)))
+    }
 }
 
 impl LprTable {
@@ -479,8 +497,26 @@ impl LoanStock {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "SubsidySharesParts"))]
 pub struct SubsidyShares {
     entries: Dated<Ratio>,
+}
+
+/// The wire form of [`SubsidyShares`]: `{"entries": [["2021-07-01", share], …]}`, checked
+/// by [`SubsidyShares::new`] on the way in.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct SubsidySharesParts {
+    entries: Vec<(NaiveDate, Ratio)>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<SubsidySharesParts> for SubsidyShares {
+    type Error = PolicyError;
+
+    fn try_from(parts: SubsidySharesParts) -> Result<SubsidyShares, PolicyError> {
+        SubsidyShares::new(parts.entries)
+    }
 }
 
 impl SubsidyShares {
@@ -1392,5 +1428,104 @@ mod tests {
             "subsidy period 2021-02-01–2021-01-01: starts after it ends"
         );
         assert!(SubsidyShares::new([(d(2021, 1, 1), pct(dec!(101)))]).is_err());
+    }
+}
+
+// Two attributes rather than `cfg(all(test, feature = "serde"))`: clippy only treats a plain
+// `cfg(test)` module as test code (allow-unwrap-in-tests).
+#[cfg(test)]
+#[cfg(feature = "serde")]
+mod serde_tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn pct(p: rust_decimal::Decimal) -> Ratio {
+        Ratio::from_percent(p)
+    }
+
+    /// `serde_json`'s message for a rejected value: the constructor's, then the position.
+    fn rejected<T: serde::de::DeserializeOwned + fmt::Debug>(json: &str) -> String {
+        serde_json::from_str::<T>(json).unwrap_err().to_string()
+    }
+
+    fn lpr() -> LprTable {
+        LprTable::new([
+            (d(2021, 1, 20), pct(dec!(3.85)), pct(dec!(4.65))),
+            (d(2019, 8, 20), pct(dec!(4.25)), pct(dec!(4.85))),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn lpr_table_round_trips_and_is_checked_by_the_constructor() {
+        let t = lpr();
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(serde_json::from_str::<LprTable>(&json).unwrap(), t);
+        let r = r#"{"numerator":"3.85","denominator":"100"}"#;
+        let twice = format!(r#"{{"entries":[["2021-01-20",[{r},{r}]],["2021-01-20",[{r},{r}]]]}}"#);
+        let expected = LprTable::new([
+            (d(2021, 1, 20), pct(dec!(3.85)), pct(dec!(3.85))),
+            (d(2021, 1, 20), pct(dec!(3.85)), pct(dec!(3.85))),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert_eq!(expected, "duplicate LPR date 2021-01-20");
+        let e = rejected::<LprTable>(&twice);
+        assert!(e.starts_with(&expected), "{e}");
+    }
+
+    #[test]
+    fn loan_rules_read_their_lpr_table_through_its_constructor() {
+        let rules =
+            LoanRules::new(Money::from_fen(5_000_000), 36, lpr()).with_one_year_tier_months(11);
+        let json = serde_json::to_string(&rules).unwrap();
+        assert_eq!(serde_json::from_str::<LoanRules>(&json).unwrap(), rules);
+        let r = r#"{"numerator":"3.85","denominator":"100"}"#;
+        let twice = format!(
+            r#"{{"max_amount":"50000","max_term_months":36,"one_year_tier_months":12,"lpr":{{"entries":[["2021-01-20",[{r},{r}]],["2021-01-20",[{r},{r}]]]}}}}"#
+        );
+        let e = rejected::<LoanRules>(&twice);
+        assert!(e.starts_with("duplicate LPR date 2021-01-20"), "{e}");
+    }
+
+    #[test]
+    fn subsidy_shares_round_trip_and_are_checked_by_the_constructor() {
+        let s = SubsidyShares::new([
+            (d(2021, 7, 1), pct(dec!(70))),
+            (d(2021, 1, 1), pct(dec!(100))),
+        ])
+        .unwrap();
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(serde_json::from_str::<SubsidyShares>(&json).unwrap(), s);
+
+        // 101% is outside 0–100%: the constructor's message, not a silent success.
+        let over = SubsidyShares::new([(d(2021, 1, 1), pct(dec!(101)))])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            over.starts_with("subsidy share from 2021-01-01: "),
+            "{over}"
+        );
+        let e = rejected::<SubsidyShares>(
+            r#"{"entries":[["2021-01-01",{"numerator":"101","denominator":"100"}]]}"#,
+        );
+        assert!(e.starts_with(&over), "{e}");
+        let e = rejected::<SubsidyShares>(
+            r#"{"entries":[["2021-01-01",{"numerator":"-1","denominator":"100"}]]}"#,
+        );
+        assert!(e.contains("is outside 0–100%"), "{e}");
+
+        let one = r#"{"numerator":"1","denominator":"2"}"#;
+        let e = rejected::<SubsidyShares>(&format!(
+            r#"{{"entries":[["2021-01-01",{one}],["2021-01-01",{one}]]}}"#
+        ));
+        assert!(
+            e.starts_with("duplicate subsidy share date 2021-01-01"),
+            "{e}"
+        );
     }
 }

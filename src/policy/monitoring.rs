@@ -269,11 +269,47 @@ impl MonitoredHousehold {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "MonitoringSummaryParts"))]
 pub struct MonitoringSummary {
     groups: IndexMap<MonitoringGroup, GroupCount>,
     total: GroupCount,
     risk_eliminated: GroupCount,
+}
+
+/// The wire form of a [`MonitoringSummary`], as it serializes: counts per group, the
+/// total and the risk-eliminated count. Read back through
+/// [`MonitoringSummary::from_counts`] and [`MonitoringSummary::with_risk_eliminated`]; the
+/// total must be the groups' sum.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct MonitoringSummaryParts {
+    #[serde(deserialize_with = "super::wire::map_entries")]
+    groups: Vec<(MonitoringGroup, GroupCount)>,
+    total: GroupCount,
+    risk_eliminated: GroupCount,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<MonitoringSummaryParts> for MonitoringSummary {
+    type Error = PolicyError;
+
+    fn try_from(parts: MonitoringSummaryParts) -> Result<MonitoringSummary, PolicyError> {
+        let s = MonitoringSummary::from_counts(parts.groups)?;
+        if s.total != parts.total {
+            return Err(PolicyError::invalid(
+                "monitoring total",
+                format!(
+                    "{} households / {} persons, but the groups add up to {} / {}",
+                    parts.total.households,
+                    parts.total.persons,
+                    s.total.households,
+                    s.total.persons
+                ),
+            ));
+        }
+        s.with_risk_eliminated(parts.risk_eliminated)
+    }
 }
 
 impl MonitoringSummary {
@@ -464,9 +500,40 @@ impl MonitoringSummary {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(into = "MonitoringLinesParts", try_from = "MonitoringLinesParts")
+)]
 pub struct MonitoringLines {
     lines: IndexMap<(FiscalYear, RegionCode), Money>,
+}
+
+/// The wire form of [`MonitoringLines`]: `{"lines": [[2021, "450000", "6000.00"], …]}`
+/// (a list, as JSON map keys cannot be pairs), checked by [`MonitoringLines::new`] on the
+/// way in.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct MonitoringLinesParts {
+    lines: Vec<(FiscalYear, RegionCode, Money)>,
+}
+
+#[cfg(feature = "serde")]
+impl From<MonitoringLines> for MonitoringLinesParts {
+    fn from(l: MonitoringLines) -> MonitoringLinesParts {
+        MonitoringLinesParts {
+            lines: l.lines.into_iter().map(|((y, r), m)| (y, r, m)).collect(),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<MonitoringLinesParts> for MonitoringLines {
+    type Error = PolicyError;
+
+    fn try_from(parts: MonitoringLinesParts) -> Result<MonitoringLines, PolicyError> {
+        MonitoringLines::new(parts.lines)
+    }
 }
 
 impl MonitoringLines {
@@ -725,5 +792,131 @@ mod tests {
             assert_eq!(g.as_str().parse::<MonitoringGroup>().unwrap(), g);
             assert_eq!(g.machine_name().parse::<MonitoringGroup>().unwrap(), g);
         }
+    }
+}
+
+// Two attributes rather than `cfg(all(test, feature = "serde"))`: clippy only treats a plain
+// `cfg(test)` module as test code (allow-unwrap-in-tests).
+#[cfg(test)]
+#[cfg(feature = "serde")]
+mod serde_tests {
+    use super::*;
+
+    fn y(n: i32) -> FiscalYear {
+        FiscalYear::new(n).unwrap()
+    }
+
+    fn rejected<T: serde::de::DeserializeOwned + fmt::Debug>(json: &str) -> String {
+        serde_json::from_str::<T>(json).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn monitoring_lines_round_trip_as_a_list() {
+        let lines = MonitoringLines::new([
+            (y(2021), "450521".parse().unwrap(), Money::from_fen(600_000)),
+            (y(2022), "450000".parse().unwrap(), Money::from_fen(650_000)),
+        ])
+        .unwrap();
+        let json = serde_json::to_string(&lines).unwrap();
+        assert_eq!(
+            json,
+            r#"{"lines":[[2021,"450000","6000.00"],[2022,"450000","6500.00"]]}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<MonitoringLines>(&json).unwrap(),
+            lines
+        );
+    }
+
+    #[test]
+    fn monitoring_lines_json_is_checked_by_the_constructor() {
+        let zero = MonitoringLines::new([(y(2021), "450000".parse().unwrap(), Money::ZERO)])
+            .unwrap_err()
+            .to_string();
+        let e = rejected::<MonitoringLines>(r#"{"lines":[[2021,"450000","0"]]}"#);
+        assert!(e.starts_with(&zero), "{e} / {zero}");
+        // Two counties of one province are one (year, province) line, given twice.
+        let e = rejected::<MonitoringLines>(
+            r#"{"lines":[[2021,"450521","6000"],[2021,"450502","6100"]]}"#,
+        );
+        assert!(
+            e.starts_with("duplicate monitoring line 2021 450000"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn monitoring_summary_round_trips_through_json() {
+        let s = MonitoringSummary::from_counts([
+            (MonitoringGroup::Marginal, GroupCount::new(56, 215)),
+            (MonitoringGroup::Unstable, GroupCount::new(136, 508)),
+        ])
+        .unwrap()
+        .with_risk_eliminated(GroupCount::new(40, 150))
+        .unwrap();
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(
+            json,
+            concat!(
+                r#"{"groups":{"marginal":{"households":56,"persons":215},"#,
+                r#""unstable":{"households":136,"persons":508}},"#,
+                r#""total":{"households":192,"persons":723},"#,
+                r#""risk_eliminated":{"households":40,"persons":150}}"#
+            )
+        );
+        assert_eq!(serde_json::from_str::<MonitoringSummary>(&json).unwrap(), s);
+    }
+
+    #[test]
+    fn monitoring_summary_json_is_checked_by_the_constructors() {
+        let count = |h: u64, p: u64| format!(r#"{{"households":{h},"persons":{p}}}"#);
+        let summary = |groups: &str, total: String, eliminated: String| {
+            format!(r#"{{"groups":{{{groups}}},"total":{total},"risk_eliminated":{eliminated}}}"#)
+        };
+        // Fewer persons than households.
+        let expected =
+            MonitoringSummary::from_counts([(MonitoringGroup::Marginal, GroupCount::new(5, 4))])
+                .unwrap_err()
+                .to_string();
+        let e = rejected::<MonitoringSummary>(&summary(
+            &format!(r#""marginal":{}"#, count(5, 4)),
+            count(5, 4),
+            count(0, 0),
+        ));
+        assert!(e.starts_with(&expected), "{e} / {expected}");
+        // More risk eliminated than monitored.
+        let expected =
+            MonitoringSummary::from_counts([(MonitoringGroup::Marginal, GroupCount::new(5, 20))])
+                .unwrap()
+                .with_risk_eliminated(GroupCount::new(6, 20))
+                .unwrap_err()
+                .to_string();
+        let e = rejected::<MonitoringSummary>(&summary(
+            &format!(r#""marginal":{}"#, count(5, 20)),
+            count(5, 20),
+            count(6, 20),
+        ));
+        assert!(e.starts_with(&expected), "{e} / {expected}");
+        // A total that is not the groups' sum.
+        let e = rejected::<MonitoringSummary>(&summary(
+            &format!(r#""marginal":{}"#, count(5, 20)),
+            count(9, 99),
+            count(0, 0),
+        ));
+        assert!(
+            e.starts_with(
+                "monitoring total: 9 households / 99 persons, but the groups add up to 5 / 20"
+            ),
+            "{e}"
+        );
+        // An unknown group is a parse error, not a silent skip.
+        assert!(
+            rejected::<MonitoringSummary>(&summary(
+                &format!(r#""edge":{}"#, count(1, 1)),
+                count(1, 1),
+                count(0, 0),
+            ))
+            .contains("unknown variant")
+        );
     }
 }

@@ -32,8 +32,26 @@ use crate::report::Average;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "StandardScheduleParts"))]
 pub struct StandardSchedule {
     entries: Dated<Money>,
+}
+
+/// The wire form of a [`StandardSchedule`]: `{"entries": [["2021-04-01", "6800.00"], …]}`,
+/// checked by [`StandardSchedule::new`] on the way in.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct StandardScheduleParts {
+    entries: Vec<(NaiveDate, Money)>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<StandardScheduleParts> for StandardSchedule {
+    type Error = PolicyError;
+
+    fn try_from(parts: StandardScheduleParts) -> Result<StandardSchedule, PolicyError> {
+        StandardSchedule::new(parts.entries)
+    }
 }
 
 impl StandardSchedule {
@@ -240,5 +258,49 @@ mod tests {
         let e = s.pro_rated(FiscalYear::new(2021).unwrap()).unwrap_err();
         assert_eq!(e.to_string(), "no standard in force for 2021-01");
         assert!(StandardSchedule::new([(d(2021, 4, 1), Money::from_fen(-1))]).is_err());
+    }
+}
+
+// Two attributes rather than `cfg(all(test, feature = "serde"))`: clippy only treats a plain
+// `cfg(test)` module as test code (allow-unwrap-in-tests).
+#[cfg(test)]
+#[cfg(feature = "serde")]
+mod serde_tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn schedule_round_trips_through_json() {
+        let s = StandardSchedule::new([
+            (d(2021, 4, 1), Money::from_fen(680_000)),
+            (d(2020, 1, 1), Money::from_fen(600_000)),
+        ])
+        .unwrap();
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(
+            json,
+            r#"{"entries":[["2020-01-01","6000.00"],["2021-04-01","6800.00"]]}"#
+        );
+        assert_eq!(serde_json::from_str::<StandardSchedule>(&json).unwrap(), s);
+    }
+
+    #[test]
+    fn schedule_json_is_checked_by_the_constructor() {
+        let negative = StandardSchedule::new([(d(2021, 4, 1), Money::from_fen(-1))])
+            .unwrap_err()
+            .to_string();
+        let e = serde_json::from_str::<StandardSchedule>(r#"{"entries":[["2021-04-01","-0.01"]]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with(&negative), "{e}");
+        assert!(e.starts_with("standard effective 2021-04-01: "), "{e}");
+        let twice = r#"{"entries":[["2021-04-01","1"],["2021-04-01","2"]]}"#;
+        let e = serde_json::from_str::<StandardSchedule>(twice)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("duplicate effective date 2021-04-01"), "{e}");
     }
 }

@@ -212,9 +212,29 @@ impl YuluRate {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "YuluRatesParts"))]
 pub struct YuluRates {
     rates: IndexMap<SchoolType, YuluRate>,
+}
+
+/// The wire form of [`YuluRates`]: `{"rates": {"secondary_vocational": {…}, …}}`, read as
+/// entries (a repeated school type is kept, to be rejected) and checked by
+/// [`YuluRates::new`] on the way in.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct YuluRatesParts {
+    #[serde(deserialize_with = "super::wire::map_entries")]
+    rates: Vec<(SchoolType, YuluRate)>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<YuluRatesParts> for YuluRates {
+    type Error = PolicyError;
+
+    fn try_from(parts: YuluRatesParts) -> Result<YuluRates, PolicyError> {
+        YuluRates::new(parts.rates)
+    }
 }
 
 impl YuluRates {
@@ -736,5 +756,101 @@ mod tests {
             assert_eq!(t.machine_name().parse::<SchoolType>().unwrap(), t);
         }
         assert!("college".parse::<SchoolType>().is_err());
+    }
+}
+
+// Two attributes rather than `cfg(all(test, feature = "serde"))`: clippy only treats a plain
+// `cfg(test)` module as test code (allow-unwrap-in-tests).
+#[cfg(test)]
+#[cfg(feature = "serde")]
+mod serde_tests {
+    use super::*;
+
+    fn rates() -> YuluRates {
+        YuluRates::new([
+            (
+                SchoolType::SecondaryVocational,
+                YuluRate::per_year(Money::from_fen(400_000), 2)
+                    .unwrap()
+                    .with_grades(1, 3),
+            ),
+            (
+                SchoolType::HigherVocational,
+                YuluRate::new(Money::from_fen(250_000), 2),
+            ),
+        ])
+        .unwrap()
+    }
+
+    fn rejected(json: &str) -> String {
+        serde_json::from_str::<YuluRates>(json)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn rates_round_trip_through_json() {
+        let r = rates();
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(
+            json.starts_with(r#"{"rates":{"secondary_vocational":{"per_semester":"2000.00","#),
+            "{json}"
+        );
+        let back: YuluRates = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, r);
+        assert_eq!(
+            back.rate(SchoolType::SecondaryVocational).unwrap().grades(),
+            (1, 3)
+        );
+    }
+
+    #[test]
+    fn rates_json_is_checked_by_the_constructor() {
+        let rate = |per: &str, semesters: u32, first: u8, last: u8| {
+            format!(
+                r#"{{"per_semester":"{per}","semesters_per_year":{semesters},"first_grade":{first},"last_grade":{last}}}"#
+            )
+        };
+        let one = |r: String| format!(r#"{{"rates":{{"secondary_vocational":{r}}}}}"#);
+        let cases = [
+            (
+                one(rate("0", 2, 1, 3)),
+                YuluRate::new(Money::ZERO, 2).with_grades(1, 3),
+            ),
+            (
+                one(rate("1500", 0, 1, 3)),
+                YuluRate::new(Money::from_fen(150_000), 0).with_grades(1, 3),
+            ),
+            (
+                one(rate("1500", 2, 3, 1)),
+                YuluRate::new(Money::from_fen(150_000), 2).with_grades(3, 1),
+            ),
+        ];
+        for (json, bad) in cases {
+            let expected = YuluRates::new([(SchoolType::SecondaryVocational, bad)])
+                .unwrap_err()
+                .to_string();
+            assert!(expected.starts_with("雨露计划 rate for "), "{expected}");
+            let e = rejected(&json);
+            assert!(e.starts_with(&expected), "{e} / {expected}");
+        }
+        // A school type given twice is a duplicate, not "the last one wins".
+        let ok = rate("1500", 2, 1, 3);
+        let e = rejected(&format!(
+            r#"{{"rates":{{"secondary_vocational":{ok},"secondary_vocational":{ok}}}}}"#
+        ));
+        let expected = YuluRates::new([
+            (
+                SchoolType::SecondaryVocational,
+                YuluRate::new(Money::from_fen(150_000), 2),
+            ),
+            (
+                SchoolType::SecondaryVocational,
+                YuluRate::new(Money::from_fen(150_000), 2),
+            ),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with(&expected), "{e} / {expected}");
     }
 }
