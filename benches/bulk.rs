@@ -98,7 +98,8 @@ fn data() -> Data {
             p,
             "{},{c},{},{}.{:02},in_progress",
             i + 1,
-            CATEGORIES[(i % 5) as usize],
+            // Project i + 1 is in county i % COUNTIES, category (i / COUNTIES) % 5.
+            CATEGORIES[((i / COUNTIES) % 5) as usize],
             pf / 100,
             pf % 100
         )
@@ -119,9 +120,9 @@ fn data() -> Data {
         )
         .unwrap();
     }
-    let mut exps: Vec<(u64, u64, u64, u64, u64, u64)> = (0..EXPENDITURES as u64)
+    let mut exps: Vec<(u64, u64, u64, u64, u64, u64, u64)> = (0..EXPENDITURES as u64)
         .map(|i| {
-            let (aday, _, c, s, k, afen) = allocs[rng.below(allocs.len() as u64) as usize];
+            let (aday, ai, c, s, k, afen) = allocs[rng.below(allocs.len() as u64) as usize];
             (
                 aday + rng.below(365 - aday),
                 i,
@@ -129,11 +130,12 @@ fn data() -> Data {
                 s,
                 k,
                 5_040 + rng.below(afen / 200),
+                ai % COUNTIES,
             )
         })
         .collect();
     exps.sort_unstable();
-    for (day, i, c, s, k, fen) in &exps {
+    for (day, i, c, s, k, fen, county) in &exps {
         year_end.1 += i128::from(*fen);
         if *day <= mid {
             mid_year.1 += i128::from(*fen);
@@ -144,7 +146,8 @@ fn data() -> Data {
             "{},{},{},{c},{},{},{}.{:02}",
             i + 1,
             dates[*day as usize],
-            i % 279_520 + 1,
+            // A project of the expenditure's own county and category (see above).
+            county + COUNTIES * k as u64 + 1,
             SOURCES[s],
             CATEGORIES[k],
             fen / 100,

@@ -78,7 +78,7 @@ pub use partials::{CountyTotals, Partials, RowCounts};
 pub use report::{CSV_HEADER, NationalReport, Percent2, ReportRow, RowLevel};
 
 use crate::FiscalYear;
-use scan::{Acc, Ctx, Table};
+use scan::{Acc, Ctx, ProjectTable, Table};
 
 /// Options of a bulk read (批量读取选项): the as-of date, and optionally the fiscal year,
 /// the number of worker threads and the buffer size.
@@ -224,13 +224,14 @@ impl BulkOptions {
         self.as_of
     }
 
-    fn ctx(&self) -> Ctx {
+    fn ctx<'p>(&self, projects: &'p ProjectTable) -> Ctx<'p> {
         let key = |d: NaiveDate| {
             u32::try_from(d.year()).unwrap_or(0) * 10_000 + d.month() * 100 + d.day()
         };
         Ctx {
             as_of: key(self.as_of),
             year: self.year.map(|y| (y.year(), key(y.start()), key(y.end()))),
+            projects: (!projects.is_empty()).then_some(projects),
         }
     }
 }
@@ -240,6 +241,12 @@ impl BulkOptions {
 /// Each `read_*` call reads one whole input with [`BulkOptions::threads_used`] workers and
 /// adds it to the totals, or fails and adds nothing. Inputs may come in any order and any
 /// number (several expenditure files, say).
+///
+/// Expenditures are checked against the projects read before them, as the ledger checks
+/// them: each must name a known project of its own county and category that is in the
+/// project pool, and project ids must not repeat. Read projects first; an aggregator that
+/// has read no projects (a worker summing a shard of expenditures, say) does not check
+/// references. Rows dated after the as-of date are not counted and not checked.
 ///
 /// # Example
 ///
@@ -261,6 +268,7 @@ impl BulkOptions {
 pub struct Aggregator {
     options: BulkOptions,
     acc: Acc,
+    projects: ProjectTable,
 }
 
 impl Aggregator {
@@ -282,6 +290,7 @@ impl Aggregator {
         Aggregator {
             options,
             acc: Acc::new(),
+            projects: ProjectTable::default(),
         }
     }
 
@@ -375,7 +384,8 @@ impl Aggregator {
         input: R,
     ) -> Result<(), BulkError> {
         let o = &self.options;
-        let accs = stream::run(input, name, table, &o.ctx(), o.threads, o.buffer_size)?;
+        let ctx = o.ctx(&self.projects);
+        let accs = stream::run(input, name, table, &ctx, o.threads, o.buffer_size)?;
         let overflow = || BulkError::new(name, None, None, BulkErrorKind::Overflow);
         // Merge the workers into one, then check before touching the totals.
         let mut accs = accs.into_iter();
@@ -386,7 +396,23 @@ impl Aggregator {
         if !self.acc.can_absorb(&merged) {
             return Err(overflow());
         }
-        self.acc.absorb(merged).map_err(|_| overflow())
+        if merged.projects.is_empty() {
+            return self.acc.absorb(merged).map_err(|_| overflow());
+        }
+        let mut projects = self.projects.clone();
+        projects
+            .extend(&std::mem::take(&mut merged.projects))
+            .map_err(|id| {
+                BulkError::new(
+                    name,
+                    None,
+                    Some("id"),
+                    BulkErrorKind::DuplicateProject { id },
+                )
+            })?;
+        self.acc.absorb(merged).map_err(|_| overflow())?;
+        self.projects = projects;
+        Ok(())
     }
 
     /// The totals read so far.

@@ -311,13 +311,19 @@ fn k_shards_merged_in_any_order_give_the_identical_report() {
     let expected = csv(&whole);
     for k in [2, 3, 7] {
         let a = shards(&d.allocations, k);
-        let p = shards(&d.projects, k);
         let e = shards(&d.expenditures, k);
         let parts: Vec<Partials> = (0..k)
             .map(|i| {
+                // Expenditures are checked against the projects a worker has read, so the
+                // first worker reads them all (and checks its shard); the others read none.
+                let projects = if i == 0 {
+                    d.projects.clone()
+                } else {
+                    shards(&d.projects, 1)[0].lines().next().unwrap().to_owned() + "\n"
+                };
                 let shard = DataSet {
                     allocations: a[i].clone(),
-                    projects: p[i].clone(),
+                    projects,
                     expenditures: e[i].clone(),
                 };
                 partials(&shard, BulkOptions::new(as_of).threads(1)).unwrap()
@@ -713,4 +719,61 @@ fn the_ledger_path_agrees_row_by_row() {
         );
         assert!(compared > 100, "{compared} rows compared");
     }
+}
+
+#[test]
+fn expenditures_must_name_a_pooled_project_of_their_bucket() {
+    let projects = format!(
+        "{PROJ_HEAD}7,450521,industry,5.00,in_progress\n8,450521,other,5.00,proposed\nP-9,450522,industry,5.00,planned\n"
+    );
+    let read = |rows: &str| {
+        let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")));
+        agg.read_projects("projects.csv", projects.as_bytes())
+            .unwrap();
+        agg.read_expenditures("expenditures.csv", format!("{EXP_HEAD}{rows}").as_bytes())
+            .map(|()| agg.into_partials())
+    };
+    let ok = read(
+        "1,2025-01-02,7,450521,central,industry,1.00\n2,2025-01-02,P-9,450522,city,industry,1.00\n",
+    )
+    .unwrap();
+    assert_eq!(ok.rows().expenditures(), 2);
+    let cases = [
+        (
+            "1,2025-01-02,77,450521,central,industry,1.00\n",
+            "expenditures.csv line 2 column project_id: unknown project \"77\"",
+        ),
+        (
+            "1,2025-01-02,7,450521,central,other,1.00\n",
+            "expenditures.csv line 2 column project_id: project \"7\" is in 450521 industry, the expenditure in 450521 other",
+        ),
+        (
+            "1,2025-01-02,P-9,450521,central,industry,1.00\n",
+            "expenditures.csv line 2 column project_id: project \"P-9\" is in 450522 industry, the expenditure in 450521 industry",
+        ),
+        (
+            "1,2025-01-02,8,450521,central,other,1.00\n",
+            "expenditures.csv line 2 column project_id: project \"8\" is not in the project pool",
+        ),
+    ];
+    for (row, message) in cases {
+        assert_eq!(read(row).unwrap_err().to_string(), message);
+    }
+    // Rows after the as-of date are not counted, so not checked against the projects.
+    assert!(read("1,2025-08-02,77,450521,central,industry,1.00\n").is_ok());
+    // A repeated project id, within a file or across files.
+    let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")));
+    agg.read_projects("projects.csv", projects.as_bytes())
+        .unwrap();
+    let err = agg
+        .read_projects(
+            "more.csv",
+            format!("{PROJ_HEAD}P-9,450522,industry,5.00,planned\n").as_bytes(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "more.csv column id: duplicate project id \"P-9\""
+    );
+    assert_eq!(agg.into_partials().rows().projects(), 3);
 }

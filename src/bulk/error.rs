@@ -223,6 +223,34 @@ pub enum BulkErrorKind {
         /// The expected header.
         expected: &'static str,
     },
+    /// An expenditure names a project that was not read.
+    #[error("unknown project {id:?}")]
+    UnknownProject {
+        /// The project id as written.
+        id: String,
+    },
+    /// An expenditure names a project of another county or category.
+    #[error("project {id:?} is in {project}, the expenditure in {row}")]
+    ProjectElsewhere {
+        /// The project id as written.
+        id: String,
+        /// The project's county code and category.
+        project: String,
+        /// The expenditure's county code and category.
+        row: String,
+    },
+    /// An expenditure names a project that is not in the project pool (项目库).
+    #[error("project {id:?} is not in the project pool")]
+    ProjectNotPooled {
+        /// The project id as written.
+        id: String,
+    },
+    /// Two projects with the same id.
+    #[error("duplicate project id {id:?}")]
+    DuplicateProject {
+        /// The repeated id.
+        id: String,
+    },
     /// A sum left the range of `i64` 分 (about 9.2 × 10¹⁶ 元).
     #[error("sum overflows i64 分")]
     Overflow,

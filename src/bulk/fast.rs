@@ -12,7 +12,7 @@
 
 use memchr::memchr;
 
-use super::scan::{Acc, BUCKETS, CATEGORIES, Ctx};
+use super::scan::{Acc, BUCKETS, CATEGORIES, Ctx, ProjectKey, Step, project_entry, small_number};
 
 /// The last date seen, so that a run of rows on the same day is checked once.
 #[derive(Clone, Copy, Debug)]
@@ -92,14 +92,14 @@ fn comma(s: &[u8], text: bool) -> Option<usize> {
 /// An id followed by a comma: 1–64 bytes of printable text without quotes, no spaces at the
 /// ends.
 #[inline(always)]
-fn id(rest: &mut &[u8]) -> Option<()> {
+fn id<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
     let s = *rest;
     let i = comma(s, true)?;
     if i == 0 || i > 64 || s.first() == Some(&b' ') || s.get(i - 1) == Some(&b' ') {
         return None;
     }
     *rest = s.get(i + 1..)?;
-    Some(())
+    s.get(..i)
 }
 
 /// `YYYY-MM-DD,` → `yyyymmdd`, checked against the fiscal year.
@@ -315,12 +315,12 @@ pub(crate) fn allocation<'a>(
     acc: &mut Acc,
     ctx: &Ctx,
     cache: &mut DateCache,
-) -> Option<(&'a [u8], usize, i64)> {
+) -> Option<Step<'a>> {
     let mut r = line;
     id(&mut r)?;
     if date(&mut r, cache, ctx)? > ctx.as_of {
         acc.counts.skipped += 1;
-        return Some((skip_line(r), 0, 0));
+        return Some(Step::skip(skip_line(r)));
     }
     let c = code(&mut r)?;
     let lv = level(&mut r)?;
@@ -328,7 +328,12 @@ pub(crate) fn allocation<'a>(
     let fen = amount(&mut r, b'\n')?;
     let idx = acc.known(c)?;
     acc.counts.allocations += 1;
-    Some((r, idx * BUCKETS + lv * CATEGORIES + cat, fen))
+    Some(Step {
+        rest: r,
+        index: idx * BUCKETS + lv * CATEGORIES + cat,
+        fen,
+        project: (0, 0),
+    })
 }
 
 /// One project row.
@@ -338,11 +343,11 @@ pub(crate) fn project<'a>(
     acc: &mut Acc,
     _ctx: &Ctx,
     _cache: &mut DateCache,
-) -> Option<(&'a [u8], usize, i64)> {
+) -> Option<Step<'a>> {
     let mut r = line;
-    id(&mut r)?;
+    let pid = id(&mut r)?;
     let c = code(&mut r)?;
-    category(&mut r)?;
+    let cat = category(&mut r)?;
     let fen = amount(&mut r, b',')?;
     status(&mut r)?;
     let rest = match r {
@@ -351,8 +356,15 @@ pub(crate) fn project<'a>(
         _ => return None,
     };
     let idx = acc.known(c)?;
+    acc.projects
+        .push((ProjectKey::of(pid), project_entry(c, cat, true)));
     acc.counts.projects += 1;
-    Some((rest, idx, fen))
+    Some(Step {
+        rest,
+        index: idx,
+        fen,
+        project: (0, 0),
+    })
 }
 
 /// One expenditure row.
@@ -362,21 +374,36 @@ pub(crate) fn expenditure<'a>(
     acc: &mut Acc,
     ctx: &Ctx,
     cache: &mut DateCache,
-) -> Option<(&'a [u8], usize, i64)> {
+) -> Option<Step<'a>> {
     let mut r = line;
     id(&mut r)?;
     if date(&mut r, cache, ctx)? > ctx.as_of {
         acc.counts.skipped += 1;
-        return Some((skip_line(r), 0, 0));
+        return Some(Step::skip(skip_line(r)));
     }
-    id(&mut r)?;
+    let pid = id(&mut r)?;
     let c = code(&mut r)?;
     let lv = level(&mut r)?;
     let cat = category(&mut r)?;
     let fen = amount(&mut r, b'\n')?;
     let idx = acc.known(c)?;
+    let mut project = (0, 0);
+    if let Some(projects) = ctx.projects {
+        let expected = project_entry(c, cat, true);
+        match small_number(pid) {
+            // Checked when the batch is added, so that the lookups overlap.
+            Some(n) => project = (n, expected),
+            None if projects.get(pid)? == expected => {}
+            None => return None,
+        }
+    }
     acc.counts.expenditures += 1;
-    Some((r, idx * BUCKETS + lv * CATEGORIES + cat, fen))
+    Some(Step {
+        rest: r,
+        index: idx * BUCKETS + lv * CATEGORIES + cat,
+        fen,
+        project,
+    })
 }
 
 #[cfg(test)]

@@ -123,6 +123,8 @@ pub(crate) struct Acc {
     pub(crate) spent: Vec<i64>,
     /// Planned investment per county.
     pub(crate) planned: Vec<i64>,
+    /// Projects read, with what expenditures must match.
+    pub(crate) projects: Vec<(ProjectKey, u32)>,
     pub(crate) counts: Counts,
 }
 
@@ -134,6 +136,7 @@ impl Acc {
             allocated: Vec::new(),
             spent: Vec::new(),
             planned: Vec::new(),
+            projects: Vec::new(),
             counts: Counts::default(),
         }
     }
@@ -210,11 +213,12 @@ impl Acc {
     }
 
     /// Adds `other` (merging a worker into the aggregate).
-    pub(crate) fn absorb(&mut self, other: Acc) -> Result<(), Kind> {
+    pub(crate) fn absorb(&mut self, mut other: Acc) -> Result<(), Kind> {
         self.counts = self
             .counts
             .checked_add(other.counts)
             .ok_or(Kind::Overflow)?;
+        self.projects.append(&mut other.projects);
         for c in other.into_sums() {
             self.add_county(&c).ok_or(Kind::Overflow)?;
         }
@@ -238,11 +242,111 @@ impl Acc {
     }
 }
 
-/// What every row parser needs to know: the as-of date and the fiscal year as `yyyymmdd`.
+/// What every row parser needs to know: the as-of date and the fiscal year as `yyyymmdd`,
+/// and the projects expenditures must refer to (when any have been read).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Ctx {
+pub(crate) struct Ctx<'p> {
     pub(crate) as_of: u32,
     pub(crate) year: Option<(i32, u32, u32)>,
+    pub(crate) projects: Option<&'p ProjectTable>,
+}
+
+/// A project id as a key: small decimal numbers (no leading zero) index a dense table,
+/// anything else a hash map.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum ProjectKey {
+    Number(u32),
+    Text(Box<[u8]>),
+}
+
+/// Ids below this go in the dense table (4 bytes each).
+const DENSE_IDS: u32 = 1 << 22;
+
+/// A decimal id without a leading zero below [`DENSE_IDS`].
+#[inline]
+pub(crate) fn small_number(id: &[u8]) -> Option<u32> {
+    match id {
+        [b'1'..=b'9', rest @ ..] if rest.len() < 7 && rest.iter().all(u8::is_ascii_digit) => {
+            let n = id.iter().fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'));
+            (n < DENSE_IDS).then_some(n)
+        }
+        _ => None,
+    }
+}
+
+impl ProjectKey {
+    #[inline]
+    pub(crate) fn of(id: &[u8]) -> ProjectKey {
+        small_number(id).map_or_else(|| ProjectKey::Text(id.into()), ProjectKey::Number)
+    }
+}
+
+/// What an expenditure must match: `code << 4 | category << 1 | pooled`; never 0.
+pub(crate) fn project_entry(code: u32, category: usize, pooled: bool) -> u32 {
+    (code << 4) | (u32::try_from(category).unwrap_or(7) << 1) | u32::from(pooled)
+}
+
+/// The projects read so far: id → [`project_entry`].
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ProjectTable {
+    dense: Vec<u32>,
+    other: std::collections::HashMap<Box<[u8]>, u32>,
+    len: usize,
+}
+
+impl ProjectTable {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The entry of a project id.
+    #[inline]
+    pub(crate) fn get(&self, id: &[u8]) -> Option<u32> {
+        match small_number(id) {
+            Some(n) => Some(self.dense_entry(n)).filter(|&e| e != 0),
+            None => self.other.get(id).copied(),
+        }
+    }
+
+    /// The entry of a small numeric id, 0 when unknown.
+    #[inline]
+    pub(crate) fn dense_entry(&self, n: u32) -> u32 {
+        self.dense.get(n as usize).copied().unwrap_or(0)
+    }
+
+    /// Adds projects; on a repeated id returns it and leaves the table unchanged.
+    pub(crate) fn extend(&mut self, items: &[(ProjectKey, u32)]) -> Result<(), String> {
+        let mut next = self.clone();
+        for (key, entry) in items {
+            let fresh = match key {
+                ProjectKey::Number(n) if *n < DENSE_IDS => {
+                    let at = *n as usize;
+                    if next.dense.len() <= at {
+                        next.dense.resize(at + 1, 0);
+                    }
+                    next.dense.get_mut(at).is_some_and(|slot| {
+                        let fresh = *slot == 0;
+                        *slot = *entry;
+                        fresh
+                    })
+                }
+                ProjectKey::Number(n) => next
+                    .other
+                    .insert(n.to_string().into_bytes().into(), *entry)
+                    .is_none(),
+                ProjectKey::Text(t) => next.other.insert(t.clone(), *entry).is_none(),
+            };
+            if !fresh {
+                return Err(match key {
+                    ProjectKey::Number(n) => n.to_string(),
+                    ProjectKey::Text(t) => lossy(t),
+                });
+            }
+            next.len += 1;
+        }
+        *self = next;
+        Ok(())
+    }
 }
 
 /// A row error: column index and what is wrong (the line is added by the caller).
@@ -408,12 +512,12 @@ fn category(s: &[u8]) -> Result<usize, Kind> {
 
 /// A project status field.
 #[inline]
-fn status(s: &[u8]) -> Result<(), Kind> {
+fn status(s: &[u8]) -> Result<bool, Kind> {
     match s {
-        b"planned" | b"approved" | b"in_progress" | b"completed" => Ok(()),
+        b"planned" | b"approved" | b"in_progress" | b"completed" => Ok(true),
         _ => text(s)
             .parse::<ProjectStage>()
-            .map(|_| ())
+            .map(ProjectStage::is_pooled)
             .map_err(Kind::Parse),
     }
 }
@@ -528,13 +632,16 @@ pub(crate) fn allocation(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), Ro
 #[inline]
 pub(crate) fn project(line: &[u8], acc: &mut Acc, _ctx: &Ctx) -> Result<(), RowError> {
     let mut f = Fields::new(line, 5);
-    at(0, id(f.next()?, true))?;
+    let pid = f.next()?;
+    at(0, id(pid, true))?;
     let code_field = f.next()?;
     let c = at(1, code(code_field))?;
-    at(2, category(f.next()?))?;
+    let cat = at(2, category(f.next()?))?;
     let fen = at(3, amount(f.next()?))?;
-    at(4, status(f.last()?))?;
+    let pooled = at(4, status(f.last()?))?;
     let idx = at(1, acc.county(c, code_field))?;
+    acc.projects
+        .push((ProjectKey::of(pid), project_entry(c, cat, pooled)));
     let slot = acc.planned.get_mut(idx).ok_or((None, Kind::Overflow))?;
     *slot = slot.checked_add(fen).ok_or((Some(3), Kind::Overflow))?;
     acc.counts.projects += 1;
@@ -551,13 +658,17 @@ pub(crate) fn expenditure(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), R
         acc.counts.skipped += 1;
         return Ok(());
     }
-    at(2, id(f.next()?, true))?;
+    let pid = f.next()?;
+    at(2, id(pid, true))?;
     let code_field = f.next()?;
     let c = at(3, code(code_field))?;
     let lv = at(4, level(f.next()?))?;
     let cat = at(5, category(f.next()?))?;
     let fen = at(6, amount(f.last()?))?;
     let idx = at(3, acc.county(c, code_field))?;
+    if let Some(projects) = ctx.projects {
+        at(2, check_project(projects, pid, c, cat))?;
+    }
     let slot = acc
         .spent
         .get_mut(idx * BUCKETS + lv * CATEGORIES + cat)
@@ -565,6 +676,79 @@ pub(crate) fn expenditure(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), R
     *slot = slot.checked_add(fen).ok_or((Some(6), Kind::Overflow))?;
     acc.counts.expenditures += 1;
     Ok(())
+}
+
+/// The machine name of built-in category `i`.
+fn category_name(i: usize) -> &'static str {
+    match i {
+        0 => "industry",
+        1 => "infrastructure",
+        2 => "loan_interest",
+        3 => "yulu_plan",
+        _ => "other",
+    }
+}
+
+/// An expenditure must name a known, pooled project of its own county and category.
+fn check_project(
+    projects: &ProjectTable,
+    pid: &[u8],
+    code: u32,
+    category: usize,
+) -> Result<(), Kind> {
+    let found = projects.get(pid).unwrap_or(0);
+    let expected = project_entry(code, category, true);
+    if found == expected {
+        return Ok(());
+    }
+    Err(project_mismatch(lossy(pid), found, expected))
+}
+
+/// Why project entry `found` (0: unknown) is not the `expected` one.
+pub(crate) fn project_mismatch(id: String, found: u32, expected: u32) -> Kind {
+    let place = |e: u32| format!("{:06} {}", e >> 4, category_name(((e >> 1) & 7) as usize));
+    if found == 0 {
+        Kind::UnknownProject { id }
+    } else if found >> 1 != expected >> 1 {
+        Kind::ProjectElsewhere {
+            id,
+            project: place(found),
+            row: place(expected),
+        }
+    } else {
+        Kind::ProjectNotPooled { id }
+    }
+}
+
+/// What the fast path read from one row: the rest of the chunk, the flat index and 分 to
+/// add (0 分: nothing), and a project reference to check when the batch is added
+/// (`(small numeric id, expected entry)`; id 0: none).
+pub(crate) struct Step<'a> {
+    pub(crate) rest: &'a [u8],
+    pub(crate) index: usize,
+    pub(crate) fen: i64,
+    pub(crate) project: (u32, u32),
+}
+
+impl<'a> Step<'a> {
+    /// A row read and not counted.
+    #[inline]
+    pub(crate) fn skip(rest: &'a [u8]) -> Self {
+        Step {
+            rest,
+            index: 0,
+            fen: 0,
+            project: (0, 0),
+        }
+    }
+}
+
+/// A row waiting in a batch.
+struct Pending {
+    index: usize,
+    fen: i64,
+    line: u64,
+    project: (u32, u32),
 }
 
 /// A row error located in a chunk: 1-based line within the chunk.
@@ -578,14 +762,13 @@ pub(crate) struct LocalError {
 pub(crate) trait RowKind {
     /// Column index of the amount, for an overflow error.
     const AMOUNT: usize;
-    /// The fast path: `Some((rest of chunk, flat index, 分))` (0 分: nothing to add), or
-    /// `None` to fall back.
+    /// The fast path: what it read from the row, or `None` to fall back.
     fn fast<'a>(
         rest: &'a [u8],
         acc: &mut Acc,
         ctx: &Ctx,
         cache: &mut DateCache,
-    ) -> Option<(&'a [u8], usize, i64)>;
+    ) -> Option<Step<'a>>;
     /// The general path over one line without its line end.
     fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError>;
     /// The sums the fast path's flat index points into.
@@ -607,7 +790,7 @@ impl RowKind for AllocationRow {
         acc: &mut Acc,
         ctx: &Ctx,
         cache: &mut DateCache,
-    ) -> Option<(&'a [u8], usize, i64)> {
+    ) -> Option<Step<'a>> {
         super::fast::allocation(rest, acc, ctx, cache)
     }
     fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
@@ -626,7 +809,7 @@ impl RowKind for ProjectRow {
         acc: &mut Acc,
         ctx: &Ctx,
         cache: &mut DateCache,
-    ) -> Option<(&'a [u8], usize, i64)> {
+    ) -> Option<Step<'a>> {
         super::fast::project(rest, acc, ctx, cache)
     }
     fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
@@ -645,7 +828,7 @@ impl RowKind for ExpenditureRow {
         acc: &mut Acc,
         ctx: &Ctx,
         cache: &mut DateCache,
-    ) -> Option<(&'a [u8], usize, i64)> {
+    ) -> Option<Step<'a>> {
         super::fast::expenditure(rest, acc, ctx, cache)
     }
     fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
@@ -660,18 +843,33 @@ impl RowKind for ExpenditureRow {
 /// so the cache misses of scattered buckets overlap instead of stalling one by one.
 const BATCH: usize = 32;
 
-/// Adds a batch of `(flat index, 分, line)`; an overflow names its line.
+/// Adds a batch; a project reference that does not match, or an overflow, names its line.
+/// The project lookups of a batch are independent loads too.
 #[inline]
-fn flush<K: RowKind>(acc: &mut Acc, batch: &mut Vec<(usize, i64, u64)>) -> Result<(), LocalError> {
+fn flush<K: RowKind>(acc: &mut Acc, ctx: &Ctx, batch: &mut Vec<Pending>) -> Result<(), LocalError> {
+    if let Some(projects) = ctx.projects {
+        for p in batch.iter().filter(|p| p.project.0 != 0) {
+            let (id, expected) = p.project;
+            let found = projects.dense_entry(id);
+            if found != expected {
+                return Err(LocalError {
+                    line: p.line,
+                    // Only expenditures refer to projects: column project_id.
+                    column: Some(2),
+                    kind: project_mismatch(id.to_string(), found, expected),
+                });
+            }
+        }
+    }
     let target = K::target(acc);
-    for &(i, fen, line) in batch.iter() {
+    for p in batch.iter() {
         let err = || LocalError {
-            line,
+            line: p.line,
             column: Some(K::AMOUNT),
             kind: Kind::Overflow,
         };
-        let slot = target.get_mut(i).ok_or_else(err)?;
-        *slot = slot.checked_add(fen).ok_or_else(err)?;
+        let slot = target.get_mut(p.index).ok_or_else(err)?;
+        *slot = slot.checked_add(p.fen).ok_or_else(err)?;
     }
     batch.clear();
     Ok(())
@@ -685,22 +883,27 @@ pub(crate) fn lines<K: RowKind>(chunk: &[u8], acc: &mut Acc, ctx: &Ctx) -> Resul
     let mut n = 0u64;
     let mut rest = chunk;
     let mut cache = DateCache::new();
-    let mut batch: Vec<(usize, i64, u64)> = Vec::with_capacity(BATCH);
+    let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
     while !rest.is_empty() {
         n += 1;
-        if let Some((next, i, fen)) = K::fast(rest, acc, ctx, &mut cache) {
-            if fen != 0 {
-                batch.push((i, fen, n));
+        if let Some(step) = K::fast(rest, acc, ctx, &mut cache) {
+            if step.fen != 0 {
+                batch.push(Pending {
+                    index: step.index,
+                    fen: step.fen,
+                    line: n,
+                    project: step.project,
+                });
                 if batch.len() == BATCH {
-                    flush::<K>(acc, &mut batch)?;
+                    flush::<K>(acc, ctx, &mut batch)?;
                 }
             }
-            rest = next;
+            rest = step.rest;
             continue;
         }
-        // The general path adds at once: keep the order of adds, so an overflow is met
-        // on the line where a sequential read would meet it.
-        flush::<K>(acc, &mut batch)?;
+        // The general path adds at once: keep the order of adds and checks, so an error
+        // is met on the line where a sequential read would meet it.
+        flush::<K>(acc, ctx, &mut batch)?;
         let (line, next) = match memchr(b'\n', rest) {
             Some(i) => {
                 let (l, r) = rest.split_at(i);
@@ -718,7 +921,7 @@ pub(crate) fn lines<K: RowKind>(chunk: &[u8], acc: &mut Acc, ctx: &Ctx) -> Resul
         }
         rest = next;
     }
-    flush::<K>(acc, &mut batch)?;
+    flush::<K>(acc, ctx, &mut batch)?;
     Ok(n)
 }
 
