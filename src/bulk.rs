@@ -61,6 +61,19 @@
 //! stages ([`ProjectStage`](crate::ProjectStage)); amounts positive 元 with at most 2
 //! decimals. LF or CRLF line ends; blank lines hold no row. A row dated after the as-of
 //! date has its id and date checked and is not counted.
+//!
+//! As in the ledger, an expenditure must name a project read before it, of its own county
+//! and category and in the project pool, and project ids must not repeat (see
+//! [`Aggregator`]). What the bulk path does not check, the ledger does: duplicate
+//! allocation and expenditure ids, and spending beyond the money in place at each date.
+//!
+//! # Beyond one machine
+//!
+//! [`Partials`] are what a worker of another engine (Spark, DataFusion, a database) hands
+//! back: per county and bucket, exact integer sums. They serialise with serde, merge in any
+//! order and grouping, and round once, in [`Partials::report`]. To check project references
+//! every worker reads all the projects, one with [`Aggregator::read_projects`] (it counts
+//! planned investment), the others with [`Aggregator::read_project_references`].
 
 mod error;
 mod fast;
@@ -321,7 +334,7 @@ impl Aggregator {
         name: &str,
         input: R,
     ) -> Result<(), BulkError> {
-        self.read(Table::Allocations, name, input)
+        self.read(Table::Allocations, name, input, true)
     }
 
     /// Reads a projects CSV (`id,county_code,category,planned_investment_yuan,status`).
@@ -345,7 +358,43 @@ impl Aggregator {
     /// # Ok::<(), fundtrack::bulk::BulkError>(())
     /// ```
     pub fn read_projects<R: Read + Send>(&mut self, name: &str, input: R) -> Result<(), BulkError> {
-        self.read(Table::Projects, name, input)
+        self.read(Table::Projects, name, input, true)
+    }
+
+    /// Reads a projects CSV only as the projects expenditures may refer to, adding nothing
+    /// to the totals: for the workers of a sharded run, which all check references while one
+    /// of them ([`Aggregator::read_projects`]) counts planned investment.
+    ///
+    /// # Errors
+    ///
+    /// As [`Aggregator::read_projects`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+    /// let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// let mut worker = Aggregator::new(BulkOptions::new(d));
+    /// worker.read_project_references("projects.csv", p.as_bytes())?;
+    /// worker.read_expenditures("expenditures-part-7.csv", e.as_bytes())?;
+    /// let partials = worker.into_partials();
+    /// assert_eq!(partials.rows().projects(), 0);
+    /// assert!(partials.counties()[0].planned_investment().is_zero());
+    /// let bad = "id,date,project_id,county_code,source,category,amount_yuan\n2,2025-02-05,8,450521,central,industry,1.00\n";
+    /// let mut worker = Aggregator::new(BulkOptions::new(d));
+    /// worker.read_project_references("projects.csv", p.as_bytes())?;
+    /// assert!(worker.read_expenditures("expenditures-part-8.csv", bad.as_bytes()).is_err());
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
+    pub fn read_project_references<R: Read + Send>(
+        &mut self,
+        name: &str,
+        input: R,
+    ) -> Result<(), BulkError> {
+        self.read(Table::Projects, name, input, false)
     }
 
     /// Reads an expenditures CSV
@@ -374,7 +423,7 @@ impl Aggregator {
         name: &str,
         input: R,
     ) -> Result<(), BulkError> {
-        self.read(Table::Expenditures, name, input)
+        self.read(Table::Expenditures, name, input, true)
     }
 
     fn read<R: Read + Send>(
@@ -382,6 +431,7 @@ impl Aggregator {
         table: Table,
         name: &str,
         input: R,
+        add_sums: bool,
     ) -> Result<(), BulkError> {
         let o = &self.options;
         let ctx = o.ctx(&self.projects);
@@ -410,7 +460,9 @@ impl Aggregator {
                     BulkErrorKind::DuplicateProject { id },
                 )
             })?;
-        self.acc.absorb(merged).map_err(|_| overflow())?;
+        if add_sums {
+            self.acc.absorb(merged).map_err(|_| overflow())?;
+        }
         self.projects = projects;
         Ok(())
     }

@@ -314,19 +314,21 @@ fn k_shards_merged_in_any_order_give_the_identical_report() {
         let e = shards(&d.expenditures, k);
         let parts: Vec<Partials> = (0..k)
             .map(|i| {
-                // Expenditures are checked against the projects a worker has read, so the
-                // first worker reads them all (and checks its shard); the others read none.
-                let projects = if i == 0 {
-                    d.projects.clone()
+                // Every worker checks its expenditures against all the projects; the first
+                // one counts planned investment.
+                let mut agg = Aggregator::new(BulkOptions::new(as_of).threads(1));
+                if i == 0 {
+                    agg.read_projects("projects.csv", d.projects.as_bytes())
+                        .unwrap();
                 } else {
-                    shards(&d.projects, 1)[0].lines().next().unwrap().to_owned() + "\n"
-                };
-                let shard = DataSet {
-                    allocations: a[i].clone(),
-                    projects,
-                    expenditures: e[i].clone(),
-                };
-                partials(&shard, BulkOptions::new(as_of).threads(1)).unwrap()
+                    agg.read_project_references("projects.csv", d.projects.as_bytes())
+                        .unwrap();
+                }
+                agg.read_allocations("allocations.csv", a[i].as_bytes())
+                    .unwrap();
+                agg.read_expenditures("expenditures.csv", e[i].as_bytes())
+                    .unwrap();
+                agg.into_partials()
             })
             .collect();
         // Left to right.
