@@ -69,7 +69,7 @@
 //!
 //! # Beyond one machine
 //!
-//! [`Partials`] are what a worker of another engine (Spark, DataFusion, a database) hands
+//! [`Partials`] are what a worker of another engine (Spark, `DataFusion`, a database) hands
 //! back: per county and bucket, exact integer sums. They serialise with serde, merge in any
 //! order and grouping, and round once, in [`Partials::report`]. To check project references
 //! every worker reads all the projects, one with [`Aggregator::read_projects`] (it counts
