@@ -268,7 +268,7 @@ pub(crate) fn bulletin(b: &Beihai) -> Result<String, Box<dyn Error>> {
     let shares = b
         .by_level
         .shares(fundtrack::report::Basis::Allocated)?
-        .percents_summing_to_100(r);
+        .percents_summing_to_100(r.dp());
     let mut t = TextTable::new([
         ("资金来源", Align::Left),
         ("落实资金（万元）", Align::Right),
@@ -333,7 +333,10 @@ fn programmes(b: &Beihai, s: &TextStyle) -> Result<String, Box<dyn Error>> {
     let reported_pct = |p: &str| -> Result<String, Box<dyn Error>> {
         Ok(format!("{}%", Decimal::from_str_exact(p)?))
     };
-    let shares = b.monitoring.person_shares()?.percents_summing_to_100(r);
+    let shares = b
+        .monitoring
+        .person_shares()?
+        .percents_summing_to_100(r.dp());
     let share_of = |g| shares.get(&g).copied().map_or_else(|| "—".to_owned(), pct);
     let group = |g| b.monitoring.groups().get(&g).copied().unwrap_or_default();
     let segments = b.dibao.segments();
@@ -503,7 +506,10 @@ fn figures_table(b: &Beihai, s: &TextStyle) -> Result<String, Box<dyn Error>> {
             "报道数".into(),
         ],
     ];
-    let shares = b.monitoring.person_shares()?.percents_summing_to_100(r);
+    let shares = b
+        .monitoring
+        .person_shares()?
+        .percents_summing_to_100(r.dp());
     for (g, c) in b.monitoring.groups() {
         let share = shares
             .get(g)

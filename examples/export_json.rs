@@ -17,7 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     use fundtrack::report::{
         Execution, ExecutionOptions, IndustryShare, IndustryShareOptions, PoolCoverage,
     };
-    use fundtrack::{Category, FiscalYear, FundLevel, Ledger, ProjectStage, SourceMix};
+    use fundtrack::{Category, FiscalYear, FundLevel, Ledger, ProjectStage};
 
     let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).ok_or("bad date");
     let (hepu, yinhai) = ("450521".parse()?, "450503".parse()?);
@@ -87,7 +87,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .by_category(),
     );
     let ranking = Ranking::new(&execution);
-    let pool = ledger.pool_coverage(as_of, None, SourceMix::AllLevels);
+    let pool = ledger.pool_coverage(as_of);
     let industry = ledger.industry_share(IndustryShareOptions::new(as_of));
 
     // Out and back in; every report compares equal to the one that was written.

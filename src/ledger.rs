@@ -181,6 +181,7 @@ pub enum LedgerErrorKind {
 
 /// A warning about an accepted batch (with [`Overspend::Warn`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Warning {
     /// The record the warning is about.
     pub record: String,
@@ -196,6 +197,7 @@ impl std::fmt::Display for Warning {
 
 /// What an accepted batch did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Receipt {
     /// Records inserted.
     pub inserted: usize,
@@ -255,8 +257,11 @@ struct Flows {
 }
 
 impl Flows {
-    /// The first date at which spending exceeds money in place, with both totals.
-    fn first_overdraft(&self) -> Option<(NaiveDate, i128, i128)> {
+    /// The first date at which spending exceeds money in place by more than it did in
+    /// `before` (the bucket before this batch), with both totals. With an empty `before`,
+    /// the first overdraft of all. A batch is to blame only for the overdraft it causes or
+    /// deepens; one accepted earlier with a warning is not blamed on later records.
+    fn first_new_overdraft(&self, before: &Flows) -> Option<(NaiveDate, i128, i128)> {
         let mut dates: Vec<NaiveDate> = self
             .funds
             .dates
@@ -268,7 +273,8 @@ impl Flows {
         dates.dedup();
         dates.into_iter().find_map(|d| {
             let (f, s) = (self.funds.at(d), self.spent.at(d));
-            (s > f).then_some((d, f, s))
+            let old_deficit = (before.spent.at(d) - before.funds.at(d)).max(0);
+            (s - f > old_deficit).then_some((d, f, s))
         })
     }
 }
@@ -477,8 +483,10 @@ impl Ledger {
                     .merged(&strip(&st.spent))
                     .ok_or_else(|| overflow(first))?,
             };
-            if let Some((date, f, s)) = flows.first_overdraft() {
+            if let Some((date, f, s)) = flows.first_new_overdraft(&old) {
                 let pos = culprit(&st, date).unwrap_or(first);
+                // `first` only when no outflow of this batch precedes the date: then an inflow
+                // was moved later or reduced, and the first record of the batch is named.
                 let kind = LedgerErrorKind::Overdrawn {
                     bucket: bucket.clone(),
                     date,
@@ -811,6 +819,28 @@ mod tests {
                 .to_string()
                 .starts_with("expenditure E-1: bucket 450521/中央/产业发展 would be overdrawn")
         );
+    }
+
+    #[test]
+    fn an_old_overdraft_is_not_blamed_on_later_records() {
+        let mut l = base();
+        l.options = LedgerOptions::new().overspend(Overspend::Warn);
+        let r = l.insert([spend("E-1", d(4, 1), "P-1", "60万元")]).unwrap();
+        assert_eq!(r.warnings.len(), 1);
+        // More money arrives: the overdraft shrinks, nobody is warned.
+        let more = Allocation::new(
+            "A-2".parse().unwrap(),
+            d(5, 1),
+            county(),
+            FundLevel::Central,
+            m("5万元"),
+        )
+        .with_category(Category::Industry);
+        assert!(l.insert([more]).unwrap().warnings.is_empty());
+        // More spending deepens it: that record is named.
+        let r = l.insert([spend("E-2", d(6, 1), "P-1", "1万元")]).unwrap();
+        assert_eq!(r.warnings.len(), 1);
+        assert!(r.warnings[0].record.ends_with("E-2"), "{}", r.warnings[0]);
     }
 
     #[test]

@@ -76,7 +76,7 @@
 //! let as_of = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
 //! let report = ledger.execution(ExecutionOptions::new(as_of).by_region(RegionLevel::County).schedule(Schedule::Days));
 //! for row in report.rows() {
-//!     let _gap = report.gap(row); // None where nothing is allocated
+//!     let _gap = report.gap(row); // Err(NoRatio::ZeroBase) where nothing is allocated
 //! }
 //! # Ok::<(), fundtrack::ParseError>(())
 //! ```

@@ -46,7 +46,7 @@ pub use monitoring::{
 };
 pub use standard::{ProRated, StandardSchedule, StandardSegment};
 pub use threshold::{
-    IndustryShareInput, IndustryShareOptions, IndustryShareReport, IndustryShareResult,
+    IndustryShareCheckOptions, IndustryShareInput, IndustryShareReport, IndustryShareResult,
     IndustryShareRule, MilestoneCheck, MilestoneOptions, MilestoneReport, RegionProgress,
     ShareFinding, check_industry_shares, check_milestones,
 };

@@ -12,9 +12,9 @@ mod schedule;
 mod share;
 
 pub use average::Average;
-pub use coverage::PoolCoverage;
+pub use coverage::{PoolCoverage, PoolCoverageOptions};
 pub use execution::{Basis, CategoryKey, Execution, ExecutionOptions, ExecutionRow, GroupKey};
-pub use growth::{Base, CompoundGrowth, Growth};
+pub use growth::{Base, CompoundGrowth, Growth, MAX_PERIODS};
 pub use industry::{IndustryShare, IndustryShareOptions};
 pub use schedule::{MilestoneError, Milestones, Schedule, ScheduleGap};
 pub use share::Shares;

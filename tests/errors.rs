@@ -756,11 +756,7 @@ pub(crate) fn fingerprint(l: &Ledger) -> String {
                 let _ = writeln!(out, "{as_of} industry {s:?}");
             }
         }
-        let _ = writeln!(
-            out,
-            "{as_of} pool {:?}",
-            l.pool_coverage(as_of, None, SourceMix::AllLevels)
-        );
+        let _ = writeln!(out, "{as_of} pool {:?}", l.pool_coverage(as_of));
     }
     out
 }

@@ -742,7 +742,7 @@ mod json {
             from_json::<Ranking>(&to_json(&ranking).unwrap()).unwrap(),
             ranking
         );
-        let pool = l.pool_coverage(d(6, 30), None, fundtrack::SourceMix::AllLevels);
+        let pool = l.pool_coverage(d(6, 30));
         assert_eq!(
             from_json::<PoolCoverage>(&to_json(&pool).unwrap()).unwrap(),
             pool

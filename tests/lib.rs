@@ -18,3 +18,4 @@ mod format;
 mod golden;
 mod model;
 mod robust;
+mod wire;

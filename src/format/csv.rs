@@ -933,7 +933,7 @@ pub fn execution_csv(report: &Execution, names: Option<&Ledger>, rounding: Round
             .map_or_else(|_| String::new(), |r| r.to_percent(rounding).to_string());
         let gap = report
             .gap(row)
-            .map_or_else(String::new, |g| g.gap().round(rounding).to_string());
+            .map_or_else(|_| String::new(), |g| g.gap().round(rounding).to_string());
         [
             row.allocated().as_decimal().to_string(),
             row.spent().as_decimal().to_string(),

@@ -180,8 +180,8 @@ pub(crate) fn region_name(code: RegionCode, names: Option<&Ledger>) -> String {
 /// A gap in 百分点 with its sign (`+2.22`, `-3.10`), or `—` with no rate.
 fn signed_gap(report: &Execution, row: &ExecutionRow, style: &TextStyle) -> String {
     match report.gap(row) {
-        None => "—".to_owned(),
-        Some(g) => {
+        Err(_) => "—".to_owned(),
+        Ok(g) => {
             let p = g.gap().round(style.percent_rounding());
             if p.is_sign_positive() || p.is_zero() {
                 format!("+{}", p.abs())

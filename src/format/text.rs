@@ -299,7 +299,7 @@ impl TextStyle {
     /// # Ok::<(), fundtrack::ParseError>(())
     /// ```
     pub fn execution(&self, report: &Execution, scope: &str) -> String {
-        let gap = report.gap(report.total());
+        let gap = report.gap(report.total()).ok();
         self.progress(report.as_of(), scope, report.total(), gap.as_ref())
     }
 

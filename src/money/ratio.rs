@@ -67,7 +67,7 @@ impl std::error::Error for NoRatio {}
 /// assert_eq!(rate.to_percent(Rounding::half_up(6)).to_string(), "77.220139");
 /// # Ok::<(), fundtrack::ParseError>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub struct Ratio {
     numerator: Decimal,
     denominator: Decimal,
@@ -200,6 +200,15 @@ impl Ratio {
     }
 }
 
+impl PartialEq for Ratio {
+    /// Equal by value: `1/2 == 2/4`, consistent with [`Ord`].
+    fn eq(&self, other: &Ratio) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ratio {}
+
 impl PartialOrd for Ratio {
     fn partial_cmp(&self, other: &Ratio) -> Option<Ordering> {
         Some(self.cmp(other))
@@ -207,7 +216,7 @@ impl PartialOrd for Ratio {
 }
 
 impl Ord for Ratio {
-    /// Orders by exact value (`1/2 == 2/4` compares equal, although `==` compares the parts).
+    /// Orders by exact value.
     fn cmp(&self, other: &Ratio) -> Ordering {
         let (a, b) = self.big();
         let (c, d) = other.big();
@@ -236,7 +245,7 @@ impl fmt::Debug for Ratio {
 /// assert_eq!(behind.round(Rounding::default()).to_string(), "-25.00");
 /// assert_eq!(behind.abs().round(Rounding::default()).to_string(), "25.00");
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct PercentagePoints {
     numerator: BigInt,
     denominator: BigInt,
@@ -282,6 +291,15 @@ impl PercentagePoints {
         }
     }
 }
+
+impl PartialEq for PercentagePoints {
+    /// Equal by value, consistent with [`Ord`].
+    fn eq(&self, other: &PercentagePoints) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for PercentagePoints {}
 
 impl PartialOrd for PercentagePoints {
     fn partial_cmp(&self, other: &PercentagePoints) -> Option<Ordering> {
@@ -338,6 +356,7 @@ mod tests {
         let a = Ratio::new(dec!(1), dec!(2)).unwrap();
         let b = Ratio::new(dec!(2), dec!(4)).unwrap();
         assert_eq!(a.cmp(&b), Ordering::Equal);
+        assert_eq!(a, b);
         assert!(Ratio::from_counts(2, 3).unwrap() > a);
     }
 }

@@ -261,7 +261,7 @@ impl MonitoredHousehold {
 ///     (MonitoringGroup::SuddenHardship, GroupCount::new(103, 391)),
 /// ])?;
 /// assert_eq!(s.total(), GroupCount::new(295, 1114));
-/// let p = s.person_shares()?.percents_summing_to_100(Rounding::default());
+/// let p = s.person_shares()?.percents_summing_to_100(2);
 /// assert_eq!(p[&MonitoringGroup::Marginal].to_string(), "19.30");
 /// assert_eq!(p[&MonitoringGroup::Unstable].to_string(), "45.60");
 /// assert_eq!(p[&MonitoringGroup::SuddenHardship].to_string(), "35.10");
@@ -693,7 +693,7 @@ mod tests {
             plain.values().copied().collect::<Vec<_>>(),
             [dec!(19.30), dec!(45.60), dec!(35.10)]
         );
-        let exact = shares.percents_summing_to_100(Rounding::default());
+        let exact = shares.percents_summing_to_100(2);
         assert_eq!(exact.values().copied().sum::<Decimal>(), dec!(100.00));
         assert_eq!(exact[&MonitoringGroup::Marginal], dec!(19.30));
         // 1114 / 295 = 3.7762… persons per household.

@@ -378,26 +378,26 @@ impl IndustryShareRule {
 /// ```
 /// use fundtrack::{Ratio, SourceMix};
 /// use fundtrack::report::Basis;
-/// use fundtrack::policy::{IndustryShareOptions, IndustryShareRule};
+/// use fundtrack::policy::{IndustryShareCheckOptions, IndustryShareRule};
 /// use rust_decimal_macros::dec;
 ///
-/// let opts = IndustryShareOptions::new(IndustryShareRule::new(Ratio::from_percent(dec!(55))), SourceMix::CentralAndProvincial)
+/// let opts = IndustryShareCheckOptions::new(IndustryShareRule::new(Ratio::from_percent(dec!(55))), SourceMix::CentralAndProvincial)
 ///     .basis(Basis::Spent);
 /// # let _ = opts;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IndustryShareOptions {
+pub struct IndustryShareCheckOptions {
     rule: IndustryShareRule,
     mix: SourceMix,
     basis: Basis,
     industry: Vec<Category>,
 }
 
-impl IndustryShareOptions {
+impl IndustryShareCheckOptions {
     /// `rule` on money of the levels in `mix`, on allocated amounts, counting
     /// [`Category::Industry`] as industry unless set.
-    pub fn new(rule: IndustryShareRule, mix: SourceMix) -> IndustryShareOptions {
-        IndustryShareOptions {
+    pub fn new(rule: IndustryShareRule, mix: SourceMix) -> IndustryShareCheckOptions {
+        IndustryShareCheckOptions {
             rule,
             mix,
             basis: Basis::Allocated,
@@ -407,7 +407,7 @@ impl IndustryShareOptions {
 
     /// Sets the basis (allocated or spent).
     #[must_use]
-    pub fn basis(mut self, basis: Basis) -> IndustryShareOptions {
+    pub fn basis(mut self, basis: Basis) -> IndustryShareCheckOptions {
         self.basis = basis;
         self
     }
@@ -417,7 +417,7 @@ impl IndustryShareOptions {
     pub fn industry_categories(
         mut self,
         categories: impl IntoIterator<Item = Category>,
-    ) -> IndustryShareOptions {
+    ) -> IndustryShareCheckOptions {
         self.industry = categories.into_iter().collect();
         self
     }
@@ -470,7 +470,7 @@ impl IndustryShareInput {
     /// ```
     /// use fundtrack::{Category, FiscalYear, FundLevel, Ledger, Ratio, Rounding, SourceMix};
     /// use fundtrack::record::{Allocation, Region};
-    /// use fundtrack::policy::{IndustryShareInput, IndustryShareOptions, IndustryShareRule, check_industry_shares};
+    /// use fundtrack::policy::{IndustryShareInput, IndustryShareCheckOptions, IndustryShareRule, check_industry_shares};
     /// use chrono::NaiveDate;
     /// use rust_decimal_macros::dec;
     ///
@@ -483,7 +483,7 @@ impl IndustryShareInput {
     ///     Allocation::new("A-2".parse()?, d, county, FundLevel::Provincial, "400万元".parse()?).with_category(Category::Infrastructure),
     /// ])?;
     /// let input = IndustryShareInput::from_ledger(&ledger, county, d);
-    /// let opts = IndustryShareOptions::new(IndustryShareRule::new(Ratio::from_percent(dec!(55))), SourceMix::CentralAndProvincial);
+    /// let opts = IndustryShareCheckOptions::new(IndustryShareRule::new(Ratio::from_percent(dec!(55))), SourceMix::CentralAndProvincial);
     /// let r = check_industry_shares([input], &opts)?;
     /// assert_eq!(r.rows()[0].share()?.to_percent(Rounding::default()).to_string(), "60.00");
     /// assert!(r.failing().is_empty());
@@ -661,11 +661,11 @@ impl IndustryShareReport {
 /// ```
 /// use fundtrack::{Category, FundLevel, Ratio, Rounding, SourceMix};
 /// use fundtrack::report::Basis;
-/// use fundtrack::policy::{IndustryShareInput, IndustryShareOptions, IndustryShareRule, check_industry_shares};
+/// use fundtrack::policy::{IndustryShareInput, IndustryShareCheckOptions, IndustryShareRule, check_industry_shares};
 /// use rust_decimal_macros::dec;
 ///
 /// let rule = IndustryShareRule::new(Ratio::from_percent(dec!(55))).not_below_prior();
-/// let opts = IndustryShareOptions::new(rule, SourceMix::CentralAndProvincial);
+/// let opts = IndustryShareCheckOptions::new(rule, SourceMix::CentralAndProvincial);
 /// let a = IndustryShareInput::new("450521".parse()?)
 ///     .with_amounts(Basis::Allocated, [
 ///         (FundLevel::Central, Category::Industry, "540万元".parse()?),
@@ -682,7 +682,7 @@ impl IndustryShareReport {
 /// ```
 pub fn check_industry_shares(
     inputs: impl IntoIterator<Item = IndustryShareInput>,
-    opts: &IndustryShareOptions,
+    opts: &IndustryShareCheckOptions,
 ) -> Result<IndustryShareReport, PolicyError> {
     let mut seen = HashSet::new();
     let mut rows = Vec::new();
@@ -890,7 +890,7 @@ mod tests {
             Basis::Allocated,
             [c(FundLevel::County, Category::Industry, "1")],
         );
-        let opts = IndustryShareOptions::new(rule, SourceMix::CentralAndProvincial);
+        let opts = IndustryShareCheckOptions::new(rule, SourceMix::CentralAndProvincial);
         let r = check_industry_shares([a.clone(), b, cc, dd], &opts).unwrap();
         let ra = &r.rows()[0];
         assert_eq!((ra.industry(), ra.total()), (wan("580"), wan("1000")));
@@ -919,7 +919,7 @@ mod tests {
         );
 
         // Spent basis, all levels: A has 100 of 400 → 25%: below 55 by 30 and below prior.
-        let spent = IndustryShareOptions::new(
+        let spent = IndustryShareCheckOptions::new(
             IndustryShareRule::new(Ratio::from_percent(dec!(55))).not_below_prior(),
             SourceMix::AllLevels,
         )

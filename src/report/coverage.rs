@@ -7,6 +7,73 @@ use crate::dim::{RegionCode, SourceMix};
 use crate::ledger::Ledger;
 use crate::money::{Money, NoRatio, Ratio};
 
+/// What a pool-coverage report counts: as-of date, region (all by default) and the levels
+/// whose money is available (all by default).
+///
+/// ```
+/// use fundtrack::SourceMix;
+/// use fundtrack::report::PoolCoverageOptions;
+/// use chrono::NaiveDate;
+/// let o = PoolCoverageOptions::new(NaiveDate::from_ymd_opt(2021, 9, 30).unwrap())
+///     .within("450500".parse()?)
+///     .sources(SourceMix::CentralAndProvincial);
+/// assert_eq!(o.source_mix(), SourceMix::CentralAndProvincial);
+/// # Ok::<(), fundtrack::ParseError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PoolCoverageOptions {
+    as_of: NaiveDate,
+    within: Option<RegionCode>,
+    sources: SourceMix,
+}
+
+impl PoolCoverageOptions {
+    /// Every pooled project against all money in place as of `as_of`.
+    pub fn new(as_of: NaiveDate) -> PoolCoverageOptions {
+        PoolCoverageOptions {
+            as_of,
+            within: None,
+            sources: SourceMix::AllLevels,
+        }
+    }
+
+    /// Only projects and money in `region` and the regions within it.
+    #[must_use]
+    pub fn within(mut self, region: RegionCode) -> PoolCoverageOptions {
+        self.within = Some(region);
+        self
+    }
+
+    /// Only money from these levels counts as available.
+    #[must_use]
+    pub fn sources(mut self, sources: SourceMix) -> PoolCoverageOptions {
+        self.sources = sources;
+        self
+    }
+
+    /// The as-of date.
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+
+    /// The region filter.
+    pub fn region_filter(&self) -> Option<RegionCode> {
+        self.within
+    }
+
+    /// The source mix.
+    pub fn source_mix(&self) -> SourceMix {
+        self.sources
+    }
+}
+
+impl From<NaiveDate> for PoolCoverageOptions {
+    fn from(as_of: NaiveDate) -> PoolCoverageOptions {
+        PoolCoverageOptions::new(as_of)
+    }
+}
+
 /// How large the project pool is against the money available (项目库覆盖).
 ///
 /// # Example
@@ -79,6 +146,9 @@ impl PoolCoverage {
     }
 
     /// Share of spending that went to pooled projects; `None` without spending figures.
+    ///
+    /// From a ledger this is 100% unless money was spent on projects outside the pool:
+    /// the ledger refuses such spending, so the figure matters for totals from elsewhere.
     pub fn pooled_spending_share(&self) -> Option<Result<Ratio, NoRatio>> {
         Some(Ratio::of(self.spent_pooled?, self.spent?))
     }
@@ -93,6 +163,7 @@ impl Ledger {
     /// ```
     /// use fundtrack::{Category, FiscalYear, FundLevel, Ledger, ProjectStage, Rounding, SourceMix};
     /// use fundtrack::record::{Allocation, Project, Region};
+    /// use fundtrack::report::PoolCoverageOptions;
     /// use chrono::NaiveDate;
     ///
     /// let county = "450521".parse()?;
@@ -105,24 +176,26 @@ impl Ledger {
     /// ledger.insert([Allocation::new("A-1".parse()?, NaiveDate::from_ymd_opt(2021, 2, 1).unwrap(),
     ///     county, FundLevel::Central, "200万元".parse()?)])?;
     /// let as_of = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
-    /// let pool = ledger.pool_coverage(as_of, None, SourceMix::AllLevels);
+    /// let pool = ledger.pool_coverage(PoolCoverageOptions::new(as_of).sources(SourceMix::AllLevels));
     /// assert_eq!(pool.projects(), 1);
     /// assert_eq!(pool.coverage().unwrap().to_percent(Rounding::default()).to_string(), "150.00");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn pool_coverage(
-        &self,
-        as_of: NaiveDate,
-        within: Option<RegionCode>,
-        sources: SourceMix,
-    ) -> PoolCoverage {
+    pub fn pool_coverage(&self, options: impl Into<PoolCoverageOptions>) -> PoolCoverage {
+        let PoolCoverageOptions {
+            as_of,
+            within,
+            sources,
+        } = options.into();
         let inside = |r: RegionCode| within.is_none_or(|w| w.contains(r));
         let pooled = self
             .projects()
             .filter(|p| p.stage().is_pooled() && inside(p.region()));
         let (mut planned, mut count) = (0i128, 0u64);
         for p in pooled {
-            planned = planned.saturating_add(p.planned().to_fen());
+            // Cannot overflow: the ledger keeps its gross amount (planned investment included)
+            // within Money's range.
+            planned += p.planned().to_fen();
             count += 1;
         }
         let mut opts = ExecutionOptions::new(as_of).sources(sources);

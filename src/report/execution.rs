@@ -255,11 +255,10 @@ impl ExecutionRow {
         self.spent
     }
 
-    /// Money not yet spent (allocated − spent).
-    pub fn unspent(&self) -> Money {
-        self.allocated
-            .checked_sub(self.spent)
-            .unwrap_or(Money::ZERO)
+    /// Money not yet spent (allocated − spent), or `None` if it overflows (only possible for
+    /// totals given with [`ExecutionRow::from_totals`]).
+    pub fn checked_unspent(&self) -> Option<Money> {
+        self.allocated.checked_sub(self.spent)
     }
 
     /// Spent ÷ allocated, unrounded; no rate when nothing is allocated.
@@ -302,23 +301,22 @@ impl Execution {
         &self.total
     }
 
-    /// A row's rate against the report's schedule; `None` when the row has no rate.
+    /// A row's rate against the report's schedule, or why the row has no rate.
     ///
     /// ```
     /// # use fundtrack::{FiscalYear, Ledger, Rounding};
     /// # use chrono::NaiveDate;
     /// # let ledger = Ledger::new(FiscalYear::new(2021)?);
     /// let report = ledger.execution(NaiveDate::from_ymd_opt(2021, 9, 30).unwrap());
-    /// assert!(report.gap(report.total()).is_none()); // nothing allocated in an empty ledger
+    /// assert!(report.gap(report.total()).is_err()); // nothing allocated in an empty ledger
     /// # Ok::<(), fundtrack::ParseError>(())
     /// ```
-    pub fn gap(&self, row: &ExecutionRow) -> Option<ScheduleGap> {
-        let rate = row.rate().ok()?;
-        Some(
-            self.options
-                .schedule
-                .compare(&rate, self.year, self.options.as_of),
-        )
+    pub fn gap(&self, row: &ExecutionRow) -> Result<ScheduleGap, NoRatio> {
+        let rate = row.rate()?;
+        Ok(self
+            .options
+            .schedule
+            .compare(&rate, self.year, self.options.as_of))
     }
 
     /// The expected rate at the as-of date under the report's schedule.

@@ -38,11 +38,27 @@ pub enum Base {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(from = "GrowthParts"))]
 pub struct Growth {
     current: Money,
     base: Base,
     prior: Option<Money>,
     rate: Result<Ratio, NoRatio>,
+}
+
+/// The inputs of a [`Growth`]; prior and rate are derived from them when read back.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct GrowthParts {
+    current: Money,
+    base: Base,
+}
+
+#[cfg(feature = "serde")]
+impl From<GrowthParts> for Growth {
+    fn from(p: GrowthParts) -> Growth {
+        Growth::new(p.current, p.base)
+    }
 }
 
 impl Growth {
@@ -87,6 +103,9 @@ impl Growth {
         self.rate
     }
 }
+
+/// The most periods [`CompoundGrowth`] compounds over.
+pub const MAX_PERIODS: u32 = 100;
 
 /// Compound annual growth (年均增长): the rate `g` with `start × (1 + g)^n = end`.
 ///
@@ -153,8 +172,9 @@ impl CompoundGrowth {
     ///
     /// # Errors
     ///
-    /// [`NoRatio::ZeroBase`]/[`NoRatio::NegativeBase`] for a start ≤ 0, and
-    /// [`NoRatio::NoPeriod`] for zero periods or a negative end.
+    /// [`NoRatio::ZeroBase`]/[`NoRatio::NegativeBase`] for a start ≤ 0,
+    /// [`NoRatio::NoPeriod`] for zero periods or a negative end, and
+    /// [`NoRatio::OutOfRange`] beyond [`MAX_PERIODS`] periods or for end ÷ start beyond 10¹⁵.
     pub fn new(start: Decimal, end: Decimal, periods: u32) -> Result<CompoundGrowth, NoRatio> {
         if start.is_zero() {
             return Err(NoRatio::ZeroBase);
@@ -165,6 +185,11 @@ impl CompoundGrowth {
         if periods == 0 || (end.is_sign_negative() && !end.is_zero()) {
             return Err(NoRatio::NoPeriod);
         }
+        // Beyond these the printed digits take too long to find exactly, and no report needs them.
+        if periods > MAX_PERIODS {
+            return Err(NoRatio::OutOfRange);
+        }
+        Ratio::new(end, start)?;
         Ok(CompoundGrowth {
             start,
             end,

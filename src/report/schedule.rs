@@ -102,12 +102,35 @@ impl Schedule {
 }
 
 /// A rate set against a schedule: "超/低于序时进度 N 个百分点".
+///
+/// On the wire it carries the rate, the expected rate and the gap; reading it back
+/// recomputes the gap from the two rates.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(from = "GapParts"))]
 pub struct ScheduleGap {
     rate: Ratio,
     expected: Ratio,
     gap: PercentagePoints,
+}
+
+/// The inputs of a [`ScheduleGap`]; the gap is derived from them.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct GapParts {
+    rate: Ratio,
+    expected: Ratio,
+}
+
+#[cfg(feature = "serde")]
+impl From<GapParts> for ScheduleGap {
+    fn from(p: GapParts) -> ScheduleGap {
+        ScheduleGap {
+            rate: p.rate,
+            gap: p.rate.minus(&p.expected),
+            expected: p.expected,
+        }
+    }
 }
 
 impl ScheduleGap {
@@ -154,6 +177,10 @@ impl ScheduleGap {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "Vec<(NaiveDate, Ratio)>", into = "Vec<(NaiveDate, Ratio)>")
+)]
 pub struct Milestones {
     entries: Vec<(NaiveDate, Ratio)>,
 }
@@ -168,6 +195,19 @@ pub enum MilestoneError {
     /// A later milestone asks for less than an earlier one.
     #[error("milestone on {0} asks for less than the one before it")]
     Decreasing(NaiveDate),
+}
+
+impl TryFrom<Vec<(NaiveDate, Ratio)>> for Milestones {
+    type Error = MilestoneError;
+    fn try_from(entries: Vec<(NaiveDate, Ratio)>) -> Result<Milestones, MilestoneError> {
+        Milestones::new(entries)
+    }
+}
+
+impl From<Milestones> for Vec<(NaiveDate, Ratio)> {
+    fn from(m: Milestones) -> Vec<(NaiveDate, Ratio)> {
+        m.entries
+    }
 }
 
 impl Milestones {

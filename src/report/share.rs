@@ -22,7 +22,7 @@ use crate::money::{Money, NoRatio, Ratio, RoundMode, Rounding, big_parts};
 ///
 /// // Beihai 2021 monitoring: persons by group.
 /// let s = Shares::of_counts([("边缘易致贫户", 215), ("脱贫不稳定户", 508), ("突发严重困难户", 391)])?;
-/// let p = s.percents_summing_to_100(Rounding::default());
+/// let p = s.percents_summing_to_100(2);
 /// assert_eq!(p["边缘易致贫户"].to_string(), "19.30");
 /// assert_eq!(p["脱贫不稳定户"].to_string(), "45.60");
 /// assert_eq!(p["突发严重困难户"].to_string(), "35.10");
@@ -49,9 +49,9 @@ impl<K: Hash + Eq + Clone> Shares<K> {
         for (k, v) in parts {
             pos |= v.is_sign_positive() && !v.is_zero();
             neg |= v.is_sign_negative() && !v.is_zero();
-            total = total.checked_add(v).ok_or(NoRatio::OutOfRange)?;
+            total = exact_add(total, v)?;
             let slot = map.entry(k).or_insert(Decimal::ZERO);
-            *slot = slot.checked_add(v).ok_or(NoRatio::OutOfRange)?;
+            *slot = exact_add(*slot, v)?;
         }
         if pos && neg {
             return Err(NoRatio::MixedSigns);
@@ -119,21 +119,21 @@ impl<K: Hash + Eq + Clone> Shares<K> {
             .collect()
     }
 
-    /// Percentages at `rounding.dp()` places that sum to exactly 100 (largest-remainder
-    /// method): every share is first truncated, then the missing last-place units go to the
-    /// largest remainders, earlier parts first on equal remainders. The rounding mode is not
-    /// used: the method decides each last digit.
+    /// Percentages at `dp` places that sum to exactly 100 (largest-remainder method): every
+    /// share is first truncated, then the missing last-place units go to the largest
+    /// remainders, earlier parts first on equal remainders. The method decides each last
+    /// digit, so no rounding mode is involved.
     ///
     /// ```
     /// use fundtrack::Rounding;
     /// use fundtrack::report::Shares;
     /// let s = Shares::of_counts([("a", 1), ("b", 1), ("c", 1)])?;
-    /// let p = s.percents_summing_to_100(Rounding::half_up(1));
+    /// let p = s.percents_summing_to_100(1);
     /// assert_eq!(p.values().map(|d| d.to_string()).collect::<Vec<_>>(), ["33.4", "33.3", "33.3"]);
     /// # Ok::<(), fundtrack::NoRatio>(())
     /// ```
-    pub fn percents_summing_to_100(&self, rounding: Rounding) -> IndexMap<K, Decimal> {
-        let dp = rounding.dp();
+    pub fn percents_summing_to_100(&self, dp: u32) -> IndexMap<K, Decimal> {
+        let dp = dp.min(crate::money::MAX_DP);
         let unit = BigInt::from(10u8).pow(dp);
         let (tm, ts) = big_parts(self.total.abs());
         // share_i × 100 × 10^dp = part_i × ts × 100 × 10^dp / tm ... in units of the last place.
@@ -180,6 +180,16 @@ impl<K: Hash + Eq + Clone> Shares<K> {
     }
 }
 
+/// `a + b` when the sum is exact: `Decimal` keeps the larger scale of the two unless the
+/// sum needs more than 28 digits, in which case it rounds; that is refused.
+fn exact_add(a: Decimal, b: Decimal) -> Result<Decimal, NoRatio> {
+    let sum = a.checked_add(b).ok_or(NoRatio::OutOfRange)?;
+    if sum.scale() < a.scale().max(b.scale()) {
+        return Err(NoRatio::OutOfRange);
+    }
+    Ok(sum)
+}
+
 #[cfg(feature = "serde")]
 mod wire {
     use std::hash::Hash;
@@ -224,7 +234,7 @@ mod tests {
     #[test]
     fn sums_to_exactly_one_hundred() {
         let s = Shares::of_counts([(1, 1u64), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1)]).unwrap();
-        let p = s.percents_summing_to_100(Rounding::default());
+        let p = s.percents_summing_to_100(2);
         assert_eq!(p.values().copied().sum::<Decimal>(), dec!(100.00));
         let plain = s.percents(Rounding::default());
         assert_eq!(plain.values().copied().sum::<Decimal>(), dec!(100.02));
@@ -242,6 +252,29 @@ mod tests {
             neg.get(&"b").unwrap().to_percent(Rounding::default()),
             dec!(75.00)
         );
+    }
+
+    #[test]
+    fn the_missing_units_go_to_the_largest_remainders() {
+        // 1/7, 2/7, 4/7 = 14.2857…, 28.5714…, 57.1428…: truncated 14.28 + 28.57 + 57.14 = 99.99,
+        // and the one missing unit goes to the largest remainder (0.57 of a unit, the first).
+        let s = Shares::of_counts([("a", 1u64), ("b", 2), ("c", 4)]).unwrap();
+        let p = s.percents_summing_to_100(2);
+        assert_eq!(
+            p.values().copied().collect::<Vec<_>>(),
+            [dec!(14.29), dec!(28.57), dec!(57.14)]
+        );
+        // Each printed share is its truncated value or one unit more.
+        for ((_, _, r), printed) in s.iter().zip(p.values()) {
+            let floor = r.to_percent(Rounding::trunc(2));
+            assert!(*printed == floor || *printed == floor + dec!(0.01));
+        }
+    }
+
+    #[test]
+    fn sums_that_would_round_are_refused() {
+        let s = Shares::new([("a", Decimal::MAX - Decimal::ONE), ("b", dec!(0.4))]);
+        assert_eq!(s, Err(NoRatio::OutOfRange));
     }
 
     #[test]

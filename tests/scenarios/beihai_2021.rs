@@ -161,7 +161,7 @@ fn monitoring_person_shares_19_30_45_60_35_10_sum_to_100() {
     let persons: u64 = groups.iter().map(|g| g.2).sum();
     assert_eq!((households, persons), (295, 1114));
     let shares = Shares::of_counts(groups.iter().map(|g| (g.0, g.2))).unwrap();
-    let printed = shares.percents_summing_to_100(Rounding::default());
+    let printed = shares.percents_summing_to_100(2);
     assert_eq!(printed["边缘易致贫户"], dec!(19.30));
     assert_eq!(printed["脱贫不稳定户"], dec!(45.60));
     assert_eq!(printed["突发严重困难户"], dec!(35.10));
@@ -206,7 +206,9 @@ fn per_project_per_job_and_per_trainee_averages() {
 
 #[test]
 fn cadres_who_stayed_180_of_447_is_40_27_percent() {
-    let stayed = 24 + 156;
-    assert_eq!(stayed, 180);
-    assert_eq!(pct(&Ratio::from_counts(stayed, 447).unwrap()), "40.27");
+    // 24 first secretaries and 156 team members stayed on, of 447 stationed.
+    let stayed = Shares::of_counts([("first secretaries", 24u64), ("team members", 156)]).unwrap();
+    assert_eq!(stayed.total(), dec!(180));
+    let share = Ratio::new(stayed.total(), dec!(447)).unwrap();
+    assert_eq!(pct(&share), "40.27");
 }
