@@ -255,10 +255,14 @@ fn amount_bytewise(rest: &mut &[u8], terminator: u8) -> Option<i64> {
     let mut v: i64 = 0;
     let mut i = 0;
     while let Some(d) = digit(s.get(i)) {
+        if i == 15 {
+            // Too long for the fast path (and for i64 分 soon after).
+            return None;
+        }
         v = v * 10 + d;
         i += 1;
     }
-    if i == 0 || i > 15 {
+    if i == 0 {
         return None;
     }
     let mut scale = 100;
@@ -441,6 +445,9 @@ mod tests {
         ] {
             assert_eq!(amt(bad), None, "{}", String::from_utf8_lossy(bad));
         }
+        // Long digit runs fall back rather than overflow.
+        assert_eq!(amt(b"99999999999999999999999999.00\n"), None);
+        assert_eq!(amt(b"1.000000000000000000000001\n"), None);
         // Every length of integer part, through both readers.
         for digits in 1..=15u32 {
             let int = 10i64.pow(digits - 1) + 7;

@@ -559,7 +559,7 @@ fn fast_fen(s: &[u8]) -> Option<i64> {
                 Some(f) => *f += 1,
                 None => int_digits += 1,
             }
-            if int_digits > 15 {
+            if int_digits > 15 || frac.is_some_and(|f| f > 2) {
                 return None;
             }
         } else if b == b'.' && frac.is_none() {
@@ -1001,6 +1001,11 @@ mod tests {
             Err(Kind::Overflow)
         ));
         assert!(matches!(amount(b"12.345"), Err(Kind::Parse(_))));
+        assert_eq!(fast_fen(b"1.000000000000000000000001"), None);
+        assert!(matches!(
+            amount(b"1.000000000000000000000001"),
+            Err(Kind::Parse(_))
+        ));
     }
 
     #[test]

@@ -17,6 +17,9 @@ use super::scan::{
     self, Acc, AllocationRow, Ctx, ExpenditureRow, LocalError, ProjectRow, RowKind, Table,
 };
 
+/// The longest line a buffer grows to hold.
+const MAX_LINE: usize = 64 << 20;
+
 /// The reader and what is carried from one chunk to the next.
 struct Feed<R> {
     reader: R,
@@ -87,8 +90,14 @@ fn next_chunk<R: Read>(
             filled = i + 1;
             break;
         }
-        // One line longer than the buffer: grow it and read on.
+        // One line longer than the buffer: grow it and read on, up to a limit.
         let grown = buf.len() * 2;
+        if grown > MAX_LINE {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("a line longer than {} MiB", MAX_LINE >> 20),
+            ));
+        }
         buf.resize(grown, 0);
     }
     if filled == 0 {
