@@ -779,3 +779,61 @@ fn expenditures_must_name_a_pooled_project_of_their_bucket() {
     );
     assert_eq!(agg.into_partials().rows().projects(), 3);
 }
+
+mod spellings {
+    use super::{Aggregator, BulkOptions, EXP_HEAD, day};
+    use proptest::prelude::*;
+
+    const LEVELS: [(&str, &str); 4] = [
+        ("central", "中央"),
+        ("provincial", "省级"),
+        ("city", "市级"),
+        ("county", "县级"),
+    ];
+    const CATS: [(&str, &str); 5] = [
+        ("industry", "产业发展"),
+        ("infrastructure", "基础设施"),
+        ("loan_interest", "小额信贷贴息"),
+        ("yulu_plan", "雨露计划"),
+        ("other", "其他"),
+    ];
+
+    /// An amount in 分 and a way of writing it in 元: 0, 1 or 2 decimals where exact.
+    fn written(fen: i64, style: u8) -> String {
+        match style % 3 {
+            0 if fen % 100 == 0 => format!("{}", fen / 100),
+            1 if fen % 10 == 0 => format!("{}.{}", fen / 100, (fen % 100) / 10),
+            _ => format!("{}.{:02}", fen / 100, fen % 100),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Rows in every spelling the bulk path takes (fast or general path, any amount
+        /// length, LF or CRLF) sum to the plain total of their 分.
+        #[test]
+        fn every_spelling_sums_exactly(
+            rows in proptest::collection::vec((1i64..=9_999_999_999_999_999, 0u8..6, 0usize..4, 0usize..5, any::<bool>(), 0u32..28), 1..60),
+            threads in 1usize..4,
+        ) {
+            let mut text = String::from(EXP_HEAD);
+            let mut expected = [0i128; 20];
+            for (i, (fen, style, lv, cat, crlf, d)) in rows.iter().enumerate() {
+                let level = if style % 2 == 0 { LEVELS[*lv].0 } else { LEVELS[*lv].1 };
+                let category = if style / 2 == 1 { CATS[*cat].1 } else { CATS[*cat].0 };
+                let end = if *crlf { "\r\n" } else { "\n" };
+                text.push_str(&format!("{i},2025-02-{:02},P{i},450521,{level},{category},{}{end}", d + 1, written(*fen, *style)));
+                expected[lv * 5 + cat] += i128::from(*fen);
+            }
+            let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")).threads(threads).buffer_size(4096));
+            agg.read_expenditures("e.csv", text.as_bytes()).unwrap();
+            let p = agg.into_partials();
+            let county = &p.counties()[0];
+            for (lv, level) in fundtrack::FundLevel::ALL.iter().enumerate() {
+                for (k, cat) in fundtrack::Category::BUILT_IN.iter().enumerate() {
+                    prop_assert_eq!(county.spent(*level, cat).unwrap().to_fen(), expected[lv * 5 + k]);
+                }
+            }
+        }
+    }
+}
