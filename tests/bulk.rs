@@ -783,6 +783,7 @@ fn expenditures_must_name_a_pooled_project_of_their_bucket() {
 mod spellings {
     use super::{Aggregator, BulkOptions, EXP_HEAD, day};
     use proptest::prelude::*;
+    use std::fmt::Write as _;
 
     const LEVELS: [(&str, &str); 4] = [
         ("central", "中央"),
@@ -822,7 +823,8 @@ mod spellings {
                 let level = if style % 2 == 0 { LEVELS[*lv].0 } else { LEVELS[*lv].1 };
                 let category = if style / 2 == 1 { CATS[*cat].1 } else { CATS[*cat].0 };
                 let end = if *crlf { "\r\n" } else { "\n" };
-                text.push_str(&format!("{i},2025-02-{:02},P{i},450521,{level},{category},{}{end}", d + 1, written(*fen, *style)));
+                let amount = written(*fen, *style);
+                write!(text, "{i},2025-02-{:02},P{i},450521,{level},{category},{amount}{end}", d + 1).unwrap();
                 expected[lv * 5 + cat] += i128::from(*fen);
             }
             let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")).threads(threads).buffer_size(4096));
