@@ -295,12 +295,22 @@ impl<'a> BucketView<'a> {
     /// Money in place up to and including `as_of`: allocations and money carried or moved
     /// in, less money recovered or moved out.
     pub fn allocated(&self, as_of: NaiveDate) -> Money {
-        fen(self.flows.funds.at(as_of))
+        fen(self.allocated_fen(as_of))
     }
 
     /// Money spent up to and including `as_of`.
     pub fn spent(&self, as_of: NaiveDate) -> Money {
-        fen(self.flows.spent.at(as_of))
+        fen(self.spent_fen(as_of))
+    }
+
+    /// [`BucketView::allocated`] in 分, for sums that convert once at the end.
+    pub(crate) fn allocated_fen(&self, as_of: NaiveDate) -> i128 {
+        self.flows.funds.at(as_of)
+    }
+
+    /// [`BucketView::spent`] in 分.
+    pub(crate) fn spent_fen(&self, as_of: NaiveDate) -> i128 {
+        self.flows.spent.at(as_of)
     }
 
     /// Whether anything happened in the bucket on or before `as_of`.

@@ -2,7 +2,6 @@
 //! by any combination of region, fund level and category.
 
 use chrono::NaiveDate;
-use indexmap::IndexMap;
 
 use super::{Schedule, ScheduleGap, Shares};
 use crate::dim::{Category, FundLevel, RegionCode, RegionLevel, SourceMix};
@@ -370,7 +369,9 @@ impl Ledger {
     pub fn execution(&self, options: impl Into<ExecutionOptions>) -> Execution {
         let options = options.into();
         let as_of = options.as_of;
-        let mut groups: IndexMap<GroupKey, (i128, i128)> = IndexMap::new();
+        let grouped = options.by_region.is_some() || options.by_level || options.by_category;
+        // One entry per bucket, sorted by key and summed by runs: cheaper than hashing keys.
+        let mut parts: Vec<(GroupKey, i128, i128)> = Vec::new();
         let (mut total_a, mut total_s) = (0i128, 0i128);
         for view in self.buckets() {
             let b = view.bucket();
@@ -380,11 +381,11 @@ impl Ledger {
             {
                 continue;
             }
-            let (a, s) = (view.allocated(as_of).to_fen(), view.spent(as_of).to_fen());
+            let (a, s) = (view.allocated_fen(as_of), view.spent_fen(as_of));
             // The ledger keeps its gross amount within Money's range, so these sums cannot overflow.
             total_a += a;
             total_s += s;
-            if options.by_region.is_some() || options.by_level || options.by_category {
+            if grouped {
                 let key = GroupKey {
                     region: options.by_region.map(|l| b.region().rolled_up_to(l)),
                     level: options.by_level.then_some(b.level()),
@@ -394,21 +395,29 @@ impl Ledger {
                             .map_or(CategoryKey::Unassigned, CategoryKey::Assigned)
                     }),
                 };
-                let slot = groups.entry(key).or_insert((0, 0));
-                slot.0 += a;
-                slot.1 += s;
+                parts.push((key, a, s));
+            }
+        }
+        parts.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+        let mut sums: Vec<(GroupKey, i128, i128)> = Vec::with_capacity(parts.len());
+        for (key, a, s) in parts {
+            match sums.last_mut() {
+                Some(last) if last.0 == key => {
+                    last.1 += a;
+                    last.2 += s;
+                }
+                _ => sums.push((key, a, s)),
             }
         }
         let money = |f: i128| Money::checked_from_fen(f).unwrap_or(Money::ZERO);
-        let mut rows: Vec<ExecutionRow> = groups
+        let rows: Vec<ExecutionRow> = sums
             .into_iter()
-            .map(|(key, (a, s))| ExecutionRow {
+            .map(|(key, a, s)| ExecutionRow {
                 key,
                 allocated: money(a),
                 spent: money(s),
             })
             .collect();
-        rows.sort_by(|x, y| x.key.cmp(&y.key));
         let total = ExecutionRow::from_totals(money(total_a), money(total_s));
         Execution {
             options,
