@@ -132,6 +132,9 @@ impl Ratio {
 
     /// A ratio given as a percentage (`30` → 30% = 0.3), as milestone tables print it.
     ///
+    /// Unlike [`Ratio::new`] this does not bound the value: a percentage beyond ±10¹⁸ (not a
+    /// rate any report holds) prints saturated at the `Decimal` limit.
+    ///
     /// ```
     /// use fundtrack::{Ratio, Rounding};
     /// use rust_decimal_macros::dec;
