@@ -32,7 +32,7 @@ mod yulu;
 
 pub use carryover::{
     CarryOverAllocation, CarryOverOptions, CarryOverReport, CarryOverRow, CarryOverSpending,
-    FundBucket, UnspentKind, carry_over,
+    UnspentKind, carry_over,
 };
 pub use classification::{BudgetClassification, ItemRow, ItemSummary};
 pub use loans::{

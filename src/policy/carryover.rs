@@ -2,66 +2,20 @@
 //! unspent past a caller-set age flagged for recovery, 结转 kept apart from 结余.
 
 use std::collections::HashSet;
-use std::fmt;
 
 use chrono::{Months, NaiveDate};
 use indexmap::IndexMap;
 
 use super::PolicyError;
-use crate::dim::{Category, FundLevel, ProjectStage, RecordId, RegionCode};
+use crate::dim::{Category, ProjectStage, RecordId};
 use crate::money::Money;
+use crate::record::Bucket;
 
-/// Where money is held (资金账户): region, fund level and category. Spending is matched
-/// to allocations within one bucket.
-///
-/// # Example
-///
-/// ```
-/// use fundtrack::{Category, FundLevel};
-/// use fundtrack::policy::FundBucket;
-///
-/// let b = FundBucket::new("450521".parse()?, FundLevel::Central, Category::Industry);
-/// assert_eq!(b.to_string(), "450521 中央 产业发展");
-/// # Ok::<(), fundtrack::ParseError>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct FundBucket {
-    region: RegionCode,
-    level: FundLevel,
-    category: Category,
-}
-
-impl FundBucket {
-    /// The bucket of `region`, `level`, `category`.
-    pub fn new(region: RegionCode, level: FundLevel, category: Category) -> FundBucket {
-        FundBucket {
-            region,
-            level,
-            category,
-        }
-    }
-
-    /// The region.
-    pub fn region(&self) -> RegionCode {
-        self.region
-    }
-
-    /// The fund level.
-    pub fn level(&self) -> FundLevel {
-        self.level
-    }
-
-    /// The category.
-    pub fn category(&self) -> &Category {
-        &self.category
-    }
-}
-
-impl fmt::Display for FundBucket {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", self.region, self.level, self.category)
-    }
+/// How a bucket is named in carry-over messages: `450521 中央 产业发展`, with `未分配` for
+/// money not yet assigned to a category.
+fn bucket_label(b: &Bucket) -> String {
+    let cat = b.category().map_or("未分配", Category::as_str);
+    format!("{} {} {cat}", b.region(), b.level())
 }
 
 /// Whether unspent money is 结转 or 结余.
@@ -108,16 +62,22 @@ impl UnspentKind {
     }
 }
 
-/// An allocation (资金下达) with the stage of the project it is for, as of the check.
+/// An allocation (资金下达) into a [`Bucket`] with the stage of the project it is for, as
+/// of the check.
+///
+/// The bucket may be unassigned (category `None`, 分配方案 not yet set): such money is
+/// aged and flagged like any other, and is drawn on only by spending from the same
+/// unassigned bucket.
 ///
 /// # Example
 ///
 /// ```
 /// use fundtrack::{Category, FundLevel, ProjectStage};
-/// use fundtrack::policy::{CarryOverAllocation, FundBucket};
+/// use fundtrack::policy::CarryOverAllocation;
+/// use fundtrack::record::Bucket;
 /// use chrono::NaiveDate;
 ///
-/// let b = FundBucket::new("450521".parse()?, FundLevel::Central, Category::Industry);
+/// let b = Bucket::new("450521".parse()?, FundLevel::Central, Some(Category::Industry));
 /// let a = CarryOverAllocation::new("A-1".parse()?, b, NaiveDate::from_ymd_opt(2019, 3, 1).unwrap(), "100万元".parse()?, ProjectStage::Implementing);
 /// assert_eq!(a.amount().to_string(), "1000000.00元");
 /// # Ok::<(), fundtrack::ParseError>(())
@@ -126,7 +86,7 @@ impl UnspentKind {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CarryOverAllocation {
     id: RecordId,
-    bucket: FundBucket,
+    bucket: Bucket,
     date: NaiveDate,
     amount: Money,
     stage: ProjectStage,
@@ -136,7 +96,7 @@ impl CarryOverAllocation {
     /// Allocation `id` of `amount` into `bucket` on `date`, for a project now at `stage`.
     pub fn new(
         id: RecordId,
-        bucket: FundBucket,
+        bucket: Bucket,
         date: NaiveDate,
         amount: Money,
         stage: ProjectStage,
@@ -161,16 +121,17 @@ impl CarryOverAllocation {
     }
 }
 
-/// Spending (支出) out of a bucket.
+/// Spending (支出) out of a [`Bucket`]; it uses up allocations into the same bucket only.
 ///
 /// # Example
 ///
 /// ```
 /// use fundtrack::{Category, FundLevel};
-/// use fundtrack::policy::{CarryOverSpending, FundBucket};
+/// use fundtrack::policy::CarryOverSpending;
+/// use fundtrack::record::Bucket;
 /// use chrono::NaiveDate;
 ///
-/// let b = FundBucket::new("450521".parse()?, FundLevel::Central, Category::Industry);
+/// let b = Bucket::new("450521".parse()?, FundLevel::Central, Some(Category::Industry));
 /// let s = CarryOverSpending::new("E-1".parse()?, b, NaiveDate::from_ymd_opt(2019, 6, 1).unwrap(), "30万元".parse()?);
 /// assert_eq!(s.amount().to_string(), "300000.00元");
 /// # Ok::<(), fundtrack::ParseError>(())
@@ -179,19 +140,14 @@ impl CarryOverAllocation {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CarryOverSpending {
     id: RecordId,
-    bucket: FundBucket,
+    bucket: Bucket,
     date: NaiveDate,
     amount: Money,
 }
 
 impl CarryOverSpending {
     /// Spending `id` of `amount` from `bucket` on `date`.
-    pub fn new(
-        id: RecordId,
-        bucket: FundBucket,
-        date: NaiveDate,
-        amount: Money,
-    ) -> CarryOverSpending {
+    pub fn new(id: RecordId, bucket: Bucket, date: NaiveDate, amount: Money) -> CarryOverSpending {
         CarryOverSpending {
             id,
             bucket,
@@ -243,10 +199,12 @@ impl CarryOverOptions {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CarryOverRow {
     allocation: RecordId,
-    bucket: FundBucket,
+    bucket: Bucket,
     date: NaiveDate,
     amount: Money,
     spent: Money,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    unspent: Money,
     kind: UnspentKind,
     age_days: u32,
     limit_date: Option<NaiveDate>,
@@ -260,7 +218,7 @@ impl CarryOverRow {
     }
 
     /// Its bucket.
-    pub fn bucket(&self) -> &FundBucket {
+    pub fn bucket(&self) -> &Bucket {
         &self.bucket
     }
 
@@ -281,7 +239,7 @@ impl CarryOverRow {
 
     /// What is left unspent.
     pub fn unspent(&self) -> Money {
-        self.amount.checked_sub(self.spent).unwrap_or(Money::ZERO)
+        self.unspent
     }
 
     /// 结转 or 结余.
@@ -402,7 +360,8 @@ fn validate(
 ///
 /// Rules implemented:
 /// - only records dated on or before `as_of` count;
-/// - **FIFO** within a bucket: each spending, in date order (then input order), uses up
+/// - **FIFO** within a [`Bucket`] (region, fund level and category, unassigned money
+///   being a bucket of its own): each spending, in date order (then input order), uses up
 ///   the oldest allocations first (by date, then input order), among those dated on or
 ///   before the spending;
 /// - unspent money is 结转 or 结余 by the stage of the allocation's project
@@ -414,17 +373,20 @@ fn validate(
 /// # Errors
 ///
 /// [`PolicyError::Duplicate`] for an id given twice; [`PolicyError::Invalid`] for an
-/// amount ≤ 0 or spending beyond what the bucket had been allocated by its date.
+/// amount ≤ 0 or spending beyond what the bucket had been allocated by its date;
+/// [`PolicyError::Overflow`], naming the spending or allocation, when a figure does not
+/// fit in [`Money`] (no figure is ever replaced by zero).
 ///
 /// # Example
 ///
 /// ```
 /// use fundtrack::{Category, FundLevel, ProjectStage};
-/// use fundtrack::policy::{CarryOverAllocation, CarryOverOptions, CarryOverSpending, FundBucket, UnspentKind, carry_over};
+/// use fundtrack::policy::{CarryOverAllocation, CarryOverOptions, CarryOverSpending, UnspentKind, carry_over};
+/// use fundtrack::record::Bucket;
 /// use chrono::NaiveDate;
 ///
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-/// let b = FundBucket::new("450521".parse()?, FundLevel::Central, Category::Industry);
+/// let b = Bucket::new("450521".parse()?, FundLevel::Central, Some(Category::Industry));
 /// let allocations = [
 ///     CarryOverAllocation::new("A-1".parse()?, b.clone(), d(2019, 3, 1), "100万元".parse()?, ProjectStage::Implementing),
 ///     CarryOverAllocation::new("A-2".parse()?, b.clone(), d(2020, 3, 1), "50万元".parse()?, ProjectStage::Implementing),
@@ -450,7 +412,7 @@ pub fn carry_over(
         .filter(|a| a.date <= opts.as_of)
         .collect();
     let mut spent: Vec<Money> = vec![Money::ZERO; live.len()];
-    let mut queues: IndexMap<&FundBucket, Vec<usize>> = IndexMap::new();
+    let mut queues: IndexMap<&Bucket, Vec<usize>> = IndexMap::new();
     for (i, a) in live.iter().enumerate() {
         queues.entry(&a.bucket).or_default().push(i);
     }
@@ -485,7 +447,8 @@ pub fn carry_over(
                 format!("spending {}", s.id),
                 format!(
                     "{left} more than was allocated to {} by {}",
-                    s.bucket, s.date
+                    bucket_label(&s.bucket),
+                    s.date
                 ),
             ));
         }
@@ -494,6 +457,10 @@ pub fn carry_over(
         .iter()
         .zip(spent)
         .map(|(a, spent)| {
+            let unspent = a
+                .amount
+                .checked_sub(spent)
+                .ok_or_else(|| PolicyError::overflow(format!("allocation {} unspent", a.id)))?;
             let kind = UnspentKind::of(a.stage);
             let months = match kind {
                 UnspentKind::CarryOver => opts.carry_over_months,
@@ -501,19 +468,20 @@ pub fn carry_over(
             };
             let limit_date = a.date.checked_add_months(Months::new(months));
             let age_days = u32::try_from((opts.as_of - a.date).num_days()).unwrap_or(u32::MAX);
-            CarryOverRow {
+            Ok(CarryOverRow {
                 allocation: a.id.clone(),
                 bucket: a.bucket.clone(),
                 date: a.date,
                 amount: a.amount,
                 spent,
+                unspent,
                 kind,
                 age_days,
                 limit_date,
                 overdue: limit_date.is_some_and(|l| opts.as_of > l),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, PolicyError>>()?;
     Ok(CarryOverReport {
         as_of: opts.as_of,
         rows,
@@ -523,6 +491,7 @@ pub fn carry_over(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dim::FundLevel;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -532,8 +501,8 @@ mod tests {
         Money::from_fen(n * 1_000_000)
     }
 
-    fn bucket(cat: Category) -> FundBucket {
-        FundBucket::new("450521".parse().unwrap(), FundLevel::Central, cat)
+    fn bucket(cat: Category) -> Bucket {
+        Bucket::new("450521".parse().unwrap(), FundLevel::Central, Some(cat))
     }
 
     fn alloc(
@@ -657,6 +626,97 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "duplicate allocation id A-1"
+        );
+    }
+
+    #[test]
+    fn unassigned_money_is_a_bucket_of_its_own() {
+        let unassigned = Bucket::new("450521".parse().unwrap(), FundLevel::Central, None);
+        let allocations = [
+            CarryOverAllocation::new(
+                "A-1".parse().unwrap(),
+                unassigned.clone(),
+                d(2019, 3, 1),
+                wan(100),
+                ProjectStage::Implementing,
+            ),
+            alloc(
+                "A-2",
+                Category::Industry,
+                d(2019, 3, 1),
+                wan(50),
+                ProjectStage::Implementing,
+            ),
+        ];
+        let spending = [CarryOverSpending::new(
+            "E-1".parse().unwrap(),
+            unassigned.clone(),
+            d(2019, 6, 1),
+            wan(30),
+        )];
+        let opts = CarryOverOptions::new(d(2021, 9, 30), 24, 0);
+        let r = carry_over(&allocations, &spending, &opts).unwrap();
+        let (a1, a2) = (&r.rows()[0], &r.rows()[1]);
+        assert_eq!(a1.bucket(), &unassigned);
+        assert_eq!((a1.spent(), a1.unspent()), (wan(30), wan(70)));
+        assert!(a1.to_recover());
+        // Spending from the unassigned bucket does not touch categorised money.
+        assert_eq!((a2.spent(), a2.unspent()), (Money::ZERO, wan(50)));
+        assert_eq!(r.recoverable(UnspentKind::CarryOver).unwrap(), wan(120));
+        // Nor the other way round: unassigned money does not cover categorised spending.
+        let too_much = [spend("E-2", Category::Industry, d(2019, 6, 1), wan(60))];
+        assert_eq!(
+            carry_over(&allocations, &too_much, &opts)
+                .unwrap_err()
+                .to_string(),
+            "spending E-2: 100000.00元 more than was allocated to 450521 中央 产业发展 by 2019-06-01"
+        );
+        let early = [CarryOverSpending::new(
+            "E-3".parse().unwrap(),
+            unassigned,
+            d(2019, 1, 1),
+            wan(1),
+        )];
+        assert_eq!(
+            carry_over(&allocations, &early, &opts)
+                .unwrap_err()
+                .to_string(),
+            "spending E-3: 10000.00元 more than was allocated to 450521 中央 未分配 by 2019-01-01"
+        );
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn inputs_round_trip_through_json_with_and_without_a_category() {
+        let unassigned = Bucket::new("450521".parse().unwrap(), FundLevel::Central, None);
+        let a = alloc(
+            "A-1",
+            Category::Industry,
+            d(2019, 3, 1),
+            wan(100),
+            ProjectStage::Implementing,
+        );
+        let json = serde_json::to_value(&a).unwrap();
+        // A categorised bucket keeps the shape it had as `FundBucket`.
+        let mut keys: Vec<&str> = json["bucket"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["category", "level", "region"]);
+        assert!(json["bucket"]["category"].is_string());
+        assert_eq!(
+            serde_json::from_value::<CarryOverAllocation>(json).unwrap(),
+            a
+        );
+        let s = CarryOverSpending::new("E-1".parse().unwrap(), unassigned, d(2019, 6, 1), wan(1));
+        let json = serde_json::to_value(&s).unwrap();
+        assert!(json["bucket"]["category"].is_null());
+        assert_eq!(
+            serde_json::from_value::<CarryOverSpending>(json).unwrap(),
+            s
         );
     }
 }
