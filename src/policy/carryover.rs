@@ -7,16 +7,9 @@ use chrono::{Months, NaiveDate};
 use indexmap::IndexMap;
 
 use super::PolicyError;
-use crate::dim::{Category, ProjectStage, RecordId};
+use crate::dim::{ProjectStage, RecordId};
 use crate::money::Money;
 use crate::record::Bucket;
-
-/// How a bucket is named in carry-over messages: `450521 中央 产业发展`, with `未分配` for
-/// money not yet assigned to a category.
-fn bucket_label(b: &Bucket) -> String {
-    let cat = b.category().map_or("未分配", Category::as_str);
-    format!("{} {} {cat}", b.region(), b.level())
-}
 
 /// Whether unspent money is 结转 or 结余.
 ///
@@ -447,8 +440,7 @@ pub fn carry_over(
                 format!("spending {}", s.id),
                 format!(
                     "{left} more than was allocated to {} by {}",
-                    bucket_label(&s.bucket),
-                    s.date
+                    s.bucket, s.date
                 ),
             ));
         }
@@ -491,7 +483,7 @@ pub fn carry_over(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dim::FundLevel;
+    use crate::dim::{Category, FundLevel};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -609,7 +601,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "spending E-1: 10000.00元 more than was allocated to 450521 中央 产业发展 by 2021-02-01"
+            "spending E-1: 10000.00元 more than was allocated to 450521/中央/产业发展 by 2021-02-01"
         );
         let other = [spend("E-2", Category::Other, d(2021, 4, 1), wan(1))];
         assert!(
@@ -669,7 +661,7 @@ mod tests {
             carry_over(&allocations, &too_much, &opts)
                 .unwrap_err()
                 .to_string(),
-            "spending E-2: 100000.00元 more than was allocated to 450521 中央 产业发展 by 2019-06-01"
+            "spending E-2: 100000.00元 more than was allocated to 450521/中央/产业发展 by 2019-06-01"
         );
         let early = [CarryOverSpending::new(
             "E-3".parse().unwrap(),
@@ -681,7 +673,7 @@ mod tests {
             carry_over(&allocations, &early, &opts)
                 .unwrap_err()
                 .to_string(),
-            "spending E-3: 10000.00元 more than was allocated to 450521 中央 未分配 by 2019-01-01"
+            "spending E-3: 10000.00元 more than was allocated to 450521/中央/未分配 by 2019-01-01"
         );
     }
 
