@@ -59,13 +59,15 @@
 //! sources are fund levels ([`FundLevel`](crate::FundLevel), machine names or Chinese
 //! labels); categories the 5 built-ins ([`Category`](crate::Category)); statuses project
 //! stages ([`ProjectStage`](crate::ProjectStage)); amounts positive 元 with at most 2
-//! decimals. LF or CRLF line ends; blank lines hold no row. A row dated after the as-of
-//! date has its id and date checked and is not counted.
+//! decimals. LF or CRLF line ends; blank lines hold no row. Dates must fall in the fiscal
+//! year of the as-of date unless [`BulkOptions`] says otherwise. A row dated after the
+//! as-of date has its id and date checked and is not counted.
 //!
-//! As in the ledger, an expenditure must name a project read before it, of its own county
-//! and category and in the project pool, and project ids must not repeat (see
-//! [`Aggregator`]). What the bulk path does not check, the ledger does: duplicate
-//! allocation and expenditure ids, and spending beyond the money in place at each date.
+//! As in the ledger, allocation ids and expenditure ids must not repeat (within one
+//! [`Aggregator`]: a file read twice is an error, not doubled figures), an expenditure must
+//! name a project read before it, of its own county and category and in the project pool,
+//! and project ids must not repeat (see [`Aggregator`]). What the bulk path does not check,
+//! the ledger does: spending beyond the money in place at each date.
 //!
 //! # Beyond one machine
 //!
@@ -74,9 +76,15 @@
 //! order and grouping, and round once, in [`Partials::report`]. To check project references
 //! every worker reads all the projects, one with [`Aggregator::read_projects`] (it counts
 //! planned investment), the others with [`Aggregator::read_project_references`].
+//!
+//! Ids are checked for repeats per [`Aggregator`], that is per shard: [`Partials::merge`]
+//! cannot see ids. A caller that shards one table over several aggregators must make ids
+//! unique across shards itself, by partitioning the rows by id (each id in one shard) or by
+//! checking the ids across shards.
 
 mod error;
 mod fast;
+mod ids;
 mod partials;
 mod report;
 mod scan;
@@ -88,13 +96,20 @@ use chrono::{Datelike, NaiveDate};
 
 pub use error::{BulkError, BulkErrorKind};
 pub use partials::{CountyTotals, Partials, RowCounts};
-pub use report::{CSV_HEADER, NationalReport, Percent2, ReportRow, RowLevel};
+pub use report::{CSV_HEADER, NationalReport, ReportRow, RowLevel};
 
 use crate::FiscalYear;
+use ids::IdSet;
 use scan::{Acc, Ctx, ProjectTable, Table};
 
-/// Options of a bulk read (批量读取选项): the as-of date, and optionally the fiscal year,
-/// the number of worker threads and the buffer size.
+/// Options of a bulk read (批量读取选项): the as-of date, the fiscal year rows must fall in
+/// (by default the year of the as-of date), the number of worker threads and the buffer
+/// size.
+///
+/// As in the ledger, a row dated outside the fiscal year is an error naming its line and
+/// column (`date 2024-12-31 is outside fiscal year 2025`), whether or not it is after the
+/// as-of date: a report as of 2025-06-30 never counts a 2024 allocation silently. To sum
+/// rows of any year up to the as-of date, opt out with [`BulkOptions::any_year`].
 ///
 /// # Example
 ///
@@ -113,13 +128,14 @@ use scan::{Acc, Ctx, ProjectTable, Table};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BulkOptions {
     as_of: NaiveDate,
-    year: Option<FiscalYear>,
+    year: YearRule,
     threads: usize,
     buffer_size: usize,
 }
 
 impl BulkOptions {
-    /// Counts rows dated on or before `as_of`; 2 worker threads, 4 MiB buffers, any year.
+    /// Counts rows dated on or before `as_of`; rows must fall in the fiscal year of `as_of`
+    /// ([`FiscalYear::of`]); 2 worker threads, 4 MiB buffers.
     ///
     /// # Example
     ///
@@ -132,11 +148,14 @@ impl BulkOptions {
     /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
     /// let options = BulkOptions::new(d);
     /// assert_eq!((options.as_of(), options.threads_used()), (d, 2));
+    /// let earlier = "id,date,county_code,source,category,amount_yuan\n1,2024-12-31,450521,city,other,1.00\n";
+    /// let err = Aggregator::new(options).read_allocations("allocations.csv", earlier.as_bytes()).unwrap_err();
+    /// assert_eq!(err.to_string(), "allocations.csv line 2 column date: date 2024-12-31 is outside fiscal year 2025");
     /// ```
     pub fn new(as_of: NaiveDate) -> Self {
         BulkOptions {
             as_of,
-            year: None,
+            year: YearRule::OfAsOf,
             threads: 2,
             buffer_size: 4 << 20,
         }
@@ -160,8 +179,55 @@ impl BulkOptions {
     /// ```
     #[must_use]
     pub fn fiscal_year(mut self, year: FiscalYear) -> Self {
-        self.year = Some(year);
+        self.year = YearRule::Fixed(year);
         self
+    }
+
+    /// Counts rows of any year dated on or before the as-of date: the opt-out of the
+    /// fiscal-year check, for multi-year sums. Undone by [`BulkOptions::fiscal_year`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use fundtrack::bulk::{Aggregator, BulkOptions};
+    ///
+    /// let options = BulkOptions::new(NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()).any_year();
+    /// assert_eq!(options.year(), None);
+    /// let csv = "id,date,county_code,source,category,amount_yuan\n1,2024-12-31,450521,city,other,1.00\n";
+    /// let mut agg = Aggregator::new(options);
+    /// agg.read_allocations("allocations.csv", csv.as_bytes())?;
+    /// assert_eq!(agg.into_partials().rows().allocations(), 1);
+    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// ```
+    #[must_use]
+    pub fn any_year(mut self) -> Self {
+        self.year = YearRule::Any;
+        self
+    }
+
+    /// The fiscal year rows must fall in: the one set with [`BulkOptions::fiscal_year`], by
+    /// default the year of the as-of date, `None` after [`BulkOptions::any_year`] (or for an
+    /// as-of date whose year is no [`FiscalYear`]; rows are then checked against its
+    /// calendar year all the same).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use fundtrack::FiscalYear;
+    /// use fundtrack::bulk::BulkOptions;
+    ///
+    /// let options = BulkOptions::new(NaiveDate::from_ymd_opt(2025, 6, 30).unwrap());
+    /// assert_eq!(options.year(), Some(FiscalYear::new(2025)?));
+    /// # Ok::<(), fundtrack::ParseError>(())
+    /// ```
+    pub fn year(&self) -> Option<FiscalYear> {
+        match self.year {
+            YearRule::OfAsOf => FiscalYear::of(self.as_of).ok(),
+            YearRule::Fixed(y) => Some(y),
+            YearRule::Any => None,
+        }
     }
 
     /// Worker threads (at least 1). The library reads no system settings: pass
@@ -241,12 +307,35 @@ impl BulkOptions {
         let key = |d: NaiveDate| {
             u32::try_from(d.year()).unwrap_or(0) * 10_000 + d.month() * 100 + d.day()
         };
+        let year = match self.year {
+            YearRule::Any => None,
+            YearRule::Fixed(y) => Some((y.year(), key(y.start()), key(y.end()))),
+            YearRule::OfAsOf => Some(if let Ok(y) = FiscalYear::of(self.as_of) {
+                (y.year(), key(y.start()), key(y.end()))
+            } else {
+                // A year FiscalYear does not take: its calendar year all the same.
+                let y = self.as_of.year();
+                let k = u32::try_from(y).unwrap_or(0) * 10_000;
+                (y, k + 101, k + 1231)
+            }),
+        };
         Ctx {
             as_of: key(self.as_of),
-            year: self.year.map(|y| (y.year(), key(y.start()), key(y.end()))),
+            year,
             projects: (!projects.is_empty()).then_some(projects),
         }
     }
+}
+
+/// Which rows' dates are accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum YearRule {
+    /// The fiscal year of the as-of date (the default).
+    OfAsOf,
+    /// A given fiscal year.
+    Fixed(FiscalYear),
+    /// Any date.
+    Any,
 }
 
 /// Streams CSV inputs into exact totals (批量汇总器).
@@ -257,7 +346,11 @@ impl BulkOptions {
 ///
 /// Expenditures are checked against the projects read before them, as the ledger checks
 /// them: each must name a known project of its own county and category that is in the
-/// project pool, and project ids must not repeat. Read projects first; an aggregator that
+/// project pool, and project ids must not repeat. Allocation ids and expenditure ids must
+/// not repeat either, across every input the aggregator reads (each table on its own; ids
+/// of rows after the as-of date included): reading a file twice is a
+/// [`BulkErrorKind::DuplicateId`] error naming the line, not doubled totals. Numeric ids
+/// below 2³² cost a bit each; other ids are kept as text. Read projects first; an aggregator that
 /// has read no projects (a worker summing a shard of expenditures, say) does not check
 /// references. Rows dated after the as-of date are not counted and not checked.
 ///
@@ -282,6 +375,10 @@ pub struct Aggregator {
     options: BulkOptions,
     acc: Acc,
     projects: ProjectTable,
+    /// Allocation ids read so far.
+    allocation_ids: IdSet,
+    /// Expenditure ids read so far.
+    expenditure_ids: IdSet,
 }
 
 impl Aggregator {
@@ -304,6 +401,8 @@ impl Aggregator {
             options,
             acc: Acc::new(),
             projects: ProjectTable::default(),
+            allocation_ids: IdSet::default(),
+            expenditure_ids: IdSet::default(),
         }
     }
 
@@ -435,7 +534,13 @@ impl Aggregator {
     ) -> Result<(), BulkError> {
         let o = &self.options;
         let ctx = o.ctx(&self.projects);
-        let accs = stream::run(input, name, table, &ctx, o.threads, o.buffer_size)?;
+        let no_ids = IdSet::default();
+        let prior = match table {
+            Table::Allocations => &self.allocation_ids,
+            Table::Expenditures => &self.expenditure_ids,
+            Table::Projects => &no_ids,
+        };
+        let (accs, ids) = stream::run(input, name, table, &ctx, prior, o.threads, o.buffer_size)?;
         let overflow = || BulkError::new(name, None, None, BulkErrorKind::Overflow);
         // Merge the workers into one, then check before touching the totals.
         let mut accs = accs.into_iter();
@@ -447,7 +552,13 @@ impl Aggregator {
             return Err(overflow());
         }
         if merged.projects.is_empty() {
-            return self.acc.absorb(merged).map_err(|_| overflow());
+            self.acc.absorb(merged).map_err(|_| overflow())?;
+            match table {
+                Table::Allocations => self.allocation_ids.absorb(ids),
+                Table::Expenditures => self.expenditure_ids.absorb(ids),
+                Table::Projects => {}
+            }
+            return Ok(());
         }
         let mut projects = self.projects.clone();
         projects

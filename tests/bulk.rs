@@ -839,3 +839,310 @@ mod spellings {
         }
     }
 }
+
+/// Long digit runs through every reader: never a panic (debug builds check arithmetic
+/// overflow), and the verdict of the general `Money` parser.
+mod long_amounts {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the bulk path must make of an amount field: its 分, or an error.
+    fn verdict(text: &str) -> Option<i64> {
+        let m: Money = text.parse().ok()?;
+        i64::try_from(m.to_fen()).ok().filter(|&f| f > 0)
+    }
+
+    /// Reads one row with `amount` through the allocation, project and expenditure readers,
+    /// at the end of the input, before another row and (projects) mid-line; returns the 分
+    /// read for the row or the error's column.
+    fn through_every_reader(
+        amount: &str,
+        threads: usize,
+    ) -> Vec<Result<i128, Option<&'static str>>> {
+        let mut out = Vec::new();
+        for tail in ["", "\n", "\n9,2025-01-02,450521,city,other,1.00\n"] {
+            let text = format!("{ALLOC_HEAD}1,2025-01-02,450521,central,industry,{amount}{tail}");
+            let mut agg = Aggregator::new(
+                BulkOptions::new(day("2025-06-30"))
+                    .threads(threads)
+                    .buffer_size(4096),
+            );
+            out.push(match agg.read_allocations("a.csv", text.as_bytes()) {
+                Ok(()) => {
+                    let p = agg.into_partials();
+                    let c = &p.counties()[0];
+                    Ok(c.allocated(
+                        fundtrack::FundLevel::Central,
+                        &fundtrack::Category::Industry,
+                    )
+                    .unwrap()
+                    .to_fen())
+                }
+                Err(e) => Err(e.column()),
+            });
+            let text = format!("{EXP_HEAD}1,2025-01-02,P-1,450521,central,industry,{amount}{tail}")
+                .replace("450521,city,other", "P-1,450521,city,other");
+            let mut agg = Aggregator::new(
+                BulkOptions::new(day("2025-06-30"))
+                    .threads(threads)
+                    .buffer_size(4096),
+            );
+            out.push(match agg.read_expenditures("e.csv", text.as_bytes()) {
+                Ok(()) => {
+                    let p = agg.into_partials();
+                    let c = &p.counties()[0];
+                    Ok(c.spent(
+                        fundtrack::FundLevel::Central,
+                        &fundtrack::Category::Industry,
+                    )
+                    .unwrap()
+                    .to_fen())
+                }
+                Err(e) => Err(e.column()),
+            });
+            let text = format!("{PROJ_HEAD}1,450521,industry,{amount},planned{tail}").replace(
+                "2025-01-02,450521,city,other,1.00",
+                "450521,other,1.00,approved",
+            );
+            let mut agg = Aggregator::new(
+                BulkOptions::new(day("2025-06-30"))
+                    .threads(threads)
+                    .buffer_size(4096),
+            );
+            out.push(match agg.read_projects("p.csv", text.as_bytes()) {
+                Ok(()) => {
+                    let p = agg.into_partials();
+                    let other = if tail.len() > 1 { 100 } else { 0 };
+                    Ok(p.counties()[0].planned_investment().to_fen() - other)
+                }
+                Err(e) => Err(e.column()),
+            });
+        }
+        out
+    }
+
+    fn check(amount: &str, threads: &[usize]) {
+        let want = verdict(amount);
+        for &threads in threads {
+            for (i, got) in through_every_reader(amount, threads)
+                .into_iter()
+                .enumerate()
+            {
+                let column = if i % 3 == 2 {
+                    "planned_investment_yuan"
+                } else {
+                    "amount_yuan"
+                };
+                // The last project reader adds a second project of 1.00 to the county.
+                let want = want.filter(|&f| i != 8 || f <= i64::MAX - 100);
+                match want {
+                    Some(fen) => assert_eq!(got, Ok(i128::from(fen)), "{amount:?} reader {i}"),
+                    None => assert_eq!(got, Err(Some(column)), "{amount:?} reader {i}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_review_cases() {
+        for amount in [
+            "1.00000000000000000000000000",
+            "99999999999999999999999",
+            "99999999999999999999999.99",
+            "00000000000000000000001.50",
+            "999999999999999.99",
+            "9999999999999999.99",
+            "92233720368547758.07",
+            "92233720368547758.08",
+            "0",
+            "1.",
+            ".5",
+            ".",
+        ] {
+            check(amount, &[1, 2]);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Amounts of 0–40 digits, with and without a point.
+        #[test]
+        fn long_digit_runs_get_the_money_parsers_verdict(
+            int in "[0-9]{0,40}",
+            frac in proptest::option::of("[0-9]{0,40}"),
+        ) {
+            let amount = match frac {
+                Some(f) => format!("{int}.{f}"),
+                None => int,
+            };
+            check(&amount, &[1]);
+        }
+    }
+}
+
+/// Rows outside the fiscal year of the as-of date are errors unless the caller opts out.
+#[test]
+fn the_fiscal_year_defaults_to_the_year_of_the_as_of_date() {
+    let text = format!(
+        "{ALLOC_HEAD}1,2025-01-02,450521,central,industry,5.00\n2,2024-12-31,450521,central,industry,7.00\n"
+    );
+    let options = BulkOptions::new(day("2025-12-31"));
+    assert_eq!(options.year(), Some(FiscalYear::new(2025).unwrap()));
+    let err = Aggregator::new(options)
+        .read_allocations("allocations.csv", text.as_bytes())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "allocations.csv line 3 column date: date 2024-12-31 is outside fiscal year 2025"
+    );
+    // After the as-of date, too: a 2026 expenditure in a 2025 report is a mistake.
+    let late = format!("{EXP_HEAD}1,2026-01-02,9,450521,central,industry,1.00\n");
+    let err = Aggregator::new(BulkOptions::new(day("2025-06-30")))
+        .read_expenditures("e.csv", late.as_bytes())
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), BulkErrorKind::OutsideYear { year: 2025, .. }),
+        "{err}"
+    );
+    assert_eq!((err.line(), err.column()), (Some(2), Some("date")));
+    // The opt-out sums every year up to the as-of date.
+    let mut agg = Aggregator::new(BulkOptions::new(day("2025-12-31")).any_year());
+    agg.read_allocations("allocations.csv", text.as_bytes())
+        .unwrap();
+    agg.read_expenditures("e.csv", late.as_bytes()).unwrap();
+    let p = agg.into_partials();
+    assert_eq!(p.rows().allocations(), 2);
+    assert_eq!(p.rows().after_as_of(), 1);
+    // An explicit year wins over the as-of date's.
+    let options = BulkOptions::new(day("2025-06-30"))
+        .any_year()
+        .fiscal_year(FiscalYear::new(2024).unwrap());
+    let err = Aggregator::new(options)
+        .read_allocations("allocations.csv", text.as_bytes())
+        .unwrap_err();
+    assert_eq!(err.line(), Some(2));
+}
+
+/// Allocation and expenditure ids must not repeat within one aggregator: reading a file
+/// twice is an error naming the line, not doubled figures.
+#[test]
+fn duplicate_ids_are_errors_naming_the_line() {
+    let d = data_set(11, 12, 300, 3_000);
+    let as_of = day("2025-12-31");
+    for threads in [1, 2, 3] {
+        let options = BulkOptions::new(as_of).threads(threads).buffer_size(4096);
+        let mut agg = Aggregator::new(options);
+        agg.read_allocations("allocations.csv", d.allocations.as_bytes())
+            .unwrap();
+        agg.read_projects("projects.csv", d.projects.as_bytes())
+            .unwrap();
+        agg.read_expenditures("expenditures.csv", d.expenditures.as_bytes())
+            .unwrap();
+        // The same files again: the first row repeats.
+        let err = agg
+            .read_expenditures("again.csv", d.expenditures.as_bytes())
+            .unwrap_err();
+        let first_id = d
+            .expenditures
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!("again.csv line 2 column id: duplicate id \"{first_id}\"")
+        );
+        assert!(matches!(err.kind(), BulkErrorKind::DuplicateId { id } if id == first_id));
+        let err = agg
+            .read_allocations("allocations.csv", d.allocations.as_bytes())
+            .unwrap_err();
+        assert_eq!((err.line(), err.column()), (Some(2), Some("id")));
+        // Nothing was added: the totals are those of one read.
+        assert_eq!(csv(&agg.into_partials()), naive_report(&d, "2025-12-31"));
+
+        // Within one input, across chunks and threads: the first repeat in file order.
+        let mut text = d.expenditures.clone();
+        let rows: Vec<&str> = d.expenditures.lines().skip(1).collect();
+        // Row 2,500 again at the end, then row 10 (counted earlier in the file, so its repeat
+        // comes second) — the first error is the repeat of row 2,500.
+        writeln!(text, "{}", rows[2_499]).unwrap();
+        writeln!(text, "{}", rows[9]).unwrap();
+        let mut agg = Aggregator::new(options);
+        agg.read_projects("projects.csv", d.projects.as_bytes())
+            .unwrap();
+        let err = agg.read_expenditures("e.csv", text.as_bytes()).unwrap_err();
+        let id = rows[2_499].split(',').next().unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "e.csv line {} column id: duplicate id \"{id}\"",
+                rows.len() + 2
+            ),
+            "{threads} threads"
+        );
+    }
+}
+
+#[test]
+fn duplicate_ids_of_every_shape_and_date() {
+    let read = |rows: &str| {
+        let text = format!("{ALLOC_HEAD}{rows}");
+        let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")));
+        agg.read_allocations("a.csv", text.as_bytes())
+    };
+    let ok = "7,2025-01-02,450521,central,industry,1.00\n";
+    for (rows, line, id) in [
+        // Text ids, through the fast and the general path.
+        (
+            "A-1,2025-01-02,450521,central,industry,1.00\nA-1,2025-01-03,450521,中央,industry,1.00\n",
+            3,
+            "A-1",
+        ),
+        // Ids beyond 2³², and 2³² − 1.
+        (
+            "99999999999,2025-01-02,450521,city,other,1\n99999999999,2025-01-02,450521,city,other,1\n",
+            3,
+            "99999999999",
+        ),
+        (
+            "4294967295,2025-01-02,450521,city,other,1\n4294967295,2025-01-02,450521,city,other,1\n",
+            3,
+            "4294967295",
+        ),
+        // Rows after the as-of date have ids too.
+        (
+            &format!("{ok}7,2025-09-01,450521,central,industry,1.00\n"),
+            3,
+            "7",
+        ),
+        (&format!("{ok}{ok}"), 3, "7"),
+    ] {
+        let err = read(rows).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("a.csv line {line} column id: duplicate id \"{id}\""),
+            "{rows}"
+        );
+    }
+    // "7" and "007" are different ids, as in the ledger; allocation and expenditure ids are
+    // separate tables.
+    read(&format!("{ok}007,2025-01-02,450521,central,industry,1.00\n0,2025-01-02,450521,central,industry,1.00\n")).unwrap();
+    let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")));
+    agg.read_allocations("a.csv", format!("{ALLOC_HEAD}{ok}").as_bytes())
+        .unwrap();
+    agg.read_expenditures(
+        "e.csv",
+        format!("{EXP_HEAD}7,2025-01-02,9,450521,central,industry,1.00\n").as_bytes(),
+    )
+    .unwrap();
+    // A failed read adds no ids: the corrected file reads afterwards.
+    let bad = format!(
+        "{ALLOC_HEAD}8,2025-01-02,450521,central,industry,1.00\n9,2025-01-02,450521,central,industry,1.001\n"
+    );
+    assert!(agg.read_allocations("b.csv", bad.as_bytes()).is_err());
+    agg.read_allocations("b.csv", bad.replace("1.001", "1.01").as_bytes())
+        .unwrap();
+    assert_eq!(agg.into_partials().rows().allocations(), 3);
+}

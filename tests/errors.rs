@@ -1086,10 +1086,11 @@ mod bulk_csv {
     /// A bad row in the middle of a large input fails the whole read, and adds nothing.
     #[test]
     fn bulk_a_bad_row_in_the_middle_adds_nothing() {
-        let good_rows = |n: usize| -> String {
+        // Ids `start..start + n`: allocation ids must not repeat within one aggregator.
+        let good_rows = |start: usize, n: usize| -> String {
             use std::fmt::Write;
             let mut out = String::new();
-            for i in 0..n {
+            for i in start..start + n {
                 let (m, day, y, f) = (1 + i % 6, i % 10, i % 1000 + 1, i % 100);
                 let _ = writeln!(
                     out,
@@ -1098,7 +1099,7 @@ mod bulk_csv {
             }
             out
         };
-        let good = format!("{A}{}", good_rows(400)).into_bytes();
+        let good = format!("{A}{}", good_rows(0, 400)).into_bytes();
         let (want, errors) = partials_after(&[("a", good.clone())], 2);
         assert!(errors.is_empty(), "{errors:?}");
         for bad_row in [
@@ -1108,7 +1109,12 @@ mod bulk_csv {
             "x,2025-01-05,450521,central,industry,92233720368547758.07\n",
         ] {
             for threads in [1, 2, 3] {
-                let bad = format!("{A}{}{bad_row}{}", good_rows(300), good_rows(300)).into_bytes();
+                let bad = format!(
+                    "{A}{}{bad_row}{}",
+                    good_rows(1000, 300),
+                    good_rows(2000, 300)
+                )
+                .into_bytes();
                 let (got, errors) = partials_after(&[("a", good.clone()), ("a", bad)], threads);
                 assert_eq!(errors.len(), 1, "{bad_row}");
                 assert!(errors[0].starts_with("input.csv line 302"), "{}", errors[0]);

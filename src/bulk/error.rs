@@ -245,6 +245,15 @@ pub enum BulkErrorKind {
         /// The project id as written.
         id: String,
     },
+    /// Two allocations, or two expenditures, with the same id: within one input, or in
+    /// two inputs read by the same [`Aggregator`](super::Aggregator) (a file read twice,
+    /// say). Uniqueness is per aggregator: shards read by separate aggregators are not
+    /// checked against each other.
+    #[error("duplicate id {id:?}")]
+    DuplicateId {
+        /// The repeated id.
+        id: String,
+    },
     /// Two projects with the same id.
     #[error("duplicate project id {id:?}")]
     DuplicateProject {

@@ -321,10 +321,10 @@ pub(crate) fn allocation<'a>(
     cache: &mut DateCache,
 ) -> Option<Step<'a>> {
     let mut r = line;
-    id(&mut r)?;
+    let row_id = id(&mut r)?;
     if date(&mut r, cache, ctx)? > ctx.as_of {
         acc.counts.skipped += 1;
-        return Some(Step::skip(skip_line(r)));
+        return Some(Step::skip(row_id, skip_line(r)));
     }
     let c = code(&mut r)?;
     let lv = level(&mut r)?;
@@ -333,6 +333,7 @@ pub(crate) fn allocation<'a>(
     let idx = acc.known(c)?;
     acc.counts.allocations += 1;
     Some(Step {
+        id: row_id,
         rest: r,
         index: idx * BUCKETS + lv * CATEGORIES + cat,
         fen,
@@ -364,6 +365,7 @@ pub(crate) fn project<'a>(
         .push((ProjectKey::of(pid), project_entry(c, cat, true)));
     acc.counts.projects += 1;
     Some(Step {
+        id: pid,
         rest,
         index: idx,
         fen,
@@ -380,10 +382,10 @@ pub(crate) fn expenditure<'a>(
     cache: &mut DateCache,
 ) -> Option<Step<'a>> {
     let mut r = line;
-    id(&mut r)?;
+    let row_id = id(&mut r)?;
     if date(&mut r, cache, ctx)? > ctx.as_of {
         acc.counts.skipped += 1;
-        return Some(Step::skip(skip_line(r)));
+        return Some(Step::skip(row_id, skip_line(r)));
     }
     let pid = id(&mut r)?;
     let c = code(&mut r)?;
@@ -403,6 +405,7 @@ pub(crate) fn expenditure<'a>(
     }
     acc.counts.expenditures += 1;
     Some(Step {
+        id: row_id,
         rest: r,
         index: idx * BUCKETS + lv * CATEGORIES + cat,
         fen,
@@ -465,6 +468,36 @@ mod tests {
         assert_eq!(comma(b"abcdefghi\x01,", true), None);
         assert_eq!(comma(b"a\x01b,", false), Some(3));
         assert_eq!(comma("中央,".as_bytes(), true), Some(6));
+    }
+
+    /// The byte matchers above are the dim vocabulary: every machine name maps to its index
+    /// in `FundLevel::ALL` / `Category::BUILT_IN`, and every other spelling falls back.
+    #[test]
+    fn fast_matchers_are_the_dim_vocabulary() {
+        use crate::{Category, FundLevel};
+        for (i, l) in FundLevel::ALL.iter().enumerate() {
+            let t = format!("{},x", l.machine_name());
+            let mut r = t.as_bytes();
+            assert_eq!(level(&mut r), Some(i), "{t}");
+            assert_eq!(r, b"x");
+            assert_eq!(super::super::scan::level_name(i), l.machine_name());
+            let t = format!("{},x", l.as_str());
+            assert_eq!(level(&mut t.as_bytes()), None, "{t}");
+        }
+        for (i, c) in Category::BUILT_IN.iter().enumerate() {
+            let t = format!("{},x", c.machine_name());
+            let mut r = t.as_bytes();
+            assert_eq!(category(&mut r), Some(i), "{t}");
+            assert_eq!(r, b"x");
+            assert_eq!(super::super::scan::category_name(i), c.machine_name());
+            let t = format!("{},x", c.as_str());
+            assert_eq!(category(&mut t.as_bytes()), None, "{t}");
+        }
+        assert_eq!(super::super::scan::BUCKETS, 20);
+        for other in ["centra,", "industryx,", "Other,", ",", "county"] {
+            assert_eq!(level(&mut other.as_bytes()), None, "{other}");
+            assert_eq!(category(&mut other.as_bytes()), None, "{other}");
+        }
     }
 
     #[test]

@@ -7,8 +7,10 @@ use std::io::{self, Write};
 use chrono::NaiveDate;
 
 use super::partials::Partials;
-use super::scan::CATEGORIES;
-use crate::{Category, FundLevel, Money, NoRatio, Ratio, RegionCode};
+use rust_decimal::Decimal;
+
+use super::scan::{CATEGORIES, category_name, level_name};
+use crate::{Category, FundLevel, Money, NoRatio, Ratio, RegionCode, Rounding};
 
 /// The header line of the contract CSV (without the line end).
 pub const CSV_HEADER: &str = "level,county_code,source,category,allocated_yuan,spent_yuan,disbursement_rate_pct,planned_investment_yuan,pool_coverage_pct";
@@ -60,40 +62,19 @@ impl RowLevel {
     }
 }
 
-/// A percentage rounded half up to 2 decimals (百分比，保留两位), held exactly as whole
-/// hundredths of a percent.
+/// A percentage rounded half up to 2 decimals, held exactly as whole hundredths of a
+/// percent: the CSV writer's integer formula, `q = floor((n * 20000 + d) / (2 * d))`.
 ///
-/// Rounding is done on the exact quotient of two amounts of 分 by integer arithmetic:
-/// `q = floor((n * 20000 + d) / (2 * d))`.
-///
-/// # Example
-///
-/// ```
-/// use fundtrack::bulk::Percent2;
-///
-/// // 1 / 8 = 12.5%; 1 / 3 = 33.333…%; 2 / 3 = 66.666…%; 1 / 80000 = 0.00125% → 0.00
-/// assert_eq!(Percent2::of_fen(1, 8).map(|p| p.to_string()), Some("12.50".to_owned()));
-/// assert_eq!(Percent2::of_fen(1, 3).map(|p| p.hundredths()), Some(3333));
-/// assert_eq!(Percent2::of_fen(2, 3).map(|p| p.to_string()), Some("66.67".to_owned()));
-/// assert_eq!(Percent2::of_fen(1, 80_000).map(|p| p.to_string()), Some("0.00".to_owned()));
-/// assert_eq!(Percent2::of_fen(1, 0), None);
-/// ```
+/// Crate-private: rates are public as [`Ratio`] ([`ReportRow::disbursement_ratio`]) and
+/// as `Ratio::to_percent(Rounding::half_up(2))` ([`ReportRow::disbursement_rate`]); a
+/// test checks this formula against that one on golden vectors and random amounts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Percent2(i128);
+pub(crate) struct Percent2(i128);
 
 impl Percent2 {
     /// `100 * part / whole`, rounded half away from zero to 2 decimals; `None` when `whole`
     /// is 0 or negative (no rate, never 0%), or the product overflows.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use fundtrack::bulk::Percent2;
-    /// assert_eq!(Percent2::of_fen(2, 3).unwrap().to_string(), "66.67");
-    /// assert_eq!(Percent2::of_fen(0, 0), None);
-    /// ```
-    pub fn of_fen(part: i128, whole: i128) -> Option<Percent2> {
+    pub(crate) fn of_fen(part: i128, whole: i128) -> Option<Percent2> {
         if whole <= 0 {
             return None;
         }
@@ -106,14 +87,8 @@ impl Percent2 {
     }
 
     /// The value in hundredths of a percent (`35.76%` → `3576`).
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use fundtrack::bulk::Percent2;
-    /// assert_eq!(Percent2::of_fen(176_07, 100_00).unwrap().hundredths(), 176_07);
-    /// ```
-    pub fn hundredths(self) -> i128 {
+    #[cfg(test)]
+    pub(crate) fn hundredths(self) -> i128 {
         self.0
     }
 }
@@ -366,8 +341,10 @@ impl ReportRow {
         Ratio::of(self.spent(), self.allocated())
     }
 
-    /// The disbursement rate rounded half up to 0.01% (支出进度); `None` when nothing is
-    /// allocated.
+    /// The disbursement rate in percent rounded half up to 2 decimals (支出进度):
+    /// [`ReportRow::disbursement_ratio`] through `Ratio::to_percent(Rounding::half_up(2))`;
+    /// `None` when nothing is allocated (or, as for every [`Ratio`], when spent is more than
+    /// 10¹⁵ times allocated).
     ///
     /// # Example
     ///
@@ -384,15 +361,16 @@ impl ReportRow {
     /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
     /// let report = agg.into_partials().report();
     /// let (bucket, county, overall) = (&report.rows()[0], &report.rows()[1], &report.rows()[4]);
-    /// assert_eq!(bucket.disbursement_rate().unwrap().hundredths(), 3333);
+    /// assert_eq!(bucket.disbursement_rate().unwrap().to_string(), "33.33");
     /// # Ok::<(), fundtrack::bulk::BulkError>(())
     /// ```
-    pub fn disbursement_rate(&self) -> Option<Percent2> {
-        Percent2::of_fen(self.spent, self.allocated)
+    pub fn disbursement_rate(&self) -> Option<Decimal> {
+        let ratio = self.disbursement_ratio().ok()?;
+        Some(ratio.to_percent(Rounding::half_up(2)))
     }
 
-    /// Pool coverage planned / allocated rounded half up to 0.01% (项目库覆盖率); county rows
-    /// with money allocated only.
+    /// Pool coverage planned / allocated in percent rounded half up to 2 decimals
+    /// (项目库覆盖率), as [`Ratio`] rounds it; county rows with money allocated only.
     ///
     /// # Example
     ///
@@ -409,8 +387,9 @@ impl ReportRow {
     /// assert_eq!(county.pool_coverage().map(|p| p.to_string()), Some("133.33".to_owned()));
     /// # Ok::<(), fundtrack::bulk::BulkError>(())
     /// ```
-    pub fn pool_coverage(&self) -> Option<Percent2> {
-        Percent2::of_fen(self.planned?, self.allocated)
+    pub fn pool_coverage(&self) -> Option<Decimal> {
+        let ratio = Ratio::of(money(self.planned?), self.allocated()).ok()?;
+        Some(ratio.to_percent(Rounding::half_up(2)))
     }
 }
 
@@ -459,20 +438,6 @@ fn order_by_name<const N: usize>(name: impl Fn(usize) -> &'static str) -> [usize
     let mut order: [usize; N] = std::array::from_fn(|i| i);
     order.sort_by_key(|&i| name(i));
     order
-}
-
-fn level_name(i: usize) -> &'static str {
-    FundLevel::ALL.get(i).map_or("", |l| l.machine_name())
-}
-
-fn category_name(i: usize) -> &'static str {
-    match i {
-        0 => "industry",
-        1 => "infrastructure",
-        2 => "loan_interest",
-        3 => "yulu_plan",
-        _ => "other",
-    }
 }
 
 impl NationalReport {
@@ -684,7 +649,7 @@ impl NationalReport {
             buf.push(b',');
             push_hundredths(&mut buf, r.spent);
             buf.push(b',');
-            if let Some(p) = r.disbursement_rate() {
+            if let Some(p) = Percent2::of_fen(r.spent, r.allocated) {
                 push_hundredths(&mut buf, p.0);
             }
             buf.push(b',');
@@ -692,7 +657,7 @@ impl NationalReport {
                 push_hundredths(&mut buf, pl);
             }
             buf.push(b',');
-            if let Some(p) = r.pool_coverage() {
+            if let Some(p) = r.planned.and_then(|pl| Percent2::of_fen(pl, r.allocated)) {
                 push_hundredths(&mut buf, p.0);
             }
             buf.push(b'\n');
@@ -779,6 +744,65 @@ mod tests {
             Some(-1)
         );
         assert_eq!(Percent2::of_fen(5, 0), None);
+    }
+
+    /// The CSV writer's integer formula against the crate's one rounding path, on the
+    /// domain of [`Ratio`] (quotients up to 10¹⁵).
+    fn agrees_with_ratio(n: i128, d: i128) {
+        if n > d.saturating_mul(1_000_000_000_000_000) {
+            return;
+        }
+        let fast = Percent2::of_fen(n, d).map(|p| p.to_string());
+        let whole = Money::checked_from_fen(d).unwrap();
+        let ratio = Ratio::of(Money::checked_from_fen(n).unwrap(), whole).ok();
+        let exact = ratio.map(|r| r.to_percent(Rounding::half_up(2)).to_string());
+        assert_eq!(fast, exact, "{n} / {d} 分");
+    }
+
+    #[test]
+    fn the_fast_rate_is_ratio_half_up_on_every_golden_vector() {
+        let golden = include_str!("../../tests/data/rates.csv");
+        let fen = |t: &str| {
+            let d: Decimal = t.parse().unwrap();
+            (d.scale() <= 2 && d > Decimal::ZERO).then(|| {
+                let mut f = d * Decimal::ONE_HUNDRED;
+                f.rescale(0);
+                f.mantissa()
+            })
+        };
+        let mut checked = 0;
+        for line in golden.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let (Some(n), Some(d)) = (fen(f[0]), fen(f[1])) else {
+                continue;
+            };
+            agrees_with_ratio(n, d);
+            if f[2] == "2" {
+                let fast = Percent2::of_fen(n, d).unwrap().to_string();
+                assert_eq!(fast, f[3], "{line}");
+            }
+            checked += 1;
+        }
+        assert!(
+            checked >= 10,
+            "{checked} golden vectors with whole-分 parts"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_rate_is_ratio_half_up_on_random_fen(
+            n in 1..=i128::from(i64::MAX),
+            d in 1..=i128::from(i64::MAX),
+            small in 1i128..100_000,
+        ) {
+            agrees_with_ratio(n, d);
+            agrees_with_ratio(small, d);
+            agrees_with_ratio(n, small);
+            agrees_with_ratio(small, small + 1);
+            // Report sums are i128: 20,000,000 buckets of i64 分 at most.
+            agrees_with_ratio(n * 20_000_000, d);
+        }
     }
 
     #[test]

@@ -7,16 +7,31 @@ use memchr::memchr;
 
 use super::error::BulkErrorKind as Kind;
 use super::fast::DateCache;
+use super::ids::IdLog;
 use crate::dim::{ProjectId, RecordId};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::{Category, FundLevel, Money, ProjectStage, RegionCode};
 
 /// Levels × built-in categories: the buckets of one county.
-pub(crate) const BUCKETS: usize = 20;
+pub(crate) const BUCKETS: usize = FundLevel::ALL.len() * CATEGORIES;
 /// Built-in categories.
-pub(crate) const CATEGORIES: usize = 5;
+pub(crate) const CATEGORIES: usize = Category::BUILT_IN.len();
 /// Six-digit region codes.
 const CODE_SPACE: usize = 1_000_000;
+
+/// The built-in categories in index order: [`Category::BUILT_IN`] as a static, so that
+/// their names borrow for `'static`. Index `i` of every bulk table is this entry.
+static BUILT_IN: [Category; CATEGORIES] = Category::BUILT_IN;
+
+/// The machine name of built-in category `i` ([`Category::machine_name`]); `""` beyond.
+pub(crate) fn category_name(i: usize) -> &'static str {
+    BUILT_IN.get(i).map_or("", Category::machine_name)
+}
+
+/// The machine name of fund level `i` ([`FundLevel::machine_name`]); `""` beyond.
+pub(crate) fn level_name(i: usize) -> &'static str {
+    FundLevel::ALL.get(i).map_or("", |l| l.machine_name())
+}
 
 /// The kind of table a CSV input holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -481,33 +496,24 @@ fn code(s: &[u8]) -> Result<u32, Kind> {
 /// A fund level field → index 0–3.
 #[inline]
 fn level(s: &[u8]) -> Result<usize, Kind> {
-    Ok(match s {
-        b"central" => 0,
-        b"provincial" => 1,
-        b"city" => 2,
-        b"county" => 3,
-        _ => text(s).parse::<FundLevel>().map_err(Kind::Parse)?.index(),
-    })
+    if let Some(i) = (0..FundLevel::ALL.len()).find(|&i| level_name(i).as_bytes() == s) {
+        return Ok(i);
+    }
+    Ok(text(s).parse::<FundLevel>().map_err(Kind::Parse)?.index())
 }
 
 /// A category field → built-in index 0–4.
 #[inline]
 fn category(s: &[u8]) -> Result<usize, Kind> {
-    Ok(match s {
-        b"industry" => 0,
-        b"infrastructure" => 1,
-        b"loan_interest" => 2,
-        b"yulu_plan" => 3,
-        b"other" => 4,
-        _ => {
-            if s.first() == Some(&b'"') {
-                return Err(Kind::Quoted);
-            }
-            let c = text(s).parse::<Category>().map_err(Kind::Parse)?;
-            c.built_in_index()
-                .ok_or_else(|| Kind::CustomCategory(lossy(s)))?
-        }
-    })
+    if let Some(i) = (0..CATEGORIES).find(|&i| category_name(i).as_bytes() == s) {
+        return Ok(i);
+    }
+    if s.first() == Some(&b'"') {
+        return Err(Kind::Quoted);
+    }
+    let c = text(s).parse::<Category>().map_err(Kind::Parse)?;
+    c.built_in_index()
+        .ok_or_else(|| Kind::CustomCategory(lossy(s)))
 }
 
 /// A project status field.
@@ -678,17 +684,6 @@ pub(crate) fn expenditure(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), R
     Ok(())
 }
 
-/// The machine name of built-in category `i`.
-fn category_name(i: usize) -> &'static str {
-    match i {
-        0 => "industry",
-        1 => "infrastructure",
-        2 => "loan_interest",
-        3 => "yulu_plan",
-        _ => "other",
-    }
-}
-
 /// An expenditure must name a known, pooled project of its own county and category.
 fn check_project(
     projects: &ProjectTable,
@@ -720,10 +715,11 @@ pub(crate) fn project_mismatch(id: String, found: u32, expected: u32) -> Kind {
     }
 }
 
-/// What the fast path read from one row: the rest of the chunk, the flat index and 分 to
-/// add (0 分: nothing), and a project reference to check when the batch is added
+/// What the fast path read from one row: its id, the rest of the chunk, the flat index and
+/// 分 to add (0 分: nothing), and a project reference to check when the batch is added
 /// (`(small numeric id, expected entry)`; id 0: none).
 pub(crate) struct Step<'a> {
+    pub(crate) id: &'a [u8],
     pub(crate) rest: &'a [u8],
     pub(crate) index: usize,
     pub(crate) fen: i64,
@@ -733,8 +729,9 @@ pub(crate) struct Step<'a> {
 impl<'a> Step<'a> {
     /// A row read and not counted.
     #[inline]
-    pub(crate) fn skip(rest: &'a [u8]) -> Self {
+    pub(crate) fn skip(id: &'a [u8], rest: &'a [u8]) -> Self {
         Step {
+            id,
             rest,
             index: 0,
             fen: 0,
@@ -762,6 +759,9 @@ pub(crate) struct LocalError {
 pub(crate) trait RowKind {
     /// Column index of the amount, for an overflow error.
     const AMOUNT: usize;
+    /// Whether ids must not repeat (checked through an [`IdLog`]; projects have their own
+    /// table).
+    const IDS: bool;
     /// The fast path: what it read from the row, or `None` to fall back.
     fn fast<'a>(
         rest: &'a [u8],
@@ -784,6 +784,7 @@ pub(crate) struct ExpenditureRow;
 
 impl RowKind for AllocationRow {
     const AMOUNT: usize = 5;
+    const IDS: bool = true;
     #[inline]
     fn fast<'a>(
         rest: &'a [u8],
@@ -803,6 +804,7 @@ impl RowKind for AllocationRow {
 
 impl RowKind for ProjectRow {
     const AMOUNT: usize = 3;
+    const IDS: bool = false;
     #[inline]
     fn fast<'a>(
         rest: &'a [u8],
@@ -822,6 +824,7 @@ impl RowKind for ProjectRow {
 
 impl RowKind for ExpenditureRow {
     const AMOUNT: usize = 6;
+    const IDS: bool = true;
     #[inline]
     fn fast<'a>(
         rest: &'a [u8],
@@ -877,9 +880,15 @@ fn flush<K: RowKind>(acc: &mut Acc, ctx: &Ctx, batch: &mut Vec<Pending>) -> Resu
 
 /// Runs the rows of `chunk` through the fast path, falling back to the general path for a
 /// line the fast path does not take; returns the number of lines. Blank lines hold no row
-/// and are passed over (they still count as lines).
+/// and are passed over (they still count as lines). The id of every row read without
+/// error (counted or not) goes to `ids` when `K::IDS`.
 #[inline]
-pub(crate) fn lines<K: RowKind>(chunk: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<u64, LocalError> {
+pub(crate) fn lines<K: RowKind>(
+    chunk: &[u8],
+    acc: &mut Acc,
+    ctx: &Ctx,
+    ids: &mut IdLog,
+) -> Result<u64, LocalError> {
     let mut n = 0u64;
     let mut rest = chunk;
     let mut cache = DateCache::new();
@@ -887,6 +896,9 @@ pub(crate) fn lines<K: RowKind>(chunk: &[u8], acc: &mut Acc, ctx: &Ctx) -> Resul
     while !rest.is_empty() {
         n += 1;
         if let Some(step) = K::fast(rest, acc, ctx, &mut cache) {
+            if K::IDS {
+                ids.push(step.id, n);
+            }
             if step.fen != 0 {
                 batch.push(Pending {
                     index: step.index,
@@ -918,6 +930,13 @@ pub(crate) fn lines<K: RowKind>(chunk: &[u8], acc: &mut Acc, ctx: &Ctx) -> Resul
                 column,
                 kind,
             })?;
+            if K::IDS {
+                // The row parsed, so it has a first field: its id, as written.
+                let id = memchr(b',', line)
+                    .and_then(|i| line.get(..i))
+                    .unwrap_or(line);
+                ids.push(id, n);
+            }
         }
         rest = next;
     }

@@ -6,6 +6,7 @@
 //! chunk into its own [`Acc`]. Chunks are numbered, so the first error in file order gets
 //! its exact line number even though chunks finish out of order.
 
+use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -13,6 +14,7 @@ use std::sync::{Mutex, PoisonError};
 use memchr::{memchr, memrchr};
 
 use super::error::{BulkError, BulkErrorKind as Kind};
+use super::ids::{IdLog, IdSet};
 use super::scan::{
     self, Acc, AllocationRow, Ctx, ExpenditureRow, LocalError, ProjectRow, RowKind, Table,
 };
@@ -26,6 +28,56 @@ struct Feed<R> {
     carry: Vec<u8>,
     next_seq: u64,
     eof: bool,
+}
+
+/// The duplicate-id check of one read: chunk id logs are checked in chunk order, by
+/// whichever worker hands in the next one, against the ids of earlier reads (`prior`) and
+/// of earlier chunks (`seen`).
+struct Commit<'p> {
+    prior: &'p IdSet,
+    state: Mutex<CommitState>,
+}
+
+struct CommitState {
+    /// The next chunk to check.
+    next: u64,
+    /// Logs handed in ahead of their turn.
+    pending: BTreeMap<u64, IdLog>,
+    /// The ids of this read so far.
+    seen: IdSet,
+    /// The first repeat: chunk number and error.
+    error: Option<(u64, LocalError)>,
+}
+
+impl Commit<'_> {
+    /// Hands in the log of chunk `seq` and checks every log whose turn has come.
+    fn submit(&self, seq: u64, log: IdLog, stop: &AtomicU64) {
+        let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if st.error.is_some() {
+            return;
+        }
+        st.pending.insert(seq, log);
+        loop {
+            let next = st.next;
+            let Some(log) = st.pending.remove(&next) else {
+                break;
+            };
+            if let Some((line, id)) = st.seen.first_repeat(self.prior, &log) {
+                stop.fetch_min(next, Ordering::Relaxed);
+                st.pending.clear();
+                st.error = Some((
+                    next,
+                    LocalError {
+                        line,
+                        column: Some(0),
+                        kind: Kind::DuplicateId { id },
+                    },
+                ));
+                break;
+            }
+            st.next = next.saturating_add(1);
+        }
+    }
 }
 
 /// What a worker ends with.
@@ -113,6 +165,7 @@ fn worker<R: Read, K: RowKind>(
     stop: &AtomicU64,
     cap: usize,
     ctx: &Ctx,
+    commit: &Commit,
 ) -> Outcome {
     let mut out = Outcome {
         acc: Acc::new(),
@@ -134,7 +187,13 @@ fn worker<R: Read, K: RowKind>(
             Ok(None) => break,
             Ok(Some((len, seq))) => {
                 let chunk = buf.get(..len).unwrap_or_default();
-                match scan::lines::<K>(chunk, &mut out.acc, ctx) {
+                let mut ids = IdLog::default();
+                let parsed = scan::lines::<K>(chunk, &mut out.acc, ctx, &mut ids);
+                if K::IDS {
+                    // Also after an error: a repeat on an earlier line comes first.
+                    commit.submit(seq, ids, stop);
+                }
+                match parsed {
                     Ok(n) => out.lines.push((seq, n)),
                     Err(e) => {
                         stop.fetch_min(seq, Ordering::Relaxed);
@@ -187,15 +246,17 @@ fn header<R: Read>(reader: &mut R, name: &str, table: Table) -> Result<Vec<u8>, 
 }
 
 /// Streams `reader` (a CSV of `table`) through `threads` workers with `cap`-byte buffers;
-/// returns one accumulator per worker, or the first error in file order.
+/// returns one accumulator per worker and the ids read (none are in `prior`), or the
+/// first error in file order.
 pub(crate) fn run<R: Read + Send>(
     mut reader: R,
     name: &str,
     table: Table,
     ctx: &Ctx,
+    prior: &IdSet,
     threads: usize,
     cap: usize,
-) -> Result<Vec<Acc>, BulkError> {
+) -> Result<(Vec<Acc>, IdSet), BulkError> {
     let carry = header(&mut reader, name, table)?;
     let feed = Mutex::new(Feed {
         reader,
@@ -204,16 +265,44 @@ pub(crate) fn run<R: Read + Send>(
         eof: false,
     });
     let stop = AtomicU64::new(u64::MAX);
-    let outcomes: Vec<Outcome> = match table {
-        Table::Allocations => spread::<R, AllocationRow>(&feed, &stop, cap, ctx, threads),
-        Table::Projects => spread::<R, ProjectRow>(&feed, &stop, cap, ctx, threads),
-        Table::Expenditures => spread::<R, ExpenditureRow>(&feed, &stop, cap, ctx, threads),
+    let commit = Commit {
+        prior,
+        state: Mutex::new(CommitState {
+            next: 0,
+            pending: BTreeMap::new(),
+            seen: IdSet::default(),
+            error: None,
+        }),
     };
+    let w = Workers {
+        stop: &stop,
+        cap,
+        ctx,
+        commit: &commit,
+        threads,
+    };
+    let mut outcomes: Vec<Outcome> = match table {
+        Table::Allocations => spread::<R, AllocationRow>(&feed, &w),
+        Table::Projects => spread::<R, ProjectRow>(&feed, &w),
+        Table::Expenditures => spread::<R, ExpenditureRow>(&feed, &w),
+    };
+    let state = commit
+        .state
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(repeat) = state.error {
+        // The repeat is one more candidate for the first error in file order.
+        outcomes.push(Outcome {
+            acc: Acc::new(),
+            lines: Vec::new(),
+            error: Some(repeat),
+        });
+    }
     let first_error = outcomes
         .iter()
-        .filter_map(|o| o.error.as_ref().map(|(seq, _)| *seq))
+        .filter_map(|o| o.error.as_ref().map(|(seq, e)| (*seq, e.line)))
         .min();
-    if let Some(bad) = first_error {
+    if let Some((bad, bad_line)) = first_error {
         // Lines before the failing chunk: every earlier chunk finished without error.
         let before: u64 = outcomes
             .iter()
@@ -225,7 +314,7 @@ pub(crate) fn run<R: Read + Send>(
         let failed = outcomes
             .into_iter()
             .filter_map(|o| o.error)
-            .find(|(seq, _)| *seq == bad);
+            .find(|(seq, e)| *seq == bad && e.line == bad_line);
         if let Some((_, e)) = failed {
             let column = e.column.and_then(|c| columns.get(c).copied());
             let line = (e.line > 0).then_some(1 + before + e.line);
@@ -233,24 +322,27 @@ pub(crate) fn run<R: Read + Send>(
         }
         return Err(BulkError::new(name, None, None, Kind::Overflow));
     }
-    Ok(outcomes.into_iter().map(|o| o.acc).collect())
+    let accs = outcomes.into_iter().map(|o| o.acc).collect();
+    Ok((accs, state.seen))
 }
 
-fn spread<R: Read + Send, K: RowKind>(
-    feed: &Mutex<Feed<R>>,
-    stop: &AtomicU64,
+/// What every worker of one read shares.
+struct Workers<'a, 'p> {
+    stop: &'a AtomicU64,
     cap: usize,
-    ctx: &Ctx,
+    ctx: &'a Ctx<'p>,
+    commit: &'a Commit<'a>,
     threads: usize,
-) -> Vec<Outcome> {
-    if threads <= 1 {
-        return vec![worker::<R, K>(feed, stop, cap, ctx)];
+}
+
+fn spread<R: Read + Send, K: RowKind>(feed: &Mutex<Feed<R>>, w: &Workers) -> Vec<Outcome> {
+    let run = || worker::<R, K>(feed, w.stop, w.cap, w.ctx, w.commit);
+    if w.threads <= 1 {
+        return vec![run()];
     }
     std::thread::scope(|s| {
-        let handles: Vec<_> = (1..threads)
-            .map(|_| s.spawn(|| worker::<R, K>(feed, stop, cap, ctx)))
-            .collect();
-        let mut outcomes = vec![worker::<R, K>(feed, stop, cap, ctx)];
+        let handles: Vec<_> = (1..w.threads).map(|_| s.spawn(run)).collect();
+        let mut outcomes = vec![run()];
         for h in handles {
             match h.join() {
                 Ok(o) => outcomes.push(o),
