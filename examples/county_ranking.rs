@@ -14,9 +14,10 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use fundtrack::dim::RegionLevel;
-use fundtrack::format::{Ranking, RateChart, TextStyle, ranking_table};
+use fundtrack::format::{RateChart, TextStyle, ranking_table};
 use fundtrack::record::{Allocation, Expenditure, Project, Record, Region};
 use fundtrack::report::ExecutionOptions;
+use fundtrack::report::Ranking;
 use fundtrack::{Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, RegionCode};
 
 /// `SplitMix64`: a tiny deterministic generator, enough for made-up data.

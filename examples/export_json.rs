@@ -12,8 +12,9 @@
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     use chrono::NaiveDate;
     use fundtrack::dim::RegionLevel;
-    use fundtrack::format::{Ranking, from_json, to_json};
+    use fundtrack::format::{from_json, to_json};
     use fundtrack::record::{Allocation, Expenditure, Project, Region};
+    use fundtrack::report::Ranking;
     use fundtrack::report::{
         Execution, ExecutionOptions, IndustryShare, IndustryShareOptions, PoolCoverage,
     };

@@ -12,7 +12,7 @@
 //! | an amount in 元/万元/亿元 | [`MoneyFormat`] |
 //! | 人民币大写 | [`rmb_upper`], [`rmb_upper_with`] |
 //! | report sentences (支出进度, 序时进度, 同比, 达到要求) | [`TextStyle`] |
-//! | aligned tables, ranking | [`execution_table`], [`Ranking`], [`ranking_table`], [`TextTable`] |
+//! | aligned tables, ranking | [`execution_table`], [`ranking_table`] (of a [`Ranking`](crate::report::Ranking)), [`TextTable`] |
 //! | SVG bar chart with the 序时进度 line | [`RateChart`] |
 //! | CSV out / in | [`execution_csv`], [`records_csv`], [`import_csv`], [`CsvBatch`] |
 //! | JSON (feature `serde`) | `to_json`, `from_json` |
@@ -55,5 +55,5 @@ pub use csv::{CsvBatch, CsvError, CsvErrorKind, CsvKind, execution_csv, import_c
 pub use json::{JsonError, from_json, to_json};
 pub use rmb::{RmbUpper, rmb_upper, rmb_upper_with};
 pub use svg::RateChart;
-pub use table::{Align, Ranked, Ranking, TextTable, display_width, execution_table, ranking_table};
+pub use table::{Align, TextTable, display_width, execution_table, ranking_table};
 pub use text::{TextStyle, month_day};

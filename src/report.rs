@@ -8,6 +8,7 @@ mod coverage;
 mod execution;
 mod growth;
 mod industry;
+mod ranking;
 mod schedule;
 mod share;
 
@@ -16,6 +17,7 @@ pub use coverage::{PoolCoverage, PoolCoverageOptions};
 pub use execution::{Basis, CategoryKey, Execution, ExecutionOptions, ExecutionRow, GroupKey};
 pub use growth::{Base, CompoundGrowth, Growth, MAX_PERIODS};
 pub use industry::{IndustryShare, IndustryShareOptions};
+pub use ranking::{Ranked, Ranking};
 pub use schedule::{MilestoneError, Milestones, Schedule, ScheduleGap};
 pub use share::Shares;
 

@@ -4,13 +4,14 @@
 use chrono::NaiveDate;
 use fundtrack::dim::RegionLevel;
 use fundtrack::format::{
-    CsvBatch, CsvKind, MoneyFormat, Ranking, RateChart, RmbUpper, TextStyle, display_width,
-    execution_csv, execution_table, import_csv, ranking_table, records_csv, rmb_upper,
-    rmb_upper_with,
+    CsvBatch, CsvKind, MoneyFormat, RateChart, RmbUpper, TextStyle, display_width, execution_csv,
+    execution_table, import_csv, ranking_table, records_csv, rmb_upper, rmb_upper_with,
 };
 use fundtrack::money::Unit;
 use fundtrack::record::{Allocation, Expenditure, Project, Region};
-use fundtrack::report::{Base, ExecutionOptions, ExecutionRow, Growth, Milestones, Schedule};
+use fundtrack::report::{
+    Base, ExecutionOptions, ExecutionRow, Growth, Milestones, Ranking, Schedule,
+};
 use fundtrack::{
     Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, Ratio, RoundMode, Rounding,
 };

@@ -4,10 +4,10 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::Ranking;
 use super::table::region_name;
 use crate::ledger::Ledger;
 use crate::money::{Ratio, Rounding};
+use crate::report::Ranking;
 
 const WIDTH: i64 = 760;
 const LEFT: i64 = 150;
@@ -74,7 +74,8 @@ impl RateChart {
     ///
     /// ```
     /// use fundtrack::{FiscalYear, Ledger};
-    /// use fundtrack::format::{RateChart, Ranking};
+    /// use fundtrack::format::RateChart;
+    /// use fundtrack::report::Ranking;
     /// use fundtrack::report::ExecutionOptions;
     /// use fundtrack::dim::RegionLevel;
     /// use chrono::NaiveDate;
