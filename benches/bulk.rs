@@ -41,30 +41,12 @@ struct Data {
     planned: i128,
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "../tests/support/synth.rs"]
+mod synth;
+use synth::{Rng, date};
 
 fn code(i: u64) -> u64 {
-    let province = [11, 13, 32, 37, 41, 45, 51, 52, 53, 65][(i % 10) as usize];
-    province * 10_000 + (1 + (i / 10) % 28) * 100 + 1 + (i / 280) % 10
-}
-
-fn date(day: u64) -> String {
-    (NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(day))
-        .format("%Y-%m-%d")
-        .to_string()
+    u64::from(synth::county_code(i))
 }
 
 /// 2,800 counties, 100 allocations and 100 projects each, `EXPENDITURES` expenditures sorted

@@ -24,29 +24,12 @@ use fundtrack::{Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, Re
 
 const COUNTIES: u64 = 2_800;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "../tests/support/synth.rs"]
+mod synth;
+use synth::{Rng, day};
 
 fn code(i: u64) -> RegionCode {
-    let province = [11, 13, 32, 37, 41, 45, 51, 52, 53, 65][(i % 10) as usize];
-    RegionCode::new((province * 10_000 + (1 + (i / 10) % 28) * 100 + 1 + (i / 280) % 10) as u32)
-        .unwrap()
-}
-
-fn day(n: u64) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(n)
+    RegionCode::new(synth::county_code(i)).unwrap()
 }
 
 struct Setup {

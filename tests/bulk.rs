@@ -29,30 +29,7 @@ const CATEGORIES: [&str; 5] = [
 ];
 const STATUSES: [&str; 4] = ["planned", "approved", "in_progress", "completed"];
 
-/// `SplitMix64`, as the benchmark kit's generator uses.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-fn date(day: u64) -> String {
-    let d = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(day);
-    d.format("%Y-%m-%d").to_string()
-}
-
-fn yuan(fen: u64) -> String {
-    format!("{}.{:02}", fen / 100, fen % 100)
-}
+use crate::support::synth::{Rng, date, yuan};
 
 /// A small national data set: the three CSV texts, by construction valid.
 pub(crate) struct DataSet {

@@ -13,6 +13,9 @@ mod scenarios {
 }
 
 mod bulk;
+mod support {
+    pub(crate) mod synth;
+}
 mod errors;
 mod format;
 mod golden;
