@@ -47,7 +47,8 @@
 //! - [`record`]: allocations, projects, expenditures, adjustments, regions.
 //! - [`Ledger`]: validates batches whole or not at all ([`LedgerError`]) and answers
 //!   reports: [`Ledger::execution`], [`Ledger::pool_coverage`], [`Ledger::industry_share`].
-//! - [`report`]: execution, schedules and milestones, growth, shares, averages, coverage.
+//! - [`report`]: execution, schedules and milestones, growth, shares, averages, coverage,
+//!   county rankings.
 //! - [`policy`]: monitoring, small loans, 雨露计划, standards with effective dates, milestone
 //!   checks, carry-over, budget classification — with parameters the caller supplies.
 //! - [`bulk`]: the streaming national path over millions of CSV rows.
