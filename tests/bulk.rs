@@ -1123,3 +1123,246 @@ fn duplicate_ids_of_every_shape_and_date() {
         .unwrap();
     assert_eq!(agg.into_partials().rows().allocations(), 3);
 }
+
+/// The first line whose id was seen before (on an earlier line or in `before`), as a
+/// sequential read meets it; `None` for a blank line's "id".
+fn naive_first_repeat(before: &[String], ids: &[String]) -> Option<(u64, String)> {
+    let mut seen: std::collections::HashSet<&str> = before.iter().map(String::as_str).collect();
+    for (line, id) in (2..).zip(ids) {
+        if !id.is_empty() && !seen.insert(id) {
+            return Some((line, id.clone()));
+        }
+    }
+    None
+}
+
+/// Allocation rows with these ids (an empty id makes a blank line), dated before and after
+/// the as-of date, some through the general path (a Chinese source label).
+fn rows_with_ids(ids: &[String]) -> String {
+    let mut text = String::from(ALLOC_HEAD);
+    for (i, id) in ids.iter().enumerate() {
+        if id.is_empty() {
+            text.push('\n');
+            continue;
+        }
+        let date = if i % 5 == 4 {
+            "2025-09-01"
+        } else {
+            "2025-01-02"
+        };
+        let source = if i % 11 == 7 { "中央" } else { "central" };
+        writeln!(text, "{id},{date},450521,{source},industry,1.00").unwrap();
+    }
+    text
+}
+
+/// The ids `r`, as text.
+fn counting(r: std::ops::RangeInclusive<u64>) -> Vec<String> {
+    r.map(|i| i.to_string()).collect()
+}
+
+/// One id sequence after another.
+fn cat(parts: &[Vec<String>]) -> Vec<String> {
+    parts.concat()
+}
+
+/// Options for the id tests: a given number of threads and buffer size.
+fn id_options(threads: usize, buffer: usize) -> BulkOptions {
+    BulkOptions::new(day("2025-06-30"))
+        .threads(threads)
+        .buffer_size(buffer)
+}
+
+/// Id sequences that count up by one a line, or nearly: a repeat within an increasing
+/// stretch that spans chunks, a stretch broken by a smaller id, text ids and blank lines
+/// mixed in, ids near 2³², shuffled ids.
+// A table of cases: long, not complex.
+#[allow(clippy::too_many_lines)]
+fn counting_id_cases() -> Vec<(&'static str, Vec<String>)> {
+    let mut rng = Rng(20_250_630);
+    let mut shuffled = counting(1..=2_000);
+    for i in (1..shuffled.len()).rev() {
+        shuffled.swap(i, rng.below(i as u64 + 1) as usize);
+    }
+    let mut shuffled_repeat = shuffled.clone();
+    shuffled_repeat.insert(1_500, shuffled[700].clone());
+    let mixed: Vec<String> = (1..=3_000u64)
+        .map(|i| match i % 7 {
+            3 => format!("A-{i}"),
+            5 => String::new(),
+            _ => i.to_string(),
+        })
+        .collect();
+    vec![
+        ("no repeat", counting(1..=3_000)),
+        (
+            "a stretch again, spanning chunks",
+            cat(&[counting(1..=3_000), counting(1_500..=1_600)]),
+        ),
+        (
+            "the whole file again",
+            cat(&[counting(1..=1_000), counting(1..=1_000)]),
+        ),
+        (
+            "broken by a smaller id",
+            cat(&[
+                counting(1..=2_000),
+                counting(10..=10),
+                counting(2_001..=2_500),
+            ]),
+        ),
+        (
+            "a smaller id that is new",
+            cat(&[
+                counting(5..=2_000),
+                counting(1..=4),
+                counting(2_001..=2_500),
+            ]),
+        ),
+        (
+            "overlapping from below",
+            cat(&[counting(1_000..=2_000), counting(900..=1_000)]),
+        ),
+        (
+            "a gap then its fill",
+            cat(&[
+                counting(1..=1_000),
+                counting(1_101..=2_000),
+                counting(1_001..=1_100),
+                counting(1_100..=1_100),
+            ]),
+        ),
+        (
+            "every other id, then the rest",
+            cat(&[
+                (1..=1_500).map(|i| (2 * i).to_string()).collect(),
+                (1..=1_500).map(|i| (2 * i - 1).to_string()).collect(),
+                counting(3_000..=3_000),
+            ]),
+        ),
+        (
+            "blank lines inside a stretch",
+            cat(&[
+                counting(150..=150),
+                counting(1..=100),
+                vec![String::new(), String::new()],
+                counting(101..=200),
+            ]),
+        ),
+        ("text ids and blank lines", mixed.clone()),
+        (
+            "text ids and blank lines, a text repeat",
+            cat(&[mixed.clone(), vec!["A-1003".into()], counting(1..=1)]),
+        ),
+        (
+            "text ids and blank lines, a number repeat",
+            cat(&[
+                mixed.clone(),
+                counting(2_999..=2_999),
+                vec!["A-1003".into()],
+            ]),
+        ),
+        (
+            "leading zeros are text",
+            cat(&[
+                counting(1..=100),
+                vec!["007".into(), "0".into(), "00".into(), "0".into()],
+            ]),
+        ),
+        (
+            "near 2³²",
+            cat(&[
+                counting(4_294_967_000..=4_294_967_300),
+                counting(4_294_967_295..=4_294_967_296),
+            ]),
+        ),
+        (
+            "near 2³², beyond it",
+            cat(&[
+                counting(4_294_967_290..=4_294_967_300),
+                counting(4_294_967_297..=4_294_967_297),
+            ]),
+        ),
+        ("shuffled", shuffled),
+        ("shuffled, one repeat", shuffled_repeat),
+    ]
+}
+
+/// Ids mostly count up by one a line, so the bulk path logs them as runs; every repeat is
+/// still the first one in file order, whatever the threads and buffer size: a repeat
+/// within an increasing stretch that spans chunks, a stretch broken by a smaller id, text
+/// ids and blank lines mixed in, ids near 2³², and ids of earlier reads.
+#[test]
+fn duplicate_ids_in_counting_runs_are_found_in_file_order() {
+    let cases = counting_id_cases();
+    for (name, ids) in &cases {
+        let want = naive_first_repeat(&[], ids);
+        let text = rows_with_ids(ids);
+        for (threads, buffer) in [(1, 1 << 20), (1, 300), (2, 4096), (3, 333), (2, 64)] {
+            let got = Aggregator::new(id_options(threads, buffer))
+                .read_allocations("a.csv", text.as_bytes());
+            match &want {
+                None => assert!(got.is_ok(), "{name}: {got:?}"),
+                Some((line, id)) => {
+                    let err = got.expect_err(name);
+                    assert_eq!(err.line(), Some(*line), "{name}, {threads} {buffer}");
+                    assert!(
+                        matches!(err.kind(), BulkErrorKind::DuplicateId { id: got } if got == id),
+                        "{name}: {err}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Counting ids across reads of one aggregator.
+#[test]
+fn duplicate_ids_in_counting_runs_across_reads() {
+    // Across reads: a second file counting on from the first reads; a third one that runs
+    // into the first one's ids fails on its first such line.
+    for (threads, buffer) in [(1, 1 << 20), (2, 4096), (3, 333)] {
+        let mut agg = Aggregator::new(id_options(threads, buffer));
+        let first = counting(1..=2_000);
+        agg.read_allocations("a.csv", rows_with_ids(&first).as_bytes())
+            .unwrap();
+        let second = counting(2_001..=4_000);
+        agg.read_allocations("b.csv", rows_with_ids(&second).as_bytes())
+            .unwrap();
+        let third = cat(&[counting(5_000..=6_000), counting(3_990..=4_100)]);
+        let err = agg
+            .read_allocations("c.csv", rows_with_ids(&third).as_bytes())
+            .unwrap_err();
+        let want = naive_first_repeat(&cat(&[first, second]), &third).unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "c.csv line {} column id: duplicate id \"{}\"",
+                want.0, want.1
+            )
+        );
+        assert_eq!(want.0, 1_001 + 2);
+
+        // Ids seen in an earlier read and earlier in this one: the smaller comes first.
+        let mut agg = Aggregator::new(id_options(threads, buffer));
+        let first = counting(1_050..=1_050);
+        agg.read_allocations("a.csv", rows_with_ids(&first).as_bytes())
+            .unwrap();
+        let second = cat(&[
+            counting(1_010..=1_010),
+            counting(5_000..=6_000),
+            counting(1_000..=1_100),
+        ]);
+        let err = agg
+            .read_allocations("b.csv", rows_with_ids(&second).as_bytes())
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "b.csv line 1014 column id: duplicate id \"1010\"",
+        );
+        assert_eq!(
+            naive_first_repeat(&first, &second),
+            Some((1_014, "1010".into()))
+        );
+    }
+}

@@ -897,7 +897,8 @@ pub(crate) fn lines<K: RowKind>(
         n += 1;
         if let Some(step) = K::fast(rest, acc, ctx, &mut cache) {
             if K::IDS {
-                ids.push(step.id, n);
+                // The id is the start of the line.
+                ids.push_prefix(rest, step.id, n);
             }
             if step.fen != 0 {
                 batch.push(Pending {
