@@ -20,14 +20,6 @@ use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fundtrack::bulk::{Aggregator, BulkOptions, Partials, RowLevel};
 
-const SOURCES: [&str; 4] = ["central", "provincial", "city", "county"];
-const CATEGORIES: [&str; 5] = [
-    "industry",
-    "infrastructure",
-    "loan_interest",
-    "yulu_plan",
-    "other",
-];
 const EXPENDITURES: usize = 1_000_000;
 const COUNTIES: u64 = 2_800;
 
@@ -43,7 +35,7 @@ struct Data {
 
 #[path = "../tests/support/synth.rs"]
 mod synth;
-use synth::{Rng, date};
+use synth::{CATEGORIES, Rng, SOURCES, date};
 
 fn code(i: u64) -> u64 {
     u64::from(synth::county_code(i))

@@ -19,17 +19,9 @@ use fundtrack::{FiscalYear, Money};
 const ALLOC_HEAD: &str = "id,date,county_code,source,category,amount_yuan\n";
 const PROJ_HEAD: &str = "id,county_code,category,planned_investment_yuan,status\n";
 const EXP_HEAD: &str = "id,date,project_id,county_code,source,category,amount_yuan\n";
-const SOURCES: [&str; 4] = ["central", "provincial", "city", "county"];
-const CATEGORIES: [&str; 5] = [
-    "industry",
-    "infrastructure",
-    "loan_interest",
-    "yulu_plan",
-    "other",
-];
 const STATUSES: [&str; 4] = ["planned", "approved", "in_progress", "completed"];
 
-use crate::support::synth::{Rng, date, yuan};
+use crate::support::synth::{CATEGORIES, Rng, SOURCES, date, yuan};
 
 /// A small national data set: the three CSV texts, by construction valid.
 pub(crate) struct DataSet {
@@ -1365,4 +1357,18 @@ fn duplicate_ids_in_counting_runs_across_reads() {
             Some((1_014, "1010".into()))
         );
     }
+}
+
+#[test]
+fn the_synthetic_vocabulary_is_the_crates() {
+    let levels: Vec<&str> = fundtrack::FundLevel::ALL
+        .iter()
+        .map(|l| l.machine_name())
+        .collect();
+    assert_eq!(levels, SOURCES);
+    let cats: Vec<&str> = fundtrack::Category::BUILT_IN
+        .iter()
+        .map(|c| c.machine_name())
+        .collect();
+    assert_eq!(cats, CATEGORIES);
 }

@@ -105,9 +105,8 @@ impl MoneyFormat {
         }
     }
 
-    /// Prints an amount: `30700.48万元`.
-    pub fn render(&self, m: Money) -> String {
-        let value = m.round_in(self.unit, self.rounding);
+    /// A rounded value with this format's separators and unit suffix.
+    fn decorate(&self, value: Decimal) -> String {
         let mut out = if self.thousands {
             group_thousands(value)
         } else {
@@ -117,6 +116,11 @@ impl MoneyFormat {
             out.push_str(self.unit.suffix());
         }
         out
+    }
+
+    /// Prints an amount: `30700.48万元`.
+    pub fn render(&self, m: Money) -> String {
+        self.decorate(m.round_in(self.unit, self.rounding))
     }
 
     /// Prints an average amount (平均每个项目…) in this format's unit, rounded once from the
@@ -131,16 +135,7 @@ impl MoneyFormat {
     /// # Ok::<(), fundtrack::ParseError>(())
     /// ```
     pub fn render_average(&self, average: &Average) -> String {
-        let value = average.money_in(self.unit, self.rounding);
-        let mut out = if self.thousands {
-            group_thousands(value)
-        } else {
-            value.to_string()
-        };
-        if self.suffix {
-            out.push_str(self.unit.suffix());
-        }
-        out
+        self.decorate(average.money_in(self.unit, self.rounding))
     }
 }
 

@@ -7,6 +7,18 @@
 
 use chrono::NaiveDate;
 
+/// The fund levels' machine names, as the national CSVs spell them.
+pub const SOURCES: [&str; 4] = ["central", "provincial", "city", "county"];
+
+/// The built-in categories' machine names, as the national CSVs spell them.
+pub const CATEGORIES: [&str; 5] = [
+    "industry",
+    "infrastructure",
+    "loan_interest",
+    "yulu_plan",
+    "other",
+];
+
 /// `SplitMix64`.
 pub struct Rng(pub u64);
 
