@@ -108,6 +108,7 @@ pub mod bulk;
 pub mod dim;
 pub mod error;
 pub mod format;
+pub mod import;
 pub mod ledger;
 pub mod money;
 pub mod policy;

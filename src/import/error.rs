@@ -1,0 +1,361 @@
+//! The one location-carrying error for tabular input.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::error::ParseError;
+use crate::ledger::LedgerErrorKind;
+
+/// Where in an input something is (位置): the input's name as the caller gave it
+/// (`"allocations.csv"`), and where known the sheet, the cell, the 1-based line and the
+/// column name.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::import::Location;
+///
+/// let at = Location::new("allocations.csv").line(3).column("amount_yuan");
+/// assert_eq!(at.to_string(), "allocations.csv line 3 column amount_yuan");
+/// assert_eq!((at.input(), at.line_number(), at.column_name()), ("allocations.csv", Some(3), Some("amount_yuan")));
+/// let cell = Location::new("县级台账.xlsx").sheet("资金下达").cell("E7");
+/// assert_eq!(cell.to_string(), "县级台账.xlsx sheet 资金下达 cell E7");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Location {
+    input: Arc<str>,
+    sheet: Option<Arc<str>>,
+    cell: Option<Box<str>>,
+    line: Option<u64>,
+    column: Option<Cow<'static, str>>,
+}
+
+impl Location {
+    /// The whole input, no position inside it.
+    pub fn new(input: impl Into<Arc<str>>) -> Location {
+        Location {
+            input: input.into(),
+            sheet: None,
+            cell: None,
+            line: None,
+            column: None,
+        }
+    }
+
+    /// The same place, on a sheet of a workbook.
+    #[must_use]
+    pub fn sheet(mut self, sheet: impl Into<Arc<str>>) -> Location {
+        self.sheet = Some(sheet.into());
+        self
+    }
+
+    /// The same place, at a cell (`"E7"`).
+    #[must_use]
+    pub fn cell(mut self, cell: impl Into<Box<str>>) -> Location {
+        self.cell = Some(cell.into());
+        self
+    }
+
+    /// The same place, on a 1-based line (the header is line 1).
+    #[must_use]
+    pub fn line(mut self, line: u64) -> Location {
+        self.line = Some(line);
+        self
+    }
+
+    /// The same place, in a named column.
+    #[must_use]
+    pub fn column(mut self, column: impl Into<Cow<'static, str>>) -> Location {
+        self.column = Some(column.into());
+        self
+    }
+
+    /// The input's name as the caller gave it.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+
+    /// The sheet, for a workbook.
+    pub fn sheet_name(&self) -> Option<&str> {
+        self.sheet.as_deref()
+    }
+
+    /// The cell (`"E7"`), for a workbook.
+    pub fn cell_ref(&self) -> Option<&str> {
+        self.cell.as_deref()
+    }
+
+    /// The 1-based line, when the place is on one.
+    pub fn line_number(&self) -> Option<u64> {
+        self.line
+    }
+
+    /// The column name, when the place is in one field.
+    pub fn column_name(&self) -> Option<&str> {
+        self.column.as_deref()
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.input)?;
+        if let Some(sheet) = &self.sheet {
+            write!(f, " sheet {sheet}")?;
+        }
+        if let Some(cell) = &self.cell {
+            write!(f, " cell {cell}")?;
+        }
+        if let Some(line) = self.line {
+            write!(f, " line {line}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, " column {column}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Tabular input that cannot be read (输入错误): where ([`Location`]) and what
+/// ([`InputErrorKind`]).
+///
+/// Every reader is all-or-nothing: a call that returns this error has added nothing.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::import::{InputError, InputErrorKind, Location};
+///
+/// let err = InputError::new(Location::new("projects.csv").line(9), InputErrorKind::DuplicateId { id: "P-7".into() });
+/// assert_eq!(err.to_string(), "projects.csv line 9: duplicate id \"P-7\"");
+/// assert_eq!(err.location().line_number(), Some(9));
+/// ```
+#[derive(Clone, Debug)]
+pub struct InputError(Box<(Location, InputErrorKind)>);
+
+impl InputError {
+    /// An error at a place.
+    pub fn new(at: Location, kind: InputErrorKind) -> InputError {
+        InputError(Box::new((at, kind)))
+    }
+
+    /// Where it is.
+    pub fn location(&self) -> &Location {
+        &self.0.0
+    }
+
+    /// The input's name (shorthand for `location().input()`).
+    pub fn input(&self) -> &str {
+        self.0.0.input()
+    }
+
+    /// The 1-based line, when the error belongs to one.
+    pub fn line(&self) -> Option<u64> {
+        self.0.0.line
+    }
+
+    /// The column name, when the error is in one field.
+    pub fn column(&self) -> Option<&str> {
+        self.0.0.column_name()
+    }
+
+    /// What is wrong.
+    pub fn kind(&self) -> &InputErrorKind {
+        &self.0.1
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.0.0, self.0.1)
+    }
+}
+
+impl std::error::Error for InputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0.1 {
+            InputErrorKind::Value(e) => Some(e),
+            InputErrorKind::Io(e) => Some(&**e),
+            _ => None,
+        }
+    }
+}
+
+/// What is wrong with a piece of tabular input; part of an [`InputError`].
+#[derive(Clone, Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputErrorKind {
+    /// The reader failed.
+    #[error("cannot read: {0}")]
+    Io(Arc<io::Error>),
+    /// The bytes are GBK (GB 2312/GB 18030), as older Excel and WPS exports write them.
+    #[error(
+        "not UTF-8: the bytes look GBK-encoded (an Excel/WPS export); save the file as \"CSV UTF-8\" and import it again"
+    )]
+    Gbk,
+    /// The file starts with a UTF-16 byte-order mark.
+    #[error("not UTF-8: the file is UTF-16; save it as \"CSV UTF-8\" and import it again")]
+    Utf16,
+    /// Bytes that are neither UTF-8 nor recognisably GBK.
+    #[error("not UTF-8: invalid byte 0x{0:02X}")]
+    NotUtf8(u8),
+    /// No header line; the text lists the columns expected.
+    #[error("no header line; expected {0}")]
+    NoHeader(Cow<'static, str>),
+    /// A quoted field still open at the end of the input.
+    #[error("quoted field is not closed before the end of the file")]
+    UnclosedQuote,
+    /// A quote inside an unquoted field, or text after a closing quote.
+    #[error("stray quote: quote the whole field and double the quotes inside it")]
+    StrayQuote,
+    /// A quoted field where the reader takes unquoted fields only (the bulk path).
+    #[error("quoted field (the bulk path reads unquoted CSV)")]
+    Quoted,
+    /// A header column this kind of input does not have.
+    #[error("unknown column {column:?}; expected {expected}")]
+    UnknownColumn {
+        /// The column as written.
+        column: String,
+        /// The columns this input has.
+        expected: Cow<'static, str>,
+    },
+    /// A header column given twice (or two columns for one field).
+    #[error("column {0:?} given twice")]
+    DuplicateColumn(String),
+    /// A required column is absent from the header.
+    #[error("missing column {column}; expected {expected}")]
+    MissingColumn {
+        /// The column missing.
+        column: Cow<'static, str>,
+        /// The columns this input has.
+        expected: Cow<'static, str>,
+    },
+    /// A column out of the order a fixed-order reader requires (the bulk path).
+    #[error("column {column} out of order; expected {expected}")]
+    ColumnOrder {
+        /// The column out of place.
+        column: Cow<'static, str>,
+        /// The columns in their order.
+        expected: Cow<'static, str>,
+    },
+    /// A line with more or fewer fields than the header.
+    #[error("{found} fields, but the header has {expected}")]
+    FieldCount {
+        /// Fields in the header.
+        expected: usize,
+        /// Fields on the line.
+        found: usize,
+    },
+    /// A field that does not parse.
+    #[error("{0}")]
+    Value(ParseError),
+    /// An amount that must be positive is zero or negative.
+    #[error("amount {text:?} is not positive")]
+    NotPositive {
+        /// The field as written.
+        text: String,
+    },
+    /// A date outside the fiscal year being read.
+    #[error("date {date} is outside fiscal year {year}")]
+    OutsideYear {
+        /// The date.
+        date: NaiveDate,
+        /// The fiscal year.
+        year: i32,
+    },
+    /// A category the reader does not count (the bulk path counts the built-in ones).
+    #[error("custom category {0:?} (the bulk path counts the built-in categories only)")]
+    CustomCategory(String),
+    /// An expenditure naming a project not read before it.
+    #[error("unknown project {id:?}")]
+    UnknownProject {
+        /// The project id as written.
+        id: String,
+    },
+    /// An expenditure whose project is in another county or category.
+    #[error("project {id:?} is in {project}, the expenditure in {row}")]
+    ProjectElsewhere {
+        /// The project id.
+        id: String,
+        /// The project's county and category.
+        project: String,
+        /// The expenditure's county and category.
+        row: String,
+    },
+    /// An expenditure on a project that is not in the project pool.
+    #[error("project {id:?} is not in the project pool")]
+    ProjectNotPooled {
+        /// The project id.
+        id: String,
+    },
+    /// A record id seen before in the same input (or an earlier one of the same reader).
+    #[error("duplicate id {id:?}")]
+    DuplicateId {
+        /// The id.
+        id: String,
+    },
+    /// A project id seen before.
+    #[error("duplicate project id {id:?}")]
+    DuplicateProject {
+        /// The id.
+        id: String,
+    },
+    /// A sum that does not fit the reader's exact integer 分.
+    #[error("sum overflows i64 分")]
+    Overflow,
+    /// Partial results of different as-of dates.
+    #[error("partials as of {left} and as of {right} cannot be merged")]
+    AsOfMismatch {
+        /// One side's as-of date.
+        left: NaiveDate,
+        /// The other's.
+        right: NaiveDate,
+    },
+    /// A record the ledger rejected; the whole batch stays out.
+    #[error("{record}: {kind}")]
+    Ledger {
+        /// The record, as `allocation A-7`.
+        record: String,
+        /// The rule it broke.
+        kind: LedgerErrorKind,
+    },
+}
+
+impl From<io::Error> for InputErrorKind {
+    fn from(e: io::Error) -> Self {
+        InputErrorKind::Io(Arc::new(e))
+    }
+}
+
+impl From<ParseError> for InputErrorKind {
+    fn from(e: ParseError) -> Self {
+        InputErrorKind::Value(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_send_sync_and_static() {
+        fn check<T: Send + Sync + 'static + std::error::Error>() {}
+        check::<InputError>();
+    }
+
+    #[test]
+    fn a_location_prints_every_part_it_has() {
+        let at = Location::new("a.xlsx")
+            .sheet("项目库")
+            .cell("B2")
+            .column("金额（万元）");
+        assert_eq!(
+            at.to_string(),
+            "a.xlsx sheet 项目库 cell B2 column 金额（万元）"
+        );
+        assert_eq!(Location::new("x").to_string(), "x");
+    }
+}
