@@ -14,7 +14,10 @@ mod share;
 
 pub use average::Average;
 pub use coverage::{PoolCoverage, PoolCoverageOptions};
-pub use execution::{Basis, CategoryKey, Execution, ExecutionOptions, ExecutionRow, GroupKey};
+pub use execution::{
+    Basis, CategoryKey, Execution, ExecutionOptions, ExecutionRow, GroupKey, Grouping, Progress,
+};
+pub(crate) use execution::{BucketFen, PlannedFen};
 pub use growth::{Base, CompoundGrowth, Growth, MAX_PERIODS};
 pub use industry::{IndustryShare, IndustryShareOptions};
 pub use ranking::{Ranked, Ranking};

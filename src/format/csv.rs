@@ -16,7 +16,7 @@ use crate::error::{ParseError, ParseErrorKind};
 use crate::ledger::{Ledger, LedgerErrorKind, Receipt};
 use crate::money::{Money, Rounding, Unit};
 use crate::record::{Allocation, Expenditure, Project, Record, Region};
-use crate::report::{Execution, ExecutionRow};
+use crate::report::{Execution, Progress};
 
 /// Which records a CSV file holds, and so which columns it has (CSV 文件类型).
 ///
@@ -909,10 +909,9 @@ pub fn records_csv(ledger: &Ledger, kind: CsvKind, unit: Unit) -> String {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn execution_csv(report: &Execution, names: Option<&Ledger>, rounding: Rounding) -> String {
-    let first = report.rows().first().map(ExecutionRow::key);
-    let by_region = first.is_some_and(|k| k.region().is_some());
-    let by_level = first.is_some_and(|k| k.level().is_some());
-    let by_category = first.is_some_and(|k| k.category().is_some());
+    let grouping = report.options().grouping();
+    let (by_region, by_level, by_category) =
+        (grouping.region(), grouping.level(), grouping.category());
     let mut header = vec!["row".to_owned()];
     if by_region {
         header.extend(["region".to_owned(), "region_name".to_owned()]);
@@ -927,7 +926,7 @@ pub fn execution_csv(report: &Execution, names: Option<&Ledger>, rounding: Round
         .extend(["allocated_yuan", "spent_yuan", "rate_percent", "gap_points"].map(str::to_owned));
     let mut out = String::new();
     push_line(&mut out, &header);
-    let figures = |row: &ExecutionRow| {
+    let figures = |row: &Progress| {
         let rate = row
             .rate()
             .map_or_else(|_| String::new(), |r| r.to_percent(rounding).to_string());
@@ -943,7 +942,8 @@ pub fn execution_csv(report: &Execution, names: Option<&Ledger>, rounding: Round
     };
     for row in report.rows() {
         let k = row.key();
-        let mut cells = vec!["group".to_owned()];
+        let kind = if row.key().grouping() == grouping { "group" } else { "subtotal" };
+        let mut cells = vec![kind.to_owned()];
         if by_region {
             let code = k.region();
             cells.push(code.map_or_else(String::new, |c| c.to_string()));
@@ -955,7 +955,7 @@ pub fn execution_csv(report: &Execution, names: Option<&Ledger>, rounding: Round
         if by_category {
             cells.push(k.category().map_or("", |c| c.machine_name()).to_owned());
         }
-        cells.extend(figures(row));
+        cells.extend(figures(row.progress()));
         push_line(&mut out, &cells);
     }
     let lead = usize::from(by_region) * 2 + usize::from(by_level) + usize::from(by_category);

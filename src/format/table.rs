@@ -4,7 +4,7 @@ use super::{MoneyFormat, TextStyle};
 use crate::dim::RegionCode;
 use crate::ledger::Ledger;
 use crate::money::Ratio;
-use crate::report::{Execution, ExecutionRow, Ranked, Ranking};
+use crate::report::{Execution, Progress, Ranked, Ranking};
 
 /// How a column is aligned.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -176,7 +176,7 @@ pub(crate) fn region_name(code: RegionCode, names: Option<&Ledger>) -> String {
 }
 
 /// A gap in 百分点 with its sign (`+2.22`, `-3.10`), or `—` with no rate.
-fn signed_gap(report: &Execution, row: &ExecutionRow, style: &TextStyle) -> String {
+fn signed_gap(report: &Execution, row: &Progress, style: &TextStyle) -> String {
     match report.gap(row) {
         Err(_) => "—".to_owned(),
         Ok(g) => {
@@ -190,7 +190,7 @@ fn signed_gap(report: &Execution, row: &ExecutionRow, style: &TextStyle) -> Stri
     }
 }
 
-fn rate_cell(row: &ExecutionRow, style: &TextStyle) -> String {
+fn rate_cell(row: &Progress, style: &TextStyle) -> String {
     row.rate()
         .map_or_else(|_| "—".to_owned(), |r| style.percent(&r))
 }
@@ -228,10 +228,9 @@ fn money_heading(what: &str, fmt: MoneyFormat) -> String {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn execution_table(report: &Execution, names: Option<&Ledger>, style: &TextStyle) -> String {
-    let first = report.rows().first().map(ExecutionRow::key);
-    let by_region = first.is_some_and(|k| k.region().is_some());
-    let by_level = first.is_some_and(|k| k.level().is_some());
-    let by_category = first.is_some_and(|k| k.category().is_some());
+    let grouping = report.options().grouping();
+    let (by_region, by_level, by_category) =
+        (grouping.region(), grouping.level(), grouping.category());
     let fmt = style.money_format().without_unit();
     let mut columns: Vec<(String, Align)> = Vec::new();
     let with_names = by_region && names.is_some();
@@ -255,7 +254,7 @@ pub fn execution_table(report: &Execution, names: Option<&Ledger>, style: &TextS
         Align::Right,
     ));
     let mut t = TextTable::new(columns);
-    let figures = |row: &ExecutionRow| {
+    let figures = |row: &Progress| {
         [
             fmt.render(row.allocated()),
             fmt.render(row.spent()),
@@ -279,7 +278,7 @@ pub fn execution_table(report: &Execution, names: Option<&Ledger>, style: &TextS
         if by_category {
             cells.push(k.category().map_or("", |c| c.as_str()).to_owned());
         }
-        cells.extend(figures(row));
+        cells.extend(figures(row.progress()));
         t.row(cells);
     }
     let lead = usize::from(by_region)

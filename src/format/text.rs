@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use super::MoneyFormat;
 use crate::money::{Money, NoRatio, Ratio, Rounding};
 use crate::policy::MilestoneCheck;
-use crate::report::{Execution, ExecutionRow, Growth, ScheduleGap};
+use crate::report::{Execution, Growth, Progress, ScheduleGap};
 
 /// How figures are written in report text (文字口径): one money format and one rounding for
 /// percentages and 百分点, stated once with [`TextStyle::rounding_note`].
@@ -264,7 +264,7 @@ impl TextStyle {
         &self,
         as_of: NaiveDate,
         scope: &str,
-        row: &ExecutionRow,
+        row: &Progress,
         gap: Option<&ScheduleGap>,
     ) -> String {
         let mut s = format!(

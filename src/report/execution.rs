@@ -3,10 +3,12 @@
 
 use chrono::NaiveDate;
 
+use num_bigint::BigInt;
+
 use super::{Schedule, ScheduleGap, Shares};
-use crate::dim::{Category, FundLevel, RegionCode, RegionLevel, SourceMix};
+use crate::dim::{Category, FiscalYear, FundLevel, RegionCode, RegionLevel, SourceMix};
 use crate::ledger::Ledger;
-use crate::money::{Money, NoRatio, Ratio};
+use crate::money::{Money, NoRatio, Ratio, RoundMode, div_round};
 
 /// Which amount a share or rate is taken on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -48,6 +50,8 @@ pub struct ExecutionOptions {
     within: Option<RegionCode>,
     sources: SourceMix,
     schedule: Schedule,
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    subtotals: Vec<Grouping>,
 }
 
 impl ExecutionOptions {
@@ -61,6 +65,7 @@ impl ExecutionOptions {
             within: None,
             sources: SourceMix::AllLevels,
             schedule: Schedule::Months,
+            subtotals: Vec::new(),
         }
     }
 
@@ -107,9 +112,49 @@ impl ExecutionOptions {
         self
     }
 
+    /// Adds subtotal rows (小计) grouped by `grouping`, after the detail rows (and after
+    /// subtotals asked for before). Only dimensions the detail rows are grouped by count;
+    /// a subtotal equal to the detail grouping, one asked twice and [`Grouping::NONE`] (the
+    /// total, always there) add nothing.
+    ///
+    /// ```
+    /// use fundtrack::report::{ExecutionOptions, Grouping};
+    /// use fundtrack::dim::RegionLevel;
+    /// use chrono::NaiveDate;
+    ///
+    /// // A county's money by level and category, with a 小计 per county and per level.
+    /// let opts = ExecutionOptions::new(NaiveDate::from_ymd_opt(2025, 6, 30).unwrap())
+    ///     .by_region(RegionLevel::County)
+    ///     .by_level()
+    ///     .by_category()
+    ///     .subtotal(Grouping::REGION)
+    ///     .subtotal(Grouping::LEVEL);
+    /// assert_eq!(opts.subtotals(), [Grouping::REGION, Grouping::LEVEL]);
+    /// assert_eq!(opts.grouping(), Grouping::REGION | Grouping::LEVEL | Grouping::CATEGORY);
+    /// ```
+    #[must_use]
+    pub fn subtotal(mut self, grouping: Grouping) -> ExecutionOptions {
+        self.subtotals.push(grouping);
+        self
+    }
+
     /// The as-of date.
     pub fn as_of(&self) -> NaiveDate {
         self.as_of
+    }
+
+    /// The dimensions the detail rows are grouped by.
+    pub fn grouping(&self) -> Grouping {
+        Grouping {
+            region: self.by_region.is_some(),
+            level: self.by_level,
+            category: self.by_category,
+        }
+    }
+
+    /// The subtotal groupings asked for, in order.
+    pub fn subtotals(&self) -> &[Grouping] {
+        &self.subtotals
     }
 
     /// The region level rows are grouped by, if any.
@@ -205,43 +250,150 @@ impl GroupKey {
     pub fn category(&self) -> Option<&CategoryKey> {
         self.category.as_ref()
     }
+
+    /// The dimensions this key has.
+    pub fn grouping(&self) -> Grouping {
+        Grouping {
+            region: self.region.is_some(),
+            level: self.level.is_some(),
+            category: self.category.is_some(),
+        }
+    }
 }
 
-/// Allocated and spent money for one group, with its disbursement rate (支出进度).
+/// A set of dimensions rows are grouped by (分组): any of region, fund level and category.
+///
+/// The detail rows of an [`Execution`] are grouped by the dimensions the options ask for
+/// ([`ExecutionOptions::by_region`], [`by_level`](ExecutionOptions::by_level),
+/// [`by_category`](ExecutionOptions::by_category)); [`ExecutionOptions::subtotal`] adds
+/// rows grouped by fewer of them (小计). Combine with `|`.
 ///
 /// # Example
 ///
 /// ```
-/// use fundtrack::{Money, Rounding};
-/// use fundtrack::report::ExecutionRow;
+/// use fundtrack::report::Grouping;
 ///
-/// // Beihai 2021: the city-wide spending total is printed, not its records.
-/// let row = ExecutionRow::from_totals("39757.09万元".parse()?, "30700.48万元".parse()?);
-/// assert_eq!(row.rate().unwrap().to_percent(Rounding::default()).to_string(), "77.22");
-/// assert!(ExecutionRow::from_totals(Money::ZERO, Money::ZERO).rate().is_err());
-/// # Ok::<(), fundtrack::ParseError>(())
+/// let g = Grouping::REGION | Grouping::CATEGORY;
+/// assert!(g.region() && g.category() && !g.level());
+/// assert_eq!(Grouping::NONE, Grouping::default());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct ExecutionRow {
-    key: GroupKey,
-    allocated: Money,
-    spent: Money,
+pub struct Grouping {
+    region: bool,
+    level: bool,
+    category: bool,
 }
 
-impl ExecutionRow {
-    /// A row of totals that come from elsewhere (a printed report, a partial result).
-    pub fn from_totals(allocated: Money, spent: Money) -> ExecutionRow {
-        ExecutionRow {
-            key: GroupKey::default(),
+impl Grouping {
+    /// No dimension: the total.
+    pub const NONE: Grouping = Grouping {
+        region: false,
+        level: false,
+        category: false,
+    };
+    /// By region.
+    pub const REGION: Grouping = Grouping {
+        region: true,
+        ..Grouping::NONE
+    };
+    /// By fund level.
+    pub const LEVEL: Grouping = Grouping {
+        level: true,
+        ..Grouping::NONE
+    };
+    /// By category.
+    pub const CATEGORY: Grouping = Grouping {
+        category: true,
+        ..Grouping::NONE
+    };
+
+    /// Whether rows are grouped by region.
+    pub const fn region(self) -> bool {
+        self.region
+    }
+
+    /// Whether rows are grouped by fund level.
+    pub const fn level(self) -> bool {
+        self.level
+    }
+
+    /// Whether rows are grouped by category.
+    pub const fn category(self) -> bool {
+        self.category
+    }
+
+    /// The dimensions in both.
+    const fn and(self, other: Grouping) -> Grouping {
+        Grouping {
+            region: self.region && other.region,
+            level: self.level && other.level,
+            category: self.category && other.category,
+        }
+    }
+}
+
+impl std::ops::BitOr for Grouping {
+    type Output = Grouping;
+
+    fn bitor(self, other: Grouping) -> Grouping {
+        Grouping {
+            region: self.region || other.region,
+            level: self.level || other.level,
+            category: self.category || other.category,
+        }
+    }
+}
+
+/// Progress of one body of money (执行进度): allocated, spent, and the planned investment of
+/// the project pool where it is known; with its disbursement rate (支出进度), its gap to a
+/// schedule and the shortfall to a required rate.
+///
+/// The one shape of "allocated and spent" in the crate: a report row holds one, the total
+/// of a report is one, and policy checks take one.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::{FiscalYear, Money, Ratio, Rounding};
+/// use fundtrack::report::{Progress, Schedule};
+/// use chrono::NaiveDate;
+///
+/// // Beihai 2021: the city-wide totals are printed, not their records.
+/// let p = Progress::new("39757.09万元".parse()?, "30700.48万元".parse()?);
+/// assert_eq!(p.rate().unwrap().to_percent(Rounding::default()).to_string(), "77.22");
+/// let as_of = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
+/// let gap = p.gap(&Schedule::Months, FiscalYear::new(2021)?, as_of).unwrap();
+/// assert_eq!(gap.gap().round(Rounding::default()).to_string(), "2.22");
+/// let required = Ratio::from_counts(80, 100).unwrap();
+/// assert_eq!(p.shortfall(&required).unwrap().to_string(), "11052192.00元");
+/// assert!(Progress::new(Money::ZERO, Money::ZERO).rate().is_err());
+/// # Ok::<(), fundtrack::ParseError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Progress {
+    allocated: Money,
+    spent: Money,
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    planned: Option<Money>,
+}
+
+impl Progress {
+    /// `allocated` in place, `spent` of it spent; planned investment unknown.
+    pub fn new(allocated: Money, spent: Money) -> Progress {
+        Progress {
             allocated,
             spent,
+            planned: None,
         }
     }
 
-    /// What the row is for.
-    pub fn key(&self) -> &GroupKey {
-        &self.key
+    /// The same, with the planned investment of the project pool (项目库计划投资).
+    #[must_use]
+    pub fn with_planned(mut self, planned: Money) -> Progress {
+        self.planned = Some(planned);
+        self
     }
 
     /// Money in place up to the as-of date.
@@ -254,8 +406,14 @@ impl ExecutionRow {
         self.spent
     }
 
+    /// Planned investment of the pooled projects, where known (rows not split by fund level,
+    /// over all levels: a project has no fund level).
+    pub fn planned(&self) -> Option<Money> {
+        self.planned
+    }
+
     /// Money not yet spent (allocated − spent), or `None` if it overflows (only possible for
-    /// totals given with [`ExecutionRow::from_totals`]).
+    /// totals given with [`Progress::new`]).
     pub fn checked_unspent(&self) -> Option<Money> {
         self.allocated.checked_sub(self.spent)
     }
@@ -264,19 +422,117 @@ impl ExecutionRow {
     pub fn rate(&self) -> Result<Ratio, NoRatio> {
         Ratio::of(self.spent, self.allocated)
     }
+
+    /// Planned investment ÷ allocated (项目库覆盖), unrounded; `None` when the planned
+    /// investment is not known.
+    pub fn coverage(&self) -> Option<Result<Ratio, NoRatio>> {
+        Some(Ratio::of(self.planned?, self.allocated))
+    }
+
+    /// The rate against a schedule as of a date, or why there is no rate.
+    pub fn gap(
+        &self,
+        schedule: &Schedule,
+        year: FiscalYear,
+        as_of: NaiveDate,
+    ) -> Result<ScheduleGap, NoRatio> {
+        Ok(schedule.compare(&self.rate()?, year, as_of))
+    }
+
+    /// Money still to spend to reach `required` (required × allocated − spent), rounded up to
+    /// the 分 (one 分 less would not reach it); zero when the rate is already there.
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::ZeroBase`] (or another [`NoRatio`]) when nothing is allocated: a required
+    /// rate of nothing has no shortfall; [`NoRatio::OutOfRange`] when the amount does not fit
+    /// in [`Money`].
+    pub fn shortfall(&self, required: &Ratio) -> Result<Money, NoRatio> {
+        self.rate()?;
+        let (qn, qd) = required.big();
+        // required × allocated − spent = (qn × allocated − qd × spent) / qd, in 分.
+        let num = &qn * BigInt::from(self.allocated.to_fen()) - &qd * BigInt::from(self.spent.to_fen());
+        if num.sign() != num_bigint::Sign::Plus {
+            return Ok(Money::ZERO);
+        }
+        let fen = div_round(&num, &qd, RoundMode::Ceil);
+        i128::try_from(&fen)
+            .ok()
+            .and_then(Money::checked_from_fen)
+            .ok_or(NoRatio::OutOfRange)
+    }
+}
+
+/// One row of an [`Execution`]: what it is for ([`GroupKey`]) and its [`Progress`].
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::{FiscalYear, FundLevel, Ledger, Rounding};
+/// use fundtrack::record::{Allocation, Region};
+/// use fundtrack::report::ExecutionOptions;
+/// use chrono::NaiveDate;
+///
+/// let d = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+/// let city = "450500".parse()?;
+/// let mut ledger = Ledger::new(FiscalYear::new(2021)?);
+/// ledger.insert([Region::new(city, "北海市")])?;
+/// ledger.insert([Allocation::new("A-1".parse()?, d, city, FundLevel::City, "14753万元".parse()?)])?;
+/// let report = ledger.execution(ExecutionOptions::new(d).by_level());
+/// let row = &report.rows()[0];
+/// assert_eq!(row.key().level(), Some(FundLevel::City));
+/// assert_eq!(row.allocated().to_string(), "147530000.00元");
+/// assert!(row.rate()?.is_zero());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ExecutionRow {
+    key: GroupKey,
+    progress: Progress,
+}
+
+impl ExecutionRow {
+    /// What the row is for.
+    pub fn key(&self) -> &GroupKey {
+        &self.key
+    }
+
+    /// The row's figures.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Money in place up to the as-of date (the progress's).
+    pub fn allocated(&self) -> Money {
+        self.progress.allocated
+    }
+
+    /// Money spent up to the as-of date (the progress's).
+    pub fn spent(&self) -> Money {
+        self.progress.spent
+    }
+
+    /// Spent ÷ allocated, unrounded (the progress's).
+    pub fn rate(&self) -> Result<Ratio, NoRatio> {
+        self.progress.rate()
+    }
 }
 
 /// A budget-execution report as of a date (预算执行情况).
 ///
-/// Built by [`Ledger::execution`]. Rows are sums over buckets; the total is Σ spent ÷
+/// Built by [`Ledger::execution`] or, on the national bulk path, by
+/// [`Partials::execution`](crate::bulk::Partials::execution): the same options give the same
+/// report from either. Rows are sums over buckets — the detail rows first, in key order, then
+/// each subtotal grouping in the order asked, in key order; the total is Σ spent ÷
 /// Σ allocated, never a mean of row rates.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Execution {
     options: ExecutionOptions,
-    year: crate::dim::FiscalYear,
+    year: FiscalYear,
     rows: Vec<ExecutionRow>,
-    total: ExecutionRow,
+    total: Progress,
 }
 
 impl Execution {
@@ -290,17 +546,38 @@ impl Execution {
         self.options.as_of
     }
 
-    /// The rows, in key order (empty when no grouping was asked for).
+    /// The fiscal year the schedule counts in.
+    pub fn year(&self) -> FiscalYear {
+        self.year
+    }
+
+    /// The rows: detail rows, then subtotal rows (empty when no grouping was asked for).
     pub fn rows(&self) -> &[ExecutionRow] {
         &self.rows
     }
 
+    /// The rows of one grouping (the detail rows, or one subtotal's).
+    ///
+    /// ```
+    /// # use fundtrack::{FiscalYear, Ledger};
+    /// # use fundtrack::report::{ExecutionOptions, Grouping};
+    /// # use chrono::NaiveDate;
+    /// # let ledger = Ledger::new(FiscalYear::new(2021)?);
+    /// let opts = ExecutionOptions::new(NaiveDate::from_ymd_opt(2021, 9, 30).unwrap()).by_level().by_category().subtotal(Grouping::LEVEL);
+    /// let report = ledger.execution(opts);
+    /// assert_eq!(report.rows_of(Grouping::LEVEL).count(), 0); // an empty ledger has no rows
+    /// # Ok::<(), fundtrack::ParseError>(())
+    /// ```
+    pub fn rows_of(&self, grouping: Grouping) -> impl Iterator<Item = &ExecutionRow> {
+        self.rows.iter().filter(move |r| r.key.grouping() == grouping)
+    }
+
     /// The totals over everything the options cover.
-    pub fn total(&self) -> &ExecutionRow {
+    pub fn total(&self) -> &Progress {
         &self.total
     }
 
-    /// A row's rate against the report's schedule, or why the row has no rate.
+    /// A row's (or the total's) rate against the report's schedule, or why it has no rate.
     ///
     /// ```
     /// # use fundtrack::{FiscalYear, Ledger, Rounding};
@@ -310,12 +587,8 @@ impl Execution {
     /// assert!(report.gap(report.total()).is_err()); // nothing allocated in an empty ledger
     /// # Ok::<(), fundtrack::ParseError>(())
     /// ```
-    pub fn gap(&self, row: &ExecutionRow) -> Result<ScheduleGap, NoRatio> {
-        let rate = row.rate()?;
-        Ok(self
-            .options
-            .schedule
-            .compare(&rate, self.year, self.options.as_of))
+    pub fn gap(&self, progress: &Progress) -> Result<ScheduleGap, NoRatio> {
+        progress.gap(&self.options.schedule, self.year, self.options.as_of)
     }
 
     /// The expected rate at the as-of date under the report's schedule.
@@ -325,19 +598,159 @@ impl Execution {
             .expected(self.year, self.options.as_of)
     }
 
-    /// Each row's share of the total on `basis`.
+    /// Each detail row's share of the total on `basis`.
     ///
     /// # Errors
     ///
     /// When the total is zero (or the parts have mixed signs).
     pub fn shares(&self, basis: Basis) -> Result<Shares<GroupKey>, NoRatio> {
-        Shares::of_money(self.rows.iter().map(|r| {
+        let detail = self.options.grouping();
+        Shares::of_money(self.rows_of(detail).map(|r| {
             let amount = match basis {
-                Basis::Allocated => r.allocated,
-                Basis::Spent => r.spent,
+                Basis::Allocated => r.progress.allocated,
+                Basis::Spent => r.progress.spent,
             };
             (r.key.clone(), amount)
         }))
+    }
+}
+
+/// One bucket's totals in 分 as a producer (the ledger, the bulk path) hands them to the
+/// report: money held in `region`, from `level`, for `category` (`None`: unassigned).
+pub(crate) struct BucketFen<'a> {
+    pub(crate) region: RegionCode,
+    pub(crate) level: FundLevel,
+    pub(crate) category: Option<&'a Category>,
+    pub(crate) allocated: i128,
+    pub(crate) spent: i128,
+}
+
+/// Planned investment in 分 of the pooled projects of one region and category.
+pub(crate) struct PlannedFen<'a> {
+    pub(crate) region: RegionCode,
+    pub(crate) category: &'a Category,
+    pub(crate) planned: i128,
+}
+
+/// A sum in 分 as [`Money`]. Producers keep their sums within `Money`'s range (the ledger
+/// its gross amount, the bulk path at most 20,000,000 buckets of `i64` 分, far below 2⁹⁶).
+fn money(fen: i128) -> Money {
+    #[expect(
+        clippy::expect_used,
+        reason = "producers keep every sum within Money's 96-bit range (see the callers)"
+    )]
+    Money::checked_from_fen(fen).expect("a report sum within Money's range")
+}
+
+/// Sorts `(key, values)` entries by key and adds up runs of equal keys: cheaper than hashing.
+fn sum_runs<const N: usize>(mut parts: Vec<(GroupKey, [i128; N])>) -> Vec<(GroupKey, [i128; N])> {
+    parts.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    let mut sums: Vec<(GroupKey, [i128; N])> = Vec::with_capacity(parts.len());
+    for (key, v) in parts {
+        match sums.last_mut() {
+            Some(last) if last.0 == key => {
+                for (acc, x) in last.1.iter_mut().zip(v) {
+                    *acc += x;
+                }
+            }
+            _ => sums.push((key, v)),
+        }
+    }
+    sums
+}
+
+impl Execution {
+    /// The one report engine: filters the producers' buckets by the options, groups and sums
+    /// them, adds subtotals and the total, and attaches planned investment where it is known.
+    pub(crate) fn build<'a>(
+        options: ExecutionOptions,
+        year: FiscalYear,
+        buckets: impl IntoIterator<Item = BucketFen<'a>>,
+        planned: impl IntoIterator<Item = PlannedFen<'a>>,
+    ) -> Execution {
+        let detail = options.grouping();
+        let key_of = |region: RegionCode, level: Option<FundLevel>, category: Option<&Category>, g: Grouping| GroupKey {
+            region: options.by_region.filter(|_| g.region).map(|l| region.rolled_up_to(l)),
+            level: level.filter(|_| g.level),
+            category: g.category.then(|| {
+                category
+                    .cloned()
+                    .map_or(CategoryKey::Unassigned, CategoryKey::Assigned)
+            }),
+        };
+        let mut parts: Vec<(GroupKey, [i128; 2])> = Vec::new();
+        let mut total = [0i128; 2];
+        for b in buckets {
+            if !options.sources.includes(b.level)
+                || !options.within.is_none_or(|w| w.contains(b.region))
+            {
+                continue;
+            }
+            total[0] += b.allocated;
+            total[1] += b.spent;
+            if detail != Grouping::NONE {
+                parts.push((key_of(b.region, Some(b.level), b.category, detail), [b.allocated, b.spent]));
+            }
+        }
+        let detail_sums = sum_runs(parts);
+        // Planned investment has no fund level: known on rows not split by level, over all levels.
+        let planned_known = options.sources == SourceMix::AllLevels;
+        let mut planned_parts: Vec<(GroupKey, [i128; 1])> = Vec::new();
+        let mut planned_total = 0i128;
+        if planned_known {
+            for p in planned {
+                if !options.within.is_none_or(|w| w.contains(p.region)) {
+                    continue;
+                }
+                planned_total += p.planned;
+                planned_parts.push((key_of(p.region, None, Some(p.category), detail), [p.planned]));
+            }
+        }
+        let mut rows = Vec::new();
+        let mut groupings = vec![detail];
+        for &g in &options.subtotals {
+            let g = g.and(detail);
+            if g != Grouping::NONE && !groupings.contains(&g) {
+                groupings.push(g);
+            }
+        }
+        for g in groupings {
+            let project = |k: &GroupKey| GroupKey {
+                region: k.region.filter(|_| g.region),
+                level: k.level.filter(|_| g.level),
+                category: k.category.clone().filter(|_| g.category),
+            };
+            let sums = if g == detail {
+                detail_sums.clone()
+            } else {
+                sum_runs(detail_sums.iter().map(|(k, v)| (project(k), *v)).collect())
+            };
+            let plans = if planned_known && !g.level {
+                sum_runs(planned_parts.iter().map(|(k, v)| (project(k), *v)).collect())
+            } else {
+                Vec::new()
+            };
+            let mut plans = plans.into_iter().peekable();
+            for (key, [a, s]) in sums {
+                let mut progress = Progress::new(money(a), money(s));
+                if planned_known && !g.level {
+                    while plans.next_if(|(k, _)| *k < key).is_some() {}
+                    let fen = plans.next_if(|(k, _)| *k == key).map_or(0, |(_, [p])| p);
+                    progress = progress.with_planned(money(fen));
+                }
+                rows.push(ExecutionRow { key, progress });
+            }
+        }
+        let mut total = Progress::new(money(total[0]), money(total[1]));
+        if planned_known {
+            total = total.with_planned(money(planned_total));
+        }
+        Execution {
+            options,
+            year,
+            rows,
+            total,
+        }
     }
 }
 
@@ -369,61 +782,27 @@ impl Ledger {
     pub fn execution(&self, options: impl Into<ExecutionOptions>) -> Execution {
         let options = options.into();
         let as_of = options.as_of;
-        let grouped = options.by_region.is_some() || options.by_level || options.by_category;
-        // One entry per bucket, sorted by key and summed by runs: cheaper than hashing keys.
-        let mut parts: Vec<(GroupKey, i128, i128)> = Vec::new();
-        let (mut total_a, mut total_s) = (0i128, 0i128);
-        for view in self.buckets() {
+        let buckets = self.buckets().filter(|v| v.active(as_of)).map(|view| {
             let b = view.bucket();
-            if !options.sources.includes(b.level())
-                || !options.within.is_none_or(|w| w.contains(b.region()))
-                || !view.active(as_of)
-            {
-                continue;
+            BucketFen {
+                region: b.region(),
+                level: b.level(),
+                category: b.category(),
+                allocated: view.allocated_fen(as_of),
+                spent: view.spent_fen(as_of),
             }
-            let (a, s) = (view.allocated_fen(as_of), view.spent_fen(as_of));
-            // The ledger keeps its gross amount within Money's range, so these sums cannot overflow.
-            total_a += a;
-            total_s += s;
-            if grouped {
-                let key = GroupKey {
-                    region: options.by_region.map(|l| b.region().rolled_up_to(l)),
-                    level: options.by_level.then_some(b.level()),
-                    category: options.by_category.then(|| {
-                        b.category()
-                            .cloned()
-                            .map_or(CategoryKey::Unassigned, CategoryKey::Assigned)
-                    }),
-                };
-                parts.push((key, a, s));
-            }
-        }
-        parts.sort_unstable_by(|x, y| x.0.cmp(&y.0));
-        let mut sums: Vec<(GroupKey, i128, i128)> = Vec::with_capacity(parts.len());
-        for (key, a, s) in parts {
-            match sums.last_mut() {
-                Some(last) if last.0 == key => {
-                    last.1 += a;
-                    last.2 += s;
-                }
-                _ => sums.push((key, a, s)),
-            }
-        }
-        let money = |f: i128| Money::checked_from_fen(f).unwrap_or(Money::ZERO);
-        let rows: Vec<ExecutionRow> = sums
-            .into_iter()
-            .map(|(key, a, s)| ExecutionRow {
-                key,
-                allocated: money(a),
-                spent: money(s),
-            })
-            .collect();
-        let total = ExecutionRow::from_totals(money(total_a), money(total_s));
-        Execution {
-            options,
-            year: self.year(),
-            rows,
-            total,
-        }
+        });
+        let needs_planned = options.sources == SourceMix::AllLevels;
+        let planned = self
+            .projects()
+            .filter(move |p| needs_planned && p.stage().is_pooled())
+            .map(|p| PlannedFen {
+                region: p.region(),
+                category: p.category(),
+                planned: p.planned().to_fen(),
+            });
+        // The ledger keeps its gross amount (planned investment included) within Money's
+        // range, so the report's sums fit.
+        Execution::build(options, self.year(), buckets, planned)
     }
 }
