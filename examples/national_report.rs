@@ -13,7 +13,10 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use fundtrack::bulk::{Aggregator, BulkOptions, NationalReport, RowLevel};
+use fundtrack::Rounding;
+use fundtrack::bulk::{Aggregator, BulkOptions};
+use fundtrack::format::{national_csv, national_csv_options};
+use fundtrack::report::{Execution, Grouping, Progress};
 
 struct Args {
     allocations: String,
@@ -69,62 +72,52 @@ fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     agg.read_expenditures(&args.expenditures, open(&args.expenditures)?)
         .map_err(|e| e.to_string())?;
-    let report = agg.into_partials().report();
+    let report = agg
+        .into_partials()
+        .execution(national_csv_options(args.as_of))
+        .map_err(|e| e.to_string())?;
     let stdout = io::stdout().lock();
     let written = if args.text {
         summary(&report, stdout)
     } else {
-        report.write_csv(stdout)
+        national_csv(&report, stdout)
     };
     written.map_err(|e| format!("writing the report: {e}"))
 }
 
 /// A readable summary: the overall figures, each source and category, and the counties
 /// furthest behind.
-fn summary(report: &NationalReport, mut out: impl Write) -> io::Result<()> {
-    let rate = |r: &fundtrack::bulk::ReportRow| {
-        r.disbursement_rate()
-            .map_or("—".to_owned(), |p| format!("{p}%"))
+fn summary(report: &Execution, mut out: impl Write) -> io::Result<()> {
+    let rate = |p: &Progress| {
+        p.rate().map_or("—".to_owned(), |r| {
+            format!("{}%", r.to_percent(Rounding::half_up(2)))
+        })
     };
-    writeln!(out, "National budget execution as of {}", report.as_of())?;
-    for r in report
-        .rows()
-        .iter()
-        .filter(|r| r.level() >= RowLevel::Source)
-    {
-        let name = match r.level() {
-            RowLevel::Source => r
-                .source()
-                .map_or_else(String::new, |s| format!("source {}", s.machine_name())),
-            RowLevel::Category => r
-                .category()
-                .map_or_else(String::new, |c| format!("category {}", c.machine_name())),
-            _ => "overall".to_owned(),
-        };
+    let line = |out: &mut dyn Write, name: &str, p: &Progress| {
         writeln!(
             out,
             "  {name:<26} allocated {:>20}  spent {:>20}  disbursed {:>8}",
-            r.allocated().to_string(),
-            r.spent().to_string(),
-            rate(r)
-        )?;
+            p.allocated().to_string(),
+            p.spent().to_string(),
+            rate(p)
+        )
+    };
+    writeln!(out, "National budget execution as of {}", report.as_of())?;
+    for r in report.rows_of(Grouping::LEVEL) {
+        let name = r.key().level().map_or("", |l| l.machine_name());
+        line(&mut out, &format!("source {name}"), r.progress())?;
     }
-    let mut counties: Vec<_> = report
-        .rows()
-        .iter()
-        .filter(|r| r.level() == RowLevel::County)
-        .collect();
+    for r in report.rows_of(Grouping::CATEGORY) {
+        let name = r.key().category().map_or("", |c| c.machine_name());
+        line(&mut out, &format!("category {name}"), r.progress())?;
+    }
+    line(&mut out, "overall", report.total())?;
+    let mut counties: Vec<_> = report.rows_of(Grouping::REGION).collect();
     writeln!(out, "{} counties; the 10 furthest behind:", counties.len())?;
-    counties.sort_by_key(|r| (r.disbursement_rate(), r.county()));
+    counties.sort_by_key(|r| (r.rate().ok(), r.key().region()));
     for r in counties.iter().take(10) {
-        let code = r.county().map(|c| c.to_string()).unwrap_or_default();
-        writeln!(
-            out,
-            "  {code}  allocated {:>18}  spent {:>18}  disbursed {:>8}",
-            r.allocated().to_string(),
-            r.spent().to_string(),
-            rate(r)
-        )?;
+        let code = r.key().region().map(|c| c.to_string()).unwrap_or_default();
+        line(&mut out, &code, r.progress())?;
     }
     Ok(())
 }

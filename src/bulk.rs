@@ -86,7 +86,6 @@ mod error;
 mod fast;
 mod ids;
 mod partials;
-mod report;
 mod scan;
 mod stream;
 
@@ -95,8 +94,7 @@ use std::io::Read;
 use chrono::{Datelike, NaiveDate};
 
 pub use error::{BulkError, BulkErrorKind};
-pub use partials::{CountyTotals, Partials, RowCounts};
-pub use report::{CSV_HEADER, NationalReport, ReportRow, RowLevel};
+pub use partials::{Partials, RowCounts};
 
 use crate::FiscalYear;
 use ids::IdSet;
@@ -670,10 +668,8 @@ mod tests {
             EXP.replace('\n', "\r\n")
         );
         let p = read(&text, 2, 4096).unwrap();
-        assert_eq!(
-            p.counties()[0].spent(crate::FundLevel::Central, &crate::Category::Industry),
-            Some(crate::Money::from_fen(350))
-        );
+        let report = p.execution(p.as_of()).unwrap();
+        assert_eq!(report.total().spent(), crate::Money::from_fen(350));
     }
 
     #[test]

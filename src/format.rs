@@ -41,6 +41,7 @@
 //! ```
 
 mod amount;
+mod contract;
 mod csv;
 #[cfg(feature = "serde")]
 mod json;
@@ -50,6 +51,7 @@ mod table;
 mod text;
 
 pub use amount::MoneyFormat;
+pub use contract::{NATIONAL_CSV_HEADER, national_csv, national_csv_options};
 pub use csv::{CsvBatch, CsvError, CsvErrorKind, CsvKind, execution_csv, import_csv, records_csv};
 #[cfg(feature = "serde")]
 pub use json::{JsonError, from_json, to_json};

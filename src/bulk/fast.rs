@@ -367,7 +367,8 @@ pub(crate) fn project<'a>(
     Some(Step {
         id: pid,
         rest,
-        index: idx,
+        // The fast path takes the four pooled statuses only; planned sums are per category.
+        index: idx * CATEGORIES + cat,
         fen,
         project: (0, 0),
     })

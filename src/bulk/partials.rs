@@ -3,44 +3,24 @@
 use chrono::NaiveDate;
 
 use super::error::{BulkError, BulkErrorKind as Kind};
-use super::report::NationalReport;
 use super::scan::{BUCKETS, CATEGORIES, Counts, CountySums};
-use crate::{Category, FundLevel, Money, RegionCode};
+use crate::import::{InputError, InputErrorKind, Location};
+use crate::report::{BucketFen, Execution, ExecutionOptions, PlannedFen};
+use crate::{Category, FiscalYear, FundLevel, RegionCode};
 
-/// One county's exact sums in 分 (县级分项合计): allocated and spent per (fund level,
-/// category) bucket, and planned investment.
-///
-/// # Example
-///
-/// ```
-/// use chrono::NaiveDate;
-/// use fundtrack::{Category, FundLevel, Money};
-/// use fundtrack::bulk::{Aggregator, BulkOptions};
-///
-/// let csv = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,city,other,10.00\n";
-/// let mut agg = Aggregator::new(BulkOptions::new(NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()));
-/// agg.read_allocations("allocations.csv", csv.as_bytes())?;
-/// let partials = agg.into_partials();
-/// let county = &partials.counties()[0];
-/// assert_eq!(county.code().to_string(), "450521");
-/// assert_eq!(county.allocated(FundLevel::City, &Category::Other), Some(Money::from_fen(1000)));
-/// assert_eq!(county.spent(FundLevel::City, &Category::Other), Some(Money::ZERO));
-/// # Ok::<(), fundtrack::bulk::BulkError>(())
-/// ```
+/// One county's exact sums in 分: allocated and spent per (fund level, category) bucket,
+/// and the planned investment of its pooled projects per category. The state a shard hands
+/// on; figures come out of [`Partials::execution`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct CountyTotals {
+pub(crate) struct CountyTotals {
     code: RegionCode,
     /// Allocated 分 per bucket, index `level * 5 + category`.
     allocated_fen: [i64; BUCKETS],
     /// Spent 分 per bucket.
     spent_fen: [i64; BUCKETS],
-    /// Planned investment 分 of all the county's projects.
-    planned_fen: i64,
-}
-
-fn bucket(level: FundLevel, category: &Category) -> Option<usize> {
-    Some(level.index() * CATEGORIES + category.built_in_index()?)
+    /// Planned investment 分 of the county's pooled projects, per category.
+    planned_fen: [i64; CATEGORIES],
 }
 
 impl CountyTotals {
@@ -63,120 +43,32 @@ impl CountyTotals {
         }
     }
 
-    /// The county's region code.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// # use chrono::NaiveDate;
-    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
-    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
-    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # agg.read_projects("projects.csv", p.as_bytes())?;
-    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
-    /// let partials = agg.into_partials();
-    /// assert_eq!(partials.counties()[0].code().to_string(), "450521");
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
-    /// ```
-    pub fn code(&self) -> RegionCode {
-        self.code
+    /// The county's buckets that have money or spending, as the report engine takes them.
+    fn buckets(&self) -> impl Iterator<Item = BucketFen<'static>> + '_ {
+        let levels = FundLevel::ALL.iter().flat_map(|&l| Category::BUILT_IN.iter().map(move |c| (l, c)));
+        levels
+            .zip(self.allocated_fen.iter().zip(&self.spent_fen))
+            .filter(|(_, (a, s))| **a != 0 || **s != 0)
+            .map(|((level, category), (&a, &s))| BucketFen {
+                region: self.code,
+                level,
+                category: Some(category),
+                allocated: i128::from(a),
+                spent: i128::from(s),
+            })
     }
 
-    /// Allocated money of one bucket, or `None` for a custom category (the bulk path counts
-    /// the 5 built-in categories).
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// # use chrono::NaiveDate;
-    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
-    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
-    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # agg.read_projects("projects.csv", p.as_bytes())?;
-    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
-    /// let partials = agg.into_partials();
-    /// use fundtrack::{Category, FundLevel};
-    /// let c = &partials.counties()[0];
-    /// assert_eq!(c.allocated(FundLevel::Central, &Category::Industry).unwrap().to_string(), "300.00元");
-    /// assert!(c.allocated(FundLevel::Central, &Category::custom("以工代赈").unwrap()).is_none());
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
-    /// ```
-    pub fn allocated(&self, level: FundLevel, category: &Category) -> Option<Money> {
-        self.allocated_fen
-            .get(bucket(level, category)?)
-            .copied()
-            .map(Money::from_fen)
-    }
-
-    /// Spent money of one bucket, or `None` for a custom category.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// # use chrono::NaiveDate;
-    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
-    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
-    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # agg.read_projects("projects.csv", p.as_bytes())?;
-    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
-    /// let partials = agg.into_partials();
-    /// use fundtrack::{Category, FundLevel};
-    /// let c = &partials.counties()[0];
-    /// assert_eq!(c.spent(FundLevel::Central, &Category::Industry).unwrap().to_string(), "100.00元");
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
-    /// ```
-    pub fn spent(&self, level: FundLevel, category: &Category) -> Option<Money> {
-        self.spent_fen
-            .get(bucket(level, category)?)
-            .copied()
-            .map(Money::from_fen)
-    }
-
-    /// Planned investment of all the county's projects (any status, no date filter).
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// # use chrono::NaiveDate;
-    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
-    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
-    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # agg.read_projects("projects.csv", p.as_bytes())?;
-    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
-    /// let partials = agg.into_partials();
-    /// assert_eq!(partials.counties()[0].planned_investment().to_string(), "450.00元");
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
-    /// ```
-    pub fn planned_investment(&self) -> Money {
-        Money::from_fen(self.planned_fen)
-    }
-
-    pub(crate) fn allocated_fen(&self) -> &[i64; BUCKETS] {
-        &self.allocated_fen
-    }
-
-    pub(crate) fn spent_fen(&self) -> &[i64; BUCKETS] {
-        &self.spent_fen
-    }
-
-    pub(crate) fn planned_fen(&self) -> i64 {
-        self.planned_fen
+    /// The county's planned investment per category.
+    fn planned(&self) -> impl Iterator<Item = PlannedFen<'static>> + '_ {
+        Category::BUILT_IN
+            .iter()
+            .zip(&self.planned_fen)
+            .filter(|(_, p)| **p != 0)
+            .map(|(category, &p)| PlannedFen {
+                region: self.code,
+                category,
+                planned: i128::from(p),
+            })
     }
 }
 
@@ -399,29 +291,6 @@ impl Partials {
         self.as_of
     }
 
-    /// The counties seen, in code order.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// # use chrono::NaiveDate;
-    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
-    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
-    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # agg.read_projects("projects.csv", p.as_bytes())?;
-    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
-    /// let partials = agg.into_partials();
-    /// assert_eq!(partials.counties().len(), 1);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
-    /// ```
-    pub fn counties(&self) -> &[CountyTotals] {
-        &self.counties
-    }
-
     /// The rows counted.
     ///
     /// # Example
@@ -514,30 +383,57 @@ impl Partials {
         Ok(())
     }
 
-    /// The national budget-execution report (全国预算执行报表) of these totals: bucket,
-    /// county, source, category and overall rows with exact half-up rates.
+    /// The execution report (预算执行情况) these totals give: the same
+    /// [`Execution`](crate::report::Execution) the [`Ledger`](crate::Ledger) gives for the
+    /// same records and options, rounded nowhere (rates are exact [`Ratio`](crate::Ratio)s).
+    /// Planned investment is that of the pooled projects; the schedule counts in the fiscal
+    /// year of the as-of date.
+    ///
+    /// # Errors
+    ///
+    /// [`InputErrorKind::AsOfMismatch`](crate::import::InputErrorKind::AsOfMismatch) when
+    /// the options ask for another as-of date than the one the rows were read for.
     ///
     /// # Example
     ///
     /// ```
-    /// # use chrono::NaiveDate;
-    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
-    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
-    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # agg.read_projects("projects.csv", p.as_bytes())?;
-    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// use chrono::NaiveDate;
+    /// use fundtrack::Rounding;
+    /// use fundtrack::bulk::{Aggregator, BulkOptions};
+    /// use fundtrack::dim::RegionLevel;
+    /// use fundtrack::report::{ExecutionOptions, Grouping};
+    ///
+    /// let as_of = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// let mut agg = Aggregator::new(BulkOptions::new(as_of));
+    /// agg.read_allocations("a.csv", &b"id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n"[..])?;
+    /// agg.read_projects("p.csv", &b"id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n"[..])?;
+    /// agg.read_expenditures("e.csv", &b"id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n"[..])?;
     /// let partials = agg.into_partials();
-    /// let report = partials.report();
-    /// assert_eq!(report.rows().len(), 5);
-    /// assert_eq!(report.overall().unwrap().disbursement_rate().unwrap().to_string(), "33.33");
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// let report = partials.execution(ExecutionOptions::new(as_of).by_region(RegionLevel::County))?;
+    /// let county = &report.rows()[0];
+    /// assert_eq!(county.key().region().unwrap().to_string(), "450521");
+    /// assert_eq!(county.rate()?.to_percent(Rounding::half_up(2)).to_string(), "33.33");
+    /// assert_eq!(county.progress().planned().unwrap().to_string(), "450.00元");
+    /// assert_eq!(report.total().spent().to_string(), "100.00元");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn report(&self) -> NationalReport {
-        NationalReport::from_partials(self)
+    pub fn execution(&self, options: impl Into<ExecutionOptions>) -> Result<Execution, InputError> {
+        let options = options.into();
+        if options.as_of() != self.as_of {
+            return Err(InputError::new(
+                Location::new("partials"),
+                InputErrorKind::AsOfMismatch {
+                    left: self.as_of,
+                    right: options.as_of(),
+                },
+            ));
+        }
+        let year = FiscalYear::of(self.as_of)
+            .map_err(|e| InputError::new(Location::new("partials"), InputErrorKind::Value(e)))?;
+        let buckets = self.counties.iter().flat_map(CountyTotals::buckets);
+        let planned = self.counties.iter().flat_map(CountyTotals::planned);
+        // At most 1,000,000 counties × 20 buckets of i64 分: far inside Money's 2⁹⁶ 分.
+        Ok(Execution::build(options, year, buckets, planned))
     }
 }
 
@@ -565,11 +461,11 @@ mod wire {
                 return Err("counties must be sorted by code without repeats".to_owned());
             }
             let negative = w.counties.iter().any(|c| {
-                c.planned_fen < 0
-                    || c.allocated_fen
-                        .iter()
-                        .chain(c.spent_fen.iter())
-                        .any(|&v| v < 0)
+                c.allocated_fen
+                    .iter()
+                    .chain(&c.spent_fen)
+                    .chain(&c.planned_fen)
+                    .any(|&v| v < 0)
             });
             if negative {
                 return Err("sums must not be negative".to_owned());

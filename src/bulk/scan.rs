@@ -86,7 +86,8 @@ pub(crate) struct CountySums {
     pub(crate) code: RegionCode,
     pub(crate) allocated: [i64; BUCKETS],
     pub(crate) spent: [i64; BUCKETS],
-    pub(crate) planned: i64,
+    /// Planned investment of pooled projects per category.
+    pub(crate) planned: [i64; CATEGORIES],
 }
 
 impl CountySums {
@@ -99,7 +100,9 @@ impl CountySums {
         for (a, b) in out.spent.iter_mut().zip(other.spent) {
             *a = a.checked_add(b)?;
         }
-        out.planned = out.planned.checked_add(other.planned)?;
+        for (a, b) in out.planned.iter_mut().zip(other.planned) {
+            *a = a.checked_add(b)?;
+        }
         Some(out)
     }
 }
@@ -136,7 +139,7 @@ pub(crate) struct Acc {
     pub(crate) allocated: Vec<i64>,
     /// `BUCKETS` spent sums per county.
     pub(crate) spent: Vec<i64>,
-    /// Planned investment per county.
+    /// Planned investment of pooled projects, `CATEGORIES` per county.
     pub(crate) planned: Vec<i64>,
     /// Projects read, with what expenditures must match.
     pub(crate) projects: Vec<(ProjectKey, u32)>,
@@ -192,7 +195,7 @@ impl Acc {
         self.codes.push(region);
         self.allocated.resize(self.allocated.len() + BUCKETS, 0);
         self.spent.resize(self.spent.len() + BUCKETS, 0);
-        self.planned.push(0);
+        self.planned.resize(self.planned.len() + CATEGORIES, 0);
         Ok(idx)
     }
 
@@ -202,7 +205,11 @@ impl Acc {
             code: *self.codes.get(idx)?,
             allocated: self.allocated.get(range.clone())?.try_into().ok()?,
             spent: self.spent.get(range)?.try_into().ok()?,
-            planned: *self.planned.get(idx)?,
+            planned: self
+                .planned
+                .get(idx * CATEGORIES..(idx + 1) * CATEGORIES)?
+                .try_into()
+                .ok()?,
         })
     }
 
@@ -223,7 +230,9 @@ impl Acc {
             .get_mut(range.clone())?
             .copy_from_slice(&sum.allocated);
         self.spent.get_mut(range)?.copy_from_slice(&sum.spent);
-        *self.planned.get_mut(idx)? = sum.planned;
+        self.planned
+            .get_mut(idx * CATEGORIES..(idx + 1) * CATEGORIES)?
+            .copy_from_slice(&sum.planned);
         Some(())
     }
 
@@ -648,8 +657,13 @@ pub(crate) fn project(line: &[u8], acc: &mut Acc, _ctx: &Ctx) -> Result<(), RowE
     let idx = at(1, acc.county(c, code_field))?;
     acc.projects
         .push((ProjectKey::of(pid), project_entry(c, cat, pooled)));
-    let slot = acc.planned.get_mut(idx).ok_or((None, Kind::Overflow))?;
-    *slot = slot.checked_add(fen).ok_or((Some(3), Kind::Overflow))?;
+    if pooled {
+        let slot = acc
+            .planned
+            .get_mut(idx * CATEGORIES + cat)
+            .ok_or((None, Kind::Overflow))?;
+        *slot = slot.checked_add(fen).ok_or((Some(3), Kind::Overflow))?;
+    }
     acc.counts.projects += 1;
     Ok(())
 }

@@ -7,7 +7,7 @@ use num_bigint::{BigInt, Sign};
 use rust_decimal::Decimal;
 
 use super::Money;
-use super::round::{Rounding, big_parts};
+use super::round::{Rounding, big_parts, div_round_i128};
 
 /// Why a quotient has no value (无法计算): a rate over nothing is not 0%.
 ///
@@ -167,6 +167,9 @@ impl Ratio {
 
     /// The quotient as a percentage (× 100), rounded: `77.22`.
     pub fn to_percent(&self, rounding: Rounding) -> Decimal {
+        if let Some(fast) = self.small_rounded(2, rounding) {
+            return fast;
+        }
         let (n, d) = self.big();
         rounding
             .apply_quotient(&(n * 100), &d)
@@ -175,8 +178,24 @@ impl Ratio {
 
     /// The quotient itself, rounded: `0.7722`.
     pub fn to_decimal(&self, rounding: Rounding) -> Decimal {
+        if let Some(fast) = self.small_rounded(0, rounding) {
+            return fast;
+        }
         let (n, d) = self.big();
         rounding.apply_quotient(&n, &d).unwrap_or(Decimal::MAX)
+    }
+
+    /// The quotient × 10^`shift`, rounded, computed in `i128` when it fits (a report's rates
+    /// over sums in 分 always do); `None` sends the caller to the big-integer path, which
+    /// gives the same digits.
+    fn small_rounded(&self, shift: u32, rounding: Rounding) -> Option<Decimal> {
+        let (nm, ns) = (self.numerator.mantissa(), self.numerator.scale());
+        let (dm, ds) = (self.denominator.mantissa(), self.denominator.scale());
+        // n / d = nm·10^ds / (dm·10^ns), scaled by 10^(shift + dp).
+        let num = nm.checked_mul(10i128.checked_pow(ds + shift + rounding.dp())?)?;
+        let den = dm.checked_mul(10i128.checked_pow(ns)?)?;
+        let q = div_round_i128(num, den, rounding.mode());
+        Decimal::try_from_i128_with_scale(q, rounding.dp()).ok()
     }
 
     /// `true` when the quotient is below zero.
@@ -361,5 +380,55 @@ mod tests {
         assert_eq!(a.cmp(&b), Ordering::Equal);
         assert_eq!(a, b);
         assert!(Ratio::from_counts(2, 3).unwrap() > a);
+    }
+
+    /// The i128 fast path and the big-integer path give the same digits in every mode.
+    fn both_paths_agree(n: i64, ns: u32, d: i64, ds: u32, shift: u32, dp: u32) {
+        let (Ok(num), Ok(den)) = (Decimal::try_new(n, ns), Decimal::try_new(d, ds)) else {
+            return;
+        };
+        let Ok(r) = Ratio::new(num, den) else {
+            return;
+        };
+        for mode in [
+            crate::RoundMode::HalfUp,
+            crate::RoundMode::HalfEven,
+            crate::RoundMode::Trunc,
+            crate::RoundMode::Ceil,
+            crate::RoundMode::Floor,
+        ] {
+            let rounding = Rounding::new(mode, dp);
+            let (bn, bd) = r.big();
+            let big = rounding.apply_quotient(&(bn * BigInt::from(10u8).pow(shift)), &bd);
+            let fast = r.small_rounded(shift, rounding);
+            if let Some(fast) = fast {
+                assert_eq!(Some(fast), big, "{num} / {den}, shift {shift}, {mode:?} {dp}");
+            }
+        }
+    }
+
+    #[test]
+    fn ties_and_signs_agree_on_both_paths() {
+        for (n, d) in [(1, 2000), (1, 20_000), (-1, 20_000), (5, 10), (-5, 10), (15, 10), (25, 10), (1, 3), (-2, 3)] {
+            for dp in 0..4 {
+                both_paths_agree(n, 2, d, 2, 2, dp);
+                both_paths_agree(n, 0, d, 2, 0, dp);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_path_is_the_big_path(
+            n in proptest::num::i64::ANY,
+            d in 1..=i64::MAX,
+            ns in 0u32..4,
+            ds in 0u32..4,
+            shift in 0u32..3,
+            dp in 0u32..6,
+        ) {
+            both_paths_agree(n, ns, d, ds, shift, dp);
+            both_paths_agree(n % 100_000, ns, d % 100_000 + 1, ds, shift, dp);
+        }
     }
 }

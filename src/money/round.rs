@@ -81,19 +81,25 @@ impl RoundMode {
     /// Picks the integer a value rounds to, given `floor` (the largest integer ≤ the value),
     /// whether the value *is* `floor`, and how the value compares with `floor + ½`.
     pub(crate) fn pick(self, floor: BigInt, exact: bool, vs_half: Ordering) -> BigInt {
-        if exact {
-            return floor;
+        if !exact && self.up(floor.sign() == Sign::Minus, floor.bit(0), vs_half) {
+            floor + 1
+        } else {
+            floor
         }
-        let negative = floor.sign() == Sign::Minus;
-        let up = match (self, vs_half) {
+    }
+
+    /// Whether an inexact value between `floor` and `floor + 1` rounds to `floor + 1`, given
+    /// the sign and parity of `floor` and how the value compares with `floor + ½`. The one
+    /// rounding rule: [`RoundMode::pick`] and the integer fast path both ask it.
+    fn up(self, negative: bool, odd: bool, vs_half: Ordering) -> bool {
+        match (self, vs_half) {
             (RoundMode::Trunc, _) => negative,
             (RoundMode::Ceil, _) => true,
             (RoundMode::Floor, _) | (_, Ordering::Less) => false,
             (_, Ordering::Greater) => true,
             (RoundMode::HalfUp, Ordering::Equal) => !negative,
-            (RoundMode::HalfEven, Ordering::Equal) => floor.bit(0),
-        };
-        if up { floor + 1 } else { floor }
+            (RoundMode::HalfEven, Ordering::Equal) => odd,
+        }
     }
 }
 
@@ -196,6 +202,23 @@ pub(crate) fn div_round(num: &BigInt, den: &BigInt, mode: RoundMode) -> BigInt {
     let exact = r.sign() == Sign::NoSign;
     let twice: BigInt = r * 2;
     mode.pick(q, exact, twice.cmp(den))
+}
+
+/// Rounds `num / den` (with `den > 0`) to an integer in `i128`: the fast path of
+/// [`div_round`] for quotients of amounts in 分, with the same rule.
+pub(crate) fn div_round_i128(num: i128, den: i128, mode: RoundMode) -> i128 {
+    debug_assert!(den > 0, "a ratio's denominator is positive");
+    let (mut q, mut r) = (num / den, num % den);
+    if r < 0 {
+        q -= 1;
+        r += den;
+    }
+    // 2r against den without overflow: r against den − r.
+    if r != 0 && mode.up(q < 0, q & 1 == 1, r.cmp(&(den - r))) {
+        q + 1
+    } else {
+        q
+    }
 }
 
 /// The exact value of a decimal as `mantissa / 10^scale` in big integers.

@@ -1,0 +1,205 @@
+//! The national report's machine format (the benchmark contract CSV).
+
+use std::io::{self, Write};
+
+use chrono::NaiveDate;
+
+use crate::dim::{FundLevel, RegionLevel};
+use crate::money::{Money, Ratio, Rounding};
+use crate::report::{CategoryKey, Execution, ExecutionOptions, ExecutionRow, Grouping, Progress};
+
+/// The header line of the national contract CSV (without the line end).
+pub const NATIONAL_CSV_HEADER: &str = "level,county_code,source,category,allocated_yuan,spent_yuan,disbursement_rate_pct,planned_investment_yuan,pool_coverage_pct";
+
+/// What the national contract CSV is a rendering of: by county, fund level and category,
+/// with a subtotal per county, per level and per category.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use fundtrack::format::national_csv_options;
+/// use fundtrack::report::Grouping;
+///
+/// let opts = national_csv_options(NaiveDate::from_ymd_opt(2025, 6, 30).unwrap());
+/// assert_eq!(opts.subtotals(), [Grouping::REGION, Grouping::LEVEL, Grouping::CATEGORY]);
+/// ```
+pub fn national_csv_options(as_of: NaiveDate) -> ExecutionOptions {
+    ExecutionOptions::new(as_of)
+        .by_region(RegionLevel::County)
+        .by_level()
+        .by_category()
+        .subtotal(Grouping::REGION)
+        .subtotal(Grouping::LEVEL)
+        .subtotal(Grouping::CATEGORY)
+}
+
+/// The national report as the contract CSV (全国报表 CSV): a [`NATIONAL_CSV_HEADER`] line,
+/// then `bucket` rows (county × level × category), `county` rows (with the planned
+/// investment of the county's pooled projects and the pool coverage), `source` rows (per fund
+/// level), `category` rows and one `overall` row; LF line ends.
+///
+/// Within each kind, rows are ordered by county code, then level and category compared as
+/// their machine names (`central < city < county < provincial`). Amounts are exact 元 with 2
+/// decimals; rates are percentages rounded half-up to 2 decimals, empty where nothing is
+/// allocated. The report must be grouped as [`national_csv_options`] says (other subtotals
+/// are refused); the `overall` row is written when there is any bucket row.
+///
+/// # Errors
+///
+/// The writer's error, or [`io::ErrorKind::InvalidInput`] for rows of another grouping.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use fundtrack::bulk::{Aggregator, BulkOptions};
+/// use fundtrack::format::{national_csv, national_csv_options};
+///
+/// let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
+/// let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
+/// let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+/// let as_of = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+/// let mut agg = Aggregator::new(BulkOptions::new(as_of));
+/// agg.read_allocations("allocations.csv", a.as_bytes())?;
+/// agg.read_projects("projects.csv", p.as_bytes())?;
+/// agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+/// let report = agg.into_partials().execution(national_csv_options(as_of))?;
+///
+/// let mut csv = Vec::new();
+/// national_csv(&report, &mut csv)?;
+/// assert_eq!(String::from_utf8(csv)?, "\
+/// level,county_code,source,category,allocated_yuan,spent_yuan,disbursement_rate_pct,planned_investment_yuan,pool_coverage_pct
+/// bucket,450521,central,industry,300.00,100.00,33.33,,
+/// county,450521,,,300.00,100.00,33.33,450.00,150.00
+/// source,,central,,300.00,100.00,33.33,,
+/// category,,,industry,300.00,100.00,33.33,,
+/// overall,,,,300.00,100.00,33.33,,
+/// ");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn national_csv<W: Write>(report: &Execution, mut out: W) -> io::Result<()> {
+    let mut rows: Vec<(RowKey<'_>, &ExecutionRow)> = Vec::with_capacity(report.rows().len());
+    for row in report.rows() {
+        rows.push((RowKey::of(row)?, row));
+    }
+    rows.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    let mut buf = Vec::with_capacity(1 << 16);
+    buf.extend_from_slice(NATIONAL_CSV_HEADER.as_bytes());
+    buf.push(b'\n');
+    let mut any_bucket = false;
+    for (key, row) in &rows {
+        any_bucket |= key.kind == Kind::Bucket;
+        let k = row.key();
+        let region = k.region().map(|c| c.to_string()).unwrap_or_default();
+        let level = k.level().map_or("", FundLevel::machine_name);
+        let category = k.category().map_or("", CategoryKey::machine_name);
+        write!(buf, "{},{region},{level},{category},", key.kind.as_str())?;
+        figures(&mut buf, row.progress(), key.kind == Kind::County)?;
+        if buf.len() > (1 << 16) - 512 {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    if any_bucket {
+        buf.extend_from_slice(b"overall,,,,");
+        figures(&mut buf, report.total(), false)?;
+    }
+    out.write_all(&buf)?;
+    out.flush()
+}
+
+/// The figures of one row: amounts, rate and, on county rows, planned investment and coverage.
+fn figures(buf: &mut Vec<u8>, p: &Progress, with_planned: bool) -> io::Result<()> {
+    let percent = |r: Result<Ratio, _>| r.map(|r| r.to_percent(Rounding::half_up(2)));
+    write!(buf, "{},{},", Yuan(p.allocated()), Yuan(p.spent()))?;
+    if let Ok(rate) = percent(p.rate()) {
+        write!(buf, "{rate}")?;
+    }
+    buf.push(b',');
+    if with_planned {
+        let planned = p.planned().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a county row without planned investment (report over a source mix?)",
+            )
+        })?;
+        write!(buf, "{}", Yuan(planned))?;
+        buf.push(b',');
+        if let Some(Ok(cov)) = p.coverage().map(percent) {
+            write!(buf, "{cov}")?;
+        }
+    } else {
+        buf.push(b',');
+    }
+    buf.push(b'\n');
+    Ok(())
+}
+
+/// An amount as plain 元 with 2 decimals (`1234.50`).
+struct Yuan(Money);
+
+impl std::fmt::Display for Yuan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let fen = self.0.to_fen();
+        let sign = if fen < 0 { "-" } else { "" };
+        let v = fen.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", v / 100, v % 100)
+    }
+}
+
+/// The kind of a contract row, in output order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Bucket,
+    County,
+    Source,
+    Category,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Bucket => "bucket",
+            Kind::County => "county",
+            Kind::Source => "source",
+            Kind::Category => "category",
+        }
+    }
+}
+
+/// A row's place in the contract: kind, county, then level and category by machine name.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct RowKey<'a> {
+    kind: Kind,
+    region: u32,
+    level: &'static str,
+    category: &'a str,
+}
+
+impl<'a> RowKey<'a> {
+    fn of(row: &'a ExecutionRow) -> io::Result<RowKey<'a>> {
+        let k = row.key();
+        let g = k.grouping();
+        let kind = if g == Grouping::REGION | Grouping::LEVEL | Grouping::CATEGORY {
+            Kind::Bucket
+        } else if g == Grouping::REGION {
+            Kind::County
+        } else if g == Grouping::LEVEL {
+            Kind::Source
+        } else if g == Grouping::CATEGORY {
+            Kind::Category
+        } else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the national CSV has bucket, county, source and category rows only (see national_csv_options)",
+            ));
+        };
+        Ok(RowKey {
+            kind,
+            region: k.region().map_or(0, |c| c.get()),
+            level: k.level().map_or("", FundLevel::machine_name),
+            category: k.category().map_or("", CategoryKey::machine_name),
+        })
+    }
+}
