@@ -18,7 +18,9 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use fundtrack::bulk::{Aggregator, BulkOptions, Partials, RowLevel};
+use fundtrack::bulk::{Aggregator, BulkOptions, Partials};
+use fundtrack::format::{national_csv, national_csv_options};
+use fundtrack::report::Grouping;
 
 const EXPENDITURES: usize = 1_000_000;
 const COUNTIES: u64 = 2_800;
@@ -150,17 +152,15 @@ fn run(d: &Data, as_of: NaiveDate, threads: usize) -> Partials {
 }
 
 fn check(p: &Partials, expected: (i128, i128), planned: i128) {
-    let report = p.report();
-    let overall = report.overall().unwrap();
+    let report = p.execution(national_csv_options(p.as_of())).unwrap();
+    let overall = report.total();
     assert_eq!(
         (overall.allocated().to_fen(), overall.spent().to_fen()),
         expected
     );
     let county_planned: i128 = report
-        .rows()
-        .iter()
-        .filter(|r| r.level() == RowLevel::County)
-        .filter_map(|r| r.planned_investment())
+        .rows_of(Grouping::REGION)
+        .filter_map(|r| r.progress().planned())
         .map(|m| m.to_fen())
         .sum();
     assert_eq!(county_planned, planned);
@@ -192,11 +192,13 @@ fn bench(c: &mut Criterion) {
         });
     }
     let p = run(&d, end, 2);
-    g.throughput(Throughput::Elements(p.report().rows().len() as u64));
+    let options = national_csv_options(end);
+    let rows = p.execution(options.clone()).unwrap().rows().len();
+    g.throughput(Throughput::Elements(rows as u64));
     g.bench_function("report_and_csv", |b| {
         b.iter(|| {
             let mut out = Vec::with_capacity(4 << 20);
-            p.report().write_csv(&mut out).unwrap();
+            national_csv(&p.execution(options.clone()).unwrap(), &mut out).unwrap();
             assert!(out.ends_with(b"\n"));
             black_box(out)
         });

@@ -33,7 +33,7 @@ use fundtrack::policy::{
 use fundtrack::record::{Allocation, Region};
 use fundtrack::report::{
     Average, Base, Execution, ExecutionOptions, ExecutionRow, Growth, Milestones, PoolCoverage,
-    Schedule, ScheduleGap, completion,
+    Progress, Schedule, ScheduleGap, completion,
 };
 use fundtrack::{FiscalYear, FundLevel, Ledger, Money, Ratio, RegionCode, SourceMix};
 use rust_decimal::Decimal;
@@ -44,7 +44,7 @@ pub(crate) struct Beihai {
     as_of: NaiveDate,
     ledger: Ledger,
     by_level: Execution,
-    funds: ExecutionRow,
+    funds: Progress,
     upper_growth: Growth,
     months: ScheduleGap,
     days: ScheduleGap,
@@ -119,7 +119,7 @@ impl Beihai {
         ])?;
         let by_level = ledger.execution(ExecutionOptions::new(as_of).by_level());
         // "全市支出衔接资金30700.48万元": a printed total.
-        let funds = ExecutionRow::from_totals(by_level.total().allocated(), wan("30700.48")?);
+        let funds = Progress::new(by_level.total().allocated(), wan("30700.48")?);
         let rate = funds.rate()?;
         let upper =
             ledger.execution(ExecutionOptions::new(as_of).sources(SourceMix::CentralAndProvincial));
@@ -630,7 +630,7 @@ pub(crate) fn json(b: &Beihai) -> Result<String, Box<dyn Error>> {
         "rounding": { "mode": r.mode().machine_name(), "dp": r.dp() },
         "regions": b.ledger.regions().map(to_value).collect::<Result<Vec<_>, _>>()?,
         "funds_by_level": to_value(&b.by_level)?,
-        "funds": to_value(&b.funds)?,
+        "funds": to_value(b.funds)?,
         "upper_growth": { "report": to_value(b.upper_growth)?, "prior_kind": "inferred_input" },
         "schedule_months": gap(&b.months)?,
         "schedule_days": gap(&b.days)?,

@@ -37,12 +37,12 @@
 //! agg.read_allocations("allocations.csv", allocations.as_bytes())?;
 //! agg.read_projects("projects.csv", projects.as_bytes())?;
 //! agg.read_expenditures("expenditures.csv", expenditures.as_bytes())?;
-//! let report = agg.into_partials().report();
+//! let report = agg.into_partials().execution(as_of)?;
 //!
-//! let overall = report.overall().unwrap();
+//! let overall = report.total();
 //! assert_eq!(overall.spent().to_string(), "3112783.42元");
-//! assert_eq!(overall.disbursement_rate().unwrap().to_string(), "35.76");
-//! # Ok::<(), fundtrack::bulk::BulkError>(())
+//! assert_eq!(overall.rate()?.to_percent(fundtrack::Rounding::half_up(2)).to_string(), "35.76");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Input
@@ -392,7 +392,7 @@ impl Aggregator {
     /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
     /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
     /// let agg = Aggregator::new(BulkOptions::new(d));
-    /// assert!(agg.into_partials().counties().is_empty());
+    /// assert!(agg.into_partials().execution(d).unwrap().total().allocated().is_zero());
     /// ```
     pub fn new(options: BulkOptions) -> Self {
         Aggregator {
@@ -479,7 +479,7 @@ impl Aggregator {
     /// worker.read_expenditures("expenditures-part-7.csv", e.as_bytes())?;
     /// let partials = worker.into_partials();
     /// assert_eq!(partials.rows().projects(), 0);
-    /// assert!(partials.counties()[0].planned_investment().is_zero());
+    /// assert!(partials.execution(d).unwrap().total().planned().unwrap().is_zero());
     /// let bad = "id,date,project_id,county_code,source,category,amount_yuan\n2,2025-02-05,8,450521,central,industry,1.00\n";
     /// let mut worker = Aggregator::new(BulkOptions::new(d));
     /// worker.read_project_references("projects.csv", p.as_bytes())?;
@@ -592,7 +592,7 @@ impl Aggregator {
     /// # agg.read_projects("projects.csv", p.as_bytes())?;
     /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
     /// let partials = agg.into_partials();
-    /// assert_eq!(partials.counties().len(), 1);
+    /// assert_eq!(partials.rows().allocations(), 1);
     /// # Ok::<(), fundtrack::bulk::BulkError>(())
     /// ```
     pub fn into_partials(self) -> Partials {

@@ -15,7 +15,7 @@
 //! ```
 //! use fundtrack::{FiscalYear, FundLevel, Ledger, Money, Rounding};
 //! use fundtrack::record::{Allocation, Region};
-//! use fundtrack::report::{ExecutionRow, Schedule};
+//! use fundtrack::report::{Progress, Schedule};
 //! use chrono::NaiveDate;
 //!
 //! let as_of = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
@@ -28,7 +28,7 @@
 //!     Allocation::new("A-3".parse()?, as_of, beihai, FundLevel::County, "9702.09万元".parse()?),
 //! ])?;
 //! let funds = ledger.execution(as_of).total().allocated();
-//! let row = ExecutionRow::from_totals(funds, "30700.48万元".parse()?);
+//! let row = Progress::new(funds, "30700.48万元".parse()?);
 //! let rate = row.rate()?;
 //! let gap = Schedule::Months.compare(&rate, ledger.year(), as_of);
 //! assert_eq!(rate.to_percent(Rounding::default()).to_string(), "77.22");

@@ -19,7 +19,7 @@ use crate::error::{ParseError, ParseErrorKind};
 pub use ratio::{NoRatio, PercentagePoints, Ratio};
 pub use round::{MAX_DP, RoundMode, Rounding};
 
-pub(crate) use round::{big_parts, div_round, div_round_i128};
+pub(crate) use round::{big_parts, div_round};
 
 /// The unit an amount is written in (金额单位): 元, 万元 or 亿元.
 ///

@@ -10,7 +10,7 @@ use fundtrack::format::{
 use fundtrack::money::Unit;
 use fundtrack::record::{Allocation, Expenditure, Project, Region};
 use fundtrack::report::{
-    Base, ExecutionOptions, ExecutionRow, Growth, Milestones, Ranking, Schedule,
+    Base, ExecutionOptions, ExecutionRow, Growth, Milestones, Progress, Ranking, Schedule,
 };
 use fundtrack::{
     Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, Ratio, RoundMode, Rounding,
@@ -146,14 +146,14 @@ fn beihai_sentences_snapshot() {
     let as_of = d(9, 30);
     let year = FiscalYear::new(2021).unwrap();
     let style = TextStyle::default();
-    let row = ExecutionRow::from_totals(m("39757.09万元"), m("30700.48万元"));
+    let row = Progress::new(m("39757.09万元"), m("30700.48万元"));
     let rate = row.rate().unwrap();
     let months = Schedule::Months.compare(&rate, year, as_of);
     let days = Schedule::Days.compare(&rate, year, as_of);
     // PARAMETER: the region's milestone is not printed; 75% by 30 September is assumed.
     let rule = Milestones::new([(as_of, Ratio::from_percent(dec!(75)))]).unwrap();
     let met = Schedule::Milestones(rule.clone()).compare(&rate, year, as_of);
-    let slow = ExecutionRow::from_totals(m("39757.09万元"), m("27000万元"));
+    let slow = Progress::new(m("39757.09万元"), m("27000万元"));
     let slow_months = Schedule::Months.compare(&slow.rate().unwrap(), year, as_of);
     let missed = Schedule::Milestones(rule).compare(&slow.rate().unwrap(), year, as_of);
     let growth = Growth::new(m("15302万元"), Base::Comparable(m("13233.59万元")));
@@ -166,7 +166,7 @@ fn beihai_sentences_snapshot() {
         style.progress(
             as_of,
             "全市",
-            &ExecutionRow::from_totals(Money::ZERO, Money::ZERO),
+            &Progress::new(Money::ZERO, Money::ZERO),
             None,
         ),
         style.milestone(&met, "自治区"),
@@ -572,7 +572,13 @@ fn execution_csv_round_trips_to_the_report_values() {
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), report.rows().len() + 1);
-    for (row, fields) in report.rows().iter().chain([report.total()]).zip(&rows) {
+    for (row, fields) in report
+        .rows()
+        .iter()
+        .map(ExecutionRow::progress)
+        .chain([report.total()])
+        .zip(&rows)
+    {
         assert_eq!(
             fields[col("allocated_yuan")].parse::<Money>().unwrap(),
             row.allocated()
@@ -713,7 +719,7 @@ mod json {
     #[test]
     fn money_and_ratio_json_are_strings() {
         // Whatever rust_decimal's serde features say (serde-float would write numbers).
-        let row = ExecutionRow::from_totals(m("39757.09万元"), m("30700.48万元"));
+        let row = Progress::new(m("39757.09万元"), m("30700.48万元"));
         let v: serde_json::Value = serde_json::from_str(&to_json(&row).unwrap()).unwrap();
         assert_eq!(v["allocated"], serde_json::json!("397570900.00"));
         assert_eq!(v["spent"], serde_json::json!("307004800.00"));

@@ -97,9 +97,20 @@ pub fn csv_rows(data: &[u8]) {
             let partials = agg.into_partials();
             match result {
                 Ok(()) => {
-                    let report = partials.report();
+                    #[expect(
+                        clippy::expect_used,
+                        reason = "a failure here is what the fuzzer looks for"
+                    )]
+                    let report = partials
+                        .execution(fundtrack::format::national_csv_options(as_of))
+                        .expect("partials report as of their own date");
                     let mut out = Vec::new();
-                    report.write_csv(&mut out).unwrap_or_default();
+                    #[expect(
+                        clippy::expect_used,
+                        reason = "a failure here is what the fuzzer looks for"
+                    )]
+                    fundtrack::format::national_csv(&report, &mut out)
+                        .expect("a bulk report has the contract's rows");
                 }
                 Err(e) => {
                     assert_eq!(partials, before, "a failed read added to the totals: {e}");

@@ -45,7 +45,9 @@ impl CountyTotals {
 
     /// The county's buckets that have money or spending, as the report engine takes them.
     fn buckets(&self) -> impl Iterator<Item = BucketFen<'static>> + '_ {
-        let levels = FundLevel::ALL.iter().flat_map(|&l| Category::BUILT_IN.iter().map(move |c| (l, c)));
+        let levels = FundLevel::ALL
+            .iter()
+            .flat_map(|&l| Category::BUILT_IN.iter().map(move |c| (l, c)));
         levels
             .zip(self.allocated_fen.iter().zip(&self.spent_fen))
             .filter(|(_, (a, s))| **a != 0 || **s != 0)
@@ -234,9 +236,9 @@ impl RowCounts {
 ///
 /// let mut total = a.into_partials();
 /// total.merge(&b.into_partials())?;
-/// let report = total.report();
-/// assert_eq!(report.overall().map(|r| r.spent().to_string()), Some("10.05元".to_owned()));
-/// # Ok::<(), fundtrack::bulk::BulkError>(())
+/// let report = total.execution(as_of)?;
+/// assert_eq!(report.total().spent().to_string(), "10.05元");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -257,8 +259,7 @@ impl Partials {
     /// use fundtrack::bulk::Partials;
     ///
     /// let p = Partials::new(NaiveDate::from_ymd_opt(2025, 6, 30).unwrap());
-    /// assert!(p.counties().is_empty());
-    /// assert!(p.report().rows().is_empty());
+    /// assert!(p.execution(p.as_of()).unwrap().total().allocated().is_zero());
     /// ```
     pub fn new(as_of: NaiveDate) -> Self {
         Partials {
@@ -339,7 +340,7 @@ impl Partials {
     /// let partials = agg.into_partials();
     /// let mut twice = partials.clone();
     /// twice.merge(&partials)?;
-    /// assert_eq!(twice.counties()[0].planned_investment().to_string(), "900.00元");
+    /// assert_eq!(twice.execution(d).unwrap().total().planned().unwrap().to_string(), "900.00元");
     /// assert!(twice.merge(&fundtrack::bulk::Partials::new(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap())).is_err());
     /// # Ok::<(), fundtrack::bulk::BulkError>(())
     /// ```

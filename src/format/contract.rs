@@ -197,7 +197,7 @@ impl<'a> RowKey<'a> {
         };
         Ok(RowKey {
             kind,
-            region: k.region().map_or(0, |c| c.get()),
+            region: k.region().map_or(0, crate::RegionCode::get),
             level: k.level().map_or("", FundLevel::machine_name),
             category: k.category().map_or("", CategoryKey::machine_name),
         })

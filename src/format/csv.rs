@@ -942,7 +942,11 @@ pub fn execution_csv(report: &Execution, names: Option<&Ledger>, rounding: Round
     };
     for row in report.rows() {
         let k = row.key();
-        let kind = if row.key().grouping() == grouping { "group" } else { "subtotal" };
+        let kind = if row.key().grouping() == grouping {
+            "group"
+        } else {
+            "subtotal"
+        };
         let mut cells = vec![kind.to_owned()];
         if by_region {
             let code = k.region();

@@ -402,14 +402,28 @@ mod tests {
             let big = rounding.apply_quotient(&(bn * BigInt::from(10u8).pow(shift)), &bd);
             let fast = r.small_rounded(shift, rounding);
             if let Some(fast) = fast {
-                assert_eq!(Some(fast), big, "{num} / {den}, shift {shift}, {mode:?} {dp}");
+                assert_eq!(
+                    Some(fast),
+                    big,
+                    "{num} / {den}, shift {shift}, {mode:?} {dp}"
+                );
             }
         }
     }
 
     #[test]
     fn ties_and_signs_agree_on_both_paths() {
-        for (n, d) in [(1, 2000), (1, 20_000), (-1, 20_000), (5, 10), (-5, 10), (15, 10), (25, 10), (1, 3), (-2, 3)] {
+        for (n, d) in [
+            (1, 2000),
+            (1, 20_000),
+            (-1, 20_000),
+            (5, 10),
+            (-5, 10),
+            (15, 10),
+            (25, 10),
+            (1, 3),
+            (-2, 3),
+        ] {
             for dp in 0..4 {
                 both_paths_agree(n, 2, d, 2, 2, dp);
                 both_paths_agree(n, 0, d, 2, 0, dp);

@@ -50,7 +50,10 @@ pub struct ExecutionOptions {
     within: Option<RegionCode>,
     sources: SourceMix,
     schedule: Schedule,
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     subtotals: Vec<Grouping>,
 }
 
@@ -366,7 +369,7 @@ impl std::ops::BitOr for Grouping {
 /// let gap = p.gap(&Schedule::Months, FiscalYear::new(2021)?, as_of).unwrap();
 /// assert_eq!(gap.gap().round(Rounding::default()).to_string(), "2.22");
 /// let required = Ratio::from_counts(80, 100).unwrap();
-/// assert_eq!(p.shortfall(&required).unwrap().to_string(), "11052192.00元");
+/// assert_eq!(p.shortfall(&required).unwrap().to_string(), "11051920.00元"); // 80% of 39757.09万元 − 30700.48万元
 /// assert!(Progress::new(Money::ZERO, Money::ZERO).rate().is_err());
 /// # Ok::<(), fundtrack::ParseError>(())
 /// ```
@@ -375,7 +378,10 @@ impl std::ops::BitOr for Grouping {
 pub struct Progress {
     allocated: Money,
     spent: Money,
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     planned: Option<Money>,
 }
 
@@ -451,7 +457,8 @@ impl Progress {
         self.rate()?;
         let (qn, qd) = required.big();
         // required × allocated − spent = (qn × allocated − qd × spent) / qd, in 分.
-        let num = &qn * BigInt::from(self.allocated.to_fen()) - &qd * BigInt::from(self.spent.to_fen());
+        let num =
+            &qn * BigInt::from(self.allocated.to_fen()) - &qd * BigInt::from(self.spent.to_fen());
         if num.sign() != num_bigint::Sign::Plus {
             return Ok(Money::ZERO);
         }
@@ -482,7 +489,7 @@ impl Progress {
 /// let row = &report.rows()[0];
 /// assert_eq!(row.key().level(), Some(FundLevel::City));
 /// assert_eq!(row.allocated().to_string(), "147530000.00元");
-/// assert!(row.rate()?.is_zero());
+/// assert_eq!(row.rate()?.to_percent(fundtrack::Rounding::default()).to_string(), "0.00");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -516,6 +523,18 @@ impl ExecutionRow {
     /// Spent ÷ allocated, unrounded (the progress's).
     pub fn rate(&self) -> Result<Ratio, NoRatio> {
         self.progress.rate()
+    }
+}
+
+impl AsRef<Progress> for Progress {
+    fn as_ref(&self) -> &Progress {
+        self
+    }
+}
+
+impl AsRef<Progress> for ExecutionRow {
+    fn as_ref(&self) -> &Progress {
+        &self.progress
     }
 }
 
@@ -569,7 +588,9 @@ impl Execution {
     /// # Ok::<(), fundtrack::ParseError>(())
     /// ```
     pub fn rows_of(&self, grouping: Grouping) -> impl Iterator<Item = &ExecutionRow> {
-        self.rows.iter().filter(move |r| r.key.grouping() == grouping)
+        self.rows
+            .iter()
+            .filter(move |r| r.key.grouping() == grouping)
     }
 
     /// The totals over everything the options cover.
@@ -587,8 +608,10 @@ impl Execution {
     /// assert!(report.gap(report.total()).is_err()); // nothing allocated in an empty ledger
     /// # Ok::<(), fundtrack::ParseError>(())
     /// ```
-    pub fn gap(&self, progress: &Progress) -> Result<ScheduleGap, NoRatio> {
-        progress.gap(&self.options.schedule, self.year, self.options.as_of)
+    pub fn gap(&self, progress: impl AsRef<Progress>) -> Result<ScheduleGap, NoRatio> {
+        progress
+            .as_ref()
+            .gap(&self.options.schedule, self.year, self.options.as_of)
     }
 
     /// The expected rate at the as-of date under the report's schedule.
@@ -669,8 +692,14 @@ impl Execution {
         planned: impl IntoIterator<Item = PlannedFen<'a>>,
     ) -> Execution {
         let detail = options.grouping();
-        let key_of = |region: RegionCode, level: Option<FundLevel>, category: Option<&Category>, g: Grouping| GroupKey {
-            region: options.by_region.filter(|_| g.region).map(|l| region.rolled_up_to(l)),
+        let key_of = |region: RegionCode,
+                      level: Option<FundLevel>,
+                      category: Option<&Category>,
+                      g: Grouping| GroupKey {
+            region: options
+                .by_region
+                .filter(|_| g.region)
+                .map(|l| region.rolled_up_to(l)),
             level: level.filter(|_| g.level),
             category: g.category.then(|| {
                 category
@@ -689,7 +718,10 @@ impl Execution {
             total[0] += b.allocated;
             total[1] += b.spent;
             if detail != Grouping::NONE {
-                parts.push((key_of(b.region, Some(b.level), b.category, detail), [b.allocated, b.spent]));
+                parts.push((
+                    key_of(b.region, Some(b.level), b.category, detail),
+                    [b.allocated, b.spent],
+                ));
             }
         }
         let detail_sums = sum_runs(parts);
@@ -703,7 +735,10 @@ impl Execution {
                     continue;
                 }
                 planned_total += p.planned;
-                planned_parts.push((key_of(p.region, None, Some(p.category), detail), [p.planned]));
+                planned_parts.push((
+                    key_of(p.region, None, Some(p.category), detail),
+                    [p.planned],
+                ));
             }
         }
         let mut rows = Vec::new();
@@ -726,7 +761,12 @@ impl Execution {
                 sum_runs(detail_sums.iter().map(|(k, v)| (project(k), *v)).collect())
             };
             let plans = if planned_known && !g.level {
-                sum_runs(planned_parts.iter().map(|(k, v)| (project(k), *v)).collect())
+                sum_runs(
+                    planned_parts
+                        .iter()
+                        .map(|(k, v)| (project(k), *v))
+                        .collect(),
+                )
             } else {
                 Vec::new()
             };

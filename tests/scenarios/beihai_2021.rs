@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use fundtrack::money::Unit;
 use fundtrack::record::{Allocation, Region};
 use fundtrack::report::{
-    Average, Base, ExecutionOptions, ExecutionRow, Growth, Milestones, PoolCoverage, Schedule,
-    Shares, completion,
+    Average, Base, ExecutionOptions, Growth, Milestones, PoolCoverage, Progress, Schedule, Shares,
+    completion,
 };
 use fundtrack::{FiscalYear, FundLevel, Ledger, Money, Ratio, RegionCode, Rounding, SourceMix};
 use rust_decimal::Decimal;
@@ -89,7 +89,7 @@ fn funds_by_level_are_the_printed_parts() {
 
 #[test]
 fn disbursement_rate_77_22_percent() {
-    let row = ExecutionRow::from_totals(ledger().execution(as_of()).total().allocated(), spent());
+    let row = Progress::new(ledger().execution(as_of()).total().allocated(), spent());
     let rate = row.rate().unwrap();
     assert_eq!(pct(&rate), "77.22");
     assert_eq!(rate.to_percent(Rounding::half_up(4)), dec!(77.2201));
@@ -98,7 +98,7 @@ fn disbursement_rate_77_22_percent() {
 #[test]
 fn ahead_of_schedule_by_2_22_points_by_months_and_2_43_by_days() {
     let l = ledger();
-    let row = ExecutionRow::from_totals(l.execution(as_of()).total().allocated(), spent());
+    let row = Progress::new(l.execution(as_of()).total().allocated(), spent());
     let rate = row.rate().unwrap();
     let months = Schedule::Months.compare(&rate, l.year(), as_of());
     assert_eq!(pct(&months.expected()), "75.00");
@@ -118,7 +118,7 @@ fn milestone_met_against_the_regions_requirement() {
     // 75% by 30 September (the month schedule), an assumption, not a printed figure.
     let milestones = Milestones::new([(as_of(), Ratio::from_percent(dec!(75)))]).unwrap();
     let l = ledger();
-    let rate = ExecutionRow::from_totals(l.execution(as_of()).total().allocated(), spent())
+    let rate = Progress::new(l.execution(as_of()).total().allocated(), spent())
         .rate()
         .unwrap();
     let check = Schedule::Milestones(milestones).compare(&rate, l.year(), as_of());
