@@ -205,47 +205,49 @@ pub struct Receipt {
     pub warnings: Vec<Warning>,
 }
 
-/// Amounts in and out of a bucket over time, sorted by date, as running totals in 分.
+/// Amounts in and out of a bucket over time, sorted by date, as running totals in 分:
+/// `(date, running total up to and including that entry)`.
 #[derive(Clone, Debug, Default)]
 struct Series {
-    dates: Vec<NaiveDate>,
-    running: Vec<i128>,
+    entries: Vec<(NaiveDate, i128)>,
 }
 
 impl Series {
+    /// The running total on `as_of`: that of the last entry on or before it, or 0 when the
+    /// bucket had no entry yet (nothing in or out is a total of 0, not a missing one).
     fn at(&self, as_of: NaiveDate) -> i128 {
-        let n = self.dates.partition_point(|d| *d <= as_of);
-        n.checked_sub(1)
-            .and_then(|i| self.running.get(i))
-            .copied()
-            .unwrap_or(0)
+        // `partition_point` returns at most `len`, so the split cannot fail.
+        let (before, _) = self
+            .entries
+            .split_at(self.entries.partition_point(|e| e.0 <= as_of));
+        before.last().map_or(0, |e| e.1)
     }
 
     fn first_date(&self) -> Option<NaiveDate> {
-        self.dates.first().copied()
+        self.entries.first().map(|e| e.0)
+    }
+
+    fn dates(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.entries.iter().map(|e| e.0)
     }
 
     /// A new series with `more` merged in; `None` on overflow.
     fn merged(&self, more: &[(NaiveDate, i128)]) -> Option<Series> {
-        let mut items: Vec<(NaiveDate, i128)> = Vec::with_capacity(self.dates.len() + more.len());
+        let mut items: Vec<(NaiveDate, i128)> = Vec::with_capacity(self.entries.len() + more.len());
         let mut prev = 0i128;
-        for (d, r) in self.dates.iter().zip(&self.running) {
-            items.push((*d, r - prev));
-            prev = *r;
+        for &(d, r) in &self.entries {
+            items.push((d, r - prev));
+            prev = r;
         }
         items.extend_from_slice(more);
         items.sort_by_key(|e| e.0);
-        let mut out = Series {
-            dates: Vec::with_capacity(items.len()),
-            running: Vec::with_capacity(items.len()),
-        };
+        let mut entries = Vec::with_capacity(items.len());
         let mut total = 0i128;
         for (d, v) in items {
             total = total.checked_add(v)?;
-            out.dates.push(d);
-            out.running.push(total);
+            entries.push((d, total));
         }
-        Some(out)
+        Some(Series { entries })
     }
 }
 
@@ -262,13 +264,7 @@ impl Flows {
     /// the first overdraft of all. A batch is to blame only for the overdraft it causes or
     /// deepens; one accepted earlier with a warning is not blamed on later records.
     fn first_new_overdraft(&self, before: &Flows) -> Option<(NaiveDate, i128, i128)> {
-        let mut dates: Vec<NaiveDate> = self
-            .funds
-            .dates
-            .iter()
-            .chain(&self.spent.dates)
-            .copied()
-            .collect();
+        let mut dates: Vec<NaiveDate> = self.funds.dates().chain(self.spent.dates()).collect();
         dates.sort_unstable();
         dates.dedup();
         dates.into_iter().find_map(|d| {
@@ -295,12 +291,12 @@ impl<'a> BucketView<'a> {
     /// Money in place up to and including `as_of`: allocations and money carried or moved
     /// in, less money recovered or moved out.
     pub fn allocated(&self, as_of: NaiveDate) -> Money {
-        fen(self.allocated_fen(as_of))
+        ledger_money(self.allocated_fen(as_of))
     }
 
     /// Money spent up to and including `as_of`.
     pub fn spent(&self, as_of: NaiveDate) -> Money {
-        fen(self.spent_fen(as_of))
+        ledger_money(self.spent_fen(as_of))
     }
 
     /// [`BucketView::allocated`] in 分, for sums that convert once at the end.
@@ -323,9 +319,25 @@ impl<'a> BucketView<'a> {
     }
 }
 
-/// Converts a total in 分 that the ledger keeps in range (see `gross`).
-fn fen(v: i128) -> Money {
-    Money::checked_from_fen(v).unwrap_or(Money::ZERO)
+/// Converts a sum in 分 of the ledger's amounts into [`Money`].
+///
+/// For any sum the ledger or a report over it forms: one bucket's running total, a total
+/// over any set of buckets (both sides of a reallocation, or one), of expenditures or of
+/// planned investments. Each such sum is at most the ledger's gross amount (every amount
+/// counted once, by size) in size, and [`Ledger::insert`] refuses a batch that would take
+/// the gross beyond [`MAX_GROSS_FEN`], the largest amount a `Money` holds. So the
+/// conversion cannot fail; if it did, a report would otherwise print a wrong total.
+#[expect(
+    clippy::expect_used,
+    reason = "a sum of ledger amounts is at most the ledger's gross, which insert keeps within Money's range"
+)]
+pub(crate) fn ledger_money(fen: i128) -> Money {
+    debug_assert!(
+        fen.unsigned_abs() <= MAX_GROSS_FEN.unsigned_abs(),
+        "a sum of ledger amounts ({fen} 分) exceeds the ledger's gross limit"
+    );
+    Money::checked_from_fen(fen)
+        .expect("a sum of ledger amounts is at most the ledger's gross, which fits in Money")
 }
 
 /// The largest gross amount the ledger holds, so that every subtotal fits in a [`Money`].
@@ -384,6 +396,22 @@ pub struct Ledger {
 struct Staged {
     funds: Vec<(NaiveDate, i128, usize)>,
     spent: Vec<(NaiveDate, i128, usize)>,
+}
+
+impl Staged {
+    /// The position of the first record of the batch that touches this bucket.
+    #[expect(
+        clippy::expect_used,
+        reason = "a bucket is staged only by pushing an amount into it, so it holds at least one"
+    )]
+    fn first_position(&self) -> usize {
+        self.funds
+            .iter()
+            .chain(&self.spent)
+            .map(|e| e.2)
+            .min()
+            .expect("a staged bucket holds at least one amount: staging it pushed one")
+    }
 }
 
 impl Ledger {
@@ -472,17 +500,12 @@ impl Ledger {
         let mut merged: Vec<(Bucket, Flows)> = Vec::with_capacity(staged.len());
         let mut warnings = Vec::new();
         for (bucket, st) in staged {
+            // A bucket this batch opens starts empty (no money in or out), not with a guess.
             let old = self.buckets.get(&bucket).cloned().unwrap_or_default();
             let strip =
                 |v: &[(NaiveDate, i128, usize)]| v.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>();
             let overflow = |pos: usize| batch_error(&batch, pos, LedgerErrorKind::Overflow);
-            let first = st
-                .funds
-                .iter()
-                .chain(&st.spent)
-                .map(|e| e.2)
-                .min()
-                .unwrap_or(0);
+            let first = st.first_position();
             let flows = Flows {
                 funds: old
                     .funds
@@ -500,8 +523,8 @@ impl Ledger {
                 let kind = LedgerErrorKind::Overdrawn {
                     bucket: bucket.clone(),
                     date,
-                    funds: fen(f),
-                    spent: fen(s),
+                    funds: ledger_money(f),
+                    spent: ledger_money(s),
                 };
                 match self.options.overspend {
                     Overspend::Error => return Err(batch_error(&batch, pos, kind)),
@@ -726,6 +749,7 @@ fn batch_error(batch: &[Record], pos: usize, kind: LedgerErrorKind) -> LedgerErr
 }
 
 fn describe(batch: &[Record], pos: usize) -> String {
+    // `pos` always indexes the batch; the fallback is a label, never a figure.
     batch
         .get(pos)
         .map_or_else(|| format!("record {}", pos + 1), Record::describe)
@@ -913,5 +937,27 @@ mod tests {
         assert_eq!(total, m("50万元").to_fen());
         let too_much = Adjustment::recovery("R-2".parse().unwrap(), d(6, 2), from, m("31万元"));
         assert!(l.insert([too_much]).is_err());
+    }
+
+    #[test]
+    fn totals_at_the_gross_limit_are_exact_and_beyond_it_refused() {
+        let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
+        l.insert([Region::new(county(), "合浦县")]).unwrap();
+        let max = Money::checked_from_fen(MAX_GROSS_FEN).unwrap();
+        let alloc = |id: &str, amount| {
+            Allocation::new(
+                id.parse().unwrap(),
+                d(3, 1),
+                county(),
+                FundLevel::Central,
+                amount,
+            )
+        };
+        l.insert([alloc("A-1", max)]).unwrap();
+        // The largest total the ledger holds comes out exactly, not as a fallback.
+        let total: Vec<Money> = l.buckets().map(|b| b.allocated(d(12, 31))).collect();
+        assert_eq!(total, [max]);
+        let e = l.insert([alloc("A-2", Money::from_fen(1))]).unwrap_err();
+        assert_eq!(e.kind(), &LedgerErrorKind::Overflow);
     }
 }

@@ -19,6 +19,7 @@ use crate::error::{ParseError, ParseErrorKind};
 pub use ratio::{NoRatio, PercentagePoints, Ratio};
 pub use round::{MAX_DP, RoundMode, Rounding};
 
+pub(crate) use ratio::round_in_range;
 pub(crate) use round::{big_parts, div_round};
 
 /// The unit an amount is written in (金额单位): 元, 万元 or 亿元.
@@ -188,6 +189,7 @@ impl Money {
         let err = |kind| ParseError::new("amount", format!("{amount}{}", unit.suffix()), kind);
         let normal = amount.normalize();
         let shift = unit.exponent();
+        // Decimal places of 元: a scale within the unit's shift (`1.5万元`) is none, not negative.
         let decimals = normal.scale().saturating_sub(shift);
         if decimals > 2 {
             return Err(err(ParseErrorKind::TooManyDecimals { decimals }));

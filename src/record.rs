@@ -58,6 +58,7 @@ impl Bucket {
 
 impl std::fmt::Display for Bucket {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A label for a bucket with no category yet, not a figure.
         let cat = self.category.as_ref().map_or("未分配", Category::as_str);
         write!(f, "{}/{}/{}", self.region, self.level, cat)
     }

@@ -116,10 +116,12 @@ impl FiscalYear {
 
     /// The last day of `month` (1–12) of this year, or `None` for another month number.
     pub fn month_end(self, month: u32) -> Option<NaiveDate> {
-        if month == 12 {
-            return Some(self.end);
+        match month {
+            12 => Some(self.end),
+            // Month 0 would otherwise come out as 31 December of the year before.
+            1..=11 => NaiveDate::from_ymd_opt(self.year, month + 1, 1)?.pred_opt(),
+            _ => None,
         }
-        NaiveDate::from_ymd_opt(self.year, month.checked_add(1)?, 1)?.pred_opt()
     }
 }
 
@@ -155,6 +157,7 @@ mod tests {
         assert_eq!(y.days_elapsed(d(2024, 12, 31)), 366);
         assert_eq!(y.month_end(2), Some(d(2024, 2, 29)));
         assert_eq!(y.month_end(13), None);
+        assert_eq!(y.month_end(0), None);
         assert!(FiscalYear::new(10_000).is_err());
     }
 }

@@ -3,8 +3,6 @@
 
 use crate::money::Money;
 
-const DIGITS: [&str; 10] = ["零", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"];
-
 /// Options for [`rmb_upper_with`]: the `人民币` prefix and `整` after 角.
 ///
 /// # Example
@@ -102,8 +100,8 @@ pub fn rmb_upper(m: Money) -> String {
 pub fn rmb_upper_with(m: Money, options: RmbUpper) -> String {
     let fen = m.to_fen().unsigned_abs();
     let yuan = fen / 100;
-    let jiao = usize::try_from(fen / 10 % 10).unwrap_or(0);
-    let fen_digit = usize::try_from(fen % 10).unwrap_or(0);
+    let jiao = fen / 10 % 10;
+    let fen_digit = fen % 10;
     let mut out = String::new();
     if options.prefix {
         out.push_str("人民币");
@@ -145,8 +143,20 @@ pub fn rmb_upper_with(m: Money, options: RmbUpper) -> String {
     out
 }
 
-fn digit(d: usize) -> &'static str {
-    DIGITS.get(d).copied().unwrap_or("零")
+/// The capital numeral of the last decimal digit of `n` (callers pass a digit 0–9).
+fn digit(n: u128) -> &'static str {
+    match n % 10 {
+        0 => "零",
+        1 => "壹",
+        2 => "贰",
+        3 => "叁",
+        4 => "肆",
+        5 => "伍",
+        6 => "陆",
+        7 => "柒",
+        8 => "捌",
+        _ => "玖",
+    }
 }
 
 /// Writes a positive integer in capital numerals (no 元).
@@ -197,7 +207,7 @@ fn group(n: u128, out: &mut String) {
             out.push('零');
             zero = false;
         }
-        out.push_str(digit(usize::try_from(d).unwrap_or(0)));
+        out.push_str(digit(d));
         out.push_str(unit);
         started = true;
     }
@@ -224,5 +234,15 @@ mod tests {
         assert_eq!(up("10000000000000000"), "人民币壹亿亿元整");
         assert_eq!(up("100000001"), "人民币壹亿零壹元整");
         assert_eq!(up("-0.01"), "人民币负壹分");
+    }
+
+    #[test]
+    fn every_digit_has_its_numeral() {
+        let all: String = (0..10u128).map(digit).collect();
+        assert_eq!(all, "零壹贰叁肆伍陆柒捌玖");
+        assert_eq!(
+            up("9876543210.98元"),
+            "人民币玖拾捌亿柒仟陆佰伍拾肆万叁仟贰佰壹拾元玖角捌分"
+        );
     }
 }

@@ -299,6 +299,7 @@ impl TextStyle {
     /// # Ok::<(), fundtrack::ParseError>(())
     /// ```
     pub fn execution(&self, report: &Execution, scope: &str) -> String {
+        // No gap only when the total has no rate; `progress` then prints the rate's reason.
         let gap = report.gap(report.total()).ok();
         self.progress(report.as_of(), scope, report.total(), gap.as_ref())
     }

@@ -8,9 +8,16 @@ use crate::error::{ParseError, ParseErrorKind};
 /// Maps full-width forms to ASCII: digits, `．`, `，`, `－`, `＋`.
 fn ascii_form(c: char) -> char {
     match c {
-        '０'..='９' => {
-            char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
-        }
+        '０' => '0',
+        '１' => '1',
+        '２' => '2',
+        '３' => '3',
+        '４' => '4',
+        '５' => '5',
+        '６' => '6',
+        '７' => '7',
+        '８' => '8',
+        '９' => '9',
         '．' => '.',
         '，' => ',',
         '－' => '-',

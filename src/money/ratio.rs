@@ -49,6 +49,28 @@ impl fmt::Display for NoRatio {
 
 impl std::error::Error for NoRatio {}
 
+/// The largest quotient a [`Ratio`] holds, in size (10¹⁵); every constructor checks it.
+const MAX_QUOTIENT: i64 = 1_000_000_000_000_000;
+
+/// Rounds `n / d` (`d > 0`) of a [`Ratio`] or [`PercentagePoints`], possibly × 100 or ÷ a unit.
+///
+/// Every `Ratio` but one from [`Ratio::from_percent`] is within ±10¹⁵ (its constructors check
+/// it) and a difference of two within ±2×10¹⁵, so `n / d` here is within ±2×10¹⁷; at
+/// [`MAX_DP`](super::MAX_DP) places that is under 2×10²⁷ units, which a `Decimal` (up to
+/// 7.9×10²⁸) holds, and the first attempt succeeds. Only an unchecked `from_percent` beyond
+/// ±10¹⁷ gets here with more: it is rounded at fewer places (still exact to those places),
+/// and beyond the `Decimal` range saturated with its sign, as `from_percent` documents.
+pub(crate) fn round_in_range(n: &BigInt, d: &BigInt, rounding: Rounding) -> Decimal {
+    (0..=rounding.dp())
+        .rev()
+        .find_map(|dp| rounding.with_dp(dp).apply_quotient(n, d))
+        .unwrap_or(if n.sign() == Sign::Minus {
+            Decimal::MIN
+        } else {
+            Decimal::MAX
+        })
+}
+
 /// An exact, unrounded quotient `numerator / denominator` (比率), with a positive denominator.
 ///
 /// Disbursement rates, shares, coverage and growth are all `Ratio`s. Nothing is rounded
@@ -94,7 +116,8 @@ impl Ratio {
         if denominator.is_sign_negative() {
             return Err(NoRatio::NegativeBase);
         }
-        let limit = Decimal::from(1_000_000_000_000_000i64);
+        let limit = Decimal::from(MAX_QUOTIENT);
+        // When `denominator × 10¹⁵` overflows, it is beyond any `Decimal` numerator: in range.
         if let Some(bound) = denominator.checked_mul(limit) {
             if numerator.abs() > bound {
                 return Err(NoRatio::OutOfRange);
@@ -132,8 +155,11 @@ impl Ratio {
 
     /// A ratio given as a percentage (`30` → 30% = 0.3), as milestone tables print it.
     ///
-    /// Unlike [`Ratio::new`] this does not bound the value: a percentage beyond ±10¹⁸ (not a
-    /// rate any report holds) prints saturated at the `Decimal` limit.
+    /// Unchecked, for percentages written in code; for a percentage read from input use
+    /// [`Ratio::try_from_percent`], which refuses one beyond ±10¹⁷ (the range of every other
+    /// `Ratio`). Beyond that range no report holds the rate and a printed value may not fit
+    /// in a `Decimal`: it is then printed with fewer decimal places, and beyond the `Decimal`
+    /// range saturated at ±`Decimal::MAX` (sign kept).
     ///
     /// ```
     /// use fundtrack::{Ratio, Rounding};
@@ -146,6 +172,25 @@ impl Ratio {
             numerator: percent,
             denominator: Decimal::ONE_HUNDRED,
         }
+    }
+
+    /// A ratio given as a percentage (`30` → 30% = 0.3), checked.
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::OutOfRange`] for a percentage beyond ±10¹⁷ (a quotient beyond ±10¹⁵, as
+    /// [`Ratio::new`]).
+    ///
+    /// ```
+    /// use fundtrack::{NoRatio, Ratio, Rounding};
+    /// use rust_decimal_macros::dec;
+    /// let r = Ratio::try_from_percent(dec!(3.85))?;
+    /// assert_eq!(r.to_percent(Rounding::default()).to_string(), "3.85");
+    /// assert_eq!(Ratio::try_from_percent(dec!(1e18)), Err(NoRatio::OutOfRange));
+    /// # Ok::<(), NoRatio>(())
+    /// ```
+    pub fn try_from_percent(percent: Decimal) -> Result<Ratio, NoRatio> {
+        Ratio::new(percent, Decimal::ONE_HUNDRED)
     }
 
     /// The numerator as given.
@@ -171,9 +216,7 @@ impl Ratio {
             return fast;
         }
         let (n, d) = self.big();
-        rounding
-            .apply_quotient(&(n * 100), &d)
-            .unwrap_or(Decimal::MAX)
+        round_in_range(&(n * 100), &d, rounding)
     }
 
     /// The quotient itself, rounded: `0.7722`.
@@ -182,7 +225,7 @@ impl Ratio {
             return fast;
         }
         let (n, d) = self.big();
-        rounding.apply_quotient(&n, &d).unwrap_or(Decimal::MAX)
+        round_in_range(&n, &d, rounding)
     }
 
     /// The quotient × 10^`shift`, rounded, computed in `i128` when it fits (a report's rates
@@ -279,9 +322,13 @@ impl PercentagePoints {
         (&self.numerator, &self.denominator)
     }
 
+    /// A gap read back from its parts: `None` unless the denominator is positive and the
+    /// gap is one two ratios can have (within ±2×10¹⁵, i.e. ±2×10¹⁷ points).
     #[cfg(feature = "serde")]
     pub(crate) fn from_parts(numerator: BigInt, denominator: BigInt) -> Option<PercentagePoints> {
-        (denominator.sign() == Sign::Plus).then_some(PercentagePoints {
+        let in_range =
+            numerator.magnitude() <= &(denominator.magnitude() * (2 * MAX_QUOTIENT).unsigned_abs());
+        (denominator.sign() == Sign::Plus && in_range).then_some(PercentagePoints {
             numerator,
             denominator,
         })
@@ -289,9 +336,7 @@ impl PercentagePoints {
 
     /// The gap in points (× 100 of the ratio difference), rounded.
     pub fn round(&self, rounding: Rounding) -> Decimal {
-        rounding
-            .apply_quotient(&(&self.numerator * 100), &self.denominator)
-            .unwrap_or(Decimal::MAX)
+        round_in_range(&(&self.numerator * 100), &self.denominator, rounding)
     }
 
     /// `true` when the first ratio was below the second.
@@ -371,6 +416,58 @@ mod tests {
         assert_eq!(Ratio::new(dec!(1), dec!(0)), Err(NoRatio::ZeroBase));
         assert_eq!(Ratio::new(dec!(1), dec!(-1)), Err(NoRatio::NegativeBase));
         assert_eq!(Ratio::new(dec!(1e20), dec!(0.01)), Err(NoRatio::OutOfRange));
+    }
+
+    #[test]
+    fn percentages_beyond_the_range_are_refused() {
+        assert_eq!(
+            Ratio::try_from_percent(dec!(1e17)).unwrap(),
+            Ratio::new(dec!(1e15), dec!(1)).unwrap()
+        );
+        assert_eq!(
+            Ratio::try_from_percent(dec!(-1e18)),
+            Err(NoRatio::OutOfRange)
+        );
+        // Was printed as +79228162514264337593543950335 (Decimal::MAX), sign and all wrong.
+        assert_eq!(
+            Ratio::try_from_percent(-Decimal::MAX),
+            Err(NoRatio::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn unchecked_percentages_beyond_the_range_keep_value_and_sign() {
+        // Was printed as +79228162514264337593543950335 (Decimal::MAX) for any of these.
+        let p = dec!(-1e27);
+        assert_eq!(Ratio::from_percent(p).to_percent(Rounding::default()), p);
+        let low = Ratio::from_percent(-Decimal::MAX);
+        let high = Ratio::from_percent(Decimal::MAX);
+        assert_eq!(low.minus(&high).round(Rounding::default()), Decimal::MIN);
+        assert_eq!(high.minus(&low).round(Rounding::default()), Decimal::MAX);
+    }
+
+    #[test]
+    fn the_widest_ratios_print_exactly() {
+        let top = Ratio::new(dec!(1e15), dec!(1)).unwrap();
+        let bottom = Ratio::new(dec!(-1e15), dec!(1)).unwrap();
+        let r = Rounding::half_up(crate::money::MAX_DP);
+        assert_eq!(top.to_percent(r).normalize(), dec!(1e17));
+        assert_eq!(top.to_percent(r).scale(), 10);
+        assert_eq!(top.minus(&bottom).round(r).normalize(), dec!(2e17));
+        assert_eq!(bottom.minus(&top).round(r).normalize(), dec!(-2e17));
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn gaps_beyond_the_range_are_refused_on_the_way_in() {
+        let ok = PercentagePoints::from_parts(
+            BigInt::from(2) * BigInt::from(MAX_QUOTIENT),
+            BigInt::from(1),
+        );
+        assert!(ok.is_some());
+        let wide = PercentagePoints::from_parts(BigInt::from(10).pow(40), BigInt::from(1));
+        assert!(wide.is_none());
+        assert!(PercentagePoints::from_parts(BigInt::from(1), BigInt::from(0)).is_none());
     }
 
     #[test]

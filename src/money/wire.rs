@@ -107,7 +107,9 @@ impl<'de> Deserialize<'de> for PercentagePoints {
                 .map_err(|e| de::Error::custom(format!("invalid integer {v:?}: {e}")))
         };
         PercentagePoints::from_parts(big(&p.numerator)?, big(&p.denominator)?).ok_or_else(|| {
-            de::Error::custom("the denominator of a percentage-point gap must be positive")
+            de::Error::custom(
+                "a percentage-point gap needs a positive denominator and a size within ±2×10¹⁷ points",
+            )
         })
     }
 }

@@ -104,6 +104,7 @@ impl Average {
     pub fn money_in(&self, unit: Unit, rounding: Rounding) -> Decimal {
         let (n, d) = self.ratio.big();
         let d = d * num_bigint::BigInt::from(10u8).pow(unit.exponent());
-        rounding.apply_quotient(&n, &d).unwrap_or(Decimal::MAX)
+        // Smaller in size than the ratio itself: within its range.
+        crate::money::round_in_range(&n, &d, rounding)
     }
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use super::{Average, ExecutionOptions};
 use crate::dim::{RegionCode, SourceMix};
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, ledger_money};
 use crate::money::{Money, NoRatio, Ratio};
 
 /// What a pool-coverage report counts: as-of date, region (all by default) and the levels
@@ -203,6 +203,7 @@ impl Ledger {
             opts = opts.within(w);
         }
         let exec = self.execution(opts);
+        // Sums of expenditures: within the ledger's gross too (see `ledger_money`).
         let (mut on_pooled, mut all) = (0i128, 0i128);
         for e in self
             .expenditures()
@@ -217,8 +218,7 @@ impl Ledger {
                 on_pooled += e.amount().to_fen();
             }
         }
-        let money = |f: i128| Money::checked_from_fen(f).unwrap_or(Money::ZERO);
-        PoolCoverage::from_totals(money(planned), count, exec.total().allocated())
-            .with_spending(money(on_pooled), money(all))
+        PoolCoverage::from_totals(ledger_money(planned), count, exec.total().allocated())
+            .with_spending(ledger_money(on_pooled), ledger_money(all))
     }
 }

@@ -232,12 +232,24 @@ impl CompoundGrowth {
         let mid_base: BigInt = &two_t + &lo * 2 + 1;
         let mid_pow = mid_base.pow(n) * &b;
         let vs_half = (&a * two_t.pow(n)).cmp(&mid_pow);
-        let q = rounding.mode().pick(lo, exact, vs_half);
-        i128::try_from(&q)
-            .ok()
-            .and_then(|q| Decimal::try_from_i128_with_scale(q, rounding.dp()).ok())
-            .unwrap_or(Decimal::MAX)
+        rate_to_decimal(&rounding.mode().pick(lo, exact, vs_half), rounding.dp())
     }
+}
+
+/// A rounded compound rate in units of the last of `dp` places, as a `Decimal`.
+///
+/// [`CompoundGrowth::new`] keeps end ÷ start within 10¹⁵, so the rate lies in
+/// −100%..10¹⁷%: at most 10²⁷ units at `MAX_DP` places, which a `Decimal` (up to 7.9×10²⁸)
+/// holds.
+#[expect(
+    clippy::expect_used,
+    reason = "new bounds end ÷ start by 10¹⁵, so the rate is within −100%..10¹⁷% and fits"
+)]
+fn rate_to_decimal(units: &BigInt, dp: u32) -> Decimal {
+    i128::try_from(units)
+        .ok()
+        .and_then(|q| Decimal::try_from_i128_with_scale(q, dp).ok())
+        .expect("a compound growth rate within −100%..10¹⁷% fits in a Decimal")
 }
 
 #[cfg(test)]
@@ -269,6 +281,16 @@ mod tests {
         assert_eq!(
             tie.to_percent(Rounding::new(RoundMode::HalfEven, 2)),
             dec!(0.12)
+        );
+        // The widest rate `new` accepts prints exactly: 10¹⁵ − 1 = 99999999999999900%.
+        let widest = CompoundGrowth::new(dec!(1), dec!(1e15), 1).unwrap();
+        assert_eq!(
+            widest.to_percent(Rounding::half_up(crate::money::MAX_DP)),
+            dec!(99999999999999900)
+        );
+        assert_eq!(
+            CompoundGrowth::new(dec!(1), dec!(1.000000000000001e15), 1),
+            Err(NoRatio::OutOfRange)
         );
         let flat = CompoundGrowth::new(dec!(5), dec!(5), 4).unwrap();
         assert_eq!(flat.to_percent(Rounding::default()), dec!(0.00));

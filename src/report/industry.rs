@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use super::Basis;
 use crate::dim::{Category, RegionCode, SourceMix};
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, ledger_money};
 use crate::money::{Money, NoRatio, Ratio};
 
 /// What an industry share counts: basis (allocated by default), source mix (central +
@@ -141,6 +141,7 @@ impl Ledger {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn industry_share(&self, options: IndustryShareOptions) -> IndustryShare {
+        // Sums over a set of buckets: at most the ledger's gross in size (see `ledger_money`).
         let (mut industry, mut total) = (0i128, 0i128);
         for view in self.buckets() {
             let b = view.bucket();
@@ -159,7 +160,6 @@ impl Ledger {
                 industry += amount;
             }
         }
-        let money = |f: i128| Money::checked_from_fen(f).unwrap_or(Money::ZERO);
-        IndustryShare::from_totals(money(industry), money(total))
+        IndustryShare::from_totals(ledger_money(industry), ledger_money(total))
     }
 }

@@ -1,6 +1,7 @@
 //! The time schedule (序时进度) and milestones set by the level above.
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
 use crate::dim::FiscalYear;
 use crate::money::{PercentagePoints, Ratio};
@@ -43,22 +44,29 @@ pub enum Schedule {
 
 impl Schedule {
     /// The expected share of the year's money spent by `as_of`, exact.
+    ///
+    /// A per-month rate times the months elapsed is capped at 100%; a negative per-month
+    /// rate (a data error) gives a negative target, and one so negative that the target is
+    /// beyond what a [`Ratio`] holds gives the most negative ratio (printed saturated, as
+    /// [`Ratio::from_percent`] says), never a positive one.
     pub fn expected(&self, year: FiscalYear, as_of: NaiveDate) -> Ratio {
-        let whole = |n: u32, d: u32| {
-            Ratio::from_counts(u64::from(n), u64::from(d))
-                .unwrap_or_else(|_| Ratio::from_percent(rust_decimal::Decimal::ZERO))
-        };
         match self {
-            Schedule::Months => whole(year.months_elapsed(as_of), 12),
-            Schedule::Days => whole(year.days_elapsed(as_of), year.days_in_year()),
+            Schedule::Months => elapsed(year.months_elapsed(as_of), 12),
+            Schedule::Days => elapsed(year.days_elapsed(as_of), year.days_in_year()),
             Schedule::PerMonth(rate) => {
-                let months = rust_decimal::Decimal::from(year.months_elapsed(as_of));
-                let n = rate.numerator().checked_mul(months);
-                let target = n.and_then(|n| Ratio::new(n, rate.denominator()).ok());
-                let full = Ratio::from_percent(rust_decimal::Decimal::ONE_HUNDRED);
+                let months = Decimal::from(year.months_elapsed(as_of));
+                let full = Ratio::from_percent(Decimal::ONE_HUNDRED);
+                let target = rate
+                    .numerator()
+                    .checked_mul(months)
+                    .map(|n| Ratio::new(n, rate.denominator()));
                 match target {
-                    Some(t) if t < full => t,
-                    _ => full,
+                    Some(Ok(t)) if t < full => t,
+                    // Too large to hold: positive, so beyond 100% too.
+                    _ if !rate.is_negative() => full,
+                    Some(Ok(_)) => full,
+                    // A negative rate × months beyond any ratio: the most negative one.
+                    Some(Err(_)) | None => Ratio::from_percent(Decimal::MIN),
                 }
             }
             Schedule::Fixed(rate) => *rate,
@@ -99,6 +107,21 @@ impl Schedule {
             expected,
         }
     }
+}
+
+/// `part / whole` of a year for a schedule: `whole` is 12 months or the 365 or 366 days of a
+/// year, never zero, and `part` never exceeds it.
+#[expect(
+    clippy::expect_used,
+    reason = "a schedule divides by 12 months or the days of a year, never by zero"
+)]
+fn elapsed(part: u32, whole: u32) -> Ratio {
+    debug_assert!(
+        whole > 0 && part <= whole,
+        "{part} of {whole} is not a part of a year"
+    );
+    Ratio::from_counts(u64::from(part), u64::from(whole))
+        .expect("a schedule divides by 12 months or the days of a year, never by zero")
 }
 
 /// A rate set against a schedule: "超/低于序时进度 N 个百分点".
@@ -240,10 +263,8 @@ impl Milestones {
             .iter()
             .take_while(|(d, _)| *d <= as_of)
             .last()
-            .map_or(
-                Ratio::from_percent(rust_decimal::Decimal::ZERO),
-                |(_, r)| *r,
-            )
+            // Before the first milestone nothing is required yet: 0% is the rule, not a guess.
+            .map_or(Ratio::from_percent(Decimal::ZERO), |(_, r)| *r)
     }
 
     /// The milestones in date order.
@@ -265,6 +286,25 @@ mod tests {
         let dec31 = NaiveDate::from_ymd_opt(2021, 12, 31).unwrap();
         assert_eq!(
             s.expected(y, dec31).to_percent(Rounding::default()),
+            dec!(100.00)
+        );
+    }
+
+    #[test]
+    fn a_huge_negative_per_month_rate_is_not_read_as_full() {
+        let y = FiscalYear::new(2021).unwrap();
+        let jun30 = NaiveDate::from_ymd_opt(2021, 6, 30).unwrap();
+        // rate × 6 months overflows: this used to come out as 100%.
+        let s = Schedule::PerMonth(Ratio::from_percent(Decimal::MIN / dec!(2)));
+        assert!(s.expected(y, jun30).is_negative());
+        let small = Schedule::PerMonth(Ratio::from_percent(dec!(-1)));
+        assert_eq!(
+            small.expected(y, jun30).to_percent(Rounding::default()),
+            dec!(-6.00)
+        );
+        let huge = Schedule::PerMonth(Ratio::from_percent(Decimal::MAX / dec!(2)));
+        assert_eq!(
+            huge.expected(y, jun30).to_percent(Rounding::default()),
             dec!(100.00)
         );
     }

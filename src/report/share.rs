@@ -97,19 +97,24 @@ impl<K: Hash + Eq + Clone> Shares<K> {
 
     /// One part's share of the whole.
     pub fn get(&self, key: &K) -> Option<Ratio> {
-        self.parts.get(key).and_then(|v| self.share(*v))
+        self.parts.get(key).map(|v| self.share(*v))
     }
 
-    fn share(&self, part: Decimal) -> Option<Ratio> {
-        // All parts share the whole's sign, so the quotient is taken on magnitudes.
-        Ratio::new(part.abs(), self.total.abs()).ok()
+    /// A part's share: all parts share the whole's sign, so the quotient is taken on
+    /// magnitudes, and it lies in 0..=1 over a whole that `new` checked is not zero.
+    #[expect(
+        clippy::expect_used,
+        reason = "new refuses a zero whole and mixed signs, so every part's share is in 0..=1"
+    )]
+    fn share(&self, part: Decimal) -> Ratio {
+        debug_assert!(!self.total.is_zero() && part.abs() <= self.total.abs());
+        Ratio::new(part.abs(), self.total.abs())
+            .expect("a part's share of a non-zero whole of one sign is in 0..=1")
     }
 
     /// Each part with its exact share, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&K, Decimal, Ratio)> + '_ {
-        self.parts
-            .iter()
-            .filter_map(|(k, v)| Some((k, *v, self.share(*v)?)))
+        self.parts.iter().map(|(k, v)| (k, *v, self.share(*v)))
     }
 
     /// Each share as a percentage rounded on its own (the printed sum may be 99.99 or 100.01).
@@ -138,7 +143,8 @@ impl<K: Hash + Eq + Clone> Shares<K> {
         let (tm, ts) = big_parts(self.total.abs());
         // share_i × 100 × 10^dp = part_i × ts × 100 × 10^dp / tm ... in units of the last place.
         let target: BigInt = &unit * 100;
-        let mut floors = Vec::with_capacity(self.parts.len());
+        // Per part: (position, units so far, remainder, denominator of the remainder).
+        let mut rows: Vec<(usize, BigInt, BigInt, BigInt)> = Vec::with_capacity(self.parts.len());
         let mut given = BigInt::from(0u8);
         for (i, v) in self.parts.values().enumerate() {
             let (pm, ps) = big_parts(v.abs());
@@ -147,37 +153,44 @@ impl<K: Hash + Eq + Clone> Shares<K> {
             let floor = crate::money::div_round(&num, &den, RoundMode::Trunc);
             let rem = num - &floor * &den;
             given += &floor;
-            // Compare remainders as fractions rem/den.
-            floors.push((i, floor, rem, den));
+            rows.push((i, floor, rem, den));
         }
-        let mut order: Vec<usize> = (0..floors.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (Some(x), Some(y)) = (floors.get(a), floors.get(b)) else {
-                return std::cmp::Ordering::Equal;
-            };
-            (&y.2 * &x.3).cmp(&(&x.2 * &y.3)).then(a.cmp(&b))
-        });
+        // Largest remainder first (compared as fractions rem/den), earlier parts first on ties.
+        rows.sort_by(|x, y| (&y.2 * &x.3).cmp(&(&x.2 * &y.3)).then(x.0.cmp(&y.0)));
+        // Each truncation loses less than one unit, so fewer units are missing than there
+        // are parts: one pass hands them all out.
         let mut missing = target - given;
-        for i in order {
+        for row in &mut rows {
             if missing <= BigInt::from(0u8) {
                 break;
             }
-            if let Some(f) = floors.get_mut(i) {
-                f.1 += 1;
-                missing -= 1;
-            }
+            row.1 += 1;
+            missing -= 1;
         }
+        debug_assert!(
+            missing == BigInt::from(0u8),
+            "the printed shares must sum to 100"
+        );
+        rows.sort_by_key(|row| row.0);
         self.parts
             .keys()
-            .zip(floors)
-            .map(|(k, (_, units, _, _))| {
-                let v = i128::try_from(&units)
-                    .ok()
-                    .and_then(|u| Decimal::try_from_i128_with_scale(u, dp).ok());
-                (k.clone(), v.unwrap_or(Decimal::MAX))
-            })
+            .zip(rows)
+            .map(|(k, (_, units, _, _))| (k.clone(), units_to_decimal(&units, dp)))
             .collect()
     }
+}
+
+/// A printed share of at most 100 (plus one last-place unit) at `dp` ≤ `MAX_DP` places:
+/// at most about 10¹² units, far within a `Decimal`.
+#[expect(
+    clippy::expect_used,
+    reason = "a share is at most 100 at MAX_DP places, far within a Decimal"
+)]
+fn units_to_decimal(units: &BigInt, dp: u32) -> Decimal {
+    i128::try_from(units)
+        .ok()
+        .and_then(|u| Decimal::try_from_i128_with_scale(u, dp).ok())
+        .expect("a share of at most 100 at MAX_DP places fits in a Decimal")
 }
 
 /// `a + b` when the sum is exact: `Decimal` keeps the larger scale of the two unless the
