@@ -2,11 +2,13 @@
 //! round-trips, pinned report text and tables, CSV export and JSON round-trips. Reading CSV
 //! is tested in `import.rs`.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use fundtrack::dim::RegionLevel;
 use fundtrack::format::{
-    MoneyFormat, RateChart, RmbUpper, TextStyle, display_width, execution_csv, execution_table,
-    ranking_table, rmb_upper, rmb_upper_with,
+    MoneyFormat, RateChart, RegionNames, RmbUpper, TextStyle, display_width, execution_csv,
+    execution_table, ranking_table, rmb_upper, rmb_upper_with,
 };
 use fundtrack::money::Unit;
 use fundtrack::record::{Allocation, Expenditure, Project, Region};
@@ -14,8 +16,10 @@ use fundtrack::report::{
     Base, ExecutionOptions, ExecutionRow, Growth, Milestones, Ranking, Schedule,
 };
 use fundtrack::{
-    Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, Ratio, RoundMode, Rounding,
+    Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, Ratio, RegionCode, RoundMode,
+    Rounding,
 };
+use indexmap::IndexMap;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -460,6 +464,40 @@ fn ranking_snapshot_and_chart() {
     let svg = RateChart::from_ranking("北海市各县区衔接资金支出进度", &ranking, Some(&l)).render();
     assert!(svg.contains("银海区") && svg.contains("序时进度 50.00%") && svg.contains("75.00%"));
     snapshot("format_chart_svg", &svg);
+}
+
+#[test]
+fn renderers_take_names_from_any_lookup_not_only_the_ledger() {
+    let l = city();
+    let report = l.execution(ExecutionOptions::new(d(6, 30)).by_region(RegionLevel::County));
+    let ranking = Ranking::new(&report);
+    let style = TextStyle::default();
+    let map: HashMap<RegionCode, String> = l
+        .regions()
+        .map(|r| (r.code(), r.name().to_owned()))
+        .collect();
+    let ordered: IndexMap<RegionCode, String> = map.clone().into_iter().collect();
+    for names in [&map as &dyn RegionNames, &ordered] {
+        assert_eq!(
+            execution_table(&report, Some(names), &style),
+            execution_table(&report, Some(&l), &style)
+        );
+        assert_eq!(
+            ranking_table(&ranking, 10, Some(names), &style),
+            ranking_table(&ranking, 10, Some(&l), &style)
+        );
+        assert_eq!(
+            execution_csv(&report, Some(names), Rounding::default()),
+            execution_csv(&report, Some(&l), Rounding::default())
+        );
+        assert_eq!(
+            RateChart::from_ranking("t", &ranking, Some(names)).render(),
+            RateChart::from_ranking("t", &ranking, Some(&l)).render()
+        );
+    }
+    // Without names, codes.
+    let codes_only = ranking_table(&ranking, 10, None, &style);
+    assert!(codes_only.contains("450521") && !codes_only.contains("合浦县"));
 }
 
 #[test]
