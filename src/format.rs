@@ -1,7 +1,8 @@
 //! Rendering (呈现): report values as Chinese text, aligned tables, 人民币大写, CSV, JSON and
-//! an SVG chart; and CSV import of records.
+//! an SVG chart. Reading CSV is [`crate::import`].
 //!
-//! Everything here renders; nothing computes (STYLE §8). Renderers take the exact values of
+//! Everything here renders; nothing computes (STYLE §8), and nothing needs the ledger: region
+//! names come through the small [`RegionNames`] lookup. Renderers take the exact values of
 //! [`crate::report`] and round each printed figure once, with a [`Rounding`](crate::Rounding)
 //! the caller passes or the default stated here once: **half-up (四舍五入) to 2 decimal
 //! places**, for amounts in 万元, percentages and 百分点 alike. [`TextStyle::rounding_note`]
@@ -14,7 +15,8 @@
 //! | report sentences (支出进度, 序时进度, 同比, 达到要求) | [`TextStyle`] |
 //! | aligned tables, ranking | [`execution_table`], [`ranking_table`] (of a [`Ranking`](crate::report::Ranking)), [`TextTable`] |
 //! | SVG bar chart with the 序时进度 line | [`RateChart`] |
-//! | CSV out / in | [`execution_csv`], [`records_csv`], [`import_csv`], [`CsvBatch`] |
+//! | region names for rows (the ledger, a map, or none) | [`RegionNames`] |
+//! | CSV out | [`execution_csv`], [`records_csv`] (read back by [`import_csv`](crate::import::import_csv)) |
 //! | JSON (feature `serde`) | `to_json`, `from_json` |
 //!
 //! Machine formats (CSV, JSON) never carry thousands separators or currency signs, and use
@@ -45,6 +47,7 @@ mod contract;
 mod csv;
 #[cfg(feature = "serde")]
 mod json;
+mod names;
 mod rmb;
 mod svg;
 mod table;
@@ -52,9 +55,10 @@ mod text;
 
 pub use amount::MoneyFormat;
 pub use contract::{NATIONAL_CSV_HEADER, national_csv, national_csv_options};
-pub use csv::{CsvBatch, CsvError, CsvErrorKind, CsvKind, execution_csv, import_csv, records_csv};
+pub use csv::{execution_csv, records_csv};
 #[cfg(feature = "serde")]
 pub use json::{JsonError, from_json, to_json};
+pub use names::RegionNames;
 pub use rmb::{RmbUpper, rmb_upper, rmb_upper_with};
 pub use svg::RateChart;
 pub use table::{Align, TextTable, display_width, execution_table, ranking_table};

@@ -51,8 +51,12 @@
 //!   county rankings.
 //! - [`policy`]: monitoring, small loans, 雨露计划, standards with effective dates, milestone
 //!   checks, carry-over, budget classification — with parameters the caller supplies.
+//! - [`import`]: CSV files into the ledger as one all-or-nothing batch (our column names
+//!   or the benchmark kit's), and [`InputError`](import::InputError), the one error of
+//!   every tabular reader, naming the input, line and column.
 //! - [`bulk`]: the streaming national path over millions of CSV rows.
-//! - [`format`](mod@format): Chinese text, tables, 人民币大写, CSV and JSON.
+//! - [`format`](mod@format): Chinese text, tables, 人民币大写, CSV and JSON; renders only,
+//!   with region names from any [`RegionNames`](format::RegionNames) lookup.
 //!
 //! ## Cookbook
 //!
@@ -80,6 +84,22 @@
 //!     let _gap = report.gap(row); // Err(NoRatio::ZeroBase) where nothing is allocated
 //! }
 //! # Ok::<(), fundtrack::ParseError>(())
+//! ```
+//!
+//! **Read the benchmark kit's CSV files into a ledger:**
+//!
+//! ```
+//! use fundtrack::{FiscalYear, Ledger};
+//! use fundtrack::import::{CsvBatch, CsvKind};
+//! let year = FiscalYear::new(2025)?;
+//! let mut batch = CsvBatch::for_year(year); // projects.csv has no year column
+//! batch.read(CsvKind::Regions, "regions.csv", "code,level,parent_code\n110101,county,110100\n".as_bytes())?;
+//! batch.read(CsvKind::Allocations, "allocations.csv",
+//!     "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,110101,central,industry,300.00\n".as_bytes())?;
+//! let mut ledger = Ledger::new(year);
+//! batch.insert_into(&mut ledger)?; // whole or not at all; errors name file, line, column
+//! assert_eq!(ledger.allocations().len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! **Shares that print to exactly 100.00:** see [`report::Shares::percents_summing_to_100`].

@@ -1,11 +1,14 @@
 //! Rendering and exchange formats (`fundtrack::format`): 人民币大写 vectors, money
-//! round-trips, pinned report text and tables, CSV and JSON round-trips and CSV errors.
+//! round-trips, pinned report text and tables, CSV export and JSON round-trips. Reading CSV
+//! is tested in `import.rs`.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use fundtrack::dim::RegionLevel;
 use fundtrack::format::{
-    CsvBatch, CsvKind, MoneyFormat, RateChart, RmbUpper, TextStyle, display_width, execution_csv,
-    execution_table, import_csv, ranking_table, records_csv, rmb_upper, rmb_upper_with,
+    MoneyFormat, RateChart, RegionNames, RmbUpper, TextStyle, display_width, execution_csv,
+    execution_table, ranking_table, rmb_upper, rmb_upper_with,
 };
 use fundtrack::money::Unit;
 use fundtrack::record::{Allocation, Expenditure, Project, Region};
@@ -13,8 +16,10 @@ use fundtrack::report::{
     Base, ExecutionOptions, ExecutionRow, Growth, Milestones, Progress, Ranking, Schedule,
 };
 use fundtrack::{
-    Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, Ratio, RoundMode, Rounding,
+    Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, Ratio, RegionCode, RoundMode,
+    Rounding,
 };
+use indexmap::IndexMap;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -229,7 +234,7 @@ fn beihai_2021_bulletin_snapshot() {
 /// A small city: 北海市 (450500) with three districts and 合浦县; money at every level, two
 /// categories, spending by pooled projects, 铁山港区 with nothing allocated yet.
 #[allow(clippy::too_many_lines, reason = "a fixture: one line per record")]
-fn city() -> Ledger {
+pub(crate) fn city() -> Ledger {
     let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
     let regions = [
         ("450500", "北海市"),
@@ -462,6 +467,40 @@ fn ranking_snapshot_and_chart() {
 }
 
 #[test]
+fn renderers_take_names_from_any_lookup_not_only_the_ledger() {
+    let l = city();
+    let report = l.execution(ExecutionOptions::new(d(6, 30)).by_region(RegionLevel::County));
+    let ranking = Ranking::new(&report);
+    let style = TextStyle::default();
+    let map: HashMap<RegionCode, String> = l
+        .regions()
+        .map(|r| (r.code(), r.name().to_owned()))
+        .collect();
+    let ordered: IndexMap<RegionCode, String> = map.clone().into_iter().collect();
+    for names in [&map as &dyn RegionNames, &ordered] {
+        assert_eq!(
+            execution_table(&report, Some(names), &style),
+            execution_table(&report, Some(&l), &style)
+        );
+        assert_eq!(
+            ranking_table(&ranking, 10, Some(names), &style),
+            ranking_table(&ranking, 10, Some(&l), &style)
+        );
+        assert_eq!(
+            execution_csv(&report, Some(names), Rounding::default()),
+            execution_csv(&report, Some(&l), Rounding::default())
+        );
+        assert_eq!(
+            RateChart::from_ranking("t", &ranking, Some(names)).render(),
+            RateChart::from_ranking("t", &ranking, Some(&l)).render()
+        );
+    }
+    // Without names, codes.
+    let codes_only = ranking_table(&ranking, 10, None, &style);
+    assert!(codes_only.contains("450521") && !codes_only.contains("合浦县"));
+}
+
+#[test]
 fn ranking_ties_share_a_rank_and_are_ordered_by_code() {
     let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
     let codes = ["450521", "450502", "450503"];
@@ -520,43 +559,6 @@ fn ranking_ties_share_a_rank_and_are_ordered_by_code() {
 // ---------------------------------------------------------------- CSV
 
 #[test]
-fn csv_records_round_trip_in_yuan_and_wan() {
-    let l = city();
-    for unit in [Unit::Yuan, Unit::Wan, Unit::Yi] {
-        let mut batch = CsvBatch::new();
-        for kind in [
-            CsvKind::Regions,
-            CsvKind::Projects,
-            CsvKind::Allocations,
-            CsvKind::Expenditures,
-        ] {
-            let text = records_csv(&l, kind, unit);
-            assert!(!text.contains('\r') && !text.contains('元'), "{text}");
-            batch
-                .read(kind, &format!("{kind:?}.csv"), text.as_bytes())
-                .unwrap();
-        }
-        let mut back = Ledger::new(l.year());
-        batch.insert_into(&mut back).unwrap();
-        assert_eq!(back.allocations(), l.allocations());
-        assert_eq!(back.expenditures(), l.expenditures());
-        assert_eq!(
-            back.projects().collect::<Vec<_>>(),
-            l.projects().collect::<Vec<_>>()
-        );
-        assert_eq!(
-            back.regions().collect::<Vec<_>>(),
-            l.regions().collect::<Vec<_>>()
-        );
-        let opts = ExecutionOptions::new(d(12, 31))
-            .by_region(RegionLevel::County)
-            .by_level()
-            .by_category();
-        assert_eq!(back.execution(opts.clone()), l.execution(opts));
-    }
-}
-
-#[test]
 fn execution_csv_round_trips_to_the_report_values() {
     let l = city();
     let report = l.execution(
@@ -597,115 +599,6 @@ fn execution_csv_round_trips_to_the_report_values() {
             Some(2)
         );
     }
-}
-
-#[test]
-fn csv_import_handles_quotes_crlf_bom_and_a_truncated_last_line() {
-    let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
-    let regions = "\u{feff}name,code\r\n\"北海市, 本级\",450500\r\n\r\n合浦县,450521";
-    import_csv(&mut l, CsvKind::Regions, "regions.csv", regions.as_bytes()).unwrap();
-    assert_eq!(
-        l.region("450500".parse().unwrap()).unwrap().name(),
-        "北海市, 本级"
-    );
-    let allocations = "id,date,region,level,category,amount_wan,doc_no,batch\n\
-        A-1,2021-03-01,450521,中央,产业发展,\"1,234.56\",\"桂财农〔2021〕1号\",1\n\
-        A-2,2021-03-02,450521,自治区,unassigned,0.000001,,\n\
-        A-3,2021-03-03,450500,city,以工代赈,9702.09,,2";
-    let receipt = import_csv(
-        &mut l,
-        CsvKind::Allocations,
-        "allocations.csv",
-        allocations.as_bytes(),
-    )
-    .unwrap();
-    assert_eq!(receipt.inserted, 3);
-    let a = &l.allocations()[0];
-    assert_eq!(
-        (a.amount(), a.doc_no().unwrap().as_str(), a.batch()),
-        (m("1234.56万元"), "桂财农〔2021〕1号", Some(1))
-    );
-    assert_eq!(l.allocations()[1].amount(), Money::from_fen(1));
-    assert_eq!(l.allocations()[1].category(), None);
-    assert_eq!(l.allocations()[2].category().unwrap().as_str(), "以工代赈");
-}
-
-/// Imports `text` as `file` of `kind` into a ledger with one county and one pooled
-/// project, and returns the error message.
-fn import_error(kind: CsvKind, file: &str, text: &[u8]) -> String {
-    let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
-    l.insert([Region::new("450521".parse().unwrap(), "合浦县")])
-        .unwrap();
-    l.insert([Project::new(
-        "P-1".parse().unwrap(),
-        "450521".parse().unwrap(),
-        Category::Industry,
-        m("100万元"),
-        ProjectStage::Implementing,
-        2021,
-    )])
-    .unwrap();
-    let before = (
-        l.allocations().len(),
-        l.expenditures().len(),
-        l.projects().count(),
-    );
-    let err = import_csv(&mut l, kind, file, text).unwrap_err();
-    assert_eq!(
-        before,
-        (
-            l.allocations().len(),
-            l.expenditures().len(),
-            l.projects().count()
-        ),
-        "nothing went in"
-    );
-    err.to_string()
-}
-
-#[test]
-fn csv_import_errors_name_file_line_and_column() {
-    let alloc = |body: &str| format!("id,date,region,level,category,amount_wan\n{body}");
-    let gbk: Vec<u8> = [
-        b"code,name\n450521,".as_slice(),
-        &[0xBA, 0xCF, 0xC6, 0xD6, 0xCF, 0xD8],
-        b"\n",
-    ]
-    .concat();
-    let cases: Vec<(&str, CsvKind, &str, Vec<u8>)> = vec![
-        ("empty file", CsvKind::Allocations, "allocations.csv", Vec::new()),
-        ("blank lines only", CsvKind::Regions, "regions.csv", b"\n\r\n".to_vec()),
-        ("GBK export", CsvKind::Regions, "regions.csv", gbk),
-        ("UTF-16 export", CsvKind::Regions, "regions.csv", vec![0xFF, 0xFE, b'c', 0]),
-        ("missing column", CsvKind::Allocations, "allocations.csv", b"id,date,region,amount_wan\n".to_vec()),
-        ("missing amount column", CsvKind::Allocations, "allocations.csv", b"id,date,region,level\n".to_vec()),
-        ("unknown column", CsvKind::Projects, "projects.csv", b"id,region,category,planned_investment_wan,stage,year,owner\n".to_vec()),
-        ("two amount columns", CsvKind::Expenditures, "expenditures.csv", b"id,date,project,region,level,category,amount_yuan,amount_wan\n".to_vec()),
-        ("unit not known", CsvKind::Allocations, "allocations.csv", b"id,date,region,level,amount_usd\n".to_vec()),
-        ("extra field", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,12,oops\n").into_bytes()),
-        ("missing field", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry\n").into_bytes()),
-        ("too many decimals", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,10\nA-2,2021-03-01,450521,central,industry,12.3456789\n").into_bytes()),
-        ("amount with unit", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,12万元\n").into_bytes()),
-        ("empty amount", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,\n").into_bytes()),
-        ("bad date", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021/03/01,450521,central,industry,12\n").into_bytes()),
-        ("bad level", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,centre,industry,12\n").into_bytes()),
-        ("typo category", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industy,12\n").into_bytes()),
-        ("bad region", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,45052,central,industry,12\n").into_bytes()),
-        ("unclosed quote", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,\"12\n").into_bytes()),
-        ("stray quote", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,indus\"try,12\n").into_bytes()),
-        ("line count after a quoted line break", CsvKind::Regions, "regions.csv", "code,name\n450522,\"合浦\n县\"\n45052,x\n".as_bytes().to_vec()),
-        ("bad year", CsvKind::Projects, "projects.csv", "id,region,category,planned_investment_wan,stage,year\nP-2,450521,industry,10,in_pool,二〇二一\n".as_bytes().to_vec()),
-        ("bad stage", CsvKind::Projects, "projects.csv", b"id,region,category,planned_investment_wan,stage,year\nP-2,450521,industry,10,done,2021\n".to_vec()),
-        ("ledger: unknown region, line 3", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,10\nA-2,2021-03-01,450599,central,industry,10\n").into_bytes()),
-        ("ledger: overdrawn", CsvKind::Expenditures, "expenditures.csv", b"id,date,project,region,level,category,amount_yuan\n\"E-1\",2021-04-01,P-1,450521,central,industry,5\n".to_vec()),
-        ("ledger: duplicate id", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,10\r\n\"A-1\",2021-03-02,450521,central,industry,10\r\n").into_bytes()),
-        ("ledger: outside the year", CsvKind::Allocations, "allocations.csv", alloc("A-1,2022-01-01,450521,central,industry,10\n").into_bytes()),
-    ];
-    let rows: Vec<String> = cases
-        .into_iter()
-        .map(|(what, kind, file, text)| format!("{what} → {}", import_error(kind, file, &text)))
-        .collect();
-    snapshot("format_csv_errors", &rows.join("\n"));
 }
 
 // ---------------------------------------------------------------- JSON

@@ -19,6 +19,7 @@ mod support {
 mod errors;
 mod format;
 mod golden;
+mod import;
 mod model;
 mod robust;
 mod wire;

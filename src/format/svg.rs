@@ -4,8 +4,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::table::region_name;
-use crate::ledger::Ledger;
+use super::names::{RegionNames, region_name};
 use crate::money::{Ratio, Rounding};
 use crate::report::Ranking;
 
@@ -68,7 +67,7 @@ impl RateChart {
     }
 
     /// A chart of a ranking, fastest first, unranked regions last, with the schedule line;
-    /// region names from `names` where declared.
+    /// region names from `names` ([`RegionNames`]) where it has them, else codes.
     ///
     /// # Example
     ///
@@ -89,7 +88,7 @@ impl RateChart {
     pub fn from_ranking(
         title: impl Into<String>,
         ranking: &Ranking,
-        names: Option<&Ledger>,
+        names: Option<&dyn RegionNames>,
     ) -> RateChart {
         let mut chart = RateChart::new(title);
         for e in ranking.entries() {

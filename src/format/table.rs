@@ -1,8 +1,7 @@
 //! Text tables that line up Chinese text (表格), execution tables and county rankings.
 
+use super::names::{RegionNames, region_name};
 use super::{MoneyFormat, TextStyle};
-use crate::dim::RegionCode;
-use crate::ledger::Ledger;
 use crate::money::Ratio;
 use crate::report::{Execution, Progress, Ranked, Ranking};
 
@@ -168,13 +167,6 @@ impl TextTable {
     }
 }
 
-/// A region's display name: its declared name in `names`, else its code.
-pub(crate) fn region_name(code: RegionCode, names: Option<&Ledger>) -> String {
-    names
-        .and_then(|l| l.region(code))
-        .map_or_else(|| code.to_string(), |r| r.name().to_owned())
-}
-
 /// A gap in 百分点 with its sign (`+2.22`, `-3.10`), or `—` with no rate.
 fn signed_gap(report: &Execution, row: &Progress, style: &TextStyle) -> String {
     match report.gap(row) {
@@ -203,8 +195,8 @@ fn money_heading(what: &str, fmt: MoneyFormat) -> String {
 /// the report was grouped by (代码 and, with `names`, 地区; 资金层级; 支出类别), 到位资金, 已支出, 支出进度 and
 /// the gap to the report's schedule in 百分点, then a 合计 row (Σ spent ÷ Σ allocated).
 ///
-/// Region names come from `names` (the ledger's declared regions) where given; a region
-/// the ledger does not name shows its code. Amounts and percentages follow `style`; state its
+/// Region names come from `names` ([`RegionNames`]: the ledger, a map from code to name)
+/// where given; a region it does not name shows its code. Amounts and percentages follow `style`; state its
 /// [`rounding_note`](TextStyle::rounding_note) once under the table.
 ///
 /// # Example
@@ -227,7 +219,11 @@ fn money_heading(what: &str, fmt: MoneyFormat) -> String {
 /// assert!(table.lines().last().unwrap().starts_with("合计"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn execution_table(report: &Execution, names: Option<&Ledger>, style: &TextStyle) -> String {
+pub fn execution_table(
+    report: &Execution,
+    names: Option<&dyn RegionNames>,
+    style: &TextStyle,
+) -> String {
     let grouping = report.options().grouping();
     let (by_region, by_level, by_category) =
         (grouping.region(), grouping.level(), grouping.category());
@@ -316,7 +312,7 @@ pub fn execution_table(report: &Execution, names: Option<&Ledger>, style: &TextS
 pub fn ranking_table(
     ranking: &Ranking,
     n: usize,
-    names: Option<&Ledger>,
+    names: Option<&dyn RegionNames>,
     style: &TextStyle,
 ) -> String {
     let fmt = style.money_format().without_unit();

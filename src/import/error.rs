@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use crate::dim::RegionCode;
 use crate::error::ParseError;
 use crate::ledger::LedgerErrorKind;
 
@@ -225,6 +226,16 @@ pub enum InputErrorKind {
     /// A header column given twice (or two columns for one field).
     #[error("column {0:?} given twice")]
     DuplicateColumn(String),
+    /// Two header columns for one field: an accepted alternative name beside the field's
+    /// own (`county_code` and `region`), or two units of the amount (`amount_yuan` and
+    /// `amount_wan`).
+    #[error("column {column:?} gives the same field as column {earlier:?}")]
+    SameField {
+        /// The later column, as written.
+        column: String,
+        /// The earlier column for the same field, as written.
+        earlier: String,
+    },
     /// A required column is absent from the header.
     #[error("missing column {column}; expected {expected}")]
     MissingColumn {
@@ -313,6 +324,18 @@ pub enum InputErrorKind {
         left: NaiveDate,
         /// The other's.
         right: NaiveDate,
+    },
+    /// A region row whose `level` or `parent_code` disagrees with its code: the digits
+    /// `PPCCDD` fix both, so the region record does not store them, and a row that says
+    /// otherwise is wrong.
+    #[error("region {code}: its code says {expected}, not {found:?}")]
+    RegionTree {
+        /// The region code.
+        code: RegionCode,
+        /// What the code says (`level county`, `parent_code 450500`).
+        expected: String,
+        /// The field as written.
+        found: String,
     },
     /// A record the ledger rejected; the whole batch stays out.
     #[error("{record}: {kind}")]

@@ -1,0 +1,207 @@
+//! The RFC 4180 reader shared by the CSV import: bytes → UTF-8 text → records of fields,
+//! each with the physical line it starts on.
+//!
+//! Quoted fields with commas, doubled quotes and line breaks; LF or CRLF; a UTF-8
+//! byte-order mark; a last line without a line break; blank lines skipped. A record that
+//! spans lines is named by its first line. A file that is GBK or UTF-16 rather than UTF-8
+//! is named as such.
+
+use std::io::Read;
+use std::sync::Arc;
+
+use super::error::{InputError, InputErrorKind, Location};
+
+/// One record of a CSV input: the physical line it starts on and its fields.
+pub(crate) type Line = (u64, Vec<String>);
+
+/// Reads all of `reader` and splits it into records; `input` names it in errors.
+pub(crate) fn read_lines(input: &Arc<str>, mut reader: impl Read) -> Result<Vec<Line>, InputError> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::new(Location::new(Arc::clone(input)), e.into()))?;
+    let text = decode(input, &bytes)?;
+    split_records(input, text)
+}
+
+/// UTF-8 text without its byte-order mark, or an error that names the encoding.
+pub(crate) fn decode<'b>(input: &Arc<str>, bytes: &'b [u8]) -> Result<&'b str, InputError> {
+    let at = |line: u64, kind| InputError::new(Location::new(Arc::clone(input)).line(line), kind);
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(at(1, InputErrorKind::Utf16));
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = e.valid_up_to();
+        let breaks = bytes
+            .get(..valid)
+            .map_or(0, |b| memchr::memchr_iter(b'\n', b).count());
+        let line = u64::try_from(breaks).map_or(u64::MAX, |n| n.saturating_add(1));
+        let kind = if looks_gbk(bytes) {
+            InputErrorKind::Gbk
+        } else {
+            InputErrorKind::NotUtf8(bytes.get(valid).copied().unwrap_or(0))
+        };
+        at(line, kind)
+    })
+}
+
+/// Whether every non-ASCII byte pairs into a GBK double-byte character (lead 0x81–0xFE,
+/// trail 0x40–0xFE except 0x7F) and there is at least one.
+fn looks_gbk(bytes: &[u8]) -> bool {
+    let mut pairs = 0usize;
+    let mut it = bytes.iter();
+    while let Some(&b) = it.next() {
+        if b < 0x80 {
+            continue;
+        }
+        if !(0x81..=0xFE).contains(&b) {
+            return false;
+        }
+        match it.next() {
+            Some(&t) if (0x40..=0xFE).contains(&t) && t != 0x7F => pairs += 1,
+            _ => return false,
+        }
+    }
+    pairs > 0
+}
+
+/// Splits text into records of fields, each with the physical line it starts on; blank
+/// lines are skipped.
+pub(crate) fn split_records(input: &Arc<str>, text: &str) -> Result<Vec<Line>, InputError> {
+    let at = |line: u64, kind| InputError::new(Location::new(Arc::clone(input)).line(line), kind);
+    let mut out = Vec::new();
+    let mut line = 1u64;
+    let mut chars = text.chars().peekable();
+    while chars.peek().is_some() {
+        let start = line;
+        let mut fields: Vec<String> = Vec::new();
+        let mut field = String::new();
+        let mut quoted = false; // the current field began with a quote
+        let mut in_quotes = false;
+        let mut after_quote = false; // a quoted field has closed
+        while let Some(c) = chars.next() {
+            if in_quotes {
+                match c {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    '"' => {
+                        in_quotes = false;
+                        after_quote = true;
+                    }
+                    '\n' => {
+                        line = line.saturating_add(1);
+                        field.push(c);
+                    }
+                    _ => field.push(c),
+                }
+                continue;
+            }
+            match c {
+                ',' => {
+                    fields.push(std::mem::take(&mut field));
+                    (quoted, after_quote) = (false, false);
+                }
+                '\r' if chars.peek() == Some(&'\n') => {}
+                '\n' => {
+                    line = line.saturating_add(1);
+                    break;
+                }
+                '"' if field.is_empty() && !quoted => {
+                    quoted = true;
+                    in_quotes = true;
+                }
+                _ if after_quote || c == '"' => {
+                    return Err(at(line, InputErrorKind::StrayQuote));
+                }
+                _ => field.push(c),
+            }
+        }
+        if in_quotes {
+            return Err(at(start, InputErrorKind::UnclosedQuote));
+        }
+        fields.push(field);
+        let blank =
+            fields.len() == 1 && fields.first().is_some_and(|f| f.trim().is_empty()) && !quoted;
+        if !blank {
+            out.push((start, fields));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Result<Vec<Line>, InputError> {
+        split_records(&Arc::from("t.csv"), text)
+    }
+
+    #[test]
+    fn quoted_fields_crlf_and_truncated_last_line() {
+        let r = split("a,b\r\n\"x, \"\"y\"\"\",\"two\nlines\"\r\n\n3,4").unwrap();
+        assert_eq!(r.len(), 3);
+        assert_eq!(
+            r[1],
+            (2, vec!["x, \"y\"".to_owned(), "two\nlines".to_owned()])
+        );
+        assert_eq!(r[2], (5, vec!["3".to_owned(), "4".to_owned()]));
+        assert_eq!(
+            split("a,\"b\n").unwrap_err().to_string(),
+            "t.csv line 1: quoted field is not closed before the end of the file"
+        );
+        assert!(matches!(
+            split("a,b\"c\n").unwrap_err().kind(),
+            InputErrorKind::StrayQuote
+        ));
+        assert!(matches!(
+            split("a,\"b\"c\n").unwrap_err().kind(),
+            InputErrorKind::StrayQuote
+        ));
+        assert_eq!(
+            split("a,\"\"\n").unwrap(),
+            vec![(1, vec!["a".to_owned(), String::new()])]
+        );
+    }
+
+    #[test]
+    fn encodings_are_named() {
+        // "北海" in GBK.
+        let gbk = [b'a', b',', 0xB1, 0xB1, 0xBA, 0xA3, b'\n'];
+        assert!(matches!(
+            decode(&Arc::from("g.csv"), &gbk).unwrap_err().kind(),
+            InputErrorKind::Gbk
+        ));
+        assert!(matches!(
+            decode(&Arc::from("u.csv"), &[0xFF, 0xFE, b'a', 0])
+                .unwrap_err()
+                .kind(),
+            InputErrorKind::Utf16
+        ));
+        assert_eq!(
+            decode(&Arc::from("x.csv"), &[b'a', b'\n', 0xFF])
+                .unwrap_err()
+                .to_string(),
+            "x.csv line 2: not UTF-8: invalid byte 0xFF"
+        );
+        assert_eq!(
+            decode(&Arc::from("b.csv"), "\u{feff}a".as_bytes()).unwrap(),
+            "a"
+        );
+    }
+
+    #[test]
+    fn a_failing_reader_is_named() {
+        struct Broken;
+        impl Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk gone"))
+            }
+        }
+        let err = read_lines(&Arc::from("r.csv"), Broken).unwrap_err();
+        assert_eq!(err.to_string(), "r.csv: cannot read: disk gone");
+    }
+}
