@@ -347,6 +347,14 @@ const MAX_GROSS_FEN: i128 = (1i128 << 96) - 1;
 ///
 /// Records go in by batch with [`Ledger::insert`]: the whole batch is checked first and
 /// goes in whole, or not at all with a [`LedgerError`] naming the record and the rule.
+/// The books a record id is unique in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum IdKind {
+    Allocation,
+    Expenditure,
+    Adjustment,
+}
+
 /// Checks (SPEC §6): unknown region or project, duplicate id, date outside the year,
 /// non-positive amount, spending on a project outside the pool or in another region or
 /// category, and money out of a (region, level, category) bucket beyond what it held up to
@@ -383,7 +391,9 @@ pub struct Ledger {
     options: LedgerOptions,
     regions: IndexMap<RegionCode, Region>,
     projects: IndexMap<ProjectId, Project>,
-    ids: HashSet<RecordId>,
+    /// Record ids by kind: allocations (指标文号), expenditures (凭证号) and adjustments
+    /// are numbered separately, as the books that issue them are.
+    ids: HashSet<(IdKind, RecordId)>,
     allocations: Vec<Allocation>,
     expenditures: Vec<Expenditure>,
     adjustments: Vec<Adjustment>,
@@ -551,15 +561,15 @@ impl Ledger {
                     self.projects.insert(p.id().clone(), p);
                 }
                 Record::Allocation(a) => {
-                    self.ids.insert(a.id().clone());
+                    self.ids.insert((IdKind::Allocation, a.id().clone()));
                     self.allocations.push(a);
                 }
                 Record::Expenditure(e) => {
-                    self.ids.insert(e.id().clone());
+                    self.ids.insert((IdKind::Expenditure, e.id().clone()));
                     self.expenditures.push(e);
                 }
                 Record::Adjustment(a) => {
-                    self.ids.insert(a.id().clone());
+                    self.ids.insert((IdKind::Adjustment, a.id().clone()));
                     self.adjustments.push(a);
                 }
             }
@@ -569,10 +579,11 @@ impl Ledger {
 
     fn fresh_id<'b>(
         &self,
-        seen: &mut HashSet<&'b RecordId>,
+        seen: &mut HashSet<(IdKind, &'b RecordId)>,
+        kind: IdKind,
         id: &'b RecordId,
     ) -> Result<(), LedgerErrorKind> {
-        if self.ids.contains(id) || !seen.insert(id) {
+        if self.ids.contains(&(kind, id.clone())) || !seen.insert((kind, id)) {
             return Err(LedgerErrorKind::DuplicateId(id.to_string()));
         }
         Ok(())
@@ -583,7 +594,7 @@ impl Ledger {
     fn check(&self, batch: &[Record]) -> Result<(IndexMap<Bucket, Staged>, i128), LedgerError> {
         let mut regions: HashSet<RegionCode> = HashSet::new();
         let mut projects: HashMap<&ProjectId, &Project> = HashMap::new();
-        let mut ids: HashSet<&RecordId> = HashSet::new();
+        let mut ids: HashSet<(IdKind, &RecordId)> = HashSet::new();
         let mut staged: IndexMap<Bucket, Staged> = IndexMap::new();
         let mut gross = self.gross;
         for (pos, record) in batch.iter().enumerate() {
@@ -633,7 +644,8 @@ impl Ledger {
                     p.planned().to_fen()
                 }
                 Record::Allocation(a) => {
-                    self.fresh_id(&mut ids, a.id()).map_err(fail)?;
+                    self.fresh_id(&mut ids, IdKind::Allocation, a.id())
+                        .map_err(fail)?;
                     region_ok(a.region())?;
                     date_ok(a.date())?;
                     amount_ok(a.amount())?;
@@ -646,7 +658,8 @@ impl Ledger {
                     f
                 }
                 Record::Expenditure(e) => {
-                    self.fresh_id(&mut ids, e.id()).map_err(fail)?;
+                    self.fresh_id(&mut ids, IdKind::Expenditure, e.id())
+                        .map_err(fail)?;
                     region_ok(e.region())?;
                     date_ok(e.date())?;
                     amount_ok(e.amount())?;
@@ -667,7 +680,8 @@ impl Ledger {
                     f
                 }
                 Record::Adjustment(a) => {
-                    self.fresh_id(&mut ids, a.id()).map_err(fail)?;
+                    self.fresh_id(&mut ids, IdKind::Adjustment, a.id())
+                        .map_err(fail)?;
                     date_ok(a.date())?;
                     amount_ok(a.amount())?;
                     for b in a.source().into_iter().chain(a.target()) {
@@ -890,7 +904,15 @@ mod tests {
             e.to_string()
                 .ends_with("project P-2 is not in the pool (stage 申报)")
         );
-        let e = l.insert([spend("A-1", d(4, 1), "P-1", "1元")]).unwrap_err();
+        // Expenditures are numbered apart from allocations: A-1 is free as a voucher number,
+        // but not twice.
+        let e = l
+            .insert([
+                spend("A-1", d(4, 1), "P-1", "1元"),
+                spend("A-1", d(4, 2), "P-1", "1元"),
+            ])
+            .unwrap_err();
+        assert_eq!(e.position(), 2); // 1-based
         assert!(e.to_string().ends_with("duplicate id A-1"));
         let e = l
             .insert([spend(

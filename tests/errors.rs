@@ -414,8 +414,8 @@ fn bad_records() -> Vec<(&'static str, Record)> {
             alloc("A-1", d(7, 1), "1元").into(),
         ),
         (
-            "allocation reusing the expenditure id E-1",
-            alloc("E-1", d(7, 1), "1元").into(),
+            "allocation reusing the allocation id A-3",
+            alloc("A-3", d(7, 1), "1元").into(),
         ),
         (
             "expenditure on unknown project P-9",
@@ -485,8 +485,8 @@ fn bad_records() -> Vec<(&'static str, Record)> {
             spend("E-9", d(7, 1), "P-1", "0元").into(),
         ),
         (
-            "expenditure with the duplicate id R-1",
-            spend("R-1", d(7, 1), "P-1", "1元").into(),
+            "expenditure reusing the expenditure id E-1",
+            spend("E-1", d(7, 1), "P-1", "1元").into(),
         ),
         (
             "expenditure at county level where only central money is in place",

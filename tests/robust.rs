@@ -489,7 +489,14 @@ impl Model {
         } else {
             format!("R-{n}")
         };
-        let dup = self.ids.contains(&id) || batch_ids.contains(&id);
+        // Allocations, expenditures and adjustments are numbered apart (one book each).
+        let book = match op.kind {
+            OpKind::Allocate(_) => "allocation",
+            OpKind::Spend(..) => "expenditure",
+            _ => "adjustment",
+        };
+        let booked = format!("{book}:{id}");
+        let dup = self.ids.contains(&booked) || batch_ids.contains(&booked);
         let date = if op.flaw == Flaw::DateOutsideYear {
             NaiveDate::from_ymd_opt(
                 if op.day % 2 == 0 { 2020 } else { 2022 },
@@ -702,9 +709,9 @@ impl Model {
 
 fn record_id(r: &Record) -> Option<String> {
     match r {
-        Record::Allocation(a) => Some(a.id().to_string()),
-        Record::Expenditure(e) => Some(e.id().to_string()),
-        Record::Adjustment(a) => Some(a.id().to_string()),
+        Record::Allocation(a) => Some(format!("allocation:{}", a.id())),
+        Record::Expenditure(e) => Some(format!("expenditure:{}", e.id())),
+        Record::Adjustment(a) => Some(format!("adjustment:{}", a.id())),
         _ => None,
     }
 }
