@@ -9,7 +9,7 @@ use chrono::{Months, NaiveDate};
 use indexmap::IndexMap;
 use num_bigint::BigInt;
 
-use super::{Dated, Fraction, PolicyError};
+use super::{Dated, PolicyError, yuan_from_quotient};
 use crate::dim::RecordId;
 use crate::money::{Money, NoRatio, Ratio, RoundMode};
 use crate::report::completion;
@@ -261,8 +261,13 @@ impl LprTable {
         entries: impl IntoIterator<Item = (NaiveDate, Ratio, Ratio)>,
     ) -> Result<LprTable, PolicyError> {
         Ok(LprTable {
-            entries: Dated::new("LPR date", entries.into_iter().map(|(d, a, b)| (d, (a, b))))?,
+            entries: Dated::labelled("LPR date", entries.into_iter().map(|(d, a, b)| (d, (a, b))))?,
         })
+    }
+
+    /// The table itself: `(effective from, (1-year, 5-year))` in date order.
+    pub fn table(&self) -> &Dated<(Ratio, Ratio)> {
+        &self.entries
     }
 
     /// `(1-year, 5-year)` LPR in force on `date`.
@@ -529,7 +534,7 @@ impl SubsidyShares {
     pub fn new(
         entries: impl IntoIterator<Item = (NaiveDate, Ratio)>,
     ) -> Result<SubsidyShares, PolicyError> {
-        let entries = Dated::new("subsidy share date", entries)?;
+        let entries = Dated::labelled("subsidy share date", entries)?;
         let full = Ratio::from_percent(rust_decimal::Decimal::ONE_HUNDRED);
         if let Some((d, r)) = entries
             .entries()
@@ -542,6 +547,11 @@ impl SubsidyShares {
             ));
         }
         Ok(SubsidyShares { entries })
+    }
+
+    /// The table itself: `(effective from, share)` in date order.
+    pub fn table(&self) -> &Dated<Ratio> {
+        &self.entries
     }
 
     /// The share in force on `date`.
@@ -1044,6 +1054,17 @@ impl LoanBook {
             ));
         }
         let basis = BigInt::from(opts.day_count.days_per_year());
+        // Every share over one common denominator (the product of the distinct ones), so a
+        // loan's subsidy is one integer sum and one division.
+        let share_den = opts
+            .shares
+            .entries
+            .entries()
+            .iter()
+            .map(|(_, r)| r.big().1)
+            .collect::<BTreeSet<BigInt>>()
+            .into_iter()
+            .fold(BigInt::from(1u8), |acc, d| acc * d);
         let mut rows = Vec::new();
         let mut total_interest = Money::ZERO;
         let mut total_subsidy = Money::ZERO;
@@ -1067,9 +1088,10 @@ impl LoanBook {
             );
             cuts.extend(opts.shares.entries.changes_in(lo, hi));
             let cuts: Vec<NaiveDate> = cuts.into_iter().collect();
-            let (rn, rd) = loan.terms.annual_rate.big();
-            let mut interest = Fraction::zero();
-            let mut subsidy = Fraction::zero();
+            // Σ balance (分) × days, and Σ balance (分) × days × share × share_den: exact
+            // integers, divided once below.
+            let mut fen_days = BigInt::from(0u8);
+            let mut fen_days_shared = BigInt::from(0u8);
             let mut days_total = 0u32;
             for (i, start) in cuts.iter().enumerate() {
                 let end = match cuts.get(i + 1) {
@@ -1083,16 +1105,20 @@ impl LoanBook {
                     what: "interest subsidy share",
                     key: format!("{start} (loan {})", loan.id),
                 })?;
-                // balance (分) × days × rate ÷ (100 × basis) 元.
-                let num = BigInt::from(balance.to_fen()) * days * &rn;
-                let den = BigInt::from(100u8) * &rd * &basis;
-                interest.add(&num, &den);
+                let fd = BigInt::from(balance.to_fen()) * days;
                 let (sn, sd) = share.big();
-                subsidy.add(&(num * sn), &(den * sd));
+                fen_days_shared += &fd * sn * (&share_den / sd);
+                fen_days += fd;
             }
+            // interest = fen_days × rate ÷ (100 × basis) 元; subsidy likewise × share.
+            let (rn, rd) = loan.terms.annual_rate.big();
+            let den = BigInt::from(100u8) * rd * &basis;
             let overflow = || PolicyError::overflow(format!("interest on loan {}", loan.id));
-            let interest = interest.to_money(opts.rounding).ok_or_else(overflow)?;
-            let subsidy = subsidy.to_money(opts.rounding).ok_or_else(overflow)?;
+            let interest =
+                yuan_from_quotient(&(fen_days * &rn), &den, opts.rounding).ok_or_else(overflow)?;
+            let subsidy =
+                yuan_from_quotient(&(fen_days_shared * &rn), &(den * &share_den), opts.rounding)
+                    .ok_or_else(overflow)?;
             total_interest = total_interest.checked_add(interest).ok_or_else(overflow)?;
             total_subsidy = total_subsidy.checked_add(subsidy).ok_or_else(overflow)?;
             rows.push(SubsidyRow {

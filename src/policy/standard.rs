@@ -65,7 +65,7 @@ impl StandardSchedule {
     pub fn new(
         entries: impl IntoIterator<Item = (NaiveDate, Money)>,
     ) -> Result<StandardSchedule, PolicyError> {
-        let entries = Dated::new("effective date", entries)?;
+        let entries = Dated::new(entries)?;
         if let Some((date, amount)) = entries.entries().iter().find(|(_, m)| m.is_negative()) {
             return Err(PolicyError::invalid(
                 format!("standard effective {date}"),
@@ -73,6 +73,20 @@ impl StandardSchedule {
             ));
         }
         Ok(StandardSchedule { entries })
+    }
+
+    /// The table itself: `(effective from, annual amount)` in date order.
+    ///
+    /// ```
+    /// # use fundtrack::policy::StandardSchedule;
+    /// # use chrono::NaiveDate;
+    /// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+    /// let s = StandardSchedule::new([(d(4), "6800元".parse()?), (d(1), "6000元".parse()?)])?;
+    /// assert_eq!(s.table().entries()[0].0, d(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn table(&self) -> &Dated<Money> {
+        &self.entries
     }
 
     /// The annual amount in force on `date`, if any.

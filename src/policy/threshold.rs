@@ -5,12 +5,11 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use num_bigint::BigInt;
 
-use super::{PolicyError, ceil_to_fen};
+use super::{PolicyError, mul_ratio};
 use crate::dim::{Category, FiscalYear, FundLevel, RegionCode, SourceMix};
 use crate::ledger::Ledger;
-use crate::money::{Money, NoRatio, PercentagePoints, Ratio};
+use crate::money::{Money, NoRatio, PercentagePoints, Ratio, RoundMode};
 use crate::report::{Basis, IndustryShare, Schedule};
 
 /// Allocated and spent money of one region at the as-of date (地区执行情况).
@@ -280,7 +279,6 @@ pub fn check_milestones(
     opts: &MilestoneOptions,
 ) -> Result<MilestoneReport, PolicyError> {
     let required = opts.schedule.expected(opts.year, opts.as_of);
-    let (qn, qd) = required.big();
     let mut seen = HashSet::new();
     let mut checks = Vec::new();
     for p in regions {
@@ -292,14 +290,19 @@ pub fn check_milestones(
         }
         let rate = Ratio::of(p.spent, p.allocated);
         let gap = rate.ok().map(|r| r.minus(&required));
-        // required × allocated − spent = (qn × allocated − qd × spent) / qd, in 元.
-        let num = &qn * BigInt::from(p.allocated.to_fen()) - &qd * BigInt::from(p.spent.to_fen());
-        let den: BigInt = &qd * 100;
-        let shortfall = if rate.is_err() || num <= BigInt::from(0u8) {
+        // required × allocated rounded up to the 分, less what is spent (whole 分): the
+        // same as rounding required × allocated − spent up.
+        let shortfall = if rate.is_err() {
             Money::ZERO
         } else {
-            ceil_to_fen(&num, &den)
-                .ok_or_else(|| PolicyError::overflow(format!("shortfall of region {}", p.region)))?
+            let overflow = || PolicyError::overflow(format!("shortfall of region {}", p.region));
+            let needed = mul_ratio(p.allocated, &required, RoundMode::Ceil).ok_or_else(overflow)?;
+            let short = needed.checked_sub(p.spent).ok_or_else(overflow)?;
+            if short.is_positive() {
+                short
+            } else {
+                Money::ZERO
+            }
         };
         checks.push(MilestoneCheck {
             progress: p,
