@@ -7,57 +7,114 @@
 //! module is a hard-coded policy value; the numbers in the examples are the documented
 //! values a caller might pass.
 //!
-//! | calculation | entry point |
-//! |---|---|
-//! | 防返贫监测 monitoring | [`MonitoringSummary`], [`MonitoringLines`], [`check_incomes`] |
-//! | 小额信贷 small loans | [`LoanBook`], [`LoanRules`], [`LprTable`], [`SubsidyShares`] |
-//! | 雨露计划 Yulu plan | [`YuluRates`], [`YuluEntitlements`] |
-//! | 低保 and other dated standards | [`StandardSchedule`] |
-//! | 达到要求 milestone checks | [`check_milestones`] |
-//! | 产业占比 industry-share rules | [`IndustryShareRule`], [`check_industry_shares`] |
-//! | 结转/结余 carry-over and recovery | [`carry_over`] |
-//! | 21305 budget classification | [`BudgetClassification`] |
+//! | submodule | calculation | published rule it implements |
+//! |---|---|---|
+//! | [`monitoring`] | 防返贫监测: households and persons by group, income against the line, risk eliminated | monitoring lines per year and province |
+//! | [`loans`] | 小额信贷: rule checks, new lending, balances, stock coverage, 贴息 | ≤ 5万元, ≤ 3 years, rate ≤ 1-/5-year LPR, subsidy shares by period |
+//! | [`yulu`] | 雨露计划: entitlements per student, totals by region | rates per school type, paid per semester |
+//! | [`standard`] | 低保 and other standards pro-rated by month | annual standards with effective dates |
+//! | [`milestone`] | 达到要求: disbursement rate against the requirement, shortfall | milestones / 序时进度 set by the level above |
+//! | [`industry`] | 产业占比: industry share against minimum, last year and aim | industry-share thresholds |
+//! | [`carryover`] | 结转/结余 and recovery of money unspent past an age | recovery after a set number of months |
+//! | [`classification`] | 21305 budget items: categories to function codes, totals | the year's 功能分类科目 |
+//!
+//! Two building blocks are shared by every submodule: [`PolicyError`], the one error type
+//! of policy calculations, and [`Dated`], the one table of values with effective dates (低保
+//! standards, LPRs and subsidy shares are built on it).
+//!
+//! Checks never read a [`Ledger`](crate::Ledger): they take report values — an
+//! [`ExecutionRow`](crate::report::ExecutionRow) from `ledger.execution(…)`, or totals from
+//! elsewhere — so a figure is summed in one place.
 //!
 //! Money results are [`Money`] rounded once to the 分 where a payable amount
 //! is produced (the rounding is stated on each item); rates are unrounded
-//! [`Ratio`](crate::Ratio)s and gaps [`PercentagePoints`](crate::PercentagePoints).
+//! [`Ratio`]s and gaps [`PercentagePoints`](crate::PercentagePoints).
+//!
+//! # Example
+//!
+//! ```
+//! use fundtrack::Ratio;
+//! use fundtrack::policy::loans::{LprTable, SubsidyShares};
+//! use fundtrack::policy::standard::StandardSchedule;
+//! use chrono::NaiveDate;
+//! use rust_decimal_macros::dec;
+//!
+//! let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+//! // Three dated tables, one shape: values from their effective dates.
+//! let dibao = StandardSchedule::new([(d(2020, 1, 1), "6000元".parse()?), (d(2021, 4, 1), "6800元".parse()?)])?;
+//! let lpr = LprTable::new([(d(2021, 1, 20), Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
+//! let shares = SubsidyShares::new([(d(2021, 1, 1), Ratio::from_percent(dec!(100)))])?;
+//! assert_eq!(dibao.at(d(2021, 3, 31)).unwrap().to_string(), "6000.00元");
+//! assert!(lpr.at(d(2021, 1, 19)).is_none());
+//! assert_eq!(shares.table().entries().len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-mod carryover;
-mod classification;
-mod loans;
-mod monitoring;
-mod standard;
-mod threshold;
-mod yulu;
+pub mod carryover;
+pub mod classification;
+pub mod industry;
+pub mod loans;
+pub mod milestone;
+pub mod monitoring;
+pub mod standard;
+pub mod yulu;
 
-pub use carryover::{
-    CarryOverAllocation, CarryOverOptions, CarryOverReport, CarryOverRow, CarryOverSpending,
-    UnspentKind, carry_over,
-};
-pub use classification::{BudgetClassification, ItemRow, ItemSummary};
-pub use loans::{
-    DayCount, InterestSubsidy, Loan, LoanBook, LoanFinding, LoanRules, LoanStock, LoanTerms,
-    LoanViolation, LprTable, Repayment, RepaymentModel, SubsidyOptions, SubsidyRow, SubsidyShares,
-    lending_completion,
-};
-pub use monitoring::{
-    GroupCount, IncomeFinding, MonitoredHousehold, MonitoringGroup, MonitoringLines,
-    MonitoringSummary, check_incomes,
-};
-pub use standard::{ProRated, StandardSchedule, StandardSegment};
-pub use threshold::{
-    IndustryShareCheckOptions, IndustryShareInput, IndustryShareReport, IndustryShareResult,
-    IndustryShareRule, MilestoneCheck, MilestoneOptions, MilestoneReport, RegionProgress,
-    ShareFinding, check_industry_shares, check_milestones,
-};
-pub use yulu::{
-    Eligibility, SchoolType, YuluEntitlement, YuluEntitlements, YuluPeriod, YuluRate, YuluRates,
-    YuluRegionTotal, YuluStudent,
-};
+// Transitional: `src/format/text.rs` (another owner) still names these flat paths in its
+// code and a doctest. Delete this block when it uses `policy::milestone` and
+// `crate::report`'s progress rows.
+#[doc(hidden)]
+pub use milestone::{MilestoneCheck, MilestoneOptions};
+
+/// Transitional stand-in for the removed `policy::RegionProgress`: use
+/// [`milestone::check_milestones`] with a [`RegionCode`] and an
+/// [`ExecutionRow`](crate::report::ExecutionRow).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegionProgress {
+    region: RegionCode,
+    allocated: Money,
+    spent: Money,
+}
+
+impl RegionProgress {
+    /// `region` has had `allocated` and spent `spent`.
+    #[doc(hidden)]
+    pub fn new(region: RegionCode, allocated: Money, spent: Money) -> RegionProgress {
+        RegionProgress {
+            region,
+            allocated,
+            spent,
+        }
+    }
+}
+
+/// Transitional stand-in for the flat `policy::check_milestones`: forwards to
+/// [`milestone::check_milestones`].
+///
+/// # Errors
+///
+/// As [`milestone::check_milestones`].
+#[doc(hidden)]
+pub fn check_milestones(
+    regions: impl IntoIterator<Item = RegionProgress>,
+    opts: &MilestoneOptions,
+) -> Result<milestone::MilestoneReport, PolicyError> {
+    let rows: Vec<(RegionCode, crate::report::ExecutionRow)> = regions
+        .into_iter()
+        .map(|p| {
+            (
+                p.region,
+                crate::report::ExecutionRow::from_totals(p.allocated, p.spent),
+            )
+        })
+        .collect();
+    milestone::check_milestones(rows.iter().map(|(r, row)| (*r, row)), opts)
+}
 
 use chrono::NaiveDate;
 use num_bigint::{BigInt, Sign};
 
+use crate::dim::RegionCode;
 use crate::error::ParseError;
 use crate::money::{Money, Ratio, RoundMode, Rounding};
 

@@ -17,7 +17,7 @@ use crate::record::Bucket;
 ///
 /// ```
 /// use fundtrack::ProjectStage;
-/// use fundtrack::policy::UnspentKind;
+/// use fundtrack::policy::carryover::UnspentKind;
 ///
 /// assert_eq!(UnspentKind::of(ProjectStage::Implementing), UnspentKind::CarryOver);
 /// assert_eq!(UnspentKind::of(ProjectStage::Accepted), UnspentKind::Surplus);
@@ -66,7 +66,7 @@ impl UnspentKind {
 ///
 /// ```
 /// use fundtrack::{Category, FundLevel, ProjectStage};
-/// use fundtrack::policy::CarryOverAllocation;
+/// use fundtrack::policy::carryover::CarryOverAllocation;
 /// use fundtrack::record::Bucket;
 /// use chrono::NaiveDate;
 ///
@@ -120,7 +120,7 @@ impl CarryOverAllocation {
 ///
 /// ```
 /// use fundtrack::{Category, FundLevel};
-/// use fundtrack::policy::CarryOverSpending;
+/// use fundtrack::policy::carryover::CarryOverSpending;
 /// use fundtrack::record::Bucket;
 /// use chrono::NaiveDate;
 ///
@@ -161,7 +161,7 @@ impl CarryOverSpending {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::CarryOverOptions;
+/// use fundtrack::policy::carryover::CarryOverOptions;
 /// use chrono::NaiveDate;
 ///
 /// // The two-year rule for 结转 and immediate recovery of 结余, as documented values.
@@ -374,7 +374,7 @@ fn validate(
 ///
 /// ```
 /// use fundtrack::{Category, FundLevel, ProjectStage};
-/// use fundtrack::policy::{CarryOverAllocation, CarryOverOptions, CarryOverSpending, UnspentKind, carry_over};
+/// use fundtrack::policy::carryover::{CarryOverAllocation, CarryOverOptions, CarryOverSpending, UnspentKind, carry_over};
 /// use fundtrack::record::Bucket;
 /// use chrono::NaiveDate;
 ///

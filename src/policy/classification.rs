@@ -21,7 +21,7 @@ struct YearTable {
 ///
 /// ```
 /// use fundtrack::{Category, FiscalYear};
-/// use fundtrack::policy::BudgetClassification;
+/// use fundtrack::policy::classification::BudgetClassification;
 ///
 /// let y = FiscalYear::new(2021)?;
 /// let table = BudgetClassification::new(
@@ -154,7 +154,7 @@ impl BudgetClassification {
     ///
     /// ```
     /// use fundtrack::{Category, FiscalYear};
-    /// use fundtrack::policy::BudgetClassification;
+    /// use fundtrack::policy::classification::BudgetClassification;
     ///
     /// let y = FiscalYear::new(2021)?;
     /// let table = BudgetClassification::new(

@@ -21,7 +21,7 @@ use crate::report::completion;
 ///
 /// ```
 /// use fundtrack::Ratio;
-/// use fundtrack::policy::LoanTerms;
+/// use fundtrack::policy::loans::LoanTerms;
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
@@ -75,7 +75,7 @@ impl LoanTerms {
 ///
 /// ```
 /// use fundtrack::Ratio;
-/// use fundtrack::policy::{Loan, LoanTerms};
+/// use fundtrack::policy::loans::{Loan, LoanTerms};
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
@@ -130,7 +130,7 @@ impl Loan {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::Repayment;
+/// use fundtrack::policy::loans::Repayment;
 /// use chrono::NaiveDate;
 ///
 /// let r = Repayment::new("R-1".parse()?, "L-001".parse()?, NaiveDate::from_ymd_opt(2022, 3, 15).unwrap(), "2万元".parse()?);
@@ -183,7 +183,7 @@ impl Repayment {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::RepaymentModel;
+/// use fundtrack::policy::loans::RepaymentModel;
 /// assert_eq!(RepaymentModel::default(), RepaymentModel::BulletAtMaturity);
 /// assert_eq!(RepaymentModel::RecordedOnly.as_str(), "仅按还款记录");
 /// ```
@@ -218,7 +218,7 @@ impl RepaymentModel {
 ///
 /// ```
 /// use fundtrack::Ratio;
-/// use fundtrack::policy::LprTable;
+/// use fundtrack::policy::loans::LprTable;
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
@@ -284,7 +284,7 @@ impl LprTable {
 ///
 /// ```
 /// use fundtrack::Ratio;
-/// use fundtrack::policy::{LoanRules, LprTable};
+/// use fundtrack::policy::loans::{LoanRules, LprTable};
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
@@ -488,7 +488,7 @@ impl LoanStock {
 ///
 /// ```
 /// use fundtrack::Ratio;
-/// use fundtrack::policy::SubsidyShares;
+/// use fundtrack::policy::loans::SubsidyShares;
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
@@ -566,7 +566,7 @@ impl SubsidyShares {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::DayCount;
+/// use fundtrack::policy::loans::DayCount;
 /// assert_eq!(DayCount::Actual360.days_per_year(), 360);
 /// assert_eq!(DayCount::Actual365.as_str(), "实际天数/365");
 /// ```
@@ -607,7 +607,7 @@ impl DayCount {
 ///
 /// ```
 /// use fundtrack::{Ratio, RoundMode};
-/// use fundtrack::policy::{DayCount, SubsidyOptions, SubsidyShares};
+/// use fundtrack::policy::loans::{DayCount, SubsidyOptions, SubsidyShares};
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
@@ -772,7 +772,7 @@ impl Entry {
 ///
 /// ```
 /// use fundtrack::{Ratio, Rounding};
-/// use fundtrack::policy::{Loan, LoanBook, LoanTerms, Repayment, RepaymentModel};
+/// use fundtrack::policy::loans::{Loan, LoanBook, LoanTerms, Repayment, RepaymentModel};
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
@@ -897,7 +897,7 @@ impl LoanBook {
     ///
     /// ```
     /// use fundtrack::Ratio;
-    /// use fundtrack::policy::{Loan, LoanBook, LoanRules, LoanTerms, LprTable};
+    /// use fundtrack::policy::loans::{Loan, LoanBook, LoanRules, LoanTerms, LprTable};
     /// use chrono::NaiveDate;
     /// use rust_decimal_macros::dec;
     ///
@@ -1029,7 +1029,7 @@ impl LoanBook {
     ///
     /// ```
     /// use fundtrack::Ratio;
-    /// use fundtrack::policy::{Loan, LoanBook, LoanTerms, SubsidyOptions, SubsidyShares};
+    /// use fundtrack::policy::loans::{Loan, LoanBook, LoanTerms, SubsidyOptions, SubsidyShares};
     /// use chrono::NaiveDate;
     /// use rust_decimal_macros::dec;
     ///
@@ -1153,7 +1153,7 @@ impl LoanBook {
 ///
 /// ```
 /// use fundtrack::Rounding;
-/// use fundtrack::policy::lending_completion;
+/// use fundtrack::policy::loans::lending_completion;
 ///
 /// let inferred_task = "2402万元".parse()?;
 /// let r = lending_completion("2646.50万元".parse()?, inferred_task)?;

@@ -22,7 +22,7 @@ use crate::report::{Average, Shares};
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::MonitoringGroup;
+/// use fundtrack::policy::monitoring::MonitoringGroup;
 ///
 /// let g: MonitoringGroup = "边缘易致贫户".parse()?;
 /// assert_eq!(g, MonitoringGroup::Marginal);
@@ -102,7 +102,7 @@ impl FromStr for MonitoringGroup {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::GroupCount;
+/// use fundtrack::policy::monitoring::GroupCount;
 ///
 /// let c = GroupCount::new(56, 215);
 /// assert_eq!((c.households(), c.persons()), (56, 215));
@@ -154,7 +154,7 @@ impl GroupCount {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::{MonitoredHousehold, MonitoringGroup};
+/// use fundtrack::policy::monitoring::{MonitoredHousehold, MonitoringGroup};
 ///
 /// let h = MonitoredHousehold::new("H-1".parse()?, "450521".parse()?, MonitoringGroup::Marginal, 4)
 ///     .with_income_per_person("5800元".parse()?)
@@ -253,7 +253,7 @@ impl MonitoredHousehold {
 ///
 /// ```
 /// use fundtrack::Rounding;
-/// use fundtrack::policy::{GroupCount, MonitoringGroup, MonitoringSummary};
+/// use fundtrack::policy::monitoring::{GroupCount, MonitoringGroup, MonitoringSummary};
 ///
 /// let s = MonitoringSummary::from_counts([
 ///     (MonitoringGroup::Marginal, GroupCount::new(56, 215)),
@@ -359,7 +359,7 @@ impl MonitoringSummary {
     ///
     /// ```
     /// use fundtrack::Rounding;
-    /// use fundtrack::policy::{MonitoredHousehold, MonitoringGroup, MonitoringSummary};
+    /// use fundtrack::policy::monitoring::{MonitoredHousehold, MonitoringGroup, MonitoringSummary};
     ///
     /// let r = "450521".parse()?;
     /// let s = MonitoringSummary::from_households(&[
@@ -414,7 +414,7 @@ impl MonitoringSummary {
     ///
     /// ```
     /// use fundtrack::Rounding;
-    /// use fundtrack::policy::{GroupCount, MonitoringGroup, MonitoringSummary};
+    /// use fundtrack::policy::monitoring::{GroupCount, MonitoringGroup, MonitoringSummary};
     ///
     /// let s = MonitoringSummary::from_counts([(MonitoringGroup::Unstable, GroupCount::new(10, 40))])?
     ///     .with_risk_eliminated(GroupCount::new(4, 13))?;
@@ -491,7 +491,7 @@ impl MonitoringSummary {
 ///
 /// ```
 /// use fundtrack::FiscalYear;
-/// use fundtrack::policy::MonitoringLines;
+/// use fundtrack::policy::monitoring::MonitoringLines;
 ///
 /// // A caller-supplied line, e.g. the one a province published for 2021.
 /// let lines = MonitoringLines::new([(FiscalYear::new(2021)?, "450000".parse()?, "6000元".parse()?)])?;
@@ -627,7 +627,7 @@ impl IncomeFinding {
 ///
 /// ```
 /// use fundtrack::FiscalYear;
-/// use fundtrack::policy::{MonitoredHousehold, MonitoringGroup, MonitoringLines, check_incomes};
+/// use fundtrack::policy::monitoring::{MonitoredHousehold, MonitoringGroup, MonitoringLines, check_incomes};
 ///
 /// let y = FiscalYear::new(2021)?;
 /// let lines = MonitoringLines::new([(y, "450000".parse()?, "6000元".parse()?)])?;

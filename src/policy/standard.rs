@@ -18,7 +18,7 @@ use crate::report::Average;
 ///
 /// ```
 /// use fundtrack::{FiscalYear, Rounding};
-/// use fundtrack::policy::StandardSchedule;
+/// use fundtrack::policy::standard::StandardSchedule;
 /// use chrono::NaiveDate;
 ///
 /// let dibao = StandardSchedule::new([
@@ -78,7 +78,7 @@ impl StandardSchedule {
     /// The table itself: `(effective from, annual amount)` in date order.
     ///
     /// ```
-    /// # use fundtrack::policy::StandardSchedule;
+    /// # use fundtrack::policy::standard::StandardSchedule;
     /// # use chrono::NaiveDate;
     /// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
     /// let s = StandardSchedule::new([(d(4), "6800元".parse()?), (d(1), "6000元".parse()?)])?;
@@ -92,7 +92,7 @@ impl StandardSchedule {
     /// The annual amount in force on `date`, if any.
     ///
     /// ```
-    /// # use fundtrack::policy::StandardSchedule;
+    /// # use fundtrack::policy::standard::StandardSchedule;
     /// # use chrono::NaiveDate;
     /// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
     /// let s = StandardSchedule::new([(d(4), "6800元".parse()?)])?;

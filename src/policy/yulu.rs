@@ -21,7 +21,7 @@ use crate::money::Money;
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::SchoolType;
+/// use fundtrack::policy::yulu::SchoolType;
 ///
 /// assert_eq!("中专".parse::<SchoolType>()?, SchoolType::SecondaryVocational);
 /// assert_eq!("higher_vocational".parse::<SchoolType>()?.as_str(), "高职");
@@ -109,7 +109,7 @@ impl FromStr for SchoolType {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::YuluRate;
+/// use fundtrack::policy::yulu::YuluRate;
 ///
 /// // A documented rate: 3000 元 a year paid as 2 × 1500, grades 1–3.
 /// let r = YuluRate::per_year("3000元".parse()?, 2)?.with_grades(1, 3);
@@ -201,7 +201,7 @@ impl YuluRate {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::{SchoolType, YuluRate, YuluRates};
+/// use fundtrack::policy::yulu::{SchoolType, YuluRate, YuluRates};
 ///
 /// // Documented values of one province: 4000 a year for 中职, 5000 for 高职.
 /// let rates = YuluRates::new([
@@ -286,7 +286,7 @@ impl YuluRates {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::{SchoolType, YuluStudent};
+/// use fundtrack::policy::yulu::{SchoolType, YuluStudent};
 ///
 /// let s = YuluStudent::new("S-1".parse()?, "450521".parse()?, SchoolType::SecondaryVocational, 2);
 /// assert_eq!(s.grade(), 2);
@@ -338,7 +338,7 @@ impl YuluStudent {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::YuluPeriod;
+/// use fundtrack::policy::yulu::YuluPeriod;
 /// assert_eq!(YuluPeriod::Semester(1).to_string(), "第1学期");
 /// assert_eq!(YuluPeriod::SchoolYear.to_string(), "全学年");
 /// ```
@@ -481,7 +481,7 @@ impl YuluRegionTotal {
 ///
 /// ```
 /// use fundtrack::dim::RegionLevel;
-/// use fundtrack::policy::{Eligibility, SchoolType, YuluEntitlements, YuluPeriod, YuluRate, YuluRates, YuluStudent};
+/// use fundtrack::policy::yulu::{Eligibility, SchoolType, YuluEntitlements, YuluPeriod, YuluRate, YuluRates, YuluStudent};
 ///
 /// let rates = YuluRates::new([(SchoolType::SecondaryVocational, YuluRate::per_year("3000元".parse()?, 2)?.with_grades(1, 3))])?;
 /// let r = "450521".parse()?;
