@@ -370,6 +370,11 @@ fn validate(
 /// [`PolicyError::Overflow`], naming the spending or allocation, when a figure does not
 /// fit in [`Money`] (no figure is ever replaced by zero).
 ///
+/// # Panics
+///
+/// Never: the only `expect`s state invariants of the computation (queue indices stay within
+/// the allocations in force; their ages are 0 or more days and fit a `u32`).
+///
 /// # Example
 ///
 /// ```
@@ -405,12 +410,13 @@ pub fn carry_over(
         .filter(|a| a.date <= opts.as_of)
         .collect();
     let mut spent: Vec<Money> = vec![Money::ZERO; live.len()];
-    let mut queues: IndexMap<&Bucket, Vec<usize>> = IndexMap::new();
+    // Per bucket: (date, index into `live` and `spent`), oldest first.
+    let mut queues: IndexMap<&Bucket, Vec<(NaiveDate, usize)>> = IndexMap::new();
     for (i, a) in live.iter().enumerate() {
-        queues.entry(&a.bucket).or_default().push(i);
+        queues.entry(&a.bucket).or_default().push((a.date, i));
     }
     for q in queues.values_mut() {
-        q.sort_by_key(|&i| (live.get(i).map(|a| a.date), i));
+        q.sort_unstable();
     }
     let mut outgoing: Vec<&CarryOverSpending> =
         spending.iter().filter(|s| s.date <= opts.as_of).collect();
@@ -419,16 +425,18 @@ pub fn carry_over(
         let mut left = s.amount;
         let overflow = || PolicyError::overflow(format!("spending {}", s.id));
         if let Some(queue) = queues.get(&s.bucket) {
-            for &i in queue {
-                if !left.is_positive() {
+            for &(date, i) in queue {
+                if !left.is_positive() || date > s.date {
                     break;
                 }
-                let (Some(a), Some(used)) = (live.get(i), spent.get_mut(i)) else {
-                    continue;
-                };
-                if a.date > s.date {
-                    break;
-                }
+                #[expect(
+                    clippy::expect_used,
+                    reason = "queue indices come from enumerating `live`, and `spent` has its length"
+                )]
+                let (a, used) = (
+                    live.get(i).expect("queue index within live"),
+                    spent.get_mut(i).expect("queue index within spent"),
+                );
                 let room = a.amount.checked_sub(*used).ok_or_else(overflow)?;
                 let take = room.min(left);
                 *used = used.checked_add(take).ok_or_else(overflow)?;
@@ -459,7 +467,14 @@ pub fn carry_over(
                 UnspentKind::Surplus => opts.surplus_months,
             };
             let limit_date = a.date.checked_add_months(Months::new(months));
-            let age_days = u32::try_from((opts.as_of - a.date).num_days()).unwrap_or(u32::MAX);
+            // `live` holds allocations dated on or before `as_of`, and any span of calendar
+            // days (under 2²⁸) fits a u32.
+            #[expect(
+                clippy::expect_used,
+                reason = "a.date <= as_of, and a span of NaiveDates fits u32"
+            )]
+            let age_days = u32::try_from((opts.as_of - a.date).num_days())
+                .expect("age of a live allocation is 0..2^28 days");
             Ok(CarryOverRow {
                 allocation: a.id.clone(),
                 bucket: a.bucket.clone(),

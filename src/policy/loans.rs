@@ -736,15 +736,24 @@ struct Entry {
 
 impl Entry {
     /// Principal repaid up to and including `date`.
+    #[expect(
+        clippy::expect_used,
+        reason = "LoanBook::new rejects repayments whose sum overflows or exceeds the amount"
+    )]
     fn repaid_by(&self, date: NaiveDate) -> Money {
-        // Validated in the book: the sum never exceeds the amount, so it cannot overflow.
-        Money::checked_sum(
+        let repaid = Money::checked_sum(
             self.repayments
                 .iter()
                 .take_while(|(d, _)| *d <= date)
                 .map(|(_, m)| *m),
         )
-        .unwrap_or(self.loan.amount)
+        .expect("repayments checked to sum within the amount lent");
+        debug_assert!(
+            repaid <= self.loan.amount,
+            "loan {} over-repaid",
+            self.loan.id
+        );
+        repaid
     }
 
     /// The balance at the end of `as_of`.
@@ -755,10 +764,14 @@ impl Entry {
         if model == RepaymentModel::BulletAtMaturity && as_of >= self.maturity {
             return Money::ZERO;
         }
+        #[expect(
+            clippy::expect_used,
+            reason = "0 <= repaid <= amount (LoanBook::new), so the difference fits"
+        )]
         self.loan
             .amount
             .checked_sub(self.repaid_by(as_of))
-            .unwrap_or(Money::ZERO)
+            .expect("amount − repaid is within 0..=amount")
     }
 }
 
@@ -978,7 +991,7 @@ impl LoanBook {
         eligible_households: u64,
     ) -> Result<LoanStock, PolicyError> {
         let mut balance = Money::ZERO;
-        let mut loans_outstanding = 0u64;
+        let mut loans_outstanding = 0usize;
         let mut households = HashSet::new();
         for e in self.entries.values() {
             let b = e.balance(as_of, model);
@@ -986,7 +999,7 @@ impl LoanBook {
                 balance = balance
                     .checked_add(b)
                     .ok_or_else(|| PolicyError::overflow(format!("loan balance at {as_of}")))?;
-                loans_outstanding = loans_outstanding.saturating_add(1);
+                loans_outstanding += 1;
                 households.insert(&e.loan.household);
             }
         }
@@ -994,8 +1007,8 @@ impl LoanBook {
             as_of,
             model,
             balance,
-            loans_outstanding,
-            households_with_balance: u64::try_from(households.len()).unwrap_or(u64::MAX),
+            loans_outstanding: count(loans_outstanding),
+            households_with_balance: count(households.len()),
             eligible_households,
         })
     }
@@ -1019,6 +1032,11 @@ impl LoanBook {
     /// [`PolicyError::Invalid`] when `from` is after `to`; [`PolicyError::Missing`] when a
     /// day of interest has no subsidy share in force; [`PolicyError::Overflow`] for amounts
     /// too large.
+    ///
+    /// # Panics
+    ///
+    /// Never: the only `expect`s state invariants the book holds on construction (a
+    /// maturity after the start date, repayments summing within the amount lent).
     ///
     /// # Example
     ///
@@ -1071,9 +1089,13 @@ impl LoanBook {
         for e in self.entries.values() {
             let loan = &e.loan;
             let lo = opts.from.max(loan.terms.start);
-            let Some(last_day) = e.maturity.pred_opt() else {
-                continue;
-            };
+            // Maturity is at least a month after the start (terms of ≥ 1 month), so it
+            // has a day before it.
+            #[expect(clippy::expect_used, reason = "maturity > start (LoanBook::new)")]
+            let last_day = e
+                .maturity
+                .pred_opt()
+                .expect("maturity is after the start date");
             let hi = opts.to.min(last_day);
             if lo > hi {
                 continue;
@@ -1092,14 +1114,18 @@ impl LoanBook {
             // integers, divided once below.
             let mut fen_days = BigInt::from(0u8);
             let mut fen_days_shared = BigInt::from(0u8);
-            let mut days_total = 0u32;
+            let days_total = days_in(lo, hi);
+            let mut days_seen = 0u64;
             for (i, start) in cuts.iter().enumerate() {
+                // Cuts are distinct and sorted, so a next cut is after `start` and has a day
+                // before it.
+                #[expect(clippy::expect_used, reason = "cuts are a sorted set: next > start")]
                 let end = match cuts.get(i + 1) {
-                    Some(next) => next.pred_opt().unwrap_or(*next),
+                    Some(next) => next.pred_opt().expect("a later cut has a day before it"),
                     None => hi,
                 };
-                let days = u32::try_from((end - *start).num_days() + 1).unwrap_or(0);
-                days_total = days_total.saturating_add(days);
+                let days = days_in(*start, end);
+                days_seen += u64::from(days);
                 let balance = e.balance(*start, RepaymentModel::RecordedOnly);
                 let share = opts.shares.at(*start).ok_or_else(|| PolicyError::Missing {
                     what: "interest subsidy share",
@@ -1110,6 +1136,7 @@ impl LoanBook {
                 fen_days_shared += &fd * sn * (&share_den / sd);
                 fen_days += fd;
             }
+            debug_assert_eq!(days_seen, u64::from(days_total), "cuts cover lo..=hi");
             // interest = fen_days × rate ÷ (100 × basis) 元; subsidy likewise × share.
             let (rn, rd) = loan.terms.annual_rate.big();
             let den = BigInt::from(100u8) * rd * &basis;
@@ -1138,6 +1165,25 @@ impl LoanBook {
             total_subsidy,
         })
     }
+}
+
+/// A count of loans or households as `u64`: a `usize` always fits.
+#[expect(
+    clippy::expect_used,
+    reason = "usize is at most 64 bits on every target"
+)]
+fn count(n: usize) -> u64 {
+    u64::try_from(n).expect("usize fits u64")
+}
+
+/// Days from `from` to `to`, both included (`from <= to`).
+#[expect(
+    clippy::expect_used,
+    reason = "from <= to, and any span of NaiveDates (under 2²⁸ days) fits u32"
+)]
+fn days_in(from: NaiveDate, to: NaiveDate) -> u32 {
+    debug_assert!(from <= to, "{from} after {to}");
+    u32::try_from((to - from).num_days() + 1).expect("a day span fits u32")
 }
 
 /// Completion of the annual lending task (贷款任务完成率): new lending ÷ task.

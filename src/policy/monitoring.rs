@@ -578,6 +578,10 @@ pub struct IncomeFinding {
     household: RecordId,
     line: Money,
     income: Option<Money>,
+    /// line − income when the income is below the line, computed (and checked) once; not
+    /// written out, as it follows from the two fields above.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    shortfall: Option<Money>,
 }
 
 impl IncomeFinding {
@@ -605,10 +609,7 @@ impl IncomeFinding {
     /// How far below the line the income is (line − income), or `None` when it is not
     /// below or not recorded.
     pub fn shortfall(&self) -> Option<Money> {
-        let income = self.income?;
-        (income < self.line)
-            .then(|| self.line.checked_sub(income))
-            .flatten()
+        self.shortfall
     }
 }
 
@@ -621,7 +622,8 @@ impl IncomeFinding {
 ///
 /// # Errors
 ///
-/// [`PolicyError::Missing`] when no line is supplied for a household's (year, province).
+/// [`PolicyError::Missing`] when no line is supplied for a household's (year, province);
+/// [`PolicyError::Overflow`] when line − income does not fit in [`Money`].
 ///
 /// # Example
 ///
@@ -657,10 +659,19 @@ pub fn check_incomes(
                         h.id
                     ),
                 })?;
+            let shortfall = match h.income_per_person {
+                Some(income) if income < line => {
+                    Some(line.checked_sub(income).ok_or_else(|| {
+                        PolicyError::overflow(format!("shortfall of household {}", h.id))
+                    })?)
+                }
+                _ => None,
+            };
             Ok(IncomeFinding {
                 household: h.id.clone(),
                 line,
                 income: h.income_per_person,
+                shortfall,
             })
         })
         .collect()

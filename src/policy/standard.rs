@@ -121,7 +121,12 @@ impl StandardSchedule {
             let first = NaiveDate::from_ymd_opt(year.year(), month, 1).ok_or_else(|| {
                 PolicyError::invalid(format!("year {}", year.year()), "no such month")
             })?;
-            let last = year.month_end(month).unwrap_or(first);
+            let last = year.month_end(month).ok_or_else(|| {
+                PolicyError::invalid(
+                    format!("year {}", year.year()),
+                    format!("no last day of month {month}"),
+                )
+            })?;
             let annual = self.at(first).ok_or_else(|| PolicyError::Missing {
                 what: "standard in force",
                 key: format!("{}-{month:02}", year.year()),

@@ -606,9 +606,9 @@ impl YuluEntitlements {
             let key = r.region.rolled_up_to(level);
             let t = out.entry(key).or_default();
             if r.eligibility.is_eligible() {
-                t.eligible = t.eligible.saturating_add(1);
+                t.eligible += 1;
             } else {
-                t.flagged = t.flagged.saturating_add(1);
+                t.flagged += 1;
             }
             t.amount = t
                 .amount
