@@ -1,5 +1,11 @@
 //! Carry-over and recovery (结转结余与收回): the age of unspent allocations, with money
 //! unspent past a caller-set age flagged for recovery, 结转 kept apart from 结余.
+//!
+//! Published rule (结转结余资金管理): money of unfinished projects (结转) and money left by
+//! finished or stopped ones (结余) is recovered (收回) when unspent past a set number of
+//! months. Spending draws on a bucket's allocations oldest first (FIFO); the months are
+//! [`CarryOverOptions`] the caller sets; [`carry_over`] gives each allocation's unspent
+//! money, its age and whether it is due for recovery.
 
 use std::collections::HashSet;
 

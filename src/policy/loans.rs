@@ -1,6 +1,15 @@
 //! 小额信贷 (small loans to poverty-exited and monitored households): rule checks, new
 //! lending against the annual task, balances, stock coverage and the interest subsidy
 //! (贴息).
+//!
+//! Published rule (扶贫小额信贷 / 脱贫人口小额信贷): at most 5万元 for at most 3 years, at a
+//! rate no higher than the LPR of the term's tier (1-year LPR up to a year, 5-year LPR
+//! beyond), with the budget paying a share of the interest that changes by period. Every
+//! one of these values is the caller's: [`LoanRules`] (limits), [`LprTable`] and
+//! [`SubsidyShares`] (both [`Dated`] tables). [`LoanBook`] checks loans and
+//! repayments once, then answers [`LoanBook::check`], [`LoanBook::new_lending`],
+//! [`LoanBook::stock`] and [`LoanBook::interest_subsidy`]; [`lending_completion`] sets new
+//! lending against the annual task.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;

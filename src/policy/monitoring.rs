@@ -1,6 +1,12 @@
 //! 防返贫监测 (monitoring for a return to poverty): households and persons by group,
 //! person shares, income against a caller-supplied monitoring line, and the
 //! risk-eliminated rate (消除风险).
+//!
+//! Published rule (防止返贫动态监测和帮扶机制): households are monitored in three groups
+//! (脱贫不稳定户, 边缘易致贫户, 突发严重困难户, [`MonitoringGroup`]); a household whose
+//! income per person is below the province's monitoring line for the year is flagged. The
+//! lines are a [`MonitoringLines`] table the caller supplies; [`MonitoringSummary`] counts
+//! households and persons, [`check_incomes`] sets incomes against the lines.
 
 use std::collections::HashSet;
 use std::fmt;

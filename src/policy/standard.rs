@@ -1,5 +1,10 @@
 //! 低保 and other standards with effective dates (保障标准): an annual figure pro-rated by
 //! month across changes during the year.
+//!
+//! Published rule: a standard (e.g. the rural 低保 standard in 元/年/人) is raised from an
+//! effective date; a year's figure counts each month at the standard in force on its first
+//! day. The standards are a [`StandardSchedule`] (a [`Dated`] table) the caller supplies;
+//! [`StandardSchedule::pro_rated`] gives the exact year figure ([`ProRated`]).
 
 use chrono::NaiveDate;
 

@@ -1,5 +1,11 @@
 //! 雨露计划 (Yulu plan): vocational-education subsidies per student from a caller-supplied
 //! rate table, totals by region, and students outside the programme flagged.
+//!
+//! Published rule: students of poverty-exited and monitored households at vocational
+//! schools receive a fixed amount a year (e.g. 3000 元, paid as 2 × 1500 per semester; some
+//! provinces pay 4000–5000 by school type) for the grades covered. The rates are a
+//! [`YuluRates`] table the caller supplies; [`YuluEntitlements::compute`] gives each
+//! student's amount or the reason they are outside the programme ([`Eligibility`]).
 
 use std::collections::HashSet;
 use std::fmt;
