@@ -275,6 +275,17 @@ impl LprTable {
     }
 
     /// The table itself: `(effective from, (1-year, 5-year))` in date order.
+    ///
+    /// ```
+    /// # use fundtrack::Ratio;
+    /// # use fundtrack::policy::loans::LprTable;
+    /// # use chrono::NaiveDate;
+    /// # use rust_decimal_macros::dec;
+    /// let d = NaiveDate::from_ymd_opt(2021, 1, 20).unwrap();
+    /// let lpr = LprTable::new([(d, Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
+    /// assert_eq!(lpr.table().entries()[0].0, d);
+    /// # Ok::<(), fundtrack::policy::PolicyError>(())
+    /// ```
     pub fn table(&self) -> &Dated<(Ratio, Ratio)> {
         &self.entries
     }
@@ -559,6 +570,17 @@ impl SubsidyShares {
     }
 
     /// The table itself: `(effective from, share)` in date order.
+    ///
+    /// ```
+    /// # use fundtrack::Ratio;
+    /// # use fundtrack::policy::loans::SubsidyShares;
+    /// # use chrono::NaiveDate;
+    /// # use rust_decimal_macros::dec;
+    /// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+    /// let s = SubsidyShares::new([(d(7), Ratio::from_percent(dec!(70))), (d(1), Ratio::from_percent(dec!(100)))])?;
+    /// assert_eq!(s.table().changes_in(d(1), d(12)).collect::<Vec<_>>(), [d(7)]);
+    /// # Ok::<(), fundtrack::policy::PolicyError>(())
+    /// ```
     pub fn table(&self) -> &Dated<Ratio> {
         &self.entries
     }
