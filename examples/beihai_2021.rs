@@ -26,10 +26,10 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use fundtrack::format::{Align, MoneyFormat, TextStyle, TextTable, rmb_upper};
 use fundtrack::money::Unit;
-use fundtrack::policy::{
-    GroupCount, MilestoneCheck, MilestoneOptions, MonitoringGroup, MonitoringSummary, ProRated,
-    RegionProgress, StandardSchedule, check_milestones, lending_completion,
-};
+use fundtrack::policy::loans::lending_completion;
+use fundtrack::policy::milestone::{MilestoneCheck, MilestoneOptions, check_milestones};
+use fundtrack::policy::monitoring::{GroupCount, MonitoringGroup, MonitoringSummary};
+use fundtrack::policy::standard::{ProRated, StandardSchedule};
 use fundtrack::record::{Allocation, Region};
 use fundtrack::report::{
     Average, Base, Execution, ExecutionOptions, ExecutionRow, Growth, Milestones, PoolCoverage,
@@ -131,8 +131,7 @@ impl Beihai {
         // PARAMETER: the region's milestone is not printed; 75% by 30 September is assumed.
         let milestone_rate = Ratio::from_percent(dec!(75));
         let rule = Schedule::Milestones(Milestones::new([(as_of, milestone_rate)])?);
-        let progress = RegionProgress::new(city, funds.allocated(), funds.spent());
-        let checks = check_milestones([progress], &MilestoneOptions::new(as_of, rule)?)?;
+        let checks = check_milestones([(city, &funds)], &MilestoneOptions::new(as_of, rule)?)?;
         let milestone = checks
             .checks()
             .first()

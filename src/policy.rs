@@ -7,59 +7,116 @@
 //! module is a hard-coded policy value; the numbers in the examples are the documented
 //! values a caller might pass.
 //!
-//! | calculation | entry point |
-//! |---|---|
-//! | 防返贫监测 monitoring | [`MonitoringSummary`], [`MonitoringLines`], [`check_incomes`] |
-//! | 小额信贷 small loans | [`LoanBook`], [`LoanRules`], [`LprTable`], [`SubsidyShares`] |
-//! | 雨露计划 Yulu plan | [`YuluRates`], [`YuluEntitlements`] |
-//! | 低保 and other dated standards | [`StandardSchedule`] |
-//! | 达到要求 milestone checks | [`check_milestones`] |
-//! | 产业占比 industry-share rules | [`IndustryShareRule`], [`check_industry_shares`] |
-//! | 结转/结余 carry-over and recovery | [`carry_over`] |
-//! | 21305 budget classification | [`BudgetClassification`] |
+//! | submodule | calculation | published rule it implements |
+//! |---|---|---|
+//! | [`monitoring`] | 防返贫监测: households and persons by group, income against the line, risk eliminated | monitoring lines per year and province |
+//! | [`loans`] | 小额信贷: rule checks, new lending, balances, stock coverage, 贴息 | ≤ 5万元, ≤ 3 years, rate ≤ 1-/5-year LPR, subsidy shares by period |
+//! | [`yulu`] | 雨露计划: entitlements per student, totals by region | rates per school type, paid per semester |
+//! | [`standard`] | 低保 and other standards pro-rated by month | annual standards with effective dates |
+//! | [`milestone`] | 达到要求: disbursement rate against the requirement, shortfall | milestones / 序时进度 set by the level above |
+//! | [`industry`] | 产业占比: industry share against minimum, last year and aim | industry-share thresholds |
+//! | [`carryover`] | 结转/结余 and recovery of money unspent past an age | recovery after a set number of months |
+//! | [`classification`] | 21305 budget items: categories to function codes, totals | the year's 功能分类科目 |
+//!
+//! Two building blocks are shared by every submodule: [`PolicyError`], the one error type
+//! of policy calculations, and [`Dated`], the one table of values with effective dates (低保
+//! standards, LPRs and subsidy shares are built on it).
+//!
+//! Checks never read a [`Ledger`](crate::Ledger): they take report values — an
+//! [`ExecutionRow`](crate::report::ExecutionRow) from `ledger.execution(…)`, or totals from
+//! elsewhere — so a figure is summed in one place.
 //!
 //! Money results are [`Money`] rounded once to the 分 where a payable amount
 //! is produced (the rounding is stated on each item); rates are unrounded
-//! [`Ratio`](crate::Ratio)s and gaps [`PercentagePoints`](crate::PercentagePoints).
+//! [`Ratio`]s and gaps [`PercentagePoints`](crate::PercentagePoints).
+//!
+//! # Example
+//!
+//! ```
+//! use fundtrack::Ratio;
+//! use fundtrack::policy::loans::{LprTable, SubsidyShares};
+//! use fundtrack::policy::standard::StandardSchedule;
+//! use chrono::NaiveDate;
+//! use rust_decimal_macros::dec;
+//!
+//! let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+//! // Three dated tables, one shape: values from their effective dates.
+//! let dibao = StandardSchedule::new([(d(2020, 1, 1), "6000元".parse()?), (d(2021, 4, 1), "6800元".parse()?)])?;
+//! let lpr = LprTable::new([(d(2021, 1, 20), Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
+//! let shares = SubsidyShares::new([(d(2021, 1, 1), Ratio::from_percent(dec!(100)))])?;
+//! assert_eq!(dibao.at(d(2021, 3, 31)).unwrap().to_string(), "6000.00元");
+//! assert!(lpr.at(d(2021, 1, 19)).is_none());
+//! assert_eq!(shares.table().entries().len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-mod carryover;
-mod classification;
-mod loans;
-mod monitoring;
-mod standard;
-mod threshold;
-mod yulu;
+pub mod carryover;
+pub mod classification;
+pub mod industry;
+pub mod loans;
+pub mod milestone;
+pub mod monitoring;
+pub mod standard;
+pub mod yulu;
 
-pub use carryover::{
-    CarryOverAllocation, CarryOverOptions, CarryOverReport, CarryOverRow, CarryOverSpending,
-    UnspentKind, carry_over,
-};
-pub use classification::{BudgetClassification, ItemRow, ItemSummary};
-pub use loans::{
-    DayCount, InterestSubsidy, Loan, LoanBook, LoanFinding, LoanRules, LoanStock, LoanTerms,
-    LoanViolation, LprTable, Repayment, RepaymentModel, SubsidyOptions, SubsidyRow, SubsidyShares,
-    lending_completion,
-};
-pub use monitoring::{
-    GroupCount, IncomeFinding, MonitoredHousehold, MonitoringGroup, MonitoringLines,
-    MonitoringSummary, check_incomes,
-};
-pub use standard::{ProRated, StandardSchedule, StandardSegment};
-pub use threshold::{
-    IndustryShareCheckOptions, IndustryShareInput, IndustryShareReport, IndustryShareResult,
-    IndustryShareRule, MilestoneCheck, MilestoneOptions, MilestoneReport, RegionProgress,
-    ShareFinding, check_industry_shares, check_milestones,
-};
-pub use yulu::{
-    Eligibility, SchoolType, YuluEntitlement, YuluEntitlements, YuluPeriod, YuluRate, YuluRates,
-    YuluRegionTotal, YuluStudent,
-};
+// Transitional: `src/format/text.rs` (another owner) still names these flat paths in its
+// code and a doctest. Delete this block when it uses `policy::milestone` and
+// `crate::report`'s progress rows.
+#[doc(hidden)]
+pub use milestone::{MilestoneCheck, MilestoneOptions};
+
+/// Transitional stand-in for the removed `policy::RegionProgress`: use
+/// [`milestone::check_milestones`] with a [`RegionCode`] and an
+/// [`ExecutionRow`](crate::report::ExecutionRow).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegionProgress {
+    region: RegionCode,
+    allocated: Money,
+    spent: Money,
+}
+
+impl RegionProgress {
+    /// `region` has had `allocated` and spent `spent`.
+    #[doc(hidden)]
+    pub fn new(region: RegionCode, allocated: Money, spent: Money) -> RegionProgress {
+        RegionProgress {
+            region,
+            allocated,
+            spent,
+        }
+    }
+}
+
+/// Transitional stand-in for the flat `policy::check_milestones`: forwards to
+/// [`milestone::check_milestones`].
+///
+/// # Errors
+///
+/// As [`milestone::check_milestones`].
+#[doc(hidden)]
+pub fn check_milestones(
+    regions: impl IntoIterator<Item = RegionProgress>,
+    opts: &MilestoneOptions,
+) -> Result<milestone::MilestoneReport, PolicyError> {
+    let rows: Vec<(RegionCode, crate::report::ExecutionRow)> = regions
+        .into_iter()
+        .map(|p| {
+            (
+                p.region,
+                crate::report::ExecutionRow::from_totals(p.allocated, p.spent),
+            )
+        })
+        .collect();
+    milestone::check_milestones(rows.iter().map(|(r, row)| (*r, row)), opts)
+}
 
 use chrono::NaiveDate;
-use num_bigint::BigInt;
+use num_bigint::{BigInt, Sign};
 
+use crate::dim::RegionCode;
 use crate::error::ParseError;
-use crate::money::{Money, RoundMode, Rounding};
+use crate::money::{Money, Ratio, RoundMode, Rounding};
 
 /// A policy calculation could not be carried out on its inputs (政策测算错误).
 ///
@@ -125,16 +182,49 @@ impl PolicyError {
     }
 }
 
-/// Values that change on effective dates (生效日期): each entry holds from its date until
-/// the next entry's date.
+/// A table of values with effective dates (生效日期表): each entry holds from its date
+/// until the next entry's date.
+///
+/// The one dated table of the policy module: 低保 standards
+/// ([`standard::StandardSchedule`]), LPRs ([`loans::LprTable`]) and interest-subsidy shares
+/// ([`loans::SubsidyShares`]) are built on it. Entries are kept sorted by date, two entries
+/// on one date are rejected, and [`Dated::at`] finds the entry in force by binary search.
+/// With the `serde` feature a table is read through [`Dated::new`], so JSON cannot build a
+/// table the constructor would reject.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::policy::Dated;
+/// use chrono::NaiveDate;
+///
+/// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+/// let t = Dated::new([(d(4), "6800元"), (d(1), "6000元")])?;
+/// assert_eq!(t.at(d(3)), Some(&"6000元"));
+/// assert_eq!(t.at(d(4)), Some(&"6800元"));
+/// assert_eq!(t.entries()[0].0, d(1)); // sorted by date
+/// assert!(Dated::new([(d(1), 1), (d(1), 2)]).is_err());
+/// # Ok::<(), fundtrack::policy::PolicyError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Dated<T> {
+pub struct Dated<T> {
+    /// Sorted by date, no date twice.
     entries: Vec<(NaiveDate, T)>,
 }
 
 impl<T> Dated<T> {
-    /// Sorts the entries by date; two entries on one date are an error naming `what`.
-    pub(crate) fn new(
+    /// A table from `(effective from, value)` pairs in any order.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Duplicate`] (`duplicate effective date 2021-04-01`) for two entries on
+    /// one date.
+    pub fn new(entries: impl IntoIterator<Item = (NaiveDate, T)>) -> Result<Dated<T>, PolicyError> {
+        Dated::labelled("effective date", entries)
+    }
+
+    /// As [`Dated::new`], naming the dates `what` in the duplicate error (`LPR date`).
+    pub(crate) fn labelled(
         what: &'static str,
         entries: impl IntoIterator<Item = (NaiveDate, T)>,
     ) -> Result<Dated<T>, PolicyError> {
@@ -153,43 +243,76 @@ impl<T> Dated<T> {
         Ok(Dated { entries })
     }
 
-    /// The value in force on `date`: the latest entry on or before it.
-    pub(crate) fn at(&self, date: NaiveDate) -> Option<&T> {
-        self.entries
-            .iter()
-            .take_while(|(d, _)| *d <= date)
-            .last()
-            .map(|(_, v)| v)
+    /// The value in force on `date`: the latest entry on or before it, or `None` before the
+    /// first entry.
+    ///
+    /// ```
+    /// # use fundtrack::policy::Dated;
+    /// # use chrono::NaiveDate;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
+    /// let t = Dated::new([(d(1, 1), 100), (d(7, 1), 70)])?;
+    /// assert_eq!(t.at(d(6, 30)), Some(&100));
+    /// assert_eq!(t.at(d(7, 1)), Some(&70));
+    /// assert_eq!(t.at(NaiveDate::from_ymd_opt(2020, 12, 31).unwrap()), None);
+    /// # Ok::<(), fundtrack::policy::PolicyError>(())
+    /// ```
+    pub fn at(&self, date: NaiveDate) -> Option<&T> {
+        let after = self.entries.partition_point(|(d, _)| *d <= date);
+        let i = after.checked_sub(1)?;
+        self.entries.get(i).map(|(_, v)| v)
     }
 
     /// The entries in date order.
-    pub(crate) fn entries(&self) -> &[(NaiveDate, T)] {
+    ///
+    /// ```
+    /// # use fundtrack::policy::Dated;
+    /// # use chrono::NaiveDate;
+    /// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+    /// let t = Dated::new([(d(7), 'b'), (d(1), 'a')])?;
+    /// assert_eq!(t.entries(), [(d(1), 'a'), (d(7), 'b')]);
+    /// # Ok::<(), fundtrack::policy::PolicyError>(())
+    /// ```
+    pub fn entries(&self) -> &[(NaiveDate, T)] {
         &self.entries
     }
 
-    /// Effective dates strictly after `from` and on or before `to`.
-    pub(crate) fn changes_in(
+    /// The effective dates strictly after `from` and on or before `to`: the days within
+    /// `from..=to` on which the value changes.
+    ///
+    /// ```
+    /// # use fundtrack::policy::Dated;
+    /// # use chrono::NaiveDate;
+    /// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+    /// let t = Dated::new([(d(1), 100), (d(7), 70)])?;
+    /// assert_eq!(t.changes_in(d(1), d(12)).collect::<Vec<_>>(), [d(7)]);
+    /// assert_eq!(t.changes_in(d(7), d(12)).count(), 0);
+    /// # Ok::<(), fundtrack::policy::PolicyError>(())
+    /// ```
+    pub fn changes_in(
         &self,
         from: NaiveDate,
         to: NaiveDate,
     ) -> impl Iterator<Item = NaiveDate> + '_ {
+        let first = self.entries.partition_point(|(d, _)| *d <= from);
         self.entries
             .iter()
+            .skip(first)
             .map(|(d, _)| *d)
-            .filter(move |d| *d > from && *d <= to)
+            .take_while(move |d| *d <= to)
     }
 }
 
 /// Serde helpers for the policy inputs.
 ///
 /// Every input type with a validating constructor deserializes through a private wire
-/// struct and `TryFrom`, so JSON cannot build a value the constructor would reject. The
-/// dated tables therefore only *serialize* their [`Dated`] entries here; reading them back
-/// is the owning type's constructor's job (with its own error messages).
+/// struct and `TryFrom`, so JSON cannot build a value the constructor would reject. A
+/// [`Dated`] table is written as its `[date, value]` pairs and read back through
+/// [`Dated::new`].
 #[cfg(feature = "serde")]
 pub(crate) mod wire {
     use super::Dated;
-    use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+    use chrono::NaiveDate;
+    use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, Visitor};
     use serde::{Serialize, Serializer};
     use std::fmt;
     use std::marker::PhantomData;
@@ -197,6 +320,13 @@ pub(crate) mod wire {
     impl<T: Serialize> Serialize for Dated<T> {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             self.entries.serialize(s)
+        }
+    }
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Dated<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Dated<T>, D::Error> {
+            let entries = Vec::<(NaiveDate, T)>::deserialize(d)?;
+            Dated::new(entries).map_err(D::Error::custom)
         }
     }
 
@@ -219,6 +349,7 @@ pub(crate) mod wire {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<(K, V)>, A::Error> {
+                // The hint only sizes the first allocation; no hint starts empty.
                 let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
                 while let Some(entry) = map.next_entry()? {
                     out.push(entry);
@@ -231,46 +362,25 @@ pub(crate) mod wire {
     }
 }
 
-/// An exact non-negative-denominator fraction of 元, summed without rounding.
-#[derive(Clone, Debug)]
-pub(crate) struct Fraction {
-    num: BigInt,
-    den: BigInt,
+/// `num / den` 元 (with `den > 0`) rounded to the 分 with `mode`, or `None` beyond what
+/// [`Money`] holds.
+///
+/// A stand-in for a `Money` constructor from an exact quotient, which `crate::money` does
+/// not offer; policy sums exact interest in big integers and rounds once, here.
+pub(crate) fn yuan_from_quotient(num: &BigInt, den: &BigInt, mode: RoundMode) -> Option<Money> {
+    debug_assert!(
+        den.sign() == Sign::Plus,
+        "denominator {den} must be positive"
+    );
+    let d = Rounding::new(mode, 2).apply_quotient(num, den)?;
+    Money::yuan(d).ok()
 }
 
-impl Fraction {
-    pub(crate) fn zero() -> Fraction {
-        Fraction {
-            num: BigInt::from(0u8),
-            den: BigInt::from(1u8),
-        }
-    }
-
-    /// Adds `num / den` (with `den > 0`); equal denominators are added without growth.
-    pub(crate) fn add(&mut self, num: &BigInt, den: &BigInt) {
-        if *den == self.den {
-            self.num += num;
-        } else {
-            self.num = &self.num * den + num * &self.den;
-            self.den = &self.den * den;
-        }
-    }
-
-    /// The value in 元 rounded to the 分 with `mode`, or `None` beyond what `Money` holds.
-    pub(crate) fn to_money(&self, mode: RoundMode) -> Option<Money> {
-        let d = Rounding::new(mode, 2).apply_quotient(&self.num, &self.den)?;
-        Money::yuan(d).ok()
-    }
-}
-
-/// `num / den` 元 (with `den > 0`) rounded *up* to the next whole 分, for a shortfall that
-/// less money would not cover. `None` when the result does not fit.
-pub(crate) fn ceil_to_fen(num: &BigInt, den: &BigInt) -> Option<Money> {
-    Fraction {
-        num: num.clone(),
-        den: den.clone(),
-    }
-    .to_money(RoundMode::Ceil)
+/// `amount × ratio`, exact, rounded once to the 分 with `mode`; `None` beyond what
+/// [`Money`] holds.
+pub(crate) fn mul_ratio(amount: Money, ratio: &Ratio, mode: RoundMode) -> Option<Money> {
+    let (n, d) = ratio.big();
+    yuan_from_quotient(&(BigInt::from(amount.to_fen()) * n), &(d * 100u8), mode)
 }
 
 #[cfg(test)]
@@ -283,7 +393,7 @@ mod tests {
 
     #[test]
     fn dated_values_take_the_latest_on_or_before() {
-        let t = Dated::new("effective date", [(d(2021, 4, 1), 2), (d(2021, 1, 1), 1)]).unwrap();
+        let t = Dated::new([(d(2021, 4, 1), 2), (d(2021, 1, 1), 1)]).unwrap();
         assert_eq!(t.at(d(2020, 12, 31)), None);
         assert_eq!(t.at(d(2021, 3, 31)), Some(&1));
         assert_eq!(t.at(d(2021, 4, 1)), Some(&2));
@@ -292,7 +402,15 @@ mod tests {
                 .collect::<Vec<_>>(),
             [d(2021, 4, 1)]
         );
-        let dup = Dated::new("effective date", [(d(2021, 1, 1), 1), (d(2021, 1, 1), 2)]);
+        assert_eq!(t.changes_in(d(2021, 1, 1), d(2021, 3, 31)).count(), 0);
+        assert_eq!(
+            t.changes_in(d(2020, 1, 1), d(2021, 4, 1))
+                .collect::<Vec<_>>(),
+            [d(2021, 1, 1), d(2021, 4, 1)]
+        );
+        let empty: Dated<u8> = Dated::new([]).unwrap();
+        assert_eq!(empty.at(d(2021, 1, 1)), None);
+        let dup = Dated::new([(d(2021, 1, 1), 1), (d(2021, 1, 1), 2)]);
         assert_eq!(
             dup.unwrap_err().to_string(),
             "duplicate effective date 2021-01-01"
@@ -302,16 +420,17 @@ mod tests {
     #[test]
     fn ceiling_to_the_fen() {
         // 100.01 / 3 = 33.3366… → 33.34; exact values stay.
+        let third = Ratio::from_counts(1, 3).unwrap();
         assert_eq!(
-            ceil_to_fen(&BigInt::from(10001), &BigInt::from(300)),
+            mul_ratio(Money::from_fen(10001), &third, RoundMode::Ceil),
             Some(Money::from_fen(3334))
         );
         assert_eq!(
-            ceil_to_fen(&BigInt::from(3), &BigInt::from(1)),
+            yuan_from_quotient(&BigInt::from(3), &BigInt::from(1), RoundMode::Ceil),
             Some(Money::from_fen(300))
         );
         assert_eq!(
-            ceil_to_fen(&BigInt::from(0), &BigInt::from(7)),
+            mul_ratio(Money::ZERO, &third, RoundMode::Ceil),
             Some(Money::ZERO)
         );
     }
@@ -336,15 +455,40 @@ mod tests {
     }
 
     #[test]
-    fn fractions_sum_exactly() {
-        let mut f = Fraction::zero();
-        f.add(&BigInt::from(1), &BigInt::from(3));
-        f.add(&BigInt::from(1), &BigInt::from(3));
-        f.add(&BigInt::from(1), &BigInt::from(3));
-        assert_eq!(f.to_money(RoundMode::HalfUp), Some(Money::from_fen(100)));
-        let mut g = Fraction::zero();
-        g.add(&BigInt::from(1), &BigInt::from(200)); // 0.005 元
-        assert_eq!(g.to_money(RoundMode::HalfUp), Some(Money::from_fen(1)));
-        assert_eq!(g.to_money(RoundMode::HalfEven), Some(Money::ZERO));
+    fn quotients_round_once_with_the_mode() {
+        // 0.005 元: half-up gives 1 分, half-even 0.
+        let (one, two_hundred) = (BigInt::from(1), BigInt::from(200));
+        assert_eq!(
+            yuan_from_quotient(&one, &two_hundred, RoundMode::HalfUp),
+            Some(Money::from_fen(1))
+        );
+        assert_eq!(
+            yuan_from_quotient(&one, &two_hundred, RoundMode::HalfEven),
+            Some(Money::ZERO)
+        );
+    }
+}
+
+// Two attributes rather than `cfg(all(test, feature = "serde"))`: clippy only treats a plain
+// `cfg(test)` module as test code (allow-unwrap-in-tests).
+#[cfg(test)]
+#[cfg(feature = "serde")]
+mod serde_tests {
+    use super::*;
+
+    #[test]
+    fn dated_tables_are_read_through_their_constructor() {
+        let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+        let t = Dated::new([(d(7), 70u8), (d(1), 100)]).unwrap();
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(json, r#"[["2021-01-01",100],["2021-07-01",70]]"#);
+        assert_eq!(serde_json::from_str::<Dated<u8>>(&json).unwrap(), t);
+        let unsorted: Dated<u8> =
+            serde_json::from_str(r#"[["2021-07-01",70],["2021-01-01",100]]"#).unwrap();
+        assert_eq!(unsorted, t);
+        let e = serde_json::from_str::<Dated<u8>>(r#"[["2021-01-01",1],["2021-01-01",2]]"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("duplicate effective date 2021-01-01"), "{e}");
     }
 }

@@ -1,5 +1,11 @@
 //! Carry-over and recovery (结转结余与收回): the age of unspent allocations, with money
 //! unspent past a caller-set age flagged for recovery, 结转 kept apart from 结余.
+//!
+//! Published rule (结转结余资金管理): money of unfinished projects (结转) and money left by
+//! finished or stopped ones (结余) is recovered (收回) when unspent past a set number of
+//! months. Spending draws on a bucket's allocations oldest first (FIFO); the months are
+//! [`CarryOverOptions`] the caller sets; [`carry_over`] gives each allocation's unspent
+//! money, its age and whether it is due for recovery.
 
 use std::collections::HashSet;
 
@@ -17,7 +23,7 @@ use crate::record::Bucket;
 ///
 /// ```
 /// use fundtrack::ProjectStage;
-/// use fundtrack::policy::UnspentKind;
+/// use fundtrack::policy::carryover::UnspentKind;
 ///
 /// assert_eq!(UnspentKind::of(ProjectStage::Implementing), UnspentKind::CarryOver);
 /// assert_eq!(UnspentKind::of(ProjectStage::Accepted), UnspentKind::Surplus);
@@ -66,7 +72,7 @@ impl UnspentKind {
 ///
 /// ```
 /// use fundtrack::{Category, FundLevel, ProjectStage};
-/// use fundtrack::policy::CarryOverAllocation;
+/// use fundtrack::policy::carryover::CarryOverAllocation;
 /// use fundtrack::record::Bucket;
 /// use chrono::NaiveDate;
 ///
@@ -120,7 +126,7 @@ impl CarryOverAllocation {
 ///
 /// ```
 /// use fundtrack::{Category, FundLevel};
-/// use fundtrack::policy::CarryOverSpending;
+/// use fundtrack::policy::carryover::CarryOverSpending;
 /// use fundtrack::record::Bucket;
 /// use chrono::NaiveDate;
 ///
@@ -161,7 +167,7 @@ impl CarryOverSpending {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::CarryOverOptions;
+/// use fundtrack::policy::carryover::CarryOverOptions;
 /// use chrono::NaiveDate;
 ///
 /// // The two-year rule for 结转 and immediate recovery of 结余, as documented values.
@@ -370,11 +376,16 @@ fn validate(
 /// [`PolicyError::Overflow`], naming the spending or allocation, when a figure does not
 /// fit in [`Money`] (no figure is ever replaced by zero).
 ///
+/// # Panics
+///
+/// Never: the only `expect`s state invariants of the computation (queue indices stay within
+/// the allocations in force; their ages are 0 or more days and fit a `u32`).
+///
 /// # Example
 ///
 /// ```
 /// use fundtrack::{Category, FundLevel, ProjectStage};
-/// use fundtrack::policy::{CarryOverAllocation, CarryOverOptions, CarryOverSpending, UnspentKind, carry_over};
+/// use fundtrack::policy::carryover::{CarryOverAllocation, CarryOverOptions, CarryOverSpending, UnspentKind, carry_over};
 /// use fundtrack::record::Bucket;
 /// use chrono::NaiveDate;
 ///
@@ -405,12 +416,13 @@ pub fn carry_over(
         .filter(|a| a.date <= opts.as_of)
         .collect();
     let mut spent: Vec<Money> = vec![Money::ZERO; live.len()];
-    let mut queues: IndexMap<&Bucket, Vec<usize>> = IndexMap::new();
+    // Per bucket: (date, index into `live` and `spent`), oldest first.
+    let mut queues: IndexMap<&Bucket, Vec<(NaiveDate, usize)>> = IndexMap::new();
     for (i, a) in live.iter().enumerate() {
-        queues.entry(&a.bucket).or_default().push(i);
+        queues.entry(&a.bucket).or_default().push((a.date, i));
     }
     for q in queues.values_mut() {
-        q.sort_by_key(|&i| (live.get(i).map(|a| a.date), i));
+        q.sort_unstable();
     }
     let mut outgoing: Vec<&CarryOverSpending> =
         spending.iter().filter(|s| s.date <= opts.as_of).collect();
@@ -419,16 +431,18 @@ pub fn carry_over(
         let mut left = s.amount;
         let overflow = || PolicyError::overflow(format!("spending {}", s.id));
         if let Some(queue) = queues.get(&s.bucket) {
-            for &i in queue {
-                if !left.is_positive() {
+            for &(date, i) in queue {
+                if !left.is_positive() || date > s.date {
                     break;
                 }
-                let (Some(a), Some(used)) = (live.get(i), spent.get_mut(i)) else {
-                    continue;
-                };
-                if a.date > s.date {
-                    break;
-                }
+                #[expect(
+                    clippy::expect_used,
+                    reason = "queue indices come from enumerating `live`, and `spent` has its length"
+                )]
+                let (a, used) = (
+                    live.get(i).expect("queue index within live"),
+                    spent.get_mut(i).expect("queue index within spent"),
+                );
                 let room = a.amount.checked_sub(*used).ok_or_else(overflow)?;
                 let take = room.min(left);
                 *used = used.checked_add(take).ok_or_else(overflow)?;
@@ -459,7 +473,14 @@ pub fn carry_over(
                 UnspentKind::Surplus => opts.surplus_months,
             };
             let limit_date = a.date.checked_add_months(Months::new(months));
-            let age_days = u32::try_from((opts.as_of - a.date).num_days()).unwrap_or(u32::MAX);
+            // `live` holds allocations dated on or before `as_of`, and any span of calendar
+            // days (under 2²⁸) fits a u32.
+            #[expect(
+                clippy::expect_used,
+                reason = "a.date <= as_of, and a span of NaiveDates fits u32"
+            )]
+            let age_days = u32::try_from((opts.as_of - a.date).num_days())
+                .expect("age of a live allocation is 0..2^28 days");
             Ok(CarryOverRow {
                 allocation: a.id.clone(),
                 bucket: a.bucket.clone(),

@@ -1,5 +1,11 @@
 //! Budget classification (政府收支分类): categories mapped to 21305xx items per year, with
 //! item names per year, and amounts summed by item.
+//!
+//! Published rule: the year's 政府收支分类科目 book spending of transition funds under
+//! 21305 (巩固脱贫攻坚成果衔接乡村振兴) items. Which category goes to which item, and the
+//! item names, change by year and are a [`BudgetClassification`] the caller supplies;
+//! [`BudgetClassification::summarize`] sums amounts by item and reports unmapped
+//! categories rather than dropping them.
 
 use indexmap::IndexMap;
 
@@ -21,7 +27,7 @@ struct YearTable {
 ///
 /// ```
 /// use fundtrack::{Category, FiscalYear};
-/// use fundtrack::policy::BudgetClassification;
+/// use fundtrack::policy::classification::BudgetClassification;
 ///
 /// let y = FiscalYear::new(2021)?;
 /// let table = BudgetClassification::new(
@@ -154,7 +160,7 @@ impl BudgetClassification {
     ///
     /// ```
     /// use fundtrack::{Category, FiscalYear};
-    /// use fundtrack::policy::BudgetClassification;
+    /// use fundtrack::policy::classification::BudgetClassification;
     ///
     /// let y = FiscalYear::new(2021)?;
     /// let table = BudgetClassification::new(

@@ -1,6 +1,15 @@
 //! 小额信贷 (small loans to poverty-exited and monitored households): rule checks, new
 //! lending against the annual task, balances, stock coverage and the interest subsidy
 //! (贴息).
+//!
+//! Published rule (扶贫小额信贷 / 脱贫人口小额信贷): at most 5万元 for at most 3 years, at a
+//! rate no higher than the LPR of the term's tier (1-year LPR up to a year, 5-year LPR
+//! beyond), with the budget paying a share of the interest that changes by period. Every
+//! one of these values is the caller's: [`LoanRules`] (limits), [`LprTable`] and
+//! [`SubsidyShares`] (both [`Dated`] tables). [`LoanBook`] checks loans and
+//! repayments once, then answers [`LoanBook::check`], [`LoanBook::new_lending`],
+//! [`LoanBook::stock`] and [`LoanBook::interest_subsidy`]; [`lending_completion`] sets new
+//! lending against the annual task.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -9,7 +18,7 @@ use chrono::{Months, NaiveDate};
 use indexmap::IndexMap;
 use num_bigint::BigInt;
 
-use super::{Dated, Fraction, PolicyError};
+use super::{Dated, PolicyError, yuan_from_quotient};
 use crate::dim::RecordId;
 use crate::money::{Money, NoRatio, Ratio, RoundMode};
 use crate::report::completion;
@@ -21,7 +30,7 @@ use crate::report::completion;
 ///
 /// ```
 /// use fundtrack::Ratio;
-/// use fundtrack::policy::LoanTerms;
+/// use fundtrack::policy::loans::LoanTerms;
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
@@ -75,7 +84,7 @@ impl LoanTerms {
 ///
 /// ```
 /// use fundtrack::Ratio;
-/// use fundtrack::policy::{Loan, LoanTerms};
+/// use fundtrack::policy::loans::{Loan, LoanTerms};
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
@@ -130,7 +139,7 @@ impl Loan {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::Repayment;
+/// use fundtrack::policy::loans::Repayment;
 /// use chrono::NaiveDate;
 ///
 /// let r = Repayment::new("R-1".parse()?, "L-001".parse()?, NaiveDate::from_ymd_opt(2022, 3, 15).unwrap(), "2万元".parse()?);
@@ -183,7 +192,7 @@ impl Repayment {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::RepaymentModel;
+/// use fundtrack::policy::loans::RepaymentModel;
 /// assert_eq!(RepaymentModel::default(), RepaymentModel::BulletAtMaturity);
 /// assert_eq!(RepaymentModel::RecordedOnly.as_str(), "仅按还款记录");
 /// ```
@@ -218,7 +227,7 @@ impl RepaymentModel {
 ///
 /// ```
 /// use fundtrack::Ratio;
-/// use fundtrack::policy::LprTable;
+/// use fundtrack::policy::loans::LprTable;
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
@@ -261,8 +270,24 @@ impl LprTable {
         entries: impl IntoIterator<Item = (NaiveDate, Ratio, Ratio)>,
     ) -> Result<LprTable, PolicyError> {
         Ok(LprTable {
-            entries: Dated::new("LPR date", entries.into_iter().map(|(d, a, b)| (d, (a, b))))?,
+            entries: Dated::labelled("LPR date", entries.into_iter().map(|(d, a, b)| (d, (a, b))))?,
         })
+    }
+
+    /// The table itself: `(effective from, (1-year, 5-year))` in date order.
+    ///
+    /// ```
+    /// # use fundtrack::Ratio;
+    /// # use fundtrack::policy::loans::LprTable;
+    /// # use chrono::NaiveDate;
+    /// # use rust_decimal_macros::dec;
+    /// let d = NaiveDate::from_ymd_opt(2021, 1, 20).unwrap();
+    /// let lpr = LprTable::new([(d, Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
+    /// assert_eq!(lpr.table().entries()[0].0, d);
+    /// # Ok::<(), fundtrack::policy::PolicyError>(())
+    /// ```
+    pub fn table(&self) -> &Dated<(Ratio, Ratio)> {
+        &self.entries
     }
 
     /// `(1-year, 5-year)` LPR in force on `date`.
@@ -279,7 +304,7 @@ impl LprTable {
 ///
 /// ```
 /// use fundtrack::Ratio;
-/// use fundtrack::policy::{LoanRules, LprTable};
+/// use fundtrack::policy::loans::{LoanRules, LprTable};
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
@@ -483,7 +508,7 @@ impl LoanStock {
 ///
 /// ```
 /// use fundtrack::Ratio;
-/// use fundtrack::policy::SubsidyShares;
+/// use fundtrack::policy::loans::SubsidyShares;
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
@@ -529,7 +554,7 @@ impl SubsidyShares {
     pub fn new(
         entries: impl IntoIterator<Item = (NaiveDate, Ratio)>,
     ) -> Result<SubsidyShares, PolicyError> {
-        let entries = Dated::new("subsidy share date", entries)?;
+        let entries = Dated::labelled("subsidy share date", entries)?;
         let full = Ratio::from_percent(rust_decimal::Decimal::ONE_HUNDRED);
         if let Some((d, r)) = entries
             .entries()
@@ -544,6 +569,22 @@ impl SubsidyShares {
         Ok(SubsidyShares { entries })
     }
 
+    /// The table itself: `(effective from, share)` in date order.
+    ///
+    /// ```
+    /// # use fundtrack::Ratio;
+    /// # use fundtrack::policy::loans::SubsidyShares;
+    /// # use chrono::NaiveDate;
+    /// # use rust_decimal_macros::dec;
+    /// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+    /// let s = SubsidyShares::new([(d(7), Ratio::from_percent(dec!(70))), (d(1), Ratio::from_percent(dec!(100)))])?;
+    /// assert_eq!(s.table().changes_in(d(1), d(12)).collect::<Vec<_>>(), [d(7)]);
+    /// # Ok::<(), fundtrack::policy::PolicyError>(())
+    /// ```
+    pub fn table(&self) -> &Dated<Ratio> {
+        &self.entries
+    }
+
     /// The share in force on `date`.
     pub fn at(&self, date: NaiveDate) -> Option<Ratio> {
         self.entries.at(date).copied()
@@ -556,7 +597,7 @@ impl SubsidyShares {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::DayCount;
+/// use fundtrack::policy::loans::DayCount;
 /// assert_eq!(DayCount::Actual360.days_per_year(), 360);
 /// assert_eq!(DayCount::Actual365.as_str(), "实际天数/365");
 /// ```
@@ -597,7 +638,7 @@ impl DayCount {
 ///
 /// ```
 /// use fundtrack::{Ratio, RoundMode};
-/// use fundtrack::policy::{DayCount, SubsidyOptions, SubsidyShares};
+/// use fundtrack::policy::loans::{DayCount, SubsidyOptions, SubsidyShares};
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
@@ -726,15 +767,24 @@ struct Entry {
 
 impl Entry {
     /// Principal repaid up to and including `date`.
+    #[expect(
+        clippy::expect_used,
+        reason = "LoanBook::new rejects repayments whose sum overflows or exceeds the amount"
+    )]
     fn repaid_by(&self, date: NaiveDate) -> Money {
-        // Validated in the book: the sum never exceeds the amount, so it cannot overflow.
-        Money::checked_sum(
+        let repaid = Money::checked_sum(
             self.repayments
                 .iter()
                 .take_while(|(d, _)| *d <= date)
                 .map(|(_, m)| *m),
         )
-        .unwrap_or(self.loan.amount)
+        .expect("repayments checked to sum within the amount lent");
+        debug_assert!(
+            repaid <= self.loan.amount,
+            "loan {} over-repaid",
+            self.loan.id
+        );
+        repaid
     }
 
     /// The balance at the end of `as_of`.
@@ -745,10 +795,14 @@ impl Entry {
         if model == RepaymentModel::BulletAtMaturity && as_of >= self.maturity {
             return Money::ZERO;
         }
+        #[expect(
+            clippy::expect_used,
+            reason = "0 <= repaid <= amount (LoanBook::new), so the difference fits"
+        )]
         self.loan
             .amount
             .checked_sub(self.repaid_by(as_of))
-            .unwrap_or(Money::ZERO)
+            .expect("amount − repaid is within 0..=amount")
     }
 }
 
@@ -762,7 +816,7 @@ impl Entry {
 ///
 /// ```
 /// use fundtrack::{Ratio, Rounding};
-/// use fundtrack::policy::{Loan, LoanBook, LoanTerms, Repayment, RepaymentModel};
+/// use fundtrack::policy::loans::{Loan, LoanBook, LoanTerms, Repayment, RepaymentModel};
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
@@ -887,7 +941,7 @@ impl LoanBook {
     ///
     /// ```
     /// use fundtrack::Ratio;
-    /// use fundtrack::policy::{Loan, LoanBook, LoanRules, LoanTerms, LprTable};
+    /// use fundtrack::policy::loans::{Loan, LoanBook, LoanRules, LoanTerms, LprTable};
     /// use chrono::NaiveDate;
     /// use rust_decimal_macros::dec;
     ///
@@ -968,7 +1022,7 @@ impl LoanBook {
         eligible_households: u64,
     ) -> Result<LoanStock, PolicyError> {
         let mut balance = Money::ZERO;
-        let mut loans_outstanding = 0u64;
+        let mut loans_outstanding = 0usize;
         let mut households = HashSet::new();
         for e in self.entries.values() {
             let b = e.balance(as_of, model);
@@ -976,7 +1030,7 @@ impl LoanBook {
                 balance = balance
                     .checked_add(b)
                     .ok_or_else(|| PolicyError::overflow(format!("loan balance at {as_of}")))?;
-                loans_outstanding = loans_outstanding.saturating_add(1);
+                loans_outstanding += 1;
                 households.insert(&e.loan.household);
             }
         }
@@ -984,8 +1038,8 @@ impl LoanBook {
             as_of,
             model,
             balance,
-            loans_outstanding,
-            households_with_balance: u64::try_from(households.len()).unwrap_or(u64::MAX),
+            loans_outstanding: count(loans_outstanding),
+            households_with_balance: count(households.len()),
             eligible_households,
         })
     }
@@ -1010,6 +1064,11 @@ impl LoanBook {
     /// day of interest has no subsidy share in force; [`PolicyError::Overflow`] for amounts
     /// too large.
     ///
+    /// # Panics
+    ///
+    /// Never: the only `expect`s state invariants the book holds on construction (a
+    /// maturity after the start date, repayments summing within the amount lent).
+    ///
     /// # Example
     ///
     /// 5万元 at 3.85% for all of 2021; 100% subsidy until 30 June, 70% from 1 July
@@ -1019,7 +1078,7 @@ impl LoanBook {
     ///
     /// ```
     /// use fundtrack::Ratio;
-    /// use fundtrack::policy::{Loan, LoanBook, LoanTerms, SubsidyOptions, SubsidyShares};
+    /// use fundtrack::policy::loans::{Loan, LoanBook, LoanTerms, SubsidyOptions, SubsidyShares};
     /// use chrono::NaiveDate;
     /// use rust_decimal_macros::dec;
     ///
@@ -1044,15 +1103,30 @@ impl LoanBook {
             ));
         }
         let basis = BigInt::from(opts.day_count.days_per_year());
+        // Every share over one common denominator (the product of the distinct ones), so a
+        // loan's subsidy is one integer sum and one division.
+        let share_den = opts
+            .shares
+            .entries
+            .entries()
+            .iter()
+            .map(|(_, r)| r.big().1)
+            .collect::<BTreeSet<BigInt>>()
+            .into_iter()
+            .fold(BigInt::from(1u8), |acc, d| acc * d);
         let mut rows = Vec::new();
         let mut total_interest = Money::ZERO;
         let mut total_subsidy = Money::ZERO;
         for e in self.entries.values() {
             let loan = &e.loan;
             let lo = opts.from.max(loan.terms.start);
-            let Some(last_day) = e.maturity.pred_opt() else {
-                continue;
-            };
+            // Maturity is at least a month after the start (terms of ≥ 1 month), so it
+            // has a day before it.
+            #[expect(clippy::expect_used, reason = "maturity > start (LoanBook::new)")]
+            let last_day = e
+                .maturity
+                .pred_opt()
+                .expect("maturity is after the start date");
             let hi = opts.to.min(last_day);
             if lo > hi {
                 continue;
@@ -1067,32 +1141,42 @@ impl LoanBook {
             );
             cuts.extend(opts.shares.entries.changes_in(lo, hi));
             let cuts: Vec<NaiveDate> = cuts.into_iter().collect();
-            let (rn, rd) = loan.terms.annual_rate.big();
-            let mut interest = Fraction::zero();
-            let mut subsidy = Fraction::zero();
-            let mut days_total = 0u32;
+            // Σ balance (分) × days, and Σ balance (分) × days × share × share_den: exact
+            // integers, divided once below.
+            let mut fen_days = BigInt::from(0u8);
+            let mut fen_days_shared = BigInt::from(0u8);
+            let days_total = days_in(lo, hi);
+            let mut days_seen = 0u64;
             for (i, start) in cuts.iter().enumerate() {
+                // Cuts are distinct and sorted, so a next cut is after `start` and has a day
+                // before it.
+                #[expect(clippy::expect_used, reason = "cuts are a sorted set: next > start")]
                 let end = match cuts.get(i + 1) {
-                    Some(next) => next.pred_opt().unwrap_or(*next),
+                    Some(next) => next.pred_opt().expect("a later cut has a day before it"),
                     None => hi,
                 };
-                let days = u32::try_from((end - *start).num_days() + 1).unwrap_or(0);
-                days_total = days_total.saturating_add(days);
+                let days = days_in(*start, end);
+                days_seen += u64::from(days);
                 let balance = e.balance(*start, RepaymentModel::RecordedOnly);
                 let share = opts.shares.at(*start).ok_or_else(|| PolicyError::Missing {
                     what: "interest subsidy share",
                     key: format!("{start} (loan {})", loan.id),
                 })?;
-                // balance (分) × days × rate ÷ (100 × basis) 元.
-                let num = BigInt::from(balance.to_fen()) * days * &rn;
-                let den = BigInt::from(100u8) * &rd * &basis;
-                interest.add(&num, &den);
+                let fd = BigInt::from(balance.to_fen()) * days;
                 let (sn, sd) = share.big();
-                subsidy.add(&(num * sn), &(den * sd));
+                fen_days_shared += &fd * sn * (&share_den / sd);
+                fen_days += fd;
             }
+            debug_assert_eq!(days_seen, u64::from(days_total), "cuts cover lo..=hi");
+            // interest = fen_days × rate ÷ (100 × basis) 元; subsidy likewise × share.
+            let (rn, rd) = loan.terms.annual_rate.big();
+            let den = BigInt::from(100u8) * rd * &basis;
             let overflow = || PolicyError::overflow(format!("interest on loan {}", loan.id));
-            let interest = interest.to_money(opts.rounding).ok_or_else(overflow)?;
-            let subsidy = subsidy.to_money(opts.rounding).ok_or_else(overflow)?;
+            let interest =
+                yuan_from_quotient(&(fen_days * &rn), &den, opts.rounding).ok_or_else(overflow)?;
+            let subsidy =
+                yuan_from_quotient(&(fen_days_shared * &rn), &(den * &share_den), opts.rounding)
+                    .ok_or_else(overflow)?;
             total_interest = total_interest.checked_add(interest).ok_or_else(overflow)?;
             total_subsidy = total_subsidy.checked_add(subsidy).ok_or_else(overflow)?;
             rows.push(SubsidyRow {
@@ -1114,6 +1198,25 @@ impl LoanBook {
     }
 }
 
+/// A count of loans or households as `u64`: a `usize` always fits.
+#[expect(
+    clippy::expect_used,
+    reason = "usize is at most 64 bits on every target"
+)]
+fn count(n: usize) -> u64 {
+    u64::try_from(n).expect("usize fits u64")
+}
+
+/// Days from `from` to `to`, both included (`from <= to`).
+#[expect(
+    clippy::expect_used,
+    reason = "from <= to, and any span of NaiveDates (under 2²⁸ days) fits u32"
+)]
+fn days_in(from: NaiveDate, to: NaiveDate) -> u32 {
+    debug_assert!(from <= to, "{from} after {to}");
+    u32::try_from((to - from).num_days() + 1).expect("a day span fits u32")
+}
+
 /// Completion of the annual lending task (贷款任务完成率): new lending ÷ task.
 ///
 /// # Errors
@@ -1127,7 +1230,7 @@ impl LoanBook {
 ///
 /// ```
 /// use fundtrack::Rounding;
-/// use fundtrack::policy::lending_completion;
+/// use fundtrack::policy::loans::lending_completion;
 ///
 /// let inferred_task = "2402万元".parse()?;
 /// let r = lending_completion("2646.50万元".parse()?, inferred_task)?;

@@ -1,6 +1,12 @@
 //! 防返贫监测 (monitoring for a return to poverty): households and persons by group,
 //! person shares, income against a caller-supplied monitoring line, and the
 //! risk-eliminated rate (消除风险).
+//!
+//! Published rule (防止返贫动态监测和帮扶机制): households are monitored in three groups
+//! (脱贫不稳定户, 边缘易致贫户, 突发严重困难户, [`MonitoringGroup`]); a household whose
+//! income per person is below the province's monitoring line for the year is flagged. The
+//! lines are a [`MonitoringLines`] table the caller supplies; [`MonitoringSummary`] counts
+//! households and persons, [`check_incomes`] sets incomes against the lines.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -22,7 +28,7 @@ use crate::report::{Average, Shares};
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::MonitoringGroup;
+/// use fundtrack::policy::monitoring::MonitoringGroup;
 ///
 /// let g: MonitoringGroup = "边缘易致贫户".parse()?;
 /// assert_eq!(g, MonitoringGroup::Marginal);
@@ -102,7 +108,7 @@ impl FromStr for MonitoringGroup {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::GroupCount;
+/// use fundtrack::policy::monitoring::GroupCount;
 ///
 /// let c = GroupCount::new(56, 215);
 /// assert_eq!((c.households(), c.persons()), (56, 215));
@@ -154,7 +160,7 @@ impl GroupCount {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::{MonitoredHousehold, MonitoringGroup};
+/// use fundtrack::policy::monitoring::{MonitoredHousehold, MonitoringGroup};
 ///
 /// let h = MonitoredHousehold::new("H-1".parse()?, "450521".parse()?, MonitoringGroup::Marginal, 4)
 ///     .with_income_per_person("5800元".parse()?)
@@ -253,7 +259,7 @@ impl MonitoredHousehold {
 ///
 /// ```
 /// use fundtrack::Rounding;
-/// use fundtrack::policy::{GroupCount, MonitoringGroup, MonitoringSummary};
+/// use fundtrack::policy::monitoring::{GroupCount, MonitoringGroup, MonitoringSummary};
 ///
 /// let s = MonitoringSummary::from_counts([
 ///     (MonitoringGroup::Marginal, GroupCount::new(56, 215)),
@@ -359,7 +365,7 @@ impl MonitoringSummary {
     ///
     /// ```
     /// use fundtrack::Rounding;
-    /// use fundtrack::policy::{MonitoredHousehold, MonitoringGroup, MonitoringSummary};
+    /// use fundtrack::policy::monitoring::{MonitoredHousehold, MonitoringGroup, MonitoringSummary};
     ///
     /// let r = "450521".parse()?;
     /// let s = MonitoringSummary::from_households(&[
@@ -414,7 +420,7 @@ impl MonitoringSummary {
     ///
     /// ```
     /// use fundtrack::Rounding;
-    /// use fundtrack::policy::{GroupCount, MonitoringGroup, MonitoringSummary};
+    /// use fundtrack::policy::monitoring::{GroupCount, MonitoringGroup, MonitoringSummary};
     ///
     /// let s = MonitoringSummary::from_counts([(MonitoringGroup::Unstable, GroupCount::new(10, 40))])?
     ///     .with_risk_eliminated(GroupCount::new(4, 13))?;
@@ -491,7 +497,7 @@ impl MonitoringSummary {
 ///
 /// ```
 /// use fundtrack::FiscalYear;
-/// use fundtrack::policy::MonitoringLines;
+/// use fundtrack::policy::monitoring::MonitoringLines;
 ///
 /// // A caller-supplied line, e.g. the one a province published for 2021.
 /// let lines = MonitoringLines::new([(FiscalYear::new(2021)?, "450000".parse()?, "6000元".parse()?)])?;
@@ -578,6 +584,10 @@ pub struct IncomeFinding {
     household: RecordId,
     line: Money,
     income: Option<Money>,
+    /// line − income when the income is below the line, computed (and checked) once; not
+    /// written out, as it follows from the two fields above.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    shortfall: Option<Money>,
 }
 
 impl IncomeFinding {
@@ -605,10 +615,7 @@ impl IncomeFinding {
     /// How far below the line the income is (line − income), or `None` when it is not
     /// below or not recorded.
     pub fn shortfall(&self) -> Option<Money> {
-        let income = self.income?;
-        (income < self.line)
-            .then(|| self.line.checked_sub(income))
-            .flatten()
+        self.shortfall
     }
 }
 
@@ -621,13 +628,14 @@ impl IncomeFinding {
 ///
 /// # Errors
 ///
-/// [`PolicyError::Missing`] when no line is supplied for a household's (year, province).
+/// [`PolicyError::Missing`] when no line is supplied for a household's (year, province);
+/// [`PolicyError::Overflow`] when line − income does not fit in [`Money`].
 ///
 /// # Example
 ///
 /// ```
 /// use fundtrack::FiscalYear;
-/// use fundtrack::policy::{MonitoredHousehold, MonitoringGroup, MonitoringLines, check_incomes};
+/// use fundtrack::policy::monitoring::{MonitoredHousehold, MonitoringGroup, MonitoringLines, check_incomes};
 ///
 /// let y = FiscalYear::new(2021)?;
 /// let lines = MonitoringLines::new([(y, "450000".parse()?, "6000元".parse()?)])?;
@@ -657,10 +665,19 @@ pub fn check_incomes(
                         h.id
                     ),
                 })?;
+            let shortfall = match h.income_per_person {
+                Some(income) if income < line => {
+                    Some(line.checked_sub(income).ok_or_else(|| {
+                        PolicyError::overflow(format!("shortfall of household {}", h.id))
+                    })?)
+                }
+                _ => None,
+            };
             Ok(IncomeFinding {
                 household: h.id.clone(),
                 line,
                 income: h.income_per_person,
+                shortfall,
             })
         })
         .collect()

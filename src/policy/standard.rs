@@ -1,5 +1,10 @@
 //! 低保 and other standards with effective dates (保障标准): an annual figure pro-rated by
 //! month across changes during the year.
+//!
+//! Published rule: a standard (e.g. the rural 低保 standard in 元/年/人) is raised from an
+//! effective date; a year's figure counts each month at the standard in force on its first
+//! day. The standards are a [`StandardSchedule`] (a [`Dated`] table) the caller supplies;
+//! [`StandardSchedule::pro_rated`] gives the exact year figure ([`ProRated`]).
 
 use chrono::NaiveDate;
 
@@ -18,7 +23,7 @@ use crate::report::Average;
 ///
 /// ```
 /// use fundtrack::{FiscalYear, Rounding};
-/// use fundtrack::policy::StandardSchedule;
+/// use fundtrack::policy::standard::StandardSchedule;
 /// use chrono::NaiveDate;
 ///
 /// let dibao = StandardSchedule::new([
@@ -65,7 +70,7 @@ impl StandardSchedule {
     pub fn new(
         entries: impl IntoIterator<Item = (NaiveDate, Money)>,
     ) -> Result<StandardSchedule, PolicyError> {
-        let entries = Dated::new("effective date", entries)?;
+        let entries = Dated::new(entries)?;
         if let Some((date, amount)) = entries.entries().iter().find(|(_, m)| m.is_negative()) {
             return Err(PolicyError::invalid(
                 format!("standard effective {date}"),
@@ -75,10 +80,24 @@ impl StandardSchedule {
         Ok(StandardSchedule { entries })
     }
 
+    /// The table itself: `(effective from, annual amount)` in date order.
+    ///
+    /// ```
+    /// # use fundtrack::policy::standard::StandardSchedule;
+    /// # use chrono::NaiveDate;
+    /// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+    /// let s = StandardSchedule::new([(d(4), "6800元".parse()?), (d(1), "6000元".parse()?)])?;
+    /// assert_eq!(s.table().entries()[0].0, d(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn table(&self) -> &Dated<Money> {
+        &self.entries
+    }
+
     /// The annual amount in force on `date`, if any.
     ///
     /// ```
-    /// # use fundtrack::policy::StandardSchedule;
+    /// # use fundtrack::policy::standard::StandardSchedule;
     /// # use chrono::NaiveDate;
     /// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
     /// let s = StandardSchedule::new([(d(4), "6800元".parse()?)])?;
@@ -107,7 +126,12 @@ impl StandardSchedule {
             let first = NaiveDate::from_ymd_opt(year.year(), month, 1).ok_or_else(|| {
                 PolicyError::invalid(format!("year {}", year.year()), "no such month")
             })?;
-            let last = year.month_end(month).unwrap_or(first);
+            let last = year.month_end(month).ok_or_else(|| {
+                PolicyError::invalid(
+                    format!("year {}", year.year()),
+                    format!("no last day of month {month}"),
+                )
+            })?;
             let annual = self.at(first).ok_or_else(|| PolicyError::Missing {
                 what: "standard in force",
                 key: format!("{}-{month:02}", year.year()),

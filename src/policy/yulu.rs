@@ -1,5 +1,11 @@
 //! 雨露计划 (Yulu plan): vocational-education subsidies per student from a caller-supplied
 //! rate table, totals by region, and students outside the programme flagged.
+//!
+//! Published rule: students of poverty-exited and monitored households at vocational
+//! schools receive a fixed amount a year (e.g. 3000 元, paid as 2 × 1500 per semester; some
+//! provinces pay 4000–5000 by school type) for the grades covered. The rates are a
+//! [`YuluRates`] table the caller supplies; [`YuluEntitlements::compute`] gives each
+//! student's amount or the reason they are outside the programme ([`Eligibility`]).
 
 use std::collections::HashSet;
 use std::fmt;
@@ -21,7 +27,7 @@ use crate::money::Money;
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::SchoolType;
+/// use fundtrack::policy::yulu::SchoolType;
 ///
 /// assert_eq!("中专".parse::<SchoolType>()?, SchoolType::SecondaryVocational);
 /// assert_eq!("higher_vocational".parse::<SchoolType>()?.as_str(), "高职");
@@ -109,7 +115,7 @@ impl FromStr for SchoolType {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::YuluRate;
+/// use fundtrack::policy::yulu::YuluRate;
 ///
 /// // A documented rate: 3000 元 a year paid as 2 × 1500, grades 1–3.
 /// let r = YuluRate::per_year("3000元".parse()?, 2)?.with_grades(1, 3);
@@ -201,7 +207,7 @@ impl YuluRate {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::{SchoolType, YuluRate, YuluRates};
+/// use fundtrack::policy::yulu::{SchoolType, YuluRate, YuluRates};
 ///
 /// // Documented values of one province: 4000 a year for 中职, 5000 for 高职.
 /// let rates = YuluRates::new([
@@ -286,7 +292,7 @@ impl YuluRates {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::{SchoolType, YuluStudent};
+/// use fundtrack::policy::yulu::{SchoolType, YuluStudent};
 ///
 /// let s = YuluStudent::new("S-1".parse()?, "450521".parse()?, SchoolType::SecondaryVocational, 2);
 /// assert_eq!(s.grade(), 2);
@@ -338,7 +344,7 @@ impl YuluStudent {
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::YuluPeriod;
+/// use fundtrack::policy::yulu::YuluPeriod;
 /// assert_eq!(YuluPeriod::Semester(1).to_string(), "第1学期");
 /// assert_eq!(YuluPeriod::SchoolYear.to_string(), "全学年");
 /// ```
@@ -481,7 +487,7 @@ impl YuluRegionTotal {
 ///
 /// ```
 /// use fundtrack::dim::RegionLevel;
-/// use fundtrack::policy::{Eligibility, SchoolType, YuluEntitlements, YuluPeriod, YuluRate, YuluRates, YuluStudent};
+/// use fundtrack::policy::yulu::{Eligibility, SchoolType, YuluEntitlements, YuluPeriod, YuluRate, YuluRates, YuluStudent};
 ///
 /// let rates = YuluRates::new([(SchoolType::SecondaryVocational, YuluRate::per_year("3000元".parse()?, 2)?.with_grades(1, 3))])?;
 /// let r = "450521".parse()?;
@@ -606,9 +612,9 @@ impl YuluEntitlements {
             let key = r.region.rolled_up_to(level);
             let t = out.entry(key).or_default();
             if r.eligibility.is_eligible() {
-                t.eligible = t.eligible.saturating_add(1);
+                t.eligible += 1;
             } else {
-                t.flagged = t.flagged.saturating_add(1);
+                t.flagged += 1;
             }
             t.amount = t
                 .amount

@@ -1,319 +1,20 @@
-//! Milestones and thresholds (达到要求): disbursement milestones per region with the
-//! shortfall in 元 and in 百分点, and industry-share rules (产业占比) with the failing
+//! Industry-share rules (产业占比): each region's share of money for industry development
+//! against a caller-supplied minimum, last year's share and an aim, with the failing
 //! regions.
+//!
+//! Published rule: the share of transition funds (central + provincial, on allocated money
+//! unless stated) used for industry development must reach a minimum (e.g. 55% in 2022, not
+//! below the year before, 力争 60%). Every threshold is a value the caller passes
+//! ([`IndustryShareRule`]); the amounts are report values — the rows of
+//! `ledger.execution(…)` grouped by level and category ([`IndustryShareInput::with_rows`]),
+//! or amounts from elsewhere ([`IndustryShareInput::with_amounts`]).
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
-use num_bigint::BigInt;
-
-use super::{PolicyError, ceil_to_fen};
-use crate::dim::{Category, FiscalYear, FundLevel, RegionCode, SourceMix};
-use crate::ledger::Ledger;
+use super::PolicyError;
+use crate::dim::{Category, FundLevel, RegionCode, SourceMix};
 use crate::money::{Money, NoRatio, PercentagePoints, Ratio};
-use crate::report::{Basis, IndustryShare, Schedule};
-
-/// Allocated and spent money of one region at the as-of date (地区执行情况).
-///
-/// # Example
-///
-/// ```
-/// use fundtrack::policy::RegionProgress;
-///
-/// let p = RegionProgress::new("450500".parse()?, "39757.09万元".parse()?, "30700.48万元".parse()?);
-/// assert_eq!(p.spent().to_string(), "307004800.00元");
-/// # Ok::<(), fundtrack::ParseError>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct RegionProgress {
-    region: RegionCode,
-    allocated: Money,
-    spent: Money,
-}
-
-impl RegionProgress {
-    /// `region` has had `allocated` and spent `spent`.
-    pub fn new(region: RegionCode, allocated: Money, spent: Money) -> RegionProgress {
-        RegionProgress {
-            region,
-            allocated,
-            spent,
-        }
-    }
-
-    /// A region's progress read from a [`Ledger`]: money in place and spent up to and
-    /// including `as_of` in the buckets held in `region` or within it (each 元 counted once,
-    /// where it is held), of the fund levels in `mix`.
-    ///
-    /// # Errors
-    ///
-    /// [`PolicyError::Overflow`] when a sum overflows.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use fundtrack::{Category, FiscalYear, FundLevel, Ledger, SourceMix};
-    /// use fundtrack::record::{Allocation, Region};
-    /// use fundtrack::policy::RegionProgress;
-    /// use chrono::NaiveDate;
-    ///
-    /// let d = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
-    /// let (city, county) = ("450500".parse()?, "450521".parse()?);
-    /// let mut ledger = Ledger::new(FiscalYear::new(2021)?);
-    /// ledger.insert([Region::new(city, "北海市"), Region::new(county, "合浦县")])?;
-    /// ledger.insert([
-    ///     Allocation::new("A-1".parse()?, d, county, FundLevel::Central, "600万元".parse()?).with_category(Category::Industry),
-    ///     Allocation::new("A-2".parse()?, d, city, FundLevel::City, "400万元".parse()?).with_category(Category::Infrastructure),
-    /// ])?;
-    /// let p = RegionProgress::from_ledger(&ledger, city, d, SourceMix::AllLevels)?;
-    /// assert_eq!(p.allocated().to_string(), "10000000.00元");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn from_ledger(
-        ledger: &Ledger,
-        region: RegionCode,
-        as_of: NaiveDate,
-        mix: SourceMix,
-    ) -> Result<RegionProgress, PolicyError> {
-        let overflow = || PolicyError::overflow(format!("progress of region {region}"));
-        let (mut allocated, mut spent) = (Money::ZERO, Money::ZERO);
-        for view in ledger.buckets() {
-            let b = view.bucket();
-            if !region.contains(b.region()) || !mix.includes(b.level()) {
-                continue;
-            }
-            allocated = allocated
-                .checked_add(view.allocated(as_of))
-                .ok_or_else(overflow)?;
-            spent = spent.checked_add(view.spent(as_of)).ok_or_else(overflow)?;
-        }
-        Ok(RegionProgress {
-            region,
-            allocated,
-            spent,
-        })
-    }
-
-    /// The region.
-    pub fn region(&self) -> RegionCode {
-        self.region
-    }
-
-    /// Money allocated to date.
-    pub fn allocated(&self) -> Money {
-        self.allocated
-    }
-
-    /// Money spent to date.
-    pub fn spent(&self) -> Money {
-        self.spent
-    }
-}
-
-/// The as-of date and the requirement (考核要求) a milestone check uses: any
-/// [`Schedule`], usually [`Schedule::Milestones`] set by the level above.
-///
-/// # Example
-///
-/// ```
-/// use fundtrack::report::Schedule;
-/// use fundtrack::policy::MilestoneOptions;
-/// use chrono::NaiveDate;
-///
-/// let opts = MilestoneOptions::new(NaiveDate::from_ymd_opt(2021, 9, 30).unwrap(), Schedule::Months)?;
-/// assert_eq!(opts.as_of(), NaiveDate::from_ymd_opt(2021, 9, 30).unwrap());
-/// # Ok::<(), fundtrack::policy::PolicyError>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MilestoneOptions {
-    as_of: NaiveDate,
-    year: FiscalYear,
-    schedule: Schedule,
-}
-
-impl MilestoneOptions {
-    /// Check at the end of `as_of` against `schedule`, in the fiscal year of `as_of`.
-    ///
-    /// # Errors
-    ///
-    /// [`PolicyError::Parse`] for a date outside the years a [`FiscalYear`] holds.
-    pub fn new(as_of: NaiveDate, schedule: Schedule) -> Result<MilestoneOptions, PolicyError> {
-        Ok(MilestoneOptions {
-            as_of,
-            year: FiscalYear::of(as_of)?,
-            schedule,
-        })
-    }
-
-    /// The as-of date.
-    pub fn as_of(&self) -> NaiveDate {
-        self.as_of
-    }
-}
-
-/// One region against its requirement (是否达到要求).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MilestoneCheck {
-    progress: RegionProgress,
-    required: Ratio,
-    rate: Result<Ratio, NoRatio>,
-    gap: Option<PercentagePoints>,
-    shortfall: Money,
-}
-
-impl MilestoneCheck {
-    /// The region.
-    pub fn region(&self) -> RegionCode {
-        self.progress.region
-    }
-
-    /// The inputs.
-    pub fn progress(&self) -> &RegionProgress {
-        &self.progress
-    }
-
-    /// The minimum rate required at the date, exact.
-    pub fn required(&self) -> Ratio {
-        self.required
-    }
-
-    /// The disbursement rate, unrounded, or why there is none (nothing allocated).
-    pub fn rate(&self) -> Result<Ratio, NoRatio> {
-        self.rate
-    }
-
-    /// Whether the requirement is met (达到要求); `None` when there is no rate.
-    pub fn met(&self) -> Option<bool> {
-        self.gap.as_ref().map(|g| !g.is_negative())
-    }
-
-    /// Rate − requirement in 百分点, from unrounded values (negative when behind).
-    pub fn gap(&self) -> Option<&PercentagePoints> {
-        self.gap.as_ref()
-    }
-
-    /// The money still to spend to reach the requirement (还需支出), 0 when met:
-    /// required × allocated − spent, rounded **up** to the 分 — one 分 less would leave
-    /// the rate below the requirement.
-    pub fn shortfall(&self) -> Money {
-        self.shortfall
-    }
-}
-
-/// Milestone checks for a set of regions, with the failing ones (未达到要求的地区).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MilestoneReport {
-    as_of: NaiveDate,
-    checks: Vec<MilestoneCheck>,
-}
-
-impl MilestoneReport {
-    /// The as-of date.
-    pub fn as_of(&self) -> NaiveDate {
-        self.as_of
-    }
-
-    /// Every region, in input order.
-    pub fn checks(&self) -> &[MilestoneCheck] {
-        &self.checks
-    }
-
-    /// Regions below their requirement, in input order.
-    pub fn failing(&self) -> Vec<RegionCode> {
-        self.checks
-            .iter()
-            .filter(|c| c.met() == Some(false))
-            .map(MilestoneCheck::region)
-            .collect()
-    }
-
-    /// Regions without a rate (nothing allocated), reported rather than passed or failed.
-    pub fn without_rate(&self) -> Vec<RegionCode> {
-        self.checks
-            .iter()
-            .filter(|c| c.met().is_none())
-            .map(MilestoneCheck::region)
-            .collect()
-    }
-}
-
-/// Checks each region's disbursement rate against the requirement at the as-of date
-/// ("达到自治区要求").
-///
-/// Rule: rate = spent ÷ allocated (unrounded); the requirement is the schedule's expected
-/// rate at `as_of` (for [`Schedule::Milestones`] the latest milestone on or before it); the
-/// region meets it when rate ≥ requirement. The gap in 百分点 is computed from the
-/// unrounded values; the shortfall in 元 is rounded up to the 分.
-///
-/// # Errors
-///
-/// [`PolicyError::Duplicate`] for a region given twice; [`PolicyError::Overflow`] when the
-/// shortfall does not fit.
-///
-/// # Example
-///
-/// Beihai to 2021-09-30 spent 30700.48 of 39757.09万元 (77.22%). The region's milestone is
-/// not printed in the report; here it is a caller-supplied parameter of 75% by 30 September:
-///
-/// ```
-/// use fundtrack::{Ratio, Rounding};
-/// use fundtrack::report::{Milestones, Schedule};
-/// use fundtrack::policy::{MilestoneOptions, RegionProgress, check_milestones};
-/// use chrono::NaiveDate;
-/// use rust_decimal_macros::dec;
-///
-/// let sep30 = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
-/// let m = Milestones::new([(sep30, Ratio::from_percent(dec!(75)))])?;
-/// let opts = MilestoneOptions::new(sep30, Schedule::Milestones(m))?;
-/// let beihai = RegionProgress::new("450500".parse()?, "39757.09万元".parse()?, "30700.48万元".parse()?);
-/// let report = check_milestones([beihai], &opts)?;
-/// let c = &report.checks()[0];
-/// assert_eq!(c.met(), Some(true));
-/// assert_eq!(c.gap().unwrap().round(Rounding::default()).to_string(), "2.22");
-/// assert!(c.shortfall().is_zero());
-/// assert!(report.failing().is_empty());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn check_milestones(
-    regions: impl IntoIterator<Item = RegionProgress>,
-    opts: &MilestoneOptions,
-) -> Result<MilestoneReport, PolicyError> {
-    let required = opts.schedule.expected(opts.year, opts.as_of);
-    let (qn, qd) = required.big();
-    let mut seen = HashSet::new();
-    let mut checks = Vec::new();
-    for p in regions {
-        if !seen.insert(p.region) {
-            return Err(PolicyError::Duplicate {
-                what: "region",
-                id: p.region.to_string(),
-            });
-        }
-        let rate = Ratio::of(p.spent, p.allocated);
-        let gap = rate.ok().map(|r| r.minus(&required));
-        // required × allocated − spent = (qn × allocated − qd × spent) / qd, in 元.
-        let num = &qn * BigInt::from(p.allocated.to_fen()) - &qd * BigInt::from(p.spent.to_fen());
-        let den: BigInt = &qd * 100;
-        let shortfall = if rate.is_err() || num <= BigInt::from(0u8) {
-            Money::ZERO
-        } else {
-            ceil_to_fen(&num, &den)
-                .ok_or_else(|| PolicyError::overflow(format!("shortfall of region {}", p.region)))?
-        };
-        checks.push(MilestoneCheck {
-            progress: p,
-            required,
-            rate,
-            gap,
-            shortfall,
-        });
-    }
-    Ok(MilestoneReport {
-        as_of: opts.as_of,
-        checks,
-    })
-}
+use crate::report::{Basis, CategoryKey, ExecutionRow, IndustryShare};
 
 /// An industry-share rule (产业占比要求) with caller-supplied thresholds: a minimum share,
 /// optionally not below last year's share, and optionally an aim (力争) that is reported
@@ -323,7 +24,7 @@ pub fn check_milestones(
 ///
 /// ```
 /// use fundtrack::Ratio;
-/// use fundtrack::policy::IndustryShareRule;
+/// use fundtrack::policy::industry::IndustryShareRule;
 /// use rust_decimal_macros::dec;
 ///
 /// // The documented 2022 rule and 2023 aim, supplied as data.
@@ -378,7 +79,7 @@ impl IndustryShareRule {
 /// ```
 /// use fundtrack::{Ratio, SourceMix};
 /// use fundtrack::report::Basis;
-/// use fundtrack::policy::{IndustryShareCheckOptions, IndustryShareRule};
+/// use fundtrack::policy::industry::{IndustryShareCheckOptions, IndustryShareRule};
 /// use rust_decimal_macros::dec;
 ///
 /// let opts = IndustryShareCheckOptions::new(IndustryShareRule::new(Ratio::from_percent(dec!(55))), SourceMix::CentralAndProvincial)
@@ -430,7 +131,7 @@ impl IndustryShareCheckOptions {
 /// ```
 /// use fundtrack::{Category, FundLevel, Ratio};
 /// use fundtrack::report::Basis;
-/// use fundtrack::policy::IndustryShareInput;
+/// use fundtrack::policy::industry::IndustryShareInput;
 /// use rust_decimal_macros::dec;
 ///
 /// let input = IndustryShareInput::new("450521".parse()?)
@@ -460,17 +161,24 @@ impl IndustryShareInput {
         }
     }
 
-    /// A region's amounts read from a [`Ledger`]: allocated and spent up to and including
-    /// `as_of`, by (level, category), of the buckets held in `region` or within it. Money
-    /// not yet assigned a category counts in the total, never as industry. The prior share
-    /// is still the caller's to set.
+    /// Adds the amounts of execution rows (预算执行情况), allocated and spent, by the fund
+    /// level and category in each row's key. Rows are report values: ask
+    /// `ledger.execution(ExecutionOptions::new(as_of).within(region).by_level().by_category())`.
+    /// Money not yet assigned a category ([`CategoryKey::Unassigned`]) counts in the total,
+    /// never as industry. The prior share is still the caller's to set.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Invalid`] for a row whose key has no fund level or no category (the
+    /// execution was not grouped by both).
     ///
     /// # Example
     ///
     /// ```
     /// use fundtrack::{Category, FiscalYear, FundLevel, Ledger, Ratio, Rounding, SourceMix};
     /// use fundtrack::record::{Allocation, Region};
-    /// use fundtrack::policy::{IndustryShareInput, IndustryShareCheckOptions, IndustryShareRule, check_industry_shares};
+    /// use fundtrack::report::ExecutionOptions;
+    /// use fundtrack::policy::industry::{IndustryShareInput, IndustryShareCheckOptions, IndustryShareRule, check_industry_shares};
     /// use chrono::NaiveDate;
     /// use rust_decimal_macros::dec;
     ///
@@ -482,38 +190,36 @@ impl IndustryShareInput {
     ///     Allocation::new("A-1".parse()?, d, county, FundLevel::Central, "600万元".parse()?).with_category(Category::Industry),
     ///     Allocation::new("A-2".parse()?, d, county, FundLevel::Provincial, "400万元".parse()?).with_category(Category::Infrastructure),
     /// ])?;
-    /// let input = IndustryShareInput::from_ledger(&ledger, county, d);
+    /// let by_bucket = ledger.execution(ExecutionOptions::new(d).within(county).by_level().by_category());
+    /// let input = IndustryShareInput::new(county).with_rows(by_bucket.rows())?;
     /// let opts = IndustryShareCheckOptions::new(IndustryShareRule::new(Ratio::from_percent(dec!(55))), SourceMix::CentralAndProvincial);
     /// let r = check_industry_shares([input], &opts)?;
     /// assert_eq!(r.rows()[0].share()?.to_percent(Rounding::default()).to_string(), "60.00");
     /// assert!(r.failing().is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn from_ledger(
-        ledger: &Ledger,
-        region: RegionCode,
-        as_of: NaiveDate,
-    ) -> IndustryShareInput {
-        let mut rows = Vec::new();
-        for view in ledger.buckets() {
-            let b = view.bucket();
-            if !region.contains(b.region()) {
-                continue;
-            }
-            let category = b.category().cloned();
-            rows.push((
-                Basis::Allocated,
-                b.level(),
-                category.clone(),
-                view.allocated(as_of),
-            ));
-            rows.push((Basis::Spent, b.level(), category, view.spent(as_of)));
+    pub fn with_rows<'a>(
+        mut self,
+        rows: impl IntoIterator<Item = &'a ExecutionRow>,
+    ) -> Result<IndustryShareInput, PolicyError> {
+        for row in rows {
+            let key = row.key();
+            let ungrouped = || {
+                PolicyError::invalid(
+                    format!("execution row for region {}", self.region),
+                    "no fund level or category in its key (group the execution by level and category)",
+                )
+            };
+            let level = key.level().ok_or_else(ungrouped)?;
+            let category = match key.category().ok_or_else(ungrouped)? {
+                CategoryKey::Assigned(c) => Some(c.clone()),
+                CategoryKey::Unassigned => None,
+            };
+            self.rows
+                .push((Basis::Allocated, level, category.clone(), row.allocated()));
+            self.rows.push((Basis::Spent, level, category, row.spent()));
         }
-        IndustryShareInput {
-            region,
-            rows,
-            prior_share: None,
-        }
+        Ok(self)
     }
 
     /// Adds amounts on `basis` by (level, category); repeated buckets add up.
@@ -661,7 +367,7 @@ impl IndustryShareReport {
 /// ```
 /// use fundtrack::{Category, FundLevel, Ratio, Rounding, SourceMix};
 /// use fundtrack::report::Basis;
-/// use fundtrack::policy::{IndustryShareInput, IndustryShareCheckOptions, IndustryShareRule, check_industry_shares};
+/// use fundtrack::policy::industry::{IndustryShareInput, IndustryShareCheckOptions, IndustryShareRule, check_industry_shares};
 /// use rust_decimal_macros::dec;
 ///
 /// let rule = IndustryShareRule::new(Ratio::from_percent(dec!(55))).not_below_prior();
@@ -750,12 +456,7 @@ pub fn check_industry_shares(
 mod tests {
     use super::*;
     use crate::money::Rounding;
-    use crate::report::Milestones;
     use rust_decimal_macros::dec;
-
-    fn d(m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2021, m, day).unwrap()
-    }
 
     fn region(s: &str) -> RegionCode {
         s.parse().unwrap()
@@ -763,86 +464,6 @@ mod tests {
 
     fn wan(s: &str) -> Money {
         Money::wan(s.parse().unwrap()).unwrap()
-    }
-
-    fn beihai() -> RegionProgress {
-        RegionProgress::new(region("450500"), wan("39757.09"), wan("30700.48"))
-    }
-
-    #[test]
-    fn beihai_2021_meets_the_region_requirement() {
-        // "达到自治区要求": the threshold is not printed; months schedule (75%) and a
-        // caller-supplied milestone of 75% are both met, by 2.22 百分点.
-        let by_months = check_milestones(
-            [beihai()],
-            &MilestoneOptions::new(d(9, 30), Schedule::Months).unwrap(),
-        )
-        .unwrap();
-        let c = &by_months.checks()[0];
-        assert_eq!(
-            c.rate().unwrap().to_percent(Rounding::default()),
-            dec!(77.22)
-        );
-        assert_eq!(c.met(), Some(true));
-        assert_eq!(c.gap().unwrap().round(Rounding::default()), dec!(2.22));
-        assert_eq!(c.shortfall(), Money::ZERO);
-        // Against days (273/365 = 74.79%): 2.43 百分点 ahead.
-        let by_days = check_milestones(
-            [beihai()],
-            &MilestoneOptions::new(d(9, 30), Schedule::Days).unwrap(),
-        )
-        .unwrap();
-        assert_eq!(
-            by_days.checks()[0]
-                .gap()
-                .unwrap()
-                .round(Rounding::default()),
-            dec!(2.43)
-        );
-    }
-
-    #[test]
-    fn shortfall_in_yuan_and_points_against_a_higher_milestone() {
-        // A hypothetical 80% milestone by 30 September: 0.8 × 397570900 = 318056720;
-        // 318056720 − 307004800 = 11051920.00元 short; 77.2201 − 80 = −2.78 百分点.
-        let m = Milestones::new([
-            (d(3, 31), Ratio::from_percent(dec!(30))),
-            (d(9, 30), Ratio::from_percent(dec!(80))),
-        ])
-        .unwrap();
-        let opts = MilestoneOptions::new(d(9, 30), Schedule::Milestones(m)).unwrap();
-        let other = RegionProgress::new(region("450700"), wan("100"), wan("85"));
-        let empty = RegionProgress::new(region("450800"), Money::ZERO, Money::ZERO);
-        let r = check_milestones([beihai(), other, empty], &opts).unwrap();
-        let c = &r.checks()[0];
-        assert_eq!(c.met(), Some(false));
-        assert_eq!(c.shortfall(), Money::from_fen(1_105_192_000));
-        assert_eq!(c.gap().unwrap().round(Rounding::default()), dec!(-2.78));
-        assert_eq!(r.failing(), [region("450500")]);
-        assert_eq!(r.without_rate(), [region("450800")]);
-        assert_eq!(r.checks()[2].rate(), Err(NoRatio::ZeroBase));
-    }
-
-    #[test]
-    fn shortfall_is_rounded_up_to_the_fen() {
-        // 1/3 of 100.01元 = 33.3366…元: 33.33 would leave the rate below a third.
-        let opts =
-            MilestoneOptions::new(d(6, 30), Schedule::Fixed(Ratio::from_counts(1, 3).unwrap()))
-                .unwrap();
-        let p = RegionProgress::new(region("450521"), Money::from_fen(10_001), Money::ZERO);
-        let c = &check_milestones([p], &opts).unwrap().checks()[0].clone();
-        assert_eq!(c.shortfall(), Money::from_fen(3_334));
-        let after = RegionProgress::new(
-            region("450521"),
-            Money::from_fen(10_001),
-            Money::from_fen(3_334),
-        );
-        assert_eq!(
-            check_milestones([after], &opts).unwrap().checks()[0].met(),
-            Some(true)
-        );
-        let dup = check_milestones([p, p], &opts).unwrap_err();
-        assert_eq!(dup.to_string(), "duplicate region 450521");
     }
 
     #[test]
@@ -934,5 +555,66 @@ mod tests {
         // Counting 其他 as industry too: 400 of 400.
         let wide = spent.industry_categories([Category::Industry, Category::Other]);
         assert!(check_industry_shares([a], &wide).unwrap().rows()[0].passes());
+    }
+
+    #[test]
+    fn execution_rows_must_be_grouped_by_level_and_category() {
+        use crate::dim::FiscalYear;
+        use crate::ledger::Ledger;
+        use crate::record::{Allocation, Region};
+        use crate::report::ExecutionOptions;
+        use chrono::NaiveDate;
+
+        let ungrouped = ExecutionRow::from_totals(wan("1"), wan("1"));
+        let e = IndustryShareInput::new(region("450521"))
+            .with_rows([&ungrouped])
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "execution row for region 450521: no fund level or category in its key (group the execution by level and category)"
+        );
+
+        // Unassigned money counts in the total, never as industry.
+        let d = NaiveDate::from_ymd_opt(2022, 3, 1).unwrap();
+        let county = region("450521");
+        let mut ledger = Ledger::new(FiscalYear::new(2022).unwrap());
+        ledger.insert([Region::new(county, "合浦县")]).unwrap();
+        ledger
+            .insert([
+                Allocation::new(
+                    "A-1".parse().unwrap(),
+                    d,
+                    county,
+                    FundLevel::Central,
+                    wan("600"),
+                )
+                .with_category(Category::Industry),
+                Allocation::new(
+                    "A-2".parse().unwrap(),
+                    d,
+                    county,
+                    FundLevel::Central,
+                    wan("400"),
+                ),
+            ])
+            .unwrap();
+        let rows = ledger.execution(
+            ExecutionOptions::new(d)
+                .within(county)
+                .by_level()
+                .by_category(),
+        );
+        let input = IndustryShareInput::new(county)
+            .with_rows(rows.rows())
+            .unwrap();
+        let opts = IndustryShareCheckOptions::new(
+            IndustryShareRule::new(Ratio::from_percent(dec!(55))),
+            SourceMix::AllLevels,
+        );
+        let r = check_industry_shares([input], &opts).unwrap();
+        assert_eq!(
+            (r.rows()[0].industry(), r.rows()[0].total()),
+            (wan("600"), wan("1000"))
+        );
     }
 }
