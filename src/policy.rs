@@ -59,64 +59,11 @@ pub mod monitoring;
 pub mod standard;
 pub mod yulu;
 
-// Transitional: `src/format/text.rs` (another owner) still names these flat paths in its
-// code and a doctest. Delete this block when it uses `policy::milestone` and
-// `crate::report`'s progress rows.
-#[doc(hidden)]
-pub use milestone::{MilestoneCheck, MilestoneOptions};
-
-/// Transitional stand-in for the removed `policy::RegionProgress`: use
-/// [`milestone::check_milestones`] with a [`RegionCode`] and an
-/// [`ExecutionRow`](crate::report::ExecutionRow).
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RegionProgress {
-    region: RegionCode,
-    allocated: Money,
-    spent: Money,
-}
-
-impl RegionProgress {
-    /// `region` has had `allocated` and spent `spent`.
-    #[doc(hidden)]
-    pub fn new(region: RegionCode, allocated: Money, spent: Money) -> RegionProgress {
-        RegionProgress {
-            region,
-            allocated,
-            spent,
-        }
-    }
-}
-
-/// Transitional stand-in for the flat `policy::check_milestones`: forwards to
-/// [`milestone::check_milestones`].
-///
-/// # Errors
-///
-/// As [`milestone::check_milestones`].
-#[doc(hidden)]
-pub fn check_milestones(
-    regions: impl IntoIterator<Item = RegionProgress>,
-    opts: &MilestoneOptions,
-) -> Result<milestone::MilestoneReport, PolicyError> {
-    let rows: Vec<(RegionCode, crate::report::ExecutionRow)> = regions
-        .into_iter()
-        .map(|p| {
-            (
-                p.region,
-                crate::report::ExecutionRow::from_totals(p.allocated, p.spent),
-            )
-        })
-        .collect();
-    milestone::check_milestones(rows.iter().map(|(r, row)| (*r, row)), opts)
-}
-
 use chrono::NaiveDate;
 use num_bigint::{BigInt, Sign};
 
-use crate::dim::RegionCode;
 use crate::error::ParseError;
-use crate::money::{Money, Ratio, RoundMode, Rounding};
+use crate::money::{Money, RoundMode, Rounding};
 
 /// A policy calculation could not be carried out on its inputs (政策测算错误).
 ///
@@ -376,13 +323,6 @@ pub(crate) fn yuan_from_quotient(num: &BigInt, den: &BigInt, mode: RoundMode) ->
     Money::yuan(d).ok()
 }
 
-/// `amount × ratio`, exact, rounded once to the 分 with `mode`; `None` beyond what
-/// [`Money`] holds.
-pub(crate) fn mul_ratio(amount: Money, ratio: &Ratio, mode: RoundMode) -> Option<Money> {
-    let (n, d) = ratio.big();
-    yuan_from_quotient(&(BigInt::from(amount.to_fen()) * n), &(d * 100u8), mode)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,9 +360,8 @@ mod tests {
     #[test]
     fn ceiling_to_the_fen() {
         // 100.01 / 3 = 33.3366… → 33.34; exact values stay.
-        let third = Ratio::from_counts(1, 3).unwrap();
         assert_eq!(
-            mul_ratio(Money::from_fen(10001), &third, RoundMode::Ceil),
+            yuan_from_quotient(&BigInt::from(10001), &BigInt::from(300), RoundMode::Ceil),
             Some(Money::from_fen(3334))
         );
         assert_eq!(
@@ -430,7 +369,7 @@ mod tests {
             Some(Money::from_fen(300))
         );
         assert_eq!(
-            mul_ratio(Money::ZERO, &third, RoundMode::Ceil),
+            yuan_from_quotient(&BigInt::from(0), &BigInt::from(3), RoundMode::Ceil),
             Some(Money::ZERO)
         );
     }

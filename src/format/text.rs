@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::MoneyFormat;
 use crate::money::{Money, NoRatio, Ratio, Rounding};
-use crate::policy::MilestoneCheck;
+use crate::policy::milestone::MilestoneCheck;
 use crate::report::{Execution, Growth, Progress, ScheduleGap};
 
 /// How figures are written in report text (文字口径): one money format and one rounding for
@@ -165,15 +165,15 @@ impl TextStyle {
     /// ```
     /// use fundtrack::Ratio;
     /// use fundtrack::format::TextStyle;
-    /// use fundtrack::policy::{MilestoneOptions, RegionProgress, check_milestones};
-    /// use fundtrack::report::Schedule;
+    /// use fundtrack::policy::milestone::{MilestoneOptions, check_milestones};
+    /// use fundtrack::report::{Progress, Schedule};
     /// use chrono::NaiveDate;
     /// use rust_decimal_macros::dec;
     ///
     /// let d = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
     /// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))))?;
-    /// let county = RegionProgress::new("450521".parse()?, "3976万元".parse()?, "2922.36万元".parse()?);
-    /// let report = check_milestones([county], &opts)?;
+    /// let county = Progress::new("3976万元".parse()?, "2922.36万元".parse()?);
+    /// let report = check_milestones([("450521".parse()?, county)], &opts)?;
     /// assert_eq!(
     ///     TextStyle::default().milestone_check(&report.checks()[0], "自治区"),
     ///     "未达到自治区要求（低于要求1.50个百分点，还需支出59.64万元）",

@@ -565,15 +565,6 @@ mod tests {
         use crate::report::ExecutionOptions;
         use chrono::NaiveDate;
 
-        let ungrouped = ExecutionRow::from_totals(wan("1"), wan("1"));
-        let e = IndustryShareInput::new(region("450521"))
-            .with_rows([&ungrouped])
-            .unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "execution row for region 450521: no fund level or category in its key (group the execution by level and category)"
-        );
-
         // Unassigned money counts in the total, never as industry.
         let d = NaiveDate::from_ymd_opt(2022, 3, 1).unwrap();
         let county = region("450521");
@@ -603,6 +594,15 @@ mod tests {
                 .within(county)
                 .by_level()
                 .by_category(),
+        );
+        let by_region =
+            ledger.execution(ExecutionOptions::new(d).by_region(crate::dim::RegionLevel::County));
+        let e = IndustryShareInput::new(county)
+            .with_rows(by_region.rows())
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "execution row for region 450521: no fund level or category in its key (group the execution by level and category)"
         );
         let input = IndustryShareInput::new(county)
             .with_rows(rows.rows())

@@ -5,16 +5,16 @@
 //! (序时进度 or a milestone table such as 30% by 31 March, 75% by 30 September); a region
 //! "达到要求" when spent ÷ allocated is at least that rate. The requirement is any
 //! [`Schedule`]; the amounts are report values — a
-//! [`RegionCode`] with the [`ExecutionRow`] of `ledger.execution(…)` for it.
+//! [`RegionCode`] with the [`Progress`] of `ledger.execution(…)` for it (a row or a total).
 
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
 
-use super::{PolicyError, mul_ratio};
+use super::PolicyError;
 use crate::dim::{FiscalYear, RegionCode};
-use crate::money::{Money, NoRatio, PercentagePoints, Ratio, RoundMode};
-use crate::report::{ExecutionRow, Schedule};
+use crate::money::{Money, NoRatio, PercentagePoints, Ratio};
+use crate::report::{Progress, Schedule};
 
 /// The as-of date and the requirement (考核要求) a milestone check uses: any
 /// [`Schedule`], usually [`Schedule::Milestones`] set by the level above.
@@ -64,24 +64,24 @@ impl MilestoneOptions {
 /// ```
 /// use fundtrack::Ratio;
 /// use fundtrack::policy::milestone::{MilestoneOptions, check_milestones};
-/// use fundtrack::report::{ExecutionRow, Schedule};
+/// use fundtrack::report::{Progress, Schedule};
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
 /// let d = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
 /// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))))?;
-/// let county = ExecutionRow::from_totals("3976万元".parse()?, "2922.36万元".parse()?);
+/// let county = Progress::new("3976万元".parse()?, "2922.36万元".parse()?);
 /// let report = check_milestones([("450521".parse()?, &county)], &opts)?;
 /// let c = &report.checks()[0];
 /// assert_eq!(c.met(), Some(false));
 /// assert_eq!(c.shortfall().to_string(), "596400.00元");
-/// assert_eq!(c.row().spent().to_string(), "29223600.00元");
+/// assert_eq!(c.progress().spent().to_string(), "29223600.00元");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MilestoneCheck {
     region: RegionCode,
-    row: ExecutionRow,
+    progress: Progress,
     required: Ratio,
     rate: Result<Ratio, NoRatio>,
     gap: Option<PercentagePoints>,
@@ -95,8 +95,8 @@ impl MilestoneCheck {
     }
 
     /// The amounts checked: allocated and spent to the as-of date, as given.
-    pub fn row(&self) -> &ExecutionRow {
-        &self.row
+    pub fn progress(&self) -> &Progress {
+        &self.progress
     }
 
     /// The minimum rate required at the date, exact.
@@ -134,15 +134,15 @@ impl MilestoneCheck {
 /// ```
 /// use fundtrack::{Money, Ratio};
 /// use fundtrack::policy::milestone::{MilestoneOptions, check_milestones};
-/// use fundtrack::report::{ExecutionRow, Schedule};
+/// use fundtrack::report::{Progress, Schedule};
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
 /// let d = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
 /// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))))?;
-/// let ahead = ExecutionRow::from_totals("100万元".parse()?, "80万元".parse()?);
-/// let behind = ExecutionRow::from_totals("100万元".parse()?, "70万元".parse()?);
-/// let empty = ExecutionRow::from_totals(Money::ZERO, Money::ZERO);
+/// let ahead = Progress::new("100万元".parse()?, "80万元".parse()?);
+/// let behind = Progress::new("100万元".parse()?, "70万元".parse()?);
+/// let empty = Progress::new(Money::ZERO, Money::ZERO);
 /// let (a, b, c) = ("450521".parse()?, "450502".parse()?, "450503".parse()?);
 /// let report = check_milestones([(a, &ahead), (b, &behind), (c, &empty)], &opts)?;
 /// assert_eq!(report.failing(), [b]);
@@ -211,7 +211,7 @@ impl MilestoneReport {
 ///
 /// ```
 /// use fundtrack::{Ratio, Rounding};
-/// use fundtrack::report::{ExecutionRow, Milestones, Schedule};
+/// use fundtrack::report::{Milestones, Progress, Schedule};
 /// use fundtrack::policy::milestone::{MilestoneOptions, check_milestones};
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
@@ -219,7 +219,7 @@ impl MilestoneReport {
 /// let sep30 = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
 /// let m = Milestones::new([(sep30, Ratio::from_percent(dec!(75)))])?;
 /// let opts = MilestoneOptions::new(sep30, Schedule::Milestones(m))?;
-/// let beihai = ExecutionRow::from_totals("39757.09万元".parse()?, "30700.48万元".parse()?);
+/// let beihai = Progress::new("39757.09万元".parse()?, "30700.48万元".parse()?);
 /// let report = check_milestones([("450500".parse()?, &beihai)], &opts)?;
 /// let c = &report.checks()[0];
 /// assert_eq!(c.met(), Some(true));
@@ -228,14 +228,15 @@ impl MilestoneReport {
 /// assert!(report.failing().is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn check_milestones<'a>(
-    regions: impl IntoIterator<Item = (RegionCode, &'a ExecutionRow)>,
+pub fn check_milestones<P: AsRef<Progress>>(
+    regions: impl IntoIterator<Item = (RegionCode, P)>,
     opts: &MilestoneOptions,
 ) -> Result<MilestoneReport, PolicyError> {
     let required = opts.schedule.expected(opts.year, opts.as_of);
     let mut seen = HashSet::new();
     let mut checks = Vec::new();
     for (region, row) in regions {
+        let row = *row.as_ref();
         if !seen.insert(region) {
             return Err(PolicyError::Duplicate {
                 what: "region",
@@ -244,24 +245,17 @@ pub fn check_milestones<'a>(
         }
         let rate = row.rate();
         let gap = rate.ok().map(|r| r.minus(&required));
-        // required × allocated rounded up to the 分, less what is spent (whole 分): the
-        // same as rounding required × allocated − spent up.
+        // Without a rate there is nothing to fall short of; with one, the report's
+        // shortfall (required × allocated − spent, rounded up to the 分).
         let shortfall = if rate.is_err() {
             Money::ZERO
         } else {
-            let overflow = || PolicyError::overflow(format!("shortfall of region {region}"));
-            let needed =
-                mul_ratio(row.allocated(), &required, RoundMode::Ceil).ok_or_else(overflow)?;
-            let short = needed.checked_sub(row.spent()).ok_or_else(overflow)?;
-            if short.is_positive() {
-                short
-            } else {
-                Money::ZERO
-            }
+            row.shortfall(&required)
+                .map_err(|_| PolicyError::overflow(format!("shortfall of region {region}")))?
         };
         checks.push(MilestoneCheck {
             region,
-            row: row.clone(),
+            progress: row,
             required,
             rate,
             gap,
@@ -293,17 +287,15 @@ mod tests {
         Money::wan(s.parse().unwrap()).unwrap()
     }
 
-    fn beihai() -> (RegionCode, ExecutionRow) {
+    fn beihai() -> (RegionCode, Progress) {
         (
             region("450500"),
-            ExecutionRow::from_totals(wan("39757.09"), wan("30700.48")),
+            Progress::new(wan("39757.09"), wan("30700.48")),
         )
     }
 
     /// The borrowed form `check_milestones` takes.
-    fn refs(
-        rows: &[(RegionCode, ExecutionRow)],
-    ) -> impl Iterator<Item = (RegionCode, &ExecutionRow)> {
+    fn refs(rows: &[(RegionCode, Progress)]) -> impl Iterator<Item = (RegionCode, &Progress)> {
         rows.iter().map(|(r, row)| (*r, row))
     }
 
@@ -349,14 +341,8 @@ mod tests {
         ])
         .unwrap();
         let opts = MilestoneOptions::new(d(9, 30), Schedule::Milestones(m)).unwrap();
-        let other = (
-            region("450700"),
-            ExecutionRow::from_totals(wan("100"), wan("85")),
-        );
-        let empty = (
-            region("450800"),
-            ExecutionRow::from_totals(Money::ZERO, Money::ZERO),
-        );
+        let other = (region("450700"), Progress::new(wan("100"), wan("85")));
+        let empty = (region("450800"), Progress::new(Money::ZERO, Money::ZERO));
         let r = check_milestones(refs(&[beihai(), other, empty]), &opts).unwrap();
         let c = &r.checks()[0];
         assert_eq!(c.met(), Some(false));
@@ -373,13 +359,13 @@ mod tests {
         let opts =
             MilestoneOptions::new(d(6, 30), Schedule::Fixed(Ratio::from_counts(1, 3).unwrap()))
                 .unwrap();
-        let p = ExecutionRow::from_totals(Money::from_fen(10_001), Money::ZERO);
+        let p = Progress::new(Money::from_fen(10_001), Money::ZERO);
         let c = &check_milestones([(region("450521"), &p)], &opts)
             .unwrap()
             .checks()[0]
             .clone();
         assert_eq!(c.shortfall(), Money::from_fen(3_334));
-        let after = ExecutionRow::from_totals(Money::from_fen(10_001), Money::from_fen(3_334));
+        let after = Progress::new(Money::from_fen(10_001), Money::from_fen(3_334));
         assert_eq!(
             check_milestones([(region("450521"), &after)], &opts)
                 .unwrap()
