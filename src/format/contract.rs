@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use chrono::NaiveDate;
 
-use crate::dim::{FundLevel, RegionLevel};
-use crate::money::{Money, Ratio, Rounding};
+use crate::dim::{Category, FundLevel, RegionLevel};
+use crate::money::{Ratio, Rounding};
 use crate::report::{CategoryKey, Execution, ExecutionOptions, ExecutionRow, Grouping, Progress};
 
 /// The header line of the national contract CSV (without the line end).
@@ -91,10 +91,16 @@ pub fn national_csv<W: Write>(report: &Execution, mut out: W) -> io::Result<()> 
     for (key, row) in &rows {
         any_bucket |= key.kind == Kind::Bucket;
         let k = row.key();
-        let region = k.region().map(|c| c.to_string()).unwrap_or_default();
-        let level = k.level().map_or("", FundLevel::machine_name);
-        let category = k.category().map_or("", CategoryKey::machine_name);
-        write!(buf, "{},{region},{level},{category},", key.kind.as_str())?;
+        buf.extend_from_slice(key.kind.as_str().as_bytes());
+        buf.push(b',');
+        if let Some(region) = k.region() {
+            push_digits(&mut buf, u128::from(region.get()), 6);
+        }
+        buf.push(b',');
+        buf.extend_from_slice(k.level().map_or("", FundLevel::machine_name).as_bytes());
+        buf.push(b',');
+        buf.extend_from_slice(k.category().map_or("", CategoryKey::machine_name).as_bytes());
+        buf.push(b',');
         figures(&mut buf, row.progress(), key.kind == Kind::County)?;
         if buf.len() > (1 << 16) - 512 {
             out.write_all(&buf)?;
@@ -112,9 +118,12 @@ pub fn national_csv<W: Write>(report: &Execution, mut out: W) -> io::Result<()> 
 /// The figures of one row: amounts, rate and, on county rows, planned investment and coverage.
 fn figures(buf: &mut Vec<u8>, p: &Progress, with_planned: bool) -> io::Result<()> {
     let percent = |r: Result<Ratio, _>| r.map(|r| r.to_percent(Rounding::half_up(2)));
-    write!(buf, "{},{},", Yuan(p.allocated()), Yuan(p.spent()))?;
+    push_hundredths(buf, p.allocated().to_fen());
+    buf.push(b',');
+    push_hundredths(buf, p.spent().to_fen());
+    buf.push(b',');
     if let Ok(rate) = percent(p.rate()) {
-        write!(buf, "{rate}")?;
+        push_decimal(buf, rate);
     }
     buf.push(b',');
     if with_planned {
@@ -124,10 +133,10 @@ fn figures(buf: &mut Vec<u8>, p: &Progress, with_planned: bool) -> io::Result<()
                 "a county row without planned investment (report over a source mix?)",
             )
         })?;
-        write!(buf, "{}", Yuan(planned))?;
+        push_hundredths(buf, planned.to_fen());
         buf.push(b',');
         if let Some(Ok(cov)) = p.coverage().map(percent) {
-            write!(buf, "{cov}")?;
+            push_decimal(buf, cov);
         }
     } else {
         buf.push(b',');
@@ -136,16 +145,38 @@ fn figures(buf: &mut Vec<u8>, p: &Progress, with_planned: bool) -> io::Result<()
     Ok(())
 }
 
-/// An amount as plain 元 with 2 decimals (`1234.50`).
-struct Yuan(Money);
+/// Appends a value rounded to 2 places (a percentage from [`Ratio::to_percent`]).
+fn push_decimal(buf: &mut Vec<u8>, d: rust_decimal::Decimal) {
+    debug_assert_eq!(d.scale(), 2, "rounded to 2 places");
+    push_hundredths(buf, d.mantissa());
+}
 
-impl std::fmt::Display for Yuan {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let fen = self.0.to_fen();
-        let sign = if fen < 0 { "-" } else { "" };
-        let v = fen.unsigned_abs();
-        write!(f, "{sign}{}.{:02}", v / 100, v % 100)
+/// Appends a count of hundredths as `units.hh` (`123456` → `1234.56`, `-5` → `-0.05`): an
+/// amount in 分 as 元, or a percentage rounded to 2 places.
+fn push_hundredths(buf: &mut Vec<u8>, v: i128) {
+    if v < 0 {
+        buf.push(b'-');
     }
+    let u = v.unsigned_abs();
+    push_digits(buf, u / 100, 1);
+    buf.push(b'.');
+    push_digits(buf, u % 100, 2);
+}
+
+/// Appends `v` in decimal, zero-padded to `width` digits.
+fn push_digits(buf: &mut Vec<u8>, mut v: u128, width: usize) {
+    let mut tmp = [b'0'; 40];
+    let mut n = 0;
+    for slot in &mut tmp {
+        if v == 0 && n >= width.max(1) {
+            break;
+        }
+        // `v % 10` is a digit: the cast keeps it whole.
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+        n += 1;
+    }
+    buf.extend(tmp.iter().take(n).rev());
 }
 
 /// The kind of a contract row, in output order.
@@ -173,8 +204,31 @@ impl Kind {
 struct RowKey<'a> {
     kind: Kind,
     region: u32,
-    level: &'static str,
-    category: &'a str,
+    level: u8,
+    category: (u8, &'a str),
+}
+
+/// A level's place among the levels ordered by machine name.
+fn level_rank(level: FundLevel) -> u8 {
+    let name = level.machine_name();
+    let before = FundLevel::ALL.iter().filter(|l| l.machine_name() < name).count();
+    // At most 4 levels.
+    u8::try_from(before).unwrap_or(u8::MAX)
+}
+
+/// A category's place: built-ins among themselves by machine name, then others by name.
+fn category_rank(category: &CategoryKey) -> (u8, &str) {
+    let name = category.machine_name();
+    match category {
+        CategoryKey::Assigned(c) if c.built_in_index().is_some() => {
+            let before = Category::BUILT_IN
+                .iter()
+                .filter(|b| b.machine_name() < name)
+                .count();
+            (u8::try_from(before).unwrap_or(u8::MAX), "")
+        }
+        _ => (u8::MAX, name),
+    }
 }
 
 impl<'a> RowKey<'a> {
@@ -195,11 +249,12 @@ impl<'a> RowKey<'a> {
                 "the national CSV has bucket, county, source and category rows only (see national_csv_options)",
             ));
         };
+        // Rows without a dimension sort before the others of their kind; each kind has one.
         Ok(RowKey {
             kind,
             region: k.region().map_or(0, crate::RegionCode::get),
-            level: k.level().map_or("", FundLevel::machine_name),
-            category: k.category().map_or("", CategoryKey::machine_name),
+            level: k.level().map_or(0, level_rank),
+            category: k.category().map_or((0, ""), category_rank),
         })
     }
 }
