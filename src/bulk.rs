@@ -11,8 +11,8 @@
 //! - rows dated after the as-of date are passed over before their amount is read;
 //! - every core: the input is streamed in fixed-size buffers cut at line ends and parsed by
 //!   worker threads, so memory stays small however large the input;
-//! - all or nothing: a bad row fails the whole read with a [`BulkError`] that names the
-//!   input, the line and the column. Nothing is dropped silently.
+//! - all or nothing: a bad row fails the whole read with an [`InputError`] that names
+//!   the input, the line and the column. Nothing is dropped silently.
 //!
 //! The totals are [`Partials`]: exact integers that merge associatively and commutatively,
 //! serialise with serde, and round once, in [`Partials::report`]. Shards read on other
@@ -42,7 +42,7 @@
 //! let overall = report.overall().unwrap();
 //! assert_eq!(overall.spent().to_string(), "3112783.42元");
 //! assert_eq!(overall.disbursement_rate().unwrap().to_string(), "35.76");
-//! # Ok::<(), fundtrack::bulk::BulkError>(())
+//! # Ok::<(), fundtrack::import::InputError>(())
 //! ```
 //!
 //! # Input
@@ -82,25 +82,48 @@
 //! unique across shards itself, by partitioning the rows by id (each id in one shard) or by
 //! checking the ids across shards.
 
-mod error;
+mod chunk;
+mod ctx;
+mod dates;
 mod fast;
+mod fields;
 mod ids;
 mod partials;
+mod projects;
 mod report;
-mod scan;
+mod rows;
+mod schema;
 mod stream;
+mod sums;
 
 use std::io::Read;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
-pub use error::{BulkError, BulkErrorKind};
 pub use partials::{CountyTotals, Partials, RowCounts};
 pub use report::{CSV_HEADER, NationalReport, ReportRow, RowLevel};
 
 use crate::FiscalYear;
+use crate::import::{InputError, InputErrorKind, Location};
+use ctx::Ctx;
+use dates::Window;
 use ids::IdSet;
-use scan::{Acc, Ctx, ProjectTable, Table};
+use projects::ProjectTable;
+use schema::Table;
+use sums::Acc;
+
+/// The bulk path's old error type, now the crate's one error for tabular input.
+#[deprecated(since = "0.2.0", note = "use fundtrack::import::InputError")]
+#[doc(hidden)]
+pub type BulkError = InputError;
+
+/// The bulk path's old error kinds, now [`InputErrorKind`]; variants renamed or reshaped:
+/// `Parse` → `Value`, `NoHeader` → `NoHeader(expected)`, `ExtraColumn` → `UnknownColumn`,
+/// `Io` holds an `Arc`, `OutsideYear::date` is a `NaiveDate`, header variants no longer
+/// hold the header.
+#[deprecated(since = "0.2.0", note = "use fundtrack::import::InputErrorKind")]
+#[doc(hidden)]
+pub type BulkErrorKind = InputErrorKind;
 
 /// Options of a bulk read (批量读取选项): the as-of date, the fiscal year rows must fall in
 /// (by default the year of the as-of date), the number of worker threads and the buffer
@@ -198,7 +221,7 @@ impl BulkOptions {
     /// let mut agg = Aggregator::new(options);
     /// agg.read_allocations("allocations.csv", csv.as_bytes())?;
     /// assert_eq!(agg.into_partials().rows().allocations(), 1);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     #[must_use]
     pub fn any_year(mut self) -> Self {
@@ -264,7 +287,7 @@ impl BulkOptions {
     /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
     /// let mut agg = Aggregator::new(BulkOptions::new(d).buffer_size(1 << 20));
     /// agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     #[must_use]
     pub fn buffer_size(mut self, bytes: usize) -> Self {
@@ -304,24 +327,14 @@ impl BulkOptions {
     }
 
     fn ctx<'p>(&self, projects: &'p ProjectTable) -> Ctx<'p> {
-        let key = |d: NaiveDate| {
-            u32::try_from(d.year()).unwrap_or(0) * 10_000 + d.month() * 100 + d.day()
-        };
-        let year = match self.year {
+        let window = match self.year {
             YearRule::Any => None,
-            YearRule::Fixed(y) => Some((y.year(), key(y.start()), key(y.end()))),
-            YearRule::OfAsOf => Some(if let Ok(y) = FiscalYear::of(self.as_of) {
-                (y.year(), key(y.start()), key(y.end()))
-            } else {
-                // A year FiscalYear does not take: its calendar year all the same.
-                let y = self.as_of.year();
-                let k = u32::try_from(y).unwrap_or(0) * 10_000;
-                (y, k + 101, k + 1231)
-            }),
+            YearRule::Fixed(y) => Some(Window::Fiscal(y)),
+            YearRule::OfAsOf => Some(Window::of(self.as_of)),
         };
         Ctx {
-            as_of: key(self.as_of),
-            year,
+            as_of: self.as_of,
+            window,
             projects: (!projects.is_empty()).then_some(projects),
         }
     }
@@ -349,7 +362,7 @@ enum YearRule {
 /// project pool, and project ids must not repeat. Allocation ids and expenditure ids must
 /// not repeat either, across every input the aggregator reads (each table on its own; ids
 /// of rows after the as-of date included): reading a file twice is a
-/// [`BulkErrorKind::DuplicateId`] error naming the line, not doubled totals. Numeric ids
+/// [`InputErrorKind::DuplicateId`] error naming the line, not doubled totals. Numeric ids
 /// below 2³² cost a bit each; other ids are kept as text. Read projects first; an aggregator that
 /// has read no projects (a worker summing a shard of expenditures, say) does not check
 /// references. Rows dated after the as-of date are not counted and not checked.
@@ -369,7 +382,7 @@ enum YearRule {
 /// assert!(agg.read_allocations("more.csv", bad.as_bytes()).is_err());
 /// let partials = agg.into_partials();
 /// assert_eq!(partials.rows().allocations(), 2);
-/// # Ok::<(), fundtrack::bulk::BulkError>(())
+/// # Ok::<(), fundtrack::import::InputError>(())
 /// ```
 pub struct Aggregator {
     options: BulkOptions,
@@ -411,7 +424,7 @@ impl Aggregator {
     ///
     /// # Errors
     ///
-    /// A [`BulkError`] naming the line and column of the first bad row, a bad header, a
+    /// An [`InputError`] naming the input, the line and the column of the first bad row, a bad header, a
     /// read failure or an overflow; the totals are then unchanged.
     ///
     /// # Example
@@ -426,13 +439,13 @@ impl Aggregator {
     /// let mut agg = Aggregator::new(BulkOptions::new(d));
     /// agg.read_allocations("allocations.csv", a.as_bytes())?;
     /// assert_eq!(agg.into_partials().rows().allocations(), 1);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     pub fn read_allocations<R: Read + Send>(
         &mut self,
         name: &str,
         input: R,
-    ) -> Result<(), BulkError> {
+    ) -> Result<(), InputError> {
         self.read(Table::Allocations, name, input, true)
     }
 
@@ -454,9 +467,13 @@ impl Aggregator {
     /// let mut agg = Aggregator::new(BulkOptions::new(d));
     /// agg.read_projects("projects.csv", p.as_bytes())?;
     /// assert_eq!(agg.into_partials().rows().projects(), 1);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
-    pub fn read_projects<R: Read + Send>(&mut self, name: &str, input: R) -> Result<(), BulkError> {
+    pub fn read_projects<R: Read + Send>(
+        &mut self,
+        name: &str,
+        input: R,
+    ) -> Result<(), InputError> {
         self.read(Table::Projects, name, input, true)
     }
 
@@ -486,13 +503,13 @@ impl Aggregator {
     /// let mut worker = Aggregator::new(BulkOptions::new(d));
     /// worker.read_project_references("projects.csv", p.as_bytes())?;
     /// assert!(worker.read_expenditures("expenditures-part-8.csv", bad.as_bytes()).is_err());
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     pub fn read_project_references<R: Read + Send>(
         &mut self,
         name: &str,
         input: R,
-    ) -> Result<(), BulkError> {
+    ) -> Result<(), InputError> {
         self.read(Table::Projects, name, input, false)
     }
 
@@ -515,13 +532,13 @@ impl Aggregator {
     /// let mut agg = Aggregator::new(BulkOptions::new(d));
     /// agg.read_expenditures("expenditures.csv", e.as_bytes())?;
     /// assert_eq!(agg.into_partials().rows().expenditures(), 1);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     pub fn read_expenditures<R: Read + Send>(
         &mut self,
         name: &str,
         input: R,
-    ) -> Result<(), BulkError> {
+    ) -> Result<(), InputError> {
         self.read(Table::Expenditures, name, input, true)
     }
 
@@ -531,7 +548,7 @@ impl Aggregator {
         name: &str,
         input: R,
         add_sums: bool,
-    ) -> Result<(), BulkError> {
+    ) -> Result<(), InputError> {
         let o = &self.options;
         let ctx = o.ctx(&self.projects);
         let no_ids = IdSet::default();
@@ -541,18 +558,25 @@ impl Aggregator {
             Table::Projects => &no_ids,
         };
         let (accs, ids) = stream::run(input, name, table, &ctx, prior, o.threads, o.buffer_size)?;
-        let overflow = || BulkError::new(name, None, None, BulkErrorKind::Overflow);
+        let at = || Location::new(name);
+        let overflow = || InputError::new(at(), InputErrorKind::Overflow);
         // Merge the workers into one, then check before touching the totals.
         let mut accs = accs.into_iter();
+        // No worker: nothing read.
         let mut merged = accs.next().unwrap_or_else(Acc::new);
         for a in accs {
-            merged.absorb(a).map_err(|_| overflow())?;
+            if !merged.can_absorb(&a) {
+                return Err(overflow());
+            }
+            merged.absorb(a).map_err(|k| InputError::new(at(), k))?;
         }
         if !self.acc.can_absorb(&merged) {
             return Err(overflow());
         }
         if merged.projects.is_empty() {
-            self.acc.absorb(merged).map_err(|_| overflow())?;
+            self.acc
+                .absorb(merged)
+                .map_err(|k| InputError::new(at(), k))?;
             match table {
                 Table::Allocations => self.allocation_ids.absorb(ids),
                 Table::Expenditures => self.expenditure_ids.absorb(ids),
@@ -564,15 +588,12 @@ impl Aggregator {
         projects
             .extend(&std::mem::take(&mut merged.projects))
             .map_err(|id| {
-                BulkError::new(
-                    name,
-                    None,
-                    Some("id"),
-                    BulkErrorKind::DuplicateProject { id },
-                )
+                InputError::new(at().column("id"), InputErrorKind::DuplicateProject { id })
             })?;
         if add_sums {
-            self.acc.absorb(merged).map_err(|_| overflow())?;
+            self.acc
+                .absorb(merged)
+                .map_err(|k| InputError::new(at(), k))?;
         }
         self.projects = projects;
         Ok(())
@@ -595,7 +616,7 @@ impl Aggregator {
     /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
     /// let partials = agg.into_partials();
     /// assert_eq!(partials.counties().len(), 1);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     pub fn into_partials(self) -> Partials {
         let counts = self.acc.counts;
@@ -630,7 +651,7 @@ mod tests {
         s
     }
 
-    fn read(text: &str, threads: usize, buffer: usize) -> Result<Partials, BulkError> {
+    fn read(text: &str, threads: usize, buffer: usize) -> Result<Partials, InputError> {
         let mut agg = Aggregator::new(
             BulkOptions::new(as_of())
                 .threads(threads)
@@ -682,13 +703,13 @@ mod tests {
         let err = read(&text, 1, 4096).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "expenditures.csv line 2: 8 fields, expected 7"
+            "expenditures.csv line 2: 8 fields, but the header has 7"
         );
         let text = format!("{EXP}1,2025-01-01,1,110101\n");
         let err = read(&text, 1, 4096).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "expenditures.csv line 2: 4 fields, expected 7"
+            "expenditures.csv line 2: 4 fields, but the header has 7"
         );
     }
 }

@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 
-use super::error::{BulkError, BulkErrorKind as Kind};
 use super::report::NationalReport;
-use super::scan::{BUCKETS, CATEGORIES, Counts, CountySums};
+use super::sums::{BUCKETS, CATEGORIES, Counts, CountySums};
+use crate::import::{InputError as BulkError, InputErrorKind as Kind, Location};
 use crate::{Category, FundLevel, Money, RegionCode};
 
 /// One county's exact sums in 分 (县级分项合计): allocated and spent per (fund level,
@@ -475,7 +475,7 @@ impl Partials {
     /// # Ok::<(), fundtrack::bulk::BulkError>(())
     /// ```
     pub fn merge(&mut self, other: &Partials) -> Result<(), BulkError> {
-        let err = |kind| BulkError::new("partials", None, None, kind);
+        let err = |kind| BulkError::new(Location::new("partials"), kind);
         if self.as_of != other.as_of {
             return Err(err(Kind::AsOfMismatch {
                 left: self.as_of,

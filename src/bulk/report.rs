@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::partials::Partials;
 use rust_decimal::Decimal;
 
-use super::scan::{CATEGORIES, category_name, level_name};
+use super::sums::{CATEGORIES, category_name, level_name};
 use crate::{Category, FundLevel, Money, NoRatio, Ratio, RegionCode, Rounding};
 
 /// The header line of the contract CSV (without the line end).
