@@ -81,6 +81,32 @@
 //! cannot see ids. A caller that shards one table over several aggregators must make ids
 //! unique across shards itself, by partitioning the rows by id (each id in one shard) or by
 //! checking the ids across shards.
+//!
+//! # Inside
+//!
+//! The modules of this path import one way: each line names a module and the modules it
+//! imports, and every one of those stands on an earlier line.
+//!
+//! ```text
+//! ids        the one decimal-id parser; duplicate-id logs and sets   (none)
+//! dates      the one calendar: YYYY-MM-DD → NaiveDate, year window   (none)
+//! schema     the three input schemas, the header check               (none)
+//! projects   the project table: ProjectKey, ProjectEntry             ids
+//! sums       buckets, CountySums, Counts, the accumulator Acc        projects
+//! ctx        what a read checks rows against                         dates, projects
+//! fields     line splitting, the general field parsers               dates, sums
+//! rows       the general row parsers                                 ctx, fields, projects, sums
+//! fast       the fast path of each row                               ctx, dates, fields, projects, sums
+//! chunk      the row loop of one chunk                               ctx, dates, fast, fields, ids,
+//!                                                                    projects, rows, sums
+//! stream     threads, chunks, header, first error in file order      chunk, ctx, fields, ids, schema, sums
+//! bulk.rs    Aggregator, BulkOptions                                 stream and the rest
+//! ```
+//!
+//! `partials` (`Partials`) and `report` use `sums` and, for now, each other.
+//!
+//! Errors are the crate's one error for tabular input, [`InputError`] with an
+//! [`InputErrorKind`].
 
 mod chunk;
 mod ctx;
