@@ -11,8 +11,8 @@
 //! - rows dated after the as-of date are passed over before their amount is read;
 //! - every core: the input is streamed in fixed-size buffers cut at line ends and parsed by
 //!   worker threads, so memory stays small however large the input;
-//! - all or nothing: a bad row fails the whole read with a [`BulkError`] that names the
-//!   input, the line and the column. Nothing is dropped silently.
+//! - all or nothing: a bad row fails the whole read with an [`InputError`] that names
+//!   the input, the line and the column. Nothing is dropped silently.
 //!
 //! The totals are [`Partials`]: exact integers that merge associatively and commutatively,
 //! serialise with serde, and round once, in [`Partials::report`]. Shards read on other
@@ -81,24 +81,60 @@
 //! cannot see ids. A caller that shards one table over several aggregators must make ids
 //! unique across shards itself, by partitioning the rows by id (each id in one shard) or by
 //! checking the ids across shards.
+//!
+//! # Inside
+//!
+//! The modules of this path import one way: each line names a module and the modules it
+//! imports, and every one of those stands on an earlier line.
+//!
+//! ```text
+//! ids        the one decimal-id parser; duplicate-id logs and sets   (none)
+//! dates      the one calendar: YYYY-MM-DD → NaiveDate, year window   (none)
+//! schema     the three input schemas, the header check               (none)
+//! projects   the project table: ProjectKey, ProjectEntry             ids
+//! sums       buckets, CountySums, Counts, the accumulator Acc        projects
+//! ctx        what a read checks rows against                         dates, projects
+//! fields     line splitting, the general field parsers               dates, sums
+//! rows       the general row parsers                                 ctx, fields, projects, sums
+//! fast       the fast path of each row                               ctx, dates, fields, projects, sums
+//! chunk      the row loop of one chunk                               ctx, dates, fast, fields, ids,
+//!                                                                    projects, rows, sums
+//! stream     threads, chunks, header, first error in file order      chunk, ctx, fields, ids, schema, sums
+//! bulk.rs    Aggregator, BulkOptions                                 stream and the rest
+//! ```
+//!
+//! `partials` (`Partials`) and `report` use `sums` and, for now, each other.
+//!
+//! Errors are the crate's one error for tabular input, [`InputError`] with an
+//! [`InputErrorKind`].
 
-mod error;
+mod chunk;
+mod ctx;
+mod dates;
 mod fast;
+mod fields;
 mod ids;
 mod partials;
-mod scan;
+mod projects;
+mod rows;
+mod schema;
 mod stream;
+mod sums;
 
 use std::io::Read;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
-pub use error::{BulkError, BulkErrorKind};
 pub use partials::{Partials, RowCounts};
 
 use crate::FiscalYear;
+use crate::import::{InputError, InputErrorKind, Location};
+use ctx::Ctx;
+use dates::Window;
 use ids::IdSet;
-use scan::{Acc, Ctx, ProjectTable, Table};
+use projects::ProjectTable;
+use schema::Table;
+use sums::Acc;
 
 /// Options of a bulk read (批量读取选项): the as-of date, the fiscal year rows must fall in
 /// (by default the year of the as-of date), the number of worker threads and the buffer
@@ -196,7 +232,7 @@ impl BulkOptions {
     /// let mut agg = Aggregator::new(options);
     /// agg.read_allocations("allocations.csv", csv.as_bytes())?;
     /// assert_eq!(agg.into_partials().rows().allocations(), 1);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     #[must_use]
     pub fn any_year(mut self) -> Self {
@@ -262,7 +298,7 @@ impl BulkOptions {
     /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
     /// let mut agg = Aggregator::new(BulkOptions::new(d).buffer_size(1 << 20));
     /// agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     #[must_use]
     pub fn buffer_size(mut self, bytes: usize) -> Self {
@@ -302,24 +338,14 @@ impl BulkOptions {
     }
 
     fn ctx<'p>(&self, projects: &'p ProjectTable) -> Ctx<'p> {
-        let key = |d: NaiveDate| {
-            u32::try_from(d.year()).unwrap_or(0) * 10_000 + d.month() * 100 + d.day()
-        };
-        let year = match self.year {
+        let window = match self.year {
             YearRule::Any => None,
-            YearRule::Fixed(y) => Some((y.year(), key(y.start()), key(y.end()))),
-            YearRule::OfAsOf => Some(if let Ok(y) = FiscalYear::of(self.as_of) {
-                (y.year(), key(y.start()), key(y.end()))
-            } else {
-                // A year FiscalYear does not take: its calendar year all the same.
-                let y = self.as_of.year();
-                let k = u32::try_from(y).unwrap_or(0) * 10_000;
-                (y, k + 101, k + 1231)
-            }),
+            YearRule::Fixed(y) => Some(Window::Fiscal(y)),
+            YearRule::OfAsOf => Some(Window::of(self.as_of)),
         };
         Ctx {
-            as_of: key(self.as_of),
-            year,
+            as_of: self.as_of,
+            window,
             projects: (!projects.is_empty()).then_some(projects),
         }
     }
@@ -347,7 +373,7 @@ enum YearRule {
 /// project pool, and project ids must not repeat. Allocation ids and expenditure ids must
 /// not repeat either, across every input the aggregator reads (each table on its own; ids
 /// of rows after the as-of date included): reading a file twice is a
-/// [`BulkErrorKind::DuplicateId`] error naming the line, not doubled totals. Numeric ids
+/// [`InputErrorKind::DuplicateId`] error naming the line, not doubled totals. Numeric ids
 /// below 2³² cost a bit each; other ids are kept as text. Read projects first; an aggregator that
 /// has read no projects (a worker summing a shard of expenditures, say) does not check
 /// references. Rows dated after the as-of date are not counted and not checked.
@@ -367,7 +393,7 @@ enum YearRule {
 /// assert!(agg.read_allocations("more.csv", bad.as_bytes()).is_err());
 /// let partials = agg.into_partials();
 /// assert_eq!(partials.rows().allocations(), 2);
-/// # Ok::<(), fundtrack::bulk::BulkError>(())
+/// # Ok::<(), fundtrack::import::InputError>(())
 /// ```
 pub struct Aggregator {
     options: BulkOptions,
@@ -409,7 +435,7 @@ impl Aggregator {
     ///
     /// # Errors
     ///
-    /// A [`BulkError`] naming the line and column of the first bad row, a bad header, a
+    /// An [`InputError`] naming the input, the line and the column of the first bad row, a bad header, a
     /// read failure or an overflow; the totals are then unchanged.
     ///
     /// # Example
@@ -424,13 +450,13 @@ impl Aggregator {
     /// let mut agg = Aggregator::new(BulkOptions::new(d));
     /// agg.read_allocations("allocations.csv", a.as_bytes())?;
     /// assert_eq!(agg.into_partials().rows().allocations(), 1);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     pub fn read_allocations<R: Read + Send>(
         &mut self,
         name: &str,
         input: R,
-    ) -> Result<(), BulkError> {
+    ) -> Result<(), InputError> {
         self.read(Table::Allocations, name, input, true)
     }
 
@@ -452,9 +478,13 @@ impl Aggregator {
     /// let mut agg = Aggregator::new(BulkOptions::new(d));
     /// agg.read_projects("projects.csv", p.as_bytes())?;
     /// assert_eq!(agg.into_partials().rows().projects(), 1);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
-    pub fn read_projects<R: Read + Send>(&mut self, name: &str, input: R) -> Result<(), BulkError> {
+    pub fn read_projects<R: Read + Send>(
+        &mut self,
+        name: &str,
+        input: R,
+    ) -> Result<(), InputError> {
         self.read(Table::Projects, name, input, true)
     }
 
@@ -484,13 +514,13 @@ impl Aggregator {
     /// let mut worker = Aggregator::new(BulkOptions::new(d));
     /// worker.read_project_references("projects.csv", p.as_bytes())?;
     /// assert!(worker.read_expenditures("expenditures-part-8.csv", bad.as_bytes()).is_err());
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     pub fn read_project_references<R: Read + Send>(
         &mut self,
         name: &str,
         input: R,
-    ) -> Result<(), BulkError> {
+    ) -> Result<(), InputError> {
         self.read(Table::Projects, name, input, false)
     }
 
@@ -513,13 +543,13 @@ impl Aggregator {
     /// let mut agg = Aggregator::new(BulkOptions::new(d));
     /// agg.read_expenditures("expenditures.csv", e.as_bytes())?;
     /// assert_eq!(agg.into_partials().rows().expenditures(), 1);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     pub fn read_expenditures<R: Read + Send>(
         &mut self,
         name: &str,
         input: R,
-    ) -> Result<(), BulkError> {
+    ) -> Result<(), InputError> {
         self.read(Table::Expenditures, name, input, true)
     }
 
@@ -529,7 +559,7 @@ impl Aggregator {
         name: &str,
         input: R,
         add_sums: bool,
-    ) -> Result<(), BulkError> {
+    ) -> Result<(), InputError> {
         let o = &self.options;
         let ctx = o.ctx(&self.projects);
         let no_ids = IdSet::default();
@@ -539,18 +569,25 @@ impl Aggregator {
             Table::Projects => &no_ids,
         };
         let (accs, ids) = stream::run(input, name, table, &ctx, prior, o.threads, o.buffer_size)?;
-        let overflow = || BulkError::new(name, None, None, BulkErrorKind::Overflow);
+        let at = || Location::new(name);
+        let overflow = || InputError::new(at(), InputErrorKind::Overflow);
         // Merge the workers into one, then check before touching the totals.
         let mut accs = accs.into_iter();
+        // No worker: nothing read.
         let mut merged = accs.next().unwrap_or_else(Acc::new);
         for a in accs {
-            merged.absorb(a).map_err(|_| overflow())?;
+            if !merged.can_absorb(&a) {
+                return Err(overflow());
+            }
+            merged.absorb(a).map_err(|k| InputError::new(at(), k))?;
         }
         if !self.acc.can_absorb(&merged) {
             return Err(overflow());
         }
         if merged.projects.is_empty() {
-            self.acc.absorb(merged).map_err(|_| overflow())?;
+            self.acc
+                .absorb(merged)
+                .map_err(|k| InputError::new(at(), k))?;
             match table {
                 Table::Allocations => self.allocation_ids.absorb(ids),
                 Table::Expenditures => self.expenditure_ids.absorb(ids),
@@ -562,15 +599,12 @@ impl Aggregator {
         projects
             .extend(&std::mem::take(&mut merged.projects))
             .map_err(|id| {
-                BulkError::new(
-                    name,
-                    None,
-                    Some("id"),
-                    BulkErrorKind::DuplicateProject { id },
-                )
+                InputError::new(at().column("id"), InputErrorKind::DuplicateProject { id })
             })?;
         if add_sums {
-            self.acc.absorb(merged).map_err(|_| overflow())?;
+            self.acc
+                .absorb(merged)
+                .map_err(|k| InputError::new(at(), k))?;
         }
         self.projects = projects;
         Ok(())
@@ -593,7 +627,7 @@ impl Aggregator {
     /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
     /// let partials = agg.into_partials();
     /// assert_eq!(partials.rows().allocations(), 1);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     pub fn into_partials(self) -> Partials {
         let counts = self.acc.counts;
@@ -628,7 +662,7 @@ mod tests {
         s
     }
 
-    fn read(text: &str, threads: usize, buffer: usize) -> Result<Partials, BulkError> {
+    fn read(text: &str, threads: usize, buffer: usize) -> Result<Partials, InputError> {
         let mut agg = Aggregator::new(
             BulkOptions::new(as_of())
                 .threads(threads)
@@ -678,13 +712,13 @@ mod tests {
         let err = read(&text, 1, 4096).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "expenditures.csv line 2: 8 fields, expected 7"
+            "expenditures.csv line 2: 8 fields, but the header has 7"
         );
         let text = format!("{EXP}1,2025-01-01,1,110101\n");
         let err = read(&text, 1, 4096).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "expenditures.csv line 2: 4 fields, expected 7"
+            "expenditures.csv line 2: 4 fields, but the header has 7"
         );
     }
 }

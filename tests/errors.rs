@@ -845,7 +845,7 @@ mod bulk_csv {
         t: &str,
         name: &str,
         input: &[u8],
-    ) -> Result<(), fundtrack::bulk::BulkError> {
+    ) -> Result<(), fundtrack::import::InputError> {
         match t {
             "a" => agg.read_allocations(name, input),
             "p" => agg.read_projects(name, input),

@@ -1,7 +1,7 @@
 //! The fast path of the scanner: one pass over a line with no allocation and no error
 //! values. It accepts only the plain shape of each field (`2025-06-30`, `450521`,
 //! `central`, `1234.56`, a known county); anything else, valid or not, falls back to the
-//! general row parsers of [`super::scan`], which accept every spelling the ledger accepts
+//! general row parsers of [`super::rows`], which accept every spelling the ledger accepts
 //! and build the error message. Both paths add the same amounts, so the fall-back changes
 //! speed, never results.
 
@@ -10,22 +10,36 @@
 // per-row time in a profile of the 10M-row file.
 #![allow(clippy::inline_always)]
 
+use chrono::NaiveDate;
 use memchr::memchr;
 
-use super::scan::{Acc, BUCKETS, CATEGORIES, Ctx, ProjectKey, Step, project_entry, small_number};
+use super::ctx::Ctx;
+use super::dates::DateCache;
+use super::fields::{around, six_digits};
+use super::projects::{ProjectEntry, ProjectKey, ProjectTable};
+use super::sums::{Acc, BUCKETS, CATEGORIES, bucket};
 
-/// The last date seen, so that a run of rows on the same day is checked once.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct DateCache {
-    bytes: [u8; 10],
-    key: u32,
+/// What the fast path read from one row: its id, the rest of the chunk, the flat index and
+/// 分 to add (0 分: nothing), and a project reference to check when the batch is added
+/// (dense project id and the entry it must have).
+pub(crate) struct Step<'a> {
+    pub(crate) id: &'a [u8],
+    pub(crate) rest: &'a [u8],
+    pub(crate) index: usize,
+    pub(crate) fen: i64,
+    pub(crate) project: Option<(u32, ProjectEntry)>,
 }
 
-impl DateCache {
-    pub(crate) fn new() -> Self {
-        DateCache {
-            bytes: [0; 10],
-            key: 0,
+impl<'a> Step<'a> {
+    /// A row read and not counted.
+    #[inline]
+    pub(crate) fn skip(id: &'a [u8], rest: &'a [u8]) -> Self {
+        Step {
+            id,
+            rest,
+            index: 0,
+            fen: 0,
+            project: None,
         }
     }
 }
@@ -102,29 +116,17 @@ fn id<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
     s.get(..i)
 }
 
-/// `YYYY-MM-DD,` → `yyyymmdd`, checked against the fiscal year.
+/// `YYYY-MM-DD,` → the date, when it falls in the year window.
 #[inline(always)]
-fn date(rest: &mut &[u8], cache: &mut DateCache, ctx: &Ctx) -> Option<u32> {
+fn date(rest: &mut &[u8], cache: &mut DateCache, ctx: &Ctx) -> Option<NaiveDate> {
     let d: &[u8; 11] = rest.get(..11)?.try_into().ok()?;
     let [b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, comma] = *d;
     if comma != b',' {
         return None;
     }
-    let bytes = [b0, b1, b2, b3, b4, b5, b6, b7, b8, b9];
-    let key = if bytes == cache.bytes {
-        cache.key
-    } else {
-        let key = super::scan::fast_date(&bytes)?;
-        if let Some((_, start, end)) = ctx.year {
-            if key < start || key > end {
-                return None;
-            }
-        }
-        *cache = DateCache { bytes, key };
-        key
-    };
+    let date = cache.get([b0, b1, b2, b3, b4, b5, b6, b7, b8, b9], ctx.window)?;
     *rest = rest.get(11..)?;
-    Some(key)
+    Some(date)
 }
 
 /// Six digits and a comma → the code as a number.
@@ -132,14 +134,10 @@ fn date(rest: &mut &[u8], cache: &mut DateCache, ctx: &Ctx) -> Option<u32> {
 fn code(rest: &mut &[u8]) -> Option<u32> {
     let d: &[u8; 7] = rest.get(..7)?.try_into().ok()?;
     let [c0, c1, c2, c3, c4, c5, comma] = *d;
-    let v = |c: u8| u32::from(c.wrapping_sub(b'0'));
-    let digits = [v(c0), v(c1), v(c2), v(c3), v(c4), v(c5)];
-    if comma != b',' || digits.iter().any(|&x| x > 9) {
+    if comma != b',' {
         return None;
     }
-    let [d0, d1, d2, d3, d4, d5] = digits;
-    // Independent products rather than a chain of multiply-adds.
-    let n = d0 * 100_000 + d1 * 10_000 + d2 * 1_000 + d3 * 100 + d4 * 10 + d5;
+    let n = six_digits([c0, c1, c2, c3, c4, c5])?;
     *rest = rest.get(7..)?;
     Some(n)
 }
@@ -301,13 +299,14 @@ fn skip_line(rest: &[u8]) -> &[u8] {
         let nl = bytes_equal(w, b'\n');
         if nl != 0 {
             let i = at + (nl.trailing_zeros() / 8) as usize;
-            return rest.get(i + 1..).unwrap_or_default();
+            return around(rest, i).1;
         }
         at += 8;
     }
-    let tail = rest.get(at..).unwrap_or_default();
+    // `word_at` read 8 bytes from every `at` before this one, so `at <= rest.len()`.
+    let tail = rest.split_at(at.min(rest.len())).1;
     match memchr(b'\n', tail) {
-        Some(i) => tail.get(i + 1..).unwrap_or_default(),
+        Some(i) => around(tail, i).1,
         None => &[],
     }
 }
@@ -335,9 +334,9 @@ pub(crate) fn allocation<'a>(
     Some(Step {
         id: row_id,
         rest: r,
-        index: idx * BUCKETS + lv * CATEGORIES + cat,
+        index: idx * BUCKETS + bucket(lv, cat),
         fen,
-        project: (0, 0),
+        project: None,
     })
 }
 
@@ -362,7 +361,7 @@ pub(crate) fn project<'a>(
     };
     let idx = acc.known(c)?;
     acc.projects
-        .push((ProjectKey::of(pid), project_entry(c, cat, true)));
+        .push((ProjectKey::of(pid), ProjectEntry::new(c, cat, true)));
     acc.counts.projects += 1;
     Some(Step {
         id: pid,
@@ -370,7 +369,7 @@ pub(crate) fn project<'a>(
         // The fast path takes the four pooled statuses only; planned sums are per category.
         index: idx * CATEGORIES + cat,
         fen,
-        project: (0, 0),
+        project: None,
     })
 }
 
@@ -394,12 +393,12 @@ pub(crate) fn expenditure<'a>(
     let cat = category(&mut r)?;
     let fen = amount(&mut r, b'\n')?;
     let idx = acc.known(c)?;
-    let mut project = (0, 0);
+    let mut project = None;
     if let Some(projects) = ctx.projects {
-        let expected = project_entry(c, cat, true);
-        match small_number(pid) {
+        let expected = ProjectEntry::new(c, cat, true);
+        match ProjectTable::dense_id(pid) {
             // Checked when the batch is added, so that the lookups overlap.
-            Some(n) => project = (n, expected),
+            Some(n) => project = Some((n, expected)),
             None if projects.get(pid)? == expected => {}
             None => return None,
         }
@@ -408,7 +407,7 @@ pub(crate) fn expenditure<'a>(
     Some(Step {
         id: row_id,
         rest: r,
-        index: idx * BUCKETS + lv * CATEGORIES + cat,
+        index: idx * BUCKETS + bucket(lv, cat),
         fen,
         project,
     })
@@ -481,7 +480,7 @@ mod tests {
             let mut r = t.as_bytes();
             assert_eq!(level(&mut r), Some(i), "{t}");
             assert_eq!(r, b"x");
-            assert_eq!(super::super::scan::level_name(i), l.machine_name());
+            assert_eq!(super::super::sums::level_name(i), l.machine_name());
             let t = format!("{},x", l.as_str());
             assert_eq!(level(&mut t.as_bytes()), None, "{t}");
         }
@@ -490,11 +489,11 @@ mod tests {
             let mut r = t.as_bytes();
             assert_eq!(category(&mut r), Some(i), "{t}");
             assert_eq!(r, b"x");
-            assert_eq!(super::super::scan::category_name(i), c.machine_name());
+            assert_eq!(super::super::sums::category_name(i), c.machine_name());
             let t = format!("{},x", c.as_str());
             assert_eq!(category(&mut t.as_bytes()), None, "{t}");
         }
-        assert_eq!(super::super::scan::BUCKETS, 20);
+        assert_eq!(super::super::sums::BUCKETS, 20);
         for other in ["centra,", "industryx,", "Other,", ",", "county"] {
             assert_eq!(level(&mut other.as_bytes()), None, "{other}");
             assert_eq!(category(&mut other.as_bytes()), None, "{other}");

@@ -177,12 +177,10 @@ fn words(start: u64, end: u64) -> impl Iterator<Item = (usize, usize, u64, u64)>
         let hi = if w == last / 64 { last % 64 } else { 63 };
         let mask = (u64::MAX >> (63 - hi)) & (u64::MAX << lo);
         let page_words = PAGE_WORDS as u64;
-        (
-            usize::try_from(w / page_words).unwrap_or(usize::MAX),
-            usize::try_from(w % page_words).unwrap_or(usize::MAX),
-            mask,
-            w * 64,
-        )
+        // `w` is below 2³² / 64 = 2²⁶: both fit any `usize` of 32 bits or more.
+        #[expect(clippy::cast_possible_truncation, reason = "below 2^26, see above")]
+        let (page, word) = ((w / page_words) as usize, (w % page_words) as usize);
+        (page, word, mask, w * 64)
     })
 }
 
@@ -202,23 +200,28 @@ impl IdSet {
     #[inline]
     fn add_number(&mut self, n: u32) -> bool {
         let (page, word, mask) = place(n);
-        self.page_mut(page).get_mut(word).is_some_and(|w| {
-            let fresh = *w & mask == 0;
-            *w |= mask;
-            fresh
-        })
+        let w = self.word_mut(page, word);
+        let fresh = *w & mask == 0;
+        *w |= mask;
+        fresh
     }
 
-    /// Page `page`, made on first use.
+    /// Word `word` (below `PAGE_WORDS`) of page `page`, the page made on first use.
     #[inline]
-    fn page_mut(&mut self, page: usize) -> &mut [u64] {
+    #[expect(
+        clippy::expect_used,
+        reason = "pages are resized to hold `page` and are PAGE_WORDS long; `place` and                   `words` give word indices below PAGE_WORDS"
+    )]
+    fn word_mut(&mut self, page: usize, word: usize) -> &mut u64 {
         if self.pages.len() <= page {
-            self.pages.resize_with(page.saturating_add(1), || None);
+            self.pages.resize_with(page + 1, || None);
         }
-        match self.pages.get_mut(page) {
-            Some(slot) => slot.get_or_insert_with(|| vec![0; PAGE_WORDS].into_boxed_slice()),
-            None => &mut [],
-        }
+        self.pages
+            .get_mut(page)
+            .expect("page slot")
+            .get_or_insert_with(|| vec![0; PAGE_WORDS].into_boxed_slice())
+            .get_mut(word)
+            .expect("word inside a page")
     }
 
     /// The smallest id of the run in the set.
@@ -234,7 +237,14 @@ impl IdSet {
                 // Pages past the end hold nothing, and later words are further on.
                 return None;
             };
-            let hit = p.as_ref().and_then(|p| p.get(word)).map_or(0, |w| w & mask);
+            let hit = match p {
+                // A page never made holds none of its ids.
+                None => 0,
+                Some(p) => {
+                    debug_assert!(word < p.len());
+                    p.get(word).map_or(0, |w| w & mask)
+                }
+            };
             if hit != 0 {
                 return u32::try_from(base + u64::from(hit.trailing_zeros())).ok();
             }
@@ -249,9 +259,7 @@ impl IdSet {
             return;
         }
         for (page, word, mask, _) in words(u64::from(run.start), run.end()) {
-            if let Some(w) = self.page_mut(page).get_mut(word) {
-                *w |= mask;
-            }
+            *self.word_mut(page, word) |= mask;
         }
     }
 

@@ -2,8 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::error::{BulkError, BulkErrorKind as Kind};
-use super::scan::{BUCKETS, CATEGORIES, Counts, CountySums};
+use super::sums::{BUCKETS, CATEGORIES, Counts, CountySums};
 use crate::import::{InputError, InputErrorKind, Location};
 use crate::report::{BucketFen, Execution, ExecutionOptions, PlannedFen};
 use crate::{Category, FiscalYear, FundLevel, RegionCode};
@@ -89,7 +88,7 @@ impl CountyTotals {
 /// agg.read_expenditures("expenditures.csv", csv.as_bytes())?;
 /// let rows = agg.into_partials().rows();
 /// assert_eq!((rows.expenditures(), rows.after_as_of()), (1, 1));
-/// # Ok::<(), fundtrack::bulk::BulkError>(())
+/// # Ok::<(), fundtrack::import::InputError>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -136,7 +135,7 @@ impl RowCounts {
     /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
     /// let partials = agg.into_partials();
     /// assert_eq!(partials.rows().allocations(), 1);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     pub fn allocations(self) -> u64 {
         self.allocations
@@ -159,7 +158,7 @@ impl RowCounts {
     /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
     /// let partials = agg.into_partials();
     /// assert_eq!(partials.rows().projects(), 1);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     pub fn projects(self) -> u64 {
         self.projects
@@ -182,7 +181,7 @@ impl RowCounts {
     /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
     /// let partials = agg.into_partials();
     /// assert_eq!(partials.rows().expenditures(), 1);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     pub fn expenditures(self) -> u64 {
         self.expenditures
@@ -205,7 +204,7 @@ impl RowCounts {
     /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
     /// let partials = agg.into_partials();
     /// assert_eq!(partials.rows().after_as_of(), 0);
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     pub fn after_as_of(self) -> u64 {
         self.after_as_of
@@ -310,7 +309,7 @@ impl Partials {
     /// let partials = agg.into_partials();
     /// let rows = partials.rows();
     /// assert_eq!((rows.allocations(), rows.projects(), rows.expenditures()), (1, 1, 1));
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
     pub fn rows(&self) -> RowCounts {
         self.rows
@@ -320,8 +319,8 @@ impl Partials {
     ///
     /// # Errors
     ///
-    /// [`BulkErrorKind::AsOfMismatch`](super::BulkErrorKind::AsOfMismatch) when the two
-    /// were filtered by different dates; [`BulkErrorKind::Overflow`](super::BulkErrorKind::Overflow)
+    /// [`InputErrorKind::AsOfMismatch`] when the two
+    /// were filtered by different dates; [`InputErrorKind::Overflow`]
     /// when a sum leaves `i64` 分.
     ///
     /// # Example
@@ -342,12 +341,12 @@ impl Partials {
     /// twice.merge(&partials)?;
     /// assert_eq!(twice.execution(d).unwrap().total().planned().unwrap().to_string(), "900.00元");
     /// assert!(twice.merge(&fundtrack::bulk::Partials::new(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap())).is_err());
-    /// # Ok::<(), fundtrack::bulk::BulkError>(())
+    /// # Ok::<(), fundtrack::import::InputError>(())
     /// ```
-    pub fn merge(&mut self, other: &Partials) -> Result<(), BulkError> {
-        let err = |kind| BulkError::new("partials", None, None, kind);
+    pub fn merge(&mut self, other: &Partials) -> Result<(), InputError> {
+        let err = |kind| InputError::new(Location::new("partials"), kind);
         if self.as_of != other.as_of {
-            return Err(err(Kind::AsOfMismatch {
+            return Err(err(InputErrorKind::AsOfMismatch {
                 left: self.as_of,
                 right: other.as_of,
             }));
@@ -356,7 +355,7 @@ impl Partials {
             .rows
             .to_counts()
             .checked_add(other.rows.to_counts())
-            .ok_or_else(|| err(Kind::Overflow))?;
+            .ok_or_else(|| err(InputErrorKind::Overflow))?;
         let mut out = Vec::with_capacity(self.counties.len().max(other.counties.len()));
         let mut left = self.counties.iter().peekable();
         let mut right = other.counties.iter().peekable();
@@ -366,7 +365,7 @@ impl Partials {
                     let sum = l
                         .to_sums()
                         .checked_added(&r.to_sums())
-                        .ok_or_else(|| err(Kind::Overflow))?;
+                        .ok_or_else(|| err(InputErrorKind::Overflow))?;
                     left.next();
                     right.next();
                     Some(CountyTotals::from_sums(sum))
@@ -376,7 +375,7 @@ impl Partials {
                 (Some(_), None) => left.next().cloned(),
                 (None, None) => break,
             }
-            .ok_or_else(|| err(Kind::Overflow))?;
+            .ok_or_else(|| err(InputErrorKind::Overflow))?;
             out.push(next);
         }
         self.counties = out;

@@ -13,11 +13,13 @@ use std::sync::{Mutex, PoisonError};
 
 use memchr::{memchr, memrchr};
 
-use super::error::{BulkError, BulkErrorKind as Kind};
+use super::chunk::{self, AllocationRow, ExpenditureRow, LocalError, ProjectRow, RowKind};
+use super::ctx::Ctx;
+use super::fields::around;
 use super::ids::{IdLog, IdSet};
-use super::scan::{
-    self, Acc, AllocationRow, Ctx, ExpenditureRow, LocalError, ProjectRow, RowKind, Table,
-};
+use super::schema::Table;
+use super::sums::Acc;
+use crate::import::{InputError, InputErrorKind as Kind, Location};
 
 /// The longest line a buffer grows to hold.
 const MAX_LINE: usize = 64 << 20;
@@ -126,19 +128,18 @@ fn next_chunk<R: Read>(
     if buf.len() < cap.max(filled + 1) {
         buf.resize(cap.max(filled + 1), 0);
     }
-    if let Some(head) = buf.get_mut(..filled) {
-        head.copy_from_slice(&feed.carry);
-    }
+    // `buf` holds at least `filled + 1` bytes (resized above).
+    buf.split_at_mut(filled).0.copy_from_slice(&feed.carry);
     feed.carry.clear();
     loop {
         filled = fill(&mut feed.reader, buf, filled, &mut feed.eof)?;
-        let data = buf.get(..filled).unwrap_or_default();
+        // `fill` returns at most `buf.len()`.
+        let data = buf.split_at(filled.min(buf.len())).0;
         if feed.eof {
             break;
         }
         if let Some(i) = memrchr(b'\n', data) {
-            feed.carry
-                .extend_from_slice(data.get(i + 1..).unwrap_or_default());
+            feed.carry.extend_from_slice(around(data, i).1);
             filled = i + 1;
             break;
         }
@@ -186,9 +187,10 @@ fn worker<R: Read, K: RowKind>(
         match taken {
             Ok(None) => break,
             Ok(Some((len, seq))) => {
-                let chunk = buf.get(..len).unwrap_or_default();
+                // `next_chunk` returns at most `buf.len()`.
+                let chunk = buf.split_at(len.min(buf.len())).0;
                 let mut ids = IdLog::default();
-                let parsed = scan::lines::<K>(chunk, &mut out.acc, ctx, &mut ids);
+                let parsed = chunk::lines::<K>(chunk, &mut out.acc, ctx, &mut ids);
                 if K::IDS {
                     // Also after an error: a repeat on an earlier line comes first.
                     commit.submit(seq, ids, stop);
@@ -209,7 +211,7 @@ fn worker<R: Read, K: RowKind>(
                     LocalError {
                         line: 0,
                         column: None,
-                        kind: Kind::Io(e),
+                        kind: Kind::from(e),
                     },
                 ));
                 break;
@@ -220,28 +222,30 @@ fn worker<R: Read, K: RowKind>(
 }
 
 /// Reads the header line; returns the bytes read past it.
-fn header<R: Read>(reader: &mut R, name: &str, table: Table) -> Result<Vec<u8>, BulkError> {
+fn header<R: Read>(reader: &mut R, name: &str, table: Table) -> Result<Vec<u8>, InputError> {
+    let at_header = |k| InputError::new(Location::new(name).line(1), k);
     let mut buf = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
     loop {
         if let Some(i) = memchr(b'\n', &buf) {
-            let line = buf.get(..i).unwrap_or_default();
-            scan::check_header(line, table).map_err(|k| BulkError::new(name, Some(1), None, k))?;
-            return Ok(buf.get(i + 1..).unwrap_or_default().to_vec());
+            let (line, rest) = around(&buf, i);
+            table.check_header(line).map_err(at_header)?;
+            return Ok(rest.to_vec());
         }
         let n = match reader.read(&mut chunk) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(BulkError::new(name, None, None, Kind::Io(e))),
+            Err(e) => return Err(InputError::new(Location::new(name), Kind::from(e))),
         };
         if n == 0 {
             if buf.iter().all(u8::is_ascii_whitespace) {
-                return Err(BulkError::new(name, None, None, Kind::NoHeader));
+                return Err(InputError::new(Location::new(name), table.no_header()));
             }
-            scan::check_header(&buf, table).map_err(|k| BulkError::new(name, Some(1), None, k))?;
+            table.check_header(&buf).map_err(at_header)?;
             return Ok(Vec::new());
         }
-        buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
+        // `read` returns at most `chunk.len()`.
+        buf.extend_from_slice(chunk.split_at(n.min(chunk.len())).0);
     }
 }
 
@@ -256,7 +260,7 @@ pub(crate) fn run<R: Read + Send>(
     prior: &IdSet,
     threads: usize,
     cap: usize,
-) -> Result<(Vec<Acc>, IdSet), BulkError> {
+) -> Result<(Vec<Acc>, IdSet), InputError> {
     let carry = header(&mut reader, name, table)?;
     let feed = Mutex::new(Feed {
         reader,
@@ -298,31 +302,37 @@ pub(crate) fn run<R: Read + Send>(
             error: Some(repeat),
         });
     }
-    let first_error = outcomes
-        .iter()
-        .filter_map(|o| o.error.as_ref().map(|(seq, e)| (*seq, e.line)))
-        .min();
-    if let Some((bad, bad_line)) = first_error {
+    let mut accs = Vec::with_capacity(outcomes.len());
+    let mut chunk_lines = Vec::new();
+    let mut first: Option<(u64, LocalError)> = None;
+    for o in outcomes {
+        accs.push(o.acc);
+        chunk_lines.extend(o.lines);
+        if let Some((seq, e)) = o.error {
+            if first
+                .as_ref()
+                .is_none_or(|(s, f)| (seq, e.line) < (*s, f.line))
+            {
+                first = Some((seq, e));
+            }
+        }
+    }
+    if let Some((bad, e)) = first {
         // Lines before the failing chunk: every earlier chunk finished without error.
-        let before: u64 = outcomes
+        let before: u64 = chunk_lines
             .iter()
-            .flat_map(|o| o.lines.iter())
             .filter(|(seq, _)| *seq < bad)
             .map(|(_, n)| n)
             .sum();
-        let columns = table.columns();
-        let failed = outcomes
-            .into_iter()
-            .filter_map(|o| o.error)
-            .find(|(seq, e)| *seq == bad && e.line == bad_line);
-        if let Some((_, e)) = failed {
-            let column = e.column.and_then(|c| columns.get(c).copied());
-            let line = (e.line > 0).then_some(1 + before + e.line);
-            return Err(BulkError::new(name, line, column, e.kind));
+        let mut at = Location::new(name);
+        if e.line > 0 {
+            at = at.line(1 + before + e.line);
         }
-        return Err(BulkError::new(name, None, None, Kind::Overflow));
+        if let Some(column) = e.column.and_then(|c| table.column(c)) {
+            at = at.column(column);
+        }
+        return Err(InputError::new(at, e.kind));
     }
-    let accs = outcomes.into_iter().map(|o| o.acc).collect();
     Ok((accs, state.seen))
 }
 

@@ -99,7 +99,11 @@ pub fn national_csv<W: Write>(report: &Execution, mut out: W) -> io::Result<()> 
         buf.push(b',');
         buf.extend_from_slice(k.level().map_or("", FundLevel::machine_name).as_bytes());
         buf.push(b',');
-        buf.extend_from_slice(k.category().map_or("", CategoryKey::machine_name).as_bytes());
+        buf.extend_from_slice(
+            k.category()
+                .map_or("", CategoryKey::machine_name)
+                .as_bytes(),
+        );
         buf.push(b',');
         figures(&mut buf, row.progress(), key.kind == Kind::County)?;
         if buf.len() > (1 << 16) - 512 {
@@ -211,7 +215,10 @@ struct RowKey<'a> {
 /// A level's place among the levels ordered by machine name.
 fn level_rank(level: FundLevel) -> u8 {
     let name = level.machine_name();
-    let before = FundLevel::ALL.iter().filter(|l| l.machine_name() < name).count();
+    let before = FundLevel::ALL
+        .iter()
+        .filter(|l| l.machine_name() < name)
+        .count();
     // At most 4 levels.
     u8::try_from(before).unwrap_or(u8::MAX)
 }

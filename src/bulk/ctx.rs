@@ -1,0 +1,18 @@
+//! What every row of one read is checked against: the as-of date, the year window and the
+//! projects expenditures must refer to.
+
+use chrono::NaiveDate;
+
+use super::dates::Window;
+use super::projects::ProjectTable;
+
+/// The rules of one read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ctx<'p> {
+    /// Rows dated after this are read and not counted.
+    pub(crate) as_of: NaiveDate,
+    /// The dates rows must fall in; `None`: any date.
+    pub(crate) window: Option<Window>,
+    /// The projects read so far, when there are any (otherwise references are not checked).
+    pub(crate) projects: Option<&'p ProjectTable>,
+}

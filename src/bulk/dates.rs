@@ -1,0 +1,149 @@
+//! The one calendar of the bulk path: `YYYY-MM-DD` bytes → [`NaiveDate`] (chrono decides
+//! what a calendar date is), the year window rows must fall in ([`FiscalYear`]), and the
+//! fast path's cache of the last date seen.
+//!
+//! [`read`] is the only place the bulk path turns date bytes into a date; the general row
+//! parser and the fast path's [`DateCache`] both call it.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::FiscalYear;
+
+/// `YYYY-MM-DD` → the date, or `None` when the text is not exactly that shape (ten ASCII
+/// bytes, year 0001–9999) or names no calendar date (`2025-02-29`).
+#[inline]
+pub(crate) fn read(text: &[u8]) -> Option<NaiveDate> {
+    let bytes: &[u8; 10] = text.try_into().ok()?;
+    let [y0, y1, y2, y3, h1, m0, m1, h2, d0, d1] = *bytes;
+    if h1 != b'-' || h2 != b'-' {
+        return None;
+    }
+    let dig = |c: u8| {
+        let d = c.wrapping_sub(b'0');
+        (d < 10).then_some(d)
+    };
+    let year = i32::from(dig(y0)?) * 1000
+        + i32::from(dig(y1)?) * 100
+        + i32::from(dig(y2)?) * 10
+        + i32::from(dig(y3)?);
+    let month = u32::from(dig(m0)?) * 10 + u32::from(dig(m1)?);
+    let day = u32::from(dig(d0)?) * 10 + u32::from(dig(d1)?);
+    if year == 0 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// The dates rows must fall in: a [`FiscalYear`], or the calendar year of an as-of date
+/// whose year is no `FiscalYear` (outside 1900–9999).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Window {
+    /// A fiscal year.
+    Fiscal(FiscalYear),
+    /// A calendar year `FiscalYear` does not take.
+    Calendar(i32),
+}
+
+impl Window {
+    /// The year of an as-of date: its fiscal year, or its calendar year all the same.
+    pub(crate) fn of(as_of: NaiveDate) -> Window {
+        FiscalYear::of(as_of).map_or(Window::Calendar(as_of.year()), Window::Fiscal)
+    }
+
+    /// The year's number, for an error.
+    pub(crate) fn year(self) -> i32 {
+        match self {
+            Window::Fiscal(y) => y.year(),
+            Window::Calendar(y) => y,
+        }
+    }
+
+    /// Whether `date` falls in the window.
+    #[inline]
+    pub(crate) fn contains(self, date: NaiveDate) -> bool {
+        match self {
+            Window::Fiscal(y) => y.contains(date),
+            Window::Calendar(y) => date.year() == y,
+        }
+    }
+}
+
+/// The last date the fast path read and accepted, so that a run of rows on one day is read
+/// once.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct DateCache {
+    last: Option<([u8; 10], NaiveDate)>,
+}
+
+impl DateCache {
+    /// The date of `bytes` when it is a calendar date inside `window` (when given);
+    /// `None` otherwise (the general path then reads it and names the error).
+    #[inline(always)]
+    #[allow(clippy::inline_always)] // once per row of every input, as the rest of `fast`
+    pub(crate) fn get(&mut self, bytes: [u8; 10], window: Option<Window>) -> Option<NaiveDate> {
+        if let Some((b, d)) = self.last {
+            if b == bytes {
+                return Some(d);
+            }
+        }
+        let date = read(&bytes)?;
+        if window.is_some_and(|w| !w.contains(date)) {
+            return None;
+        }
+        self.last = Some((bytes, date));
+        Some(date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_calendar_dates() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(read(b"2025-06-30"), d(2025, 6, 30));
+        assert_eq!(read(b"2024-02-29"), d(2024, 2, 29));
+        assert_eq!(read(b"0001-01-01"), d(1, 1, 1));
+        for bad in [
+            &b"2025-02-29"[..],
+            b"2025-13-01",
+            b"2025-00-10",
+            b"2025-04-31",
+            b"2025-1-01",
+            b"2025/01/01",
+            b"0000-01-01",
+            b"2025-06-30 ",
+            b"\0\0\0\0\0\0\0\0\0\0",
+        ] {
+            assert_eq!(read(bad), None, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn the_cache_never_answers_for_bytes_it_has_not_read() {
+        let mut cache = DateCache::default();
+        // Before the first date: NUL bytes are no date (they once matched an empty cache).
+        assert_eq!(cache.get([0; 10], None), None);
+        let w = Window::of(NaiveDate::from_ymd_opt(2025, 6, 30).unwrap());
+        assert_eq!(w.year(), 2025);
+        assert_eq!(cache.get(*b"2024-12-31", Some(w)), None);
+        assert_eq!(
+            cache.get(*b"2025-01-02", Some(w)),
+            NaiveDate::from_ymd_opt(2025, 1, 2)
+        );
+        assert_eq!(cache.get(*b"2024-12-31", Some(w)), None);
+        assert_eq!(
+            cache.get(*b"2024-12-31", None),
+            NaiveDate::from_ymd_opt(2024, 12, 31)
+        );
+    }
+
+    #[test]
+    fn years_fiscal_year_does_not_take_are_calendar_years() {
+        let w = Window::of(NaiveDate::from_ymd_opt(1850, 3, 1).unwrap());
+        assert_eq!(w, Window::Calendar(1850));
+        assert!(w.contains(NaiveDate::from_ymd_opt(1850, 12, 31).unwrap()));
+        assert!(!w.contains(NaiveDate::from_ymd_opt(1851, 1, 1).unwrap()));
+    }
+}

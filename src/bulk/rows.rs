@@ -1,0 +1,126 @@
+//! The general row parsers: one line of each input, every spelling the ledger accepts, the
+//! error naming the column. The fast path ([`super::fast`]) falls back to these.
+
+use super::ctx::Ctx;
+use super::fields::{Fields, RowError, amount, at, category, code, date, id, level, lossy, status};
+use super::projects::{ProjectEntry, ProjectKey, ProjectTable};
+use super::sums::{Acc, BUCKETS, CATEGORIES, bucket, category_name};
+use crate::import::InputErrorKind as Kind;
+
+/// Adds `fen` to `sums[index]`; an overflow names column `col`.
+#[inline]
+fn add(sums: &mut [i64], index: usize, fen: i64, col: usize) -> Result<(), RowError> {
+    debug_assert!(
+        index < sums.len(),
+        "a bucket of a county the accumulator gave out"
+    );
+    let slot = sums.get_mut(index).ok_or((Some(col), Kind::Overflow))?;
+    *slot = slot.checked_add(fen).ok_or((Some(col), Kind::Overflow))?;
+    Ok(())
+}
+
+/// `id,date,county_code,source,category,amount_yuan`
+#[inline]
+pub(crate) fn allocation(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
+    let mut f = Fields::new(line, 6);
+    at(0, id(f.next()?, false))?;
+    let d = at(1, date(f.next()?, ctx.window))?;
+    if d > ctx.as_of {
+        acc.counts.skipped += 1;
+        return Ok(());
+    }
+    let code_field = f.next()?;
+    let c = at(2, code(code_field))?;
+    let lv = at(3, level(f.next()?))?;
+    let cat = at(4, category(f.next()?))?;
+    let fen = at(5, amount(f.last()?))?;
+    let idx = at(2, acc.county(c, code_field))?;
+    add(&mut acc.allocated, idx * BUCKETS + bucket(lv, cat), fen, 5)?;
+    acc.counts.allocations += 1;
+    Ok(())
+}
+
+/// `id,county_code,category,planned_investment_yuan,status`
+#[inline]
+pub(crate) fn project(line: &[u8], acc: &mut Acc, _ctx: &Ctx) -> Result<(), RowError> {
+    let mut f = Fields::new(line, 5);
+    let pid = f.next()?;
+    at(0, id(pid, true))?;
+    let code_field = f.next()?;
+    let c = at(1, code(code_field))?;
+    let cat = at(2, category(f.next()?))?;
+    let fen = at(3, amount(f.next()?))?;
+    let pooled = at(4, status(f.last()?))?;
+    let idx = at(1, acc.county(c, code_field))?;
+    acc.projects
+        .push((ProjectKey::of(pid), ProjectEntry::new(c, cat, pooled)));
+    // Planned investment counts the project pool only, per category (as the ledger does).
+    if pooled {
+        add(&mut acc.planned, idx * CATEGORIES + cat, fen, 3)?;
+    }
+    acc.counts.projects += 1;
+    Ok(())
+}
+
+/// `id,date,project_id,county_code,source,category,amount_yuan`
+#[inline]
+pub(crate) fn expenditure(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
+    let mut f = Fields::new(line, 7);
+    at(0, id(f.next()?, false))?;
+    let d = at(1, date(f.next()?, ctx.window))?;
+    if d > ctx.as_of {
+        acc.counts.skipped += 1;
+        return Ok(());
+    }
+    let pid = f.next()?;
+    at(2, id(pid, true))?;
+    let code_field = f.next()?;
+    let c = at(3, code(code_field))?;
+    let lv = at(4, level(f.next()?))?;
+    let cat = at(5, category(f.next()?))?;
+    let fen = at(6, amount(f.last()?))?;
+    let idx = at(3, acc.county(c, code_field))?;
+    if let Some(projects) = ctx.projects {
+        at(2, check_project(projects, pid, c, cat))?;
+    }
+    add(&mut acc.spent, idx * BUCKETS + bucket(lv, cat), fen, 6)?;
+    acc.counts.expenditures += 1;
+    Ok(())
+}
+
+/// An expenditure must name a known, pooled project of its own county and category.
+fn check_project(
+    projects: &ProjectTable,
+    pid: &[u8],
+    code: u32,
+    category: usize,
+) -> Result<(), Kind> {
+    let expected = ProjectEntry::new(code, category, true);
+    match projects.get(pid) {
+        Some(found) if found == expected => Ok(()),
+        found => Err(project_mismatch(lossy(pid), found, expected)),
+    }
+}
+
+/// Why project entry `found` (`None`: unknown project) is not the `expected` one.
+pub(crate) fn project_mismatch(
+    id: String,
+    found: Option<ProjectEntry>,
+    expected: ProjectEntry,
+) -> Kind {
+    let place = |e: ProjectEntry| format!("{:06} {}", e.code(), category_name(e.category()));
+    match found {
+        None => Kind::UnknownProject { id },
+        Some(f) if (f.code(), f.category()) != (expected.code(), expected.category()) => {
+            Kind::ProjectElsewhere {
+                id,
+                project: place(f),
+                row: place(expected),
+            }
+        }
+        Some(f) => {
+            debug_assert!(!f.pooled() && f != expected);
+            Kind::ProjectNotPooled { id }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! The three input schemas of the bulk path (allocations, projects, expenditures) and the
+//! check of a header line against them.
+
+use std::borrow::Cow;
+
+use crate::import::InputErrorKind as Kind;
+
+/// The kind of table a CSV input holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Table {
+    Allocations,
+    Projects,
+    Expenditures,
+}
+
+impl Table {
+    /// The columns, in their order.
+    pub(crate) fn columns(self) -> &'static [&'static str] {
+        match self {
+            Table::Allocations => &[
+                "id",
+                "date",
+                "county_code",
+                "source",
+                "category",
+                "amount_yuan",
+            ],
+            Table::Projects => &[
+                "id",
+                "county_code",
+                "category",
+                "planned_investment_yuan",
+                "status",
+            ],
+            Table::Expenditures => &[
+                "id",
+                "date",
+                "project_id",
+                "county_code",
+                "source",
+                "category",
+                "amount_yuan",
+            ],
+        }
+    }
+
+    /// The header line, for messages.
+    pub(crate) fn header(self) -> &'static str {
+        match self {
+            Table::Allocations => "id,date,county_code,source,category,amount_yuan",
+            Table::Projects => "id,county_code,category,planned_investment_yuan,status",
+            Table::Expenditures => "id,date,project_id,county_code,source,category,amount_yuan",
+        }
+    }
+
+    /// The name of column `i`, for an error.
+    pub(crate) fn column(self, i: usize) -> Option<&'static str> {
+        self.columns().get(i).copied()
+    }
+
+    /// An empty input: no header line.
+    pub(crate) fn no_header(self) -> Kind {
+        Kind::NoHeader(Cow::Borrowed(self.header()))
+    }
+
+    /// Checks a header line (without its `\n`) against the columns.
+    pub(crate) fn check_header(self, line: &[u8]) -> Result<(), Kind> {
+        if line.starts_with(&[0xff, 0xfe]) || line.starts_with(&[0xfe, 0xff]) {
+            return Err(Kind::Utf16);
+        }
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+        let header = String::from_utf8_lossy(line);
+        let found: Vec<&str> = header.split(',').map(str::trim).collect();
+        let expected = self.columns();
+        if found == expected {
+            return Ok(());
+        }
+        let expected_text = || Cow::Borrowed(self.header());
+        if let Some(missing) = expected.iter().find(|c| !found.contains(c)) {
+            return Err(Kind::MissingColumn {
+                column: Cow::Borrowed(missing),
+                expected: expected_text(),
+            });
+        }
+        if let Some(extra) = found.iter().find(|c| !expected.contains(c)) {
+            return Err(Kind::UnknownColumn {
+                column: (*extra).to_owned(),
+                expected: expected_text(),
+            });
+        }
+        // The same names: a repeat, or another order.
+        if let Some(twice) = expected
+            .iter()
+            .find(|c| found.iter().filter(|f| f == c).count() > 1)
+        {
+            return Err(Kind::DuplicateColumn((*twice).to_owned()));
+        }
+        let column = expected
+            .iter()
+            .zip(&found)
+            .find(|(e, f)| e != f)
+            .map(|(e, _)| *e);
+        debug_assert!(column.is_some(), "same columns, same count, not equal");
+        Err(Kind::ColumnOrder {
+            column: Cow::Borrowed(column.unwrap_or("id")),
+            expected: expected_text(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_name_the_column() {
+        let t = Table::Projects;
+        let check = |h: &[u8]| t.check_header(h).map_err(|e| e.to_string());
+        assert!(check(b"id,county_code,category,planned_investment_yuan,status\r").is_ok());
+        assert!(
+            check("\u{feff}id,county_code,category,planned_investment_yuan,status".as_bytes())
+                .is_ok()
+        );
+        let e = check(b"id,county_code,category,status").unwrap_err();
+        assert!(e.contains("missing column planned_investment_yuan"), "{e}");
+        let e = check(b"id,county_code,category,planned_investment_yuan,status,x").unwrap_err();
+        assert!(e.contains("unknown column \"x\""), "{e}");
+        let e = check(b"id,category,county_code,planned_investment_yuan,status").unwrap_err();
+        assert!(e.contains("column county_code out of order"), "{e}");
+        let e = check(b"id,id,county_code,category,planned_investment_yuan,status").unwrap_err();
+        assert!(e.contains("column \"id\" given twice"), "{e}");
+        let e = check(&[0xff, 0xfe, b'i', 0]).unwrap_err();
+        assert!(e.contains("UTF-16"), "{e}");
+    }
+}
