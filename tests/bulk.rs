@@ -1352,3 +1352,46 @@ fn the_synthetic_vocabulary_is_the_crates() {
         .collect();
     assert_eq!(cats, CATEGORIES);
 }
+
+#[test]
+fn planned_investment_counts_the_pool_only_per_category() {
+    use fundtrack::dim::RegionLevel;
+
+    let as_of = day("2025-06-30");
+    let mut agg = Aggregator::new(BulkOptions::new(as_of));
+    let allocations = format!(
+        "{ALLOC_HEAD}1,2025-01-02,450521,central,industry,10.00\n2,2025-01-02,450521,city,other,10.00\n"
+    );
+    let projects = format!(
+        "{PROJ_HEAD}7,450521,industry,5.00,in_progress\n8,450521,other,7.00,proposed\n9,450521,other,3.00,approved\n"
+    );
+    agg.read_allocations("a.csv", allocations.as_bytes())
+        .unwrap();
+    agg.read_projects("p.csv", projects.as_bytes()).unwrap();
+    let p = agg.into_partials();
+    let e = p
+        .execution(
+            ExecutionOptions::new(as_of)
+                .by_region(RegionLevel::County)
+                .by_category(),
+        )
+        .unwrap();
+    let planned: Vec<String> = e
+        .rows()
+        .iter()
+        .map(|r| r.progress().planned().unwrap().to_string())
+        .collect();
+    // 申报 (proposed) is not in the pool: its 7.00 counts nowhere.
+    assert_eq!(planned, ["5.00元", "3.00元"]);
+    assert_eq!(e.total().planned().unwrap().to_string(), "8.00元");
+    // A split by fund level has no planned investment: a project has no level.
+    let by_level = p
+        .execution(ExecutionOptions::new(as_of).by_level())
+        .unwrap();
+    assert!(
+        by_level
+            .rows()
+            .iter()
+            .all(|r| r.progress().planned().is_none())
+    );
+}
