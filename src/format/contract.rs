@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use chrono::NaiveDate;
 
-use crate::dim::{Category, FundLevel, RegionLevel};
+use crate::dim::{FundLevel, RegionLevel};
 use crate::money::{Ratio, Rounding};
 use crate::report::{CategoryKey, Execution, ExecutionOptions, ExecutionRow, Grouping, Progress};
 
@@ -79,11 +79,12 @@ pub fn national_csv_options(as_of: NaiveDate) -> ExecutionOptions {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn national_csv<W: Write>(report: &Execution, mut out: W) -> io::Result<()> {
-    let mut rows: Vec<(RowKey<'_>, &ExecutionRow)> = Vec::with_capacity(report.rows().len());
+    let ranks = Ranks::of(report);
+    let mut rows: Vec<(RowKey, &ExecutionRow)> = Vec::with_capacity(report.rows().len());
     for row in report.rows() {
-        rows.push((RowKey::of(row)?, row));
+        rows.push((RowKey::of(row, &ranks)?, row));
     }
-    rows.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    rows.sort_unstable_by_key(|r| r.0);
     let mut buf = Vec::with_capacity(1 << 16);
     buf.extend_from_slice(NATIONAL_CSV_HEADER.as_bytes());
     buf.push(b'\n');
@@ -168,19 +169,26 @@ fn push_hundredths(buf: &mut Vec<u8>, v: i128) {
 }
 
 /// Appends `v` in decimal, zero-padded to `width` digits.
-fn push_digits(buf: &mut Vec<u8>, mut v: u128, width: usize) {
-    let mut tmp = [b'0'; 40];
-    let mut n = 0;
-    for slot in &mut tmp {
-        if v == 0 && n >= width.max(1) {
-            break;
+fn push_digits(buf: &mut Vec<u8>, v: u128, width: usize) {
+    let start = buf.len();
+    // 128-bit division is a library call: the digits beyond 64 bits (never for sums of
+    // Money in 分 this century) come first, the rest in 64 bits.
+    let mut v = v;
+    let mut low = loop {
+        if let Ok(small) = u64::try_from(v) {
+            break small;
         }
         // `v % 10` is a digit: the cast keeps it whole.
-        *slot = b'0' + (v % 10) as u8;
+        buf.push(b'0' + (v % 10) as u8);
         v /= 10;
-        n += 1;
+    };
+    while low > 0 || buf.len() - start < width.max(1) {
+        buf.push(b'0' + (low % 10) as u8);
+        low /= 10;
     }
-    buf.extend(tmp.iter().take(n).rev());
+    if let Some(digits) = buf.get_mut(start..) {
+        digits.reverse();
+    }
 }
 
 /// The kind of a contract row, in output order.
@@ -203,43 +211,57 @@ impl Kind {
     }
 }
 
-/// A row's place in the contract: kind, county, then level and category by machine name.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct RowKey<'a> {
-    kind: Kind,
-    region: u32,
-    level: u8,
-    category: (u8, &'a str),
+/// Ranks of levels and categories by machine name, for one report.
+struct Ranks<'a> {
+    levels: [u8; 4],
+    categories: Vec<&'a CategoryKey>,
 }
 
-/// A level's place among the levels ordered by machine name.
-fn level_rank(level: FundLevel) -> u8 {
-    let name = level.machine_name();
-    let before = FundLevel::ALL
-        .iter()
-        .filter(|l| l.machine_name() < name)
-        .count();
-    // At most 4 levels.
-    u8::try_from(before).unwrap_or(u8::MAX)
-}
-
-/// A category's place: built-ins among themselves by machine name, then others by name.
-fn category_rank(category: &CategoryKey) -> (u8, &str) {
-    let name = category.machine_name();
-    match category {
-        CategoryKey::Assigned(c) if c.built_in_index().is_some() => {
-            let before = Category::BUILT_IN
+impl<'a> Ranks<'a> {
+    fn of(report: &'a Execution) -> Ranks<'a> {
+        let mut levels = [0u8; 4];
+        for (l, rank) in FundLevel::ALL.iter().zip(&mut levels) {
+            let before = FundLevel::ALL
                 .iter()
-                .filter(|b| b.machine_name() < name)
+                .filter(|o| o.machine_name() < l.machine_name())
                 .count();
-            (u8::try_from(before).unwrap_or(u8::MAX), "")
+            *rank = u8::try_from(before).unwrap_or(u8::MAX); // at most 3
         }
-        _ => (u8::MAX, name),
+        let mut categories: Vec<&CategoryKey> = Vec::new();
+        for row in report.rows() {
+            if let Some(c) = row.key().category() {
+                if !categories.contains(&c) {
+                    categories.push(c);
+                }
+            }
+        }
+        categories.sort_by_key(|c| c.machine_name());
+        Ranks { levels, categories }
+    }
+
+    fn level(&self, level: FundLevel) -> u8 {
+        self.levels.get(level.index()).copied().unwrap_or(u8::MAX) // every level has a rank
+    }
+
+    fn category(&self, category: &CategoryKey) -> usize {
+        self.categories
+            .iter()
+            .position(|c| *c == category)
+            .unwrap_or(usize::MAX) // listed above
     }
 }
 
-impl<'a> RowKey<'a> {
-    fn of(row: &'a ExecutionRow) -> io::Result<RowKey<'a>> {
+/// A row's place in the contract: kind, county, then level and category by machine name.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct RowKey {
+    kind: Kind,
+    region: u32,
+    level: u8,
+    category: usize,
+}
+
+impl RowKey {
+    fn of(row: &ExecutionRow, ranks: &Ranks<'_>) -> io::Result<RowKey> {
         let k = row.key();
         let g = k.grouping();
         let kind = if g == Grouping::REGION | Grouping::LEVEL | Grouping::CATEGORY {
@@ -260,8 +282,8 @@ impl<'a> RowKey<'a> {
         Ok(RowKey {
             kind,
             region: k.region().map_or(0, crate::RegionCode::get),
-            level: k.level().map_or(0, level_rank),
-            category: k.category().map_or((0, ""), category_rank),
+            level: k.level().map_or(0, |l| ranks.level(l)),
+            category: k.category().map_or(0, |c| ranks.category(c)),
         })
     }
 }

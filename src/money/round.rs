@@ -208,7 +208,11 @@ pub(crate) fn div_round(num: &BigInt, den: &BigInt, mode: RoundMode) -> BigInt {
 /// [`div_round`] for quotients of amounts in 分, with the same rule.
 pub(crate) fn div_round_i128(num: i128, den: i128, mode: RoundMode) -> i128 {
     debug_assert!(den > 0, "a ratio's denominator is positive");
-    let (mut q, mut r) = (num / den, num % den);
+    // 128-bit division is a library call; a report's quotients of sums in 分 fit in 64 bits.
+    let (mut q, mut r) = match (u64::try_from(num), u64::try_from(den)) {
+        (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
+        _ => (num / den, num % den),
+    };
     if r < 0 {
         q -= 1;
         r += den;
