@@ -76,13 +76,13 @@ fn count(n: u64) -> Decimal {
 
 /// Reported figures (报道数): printed without inputs, carried as given.
 mod reported {
-    pub const INDUSTRY_2016_2020_WAN: &str = "3974.82";
-    pub const LOAN_BALANCE_WAN: &str = "11551.59";
-    pub const LOAN_STOCK_COVERAGE_PERCENT: &str = "25.62";
-    pub const PENSIONS_WAN: &str = "2461.08";
-    pub const INPATIENT_REIMBURSED_PERCENT: &str = "91.65";
-    pub const CHRONIC_REIMBURSED_PERCENT: &str = "82.69";
-    pub const RURAL_DOCTORS_WAN: &str = "1062";
+    pub(crate) const INDUSTRY_2016_2020_WAN: &str = "3974.82";
+    pub(crate) const LOAN_BALANCE_WAN: &str = "11551.59";
+    pub(crate) const LOAN_STOCK_COVERAGE_PERCENT: &str = "25.62";
+    pub(crate) const PENSIONS_WAN: &str = "2461.08";
+    pub(crate) const INPATIENT_REIMBURSED_PERCENT: &str = "91.65";
+    pub(crate) const CHRONIC_REIMBURSED_PERCENT: &str = "82.69";
+    pub(crate) const RURAL_DOCTORS_WAN: &str = "1062";
 }
 
 impl Beihai {

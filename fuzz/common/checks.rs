@@ -40,7 +40,7 @@ where
 }
 
 /// Every value parser of the library on one string.
-pub fn every_parser(s: &str) {
+pub(crate) fn every_parser(s: &str) {
     round_trip::<Money, _>(s, ToString::to_string);
     round_trip::<Money, _>(s, |m| {
         format!("{}万元", m.to_unit(fundtrack::money::Unit::Wan))
@@ -60,7 +60,7 @@ pub fn every_parser(s: &str) {
 }
 
 /// The money-parse target: the bytes as text (lossily) through every parser.
-pub fn money_parse(data: &[u8]) {
+pub(crate) fn money_parse(data: &[u8]) {
     every_parser(&String::from_utf8_lossy(data));
 }
 
@@ -73,7 +73,7 @@ const HEADERS: [&str; 3] = [
 /// The CSV-rows target: every field of every line through every parser; the bytes as a whole input, and as rows under each valid header,
 /// through the bulk readers with one and with two threads and a tiny buffer. Errors are
 /// fine; panics are not; a failed read adds nothing.
-pub fn csv_rows(data: &[u8]) {
+pub(crate) fn csv_rows(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     for line in text.lines() {
         for field in line.split(',') {

@@ -8,10 +8,10 @@
 use chrono::NaiveDate;
 
 /// The fund levels' machine names, as the national CSVs spell them.
-pub const SOURCES: [&str; 4] = ["central", "provincial", "city", "county"];
+pub(crate) const SOURCES: [&str; 4] = ["central", "provincial", "city", "county"];
 
 /// The built-in categories' machine names, as the national CSVs spell them.
-pub const CATEGORIES: [&str; 5] = [
+pub(crate) const CATEGORIES: [&str; 5] = [
     "industry",
     "infrastructure",
     "loan_interest",
@@ -20,11 +20,11 @@ pub const CATEGORIES: [&str; 5] = [
 ];
 
 /// `SplitMix64`.
-pub struct Rng(pub u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -33,29 +33,29 @@ impl Rng {
     }
 
     /// A number below `n`.
-    pub fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }
 
 /// The code of made-up county `i` (0–2799 give distinct codes in ten provinces).
-pub fn county_code(i: u64) -> u32 {
+pub(crate) fn county_code(i: u64) -> u32 {
     let province: u64 =
         [11, 13, 32, 37, 41, 45, 51, 52, 53, 65][usize::try_from(i % 10).unwrap_or(0)];
     u32::try_from(province * 10_000 + (1 + (i / 10) % 28) * 100 + 1 + (i / 280) % 10).unwrap_or(0)
 }
 
 /// Day `day` of 2025 (0 = 1 January).
-pub fn day(day: u64) -> NaiveDate {
+pub(crate) fn day(day: u64) -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default() + chrono::Days::new(day)
 }
 
 /// Day `day` of 2025 as `YYYY-MM-DD`.
-pub fn date(day_of_year: u64) -> String {
+pub(crate) fn date(day_of_year: u64) -> String {
     day(day_of_year).format("%Y-%m-%d").to_string()
 }
 
 /// Whole 分 as 元 text with two decimals.
-pub fn yuan(fen: u64) -> String {
+pub(crate) fn yuan(fen: u64) -> String {
     format!("{}.{:02}", fen / 100, fen % 100)
 }
