@@ -176,10 +176,8 @@ impl BulkOptions {
     /// ```
     /// # use chrono::NaiveDate;
     /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let d = fundtrack::doctest::as_of();
+    /// # use fundtrack::doctest::{ALLOCATIONS as a, EXPENDITURES as e, PROJECTS as p};
     /// let options = BulkOptions::new(d);
     /// assert_eq!((options.as_of(), options.threads_used()), (d, 2));
     /// let earlier = "id,date,county_code,source,category,amount_yuan\n1,2024-12-31,450521,city,other,1.00\n";
@@ -272,10 +270,8 @@ impl BulkOptions {
     /// ```
     /// # use chrono::NaiveDate;
     /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let d = fundtrack::doctest::as_of();
+    /// # use fundtrack::doctest::{ALLOCATIONS as a, EXPENDITURES as e, PROJECTS as p};
     /// assert_eq!(BulkOptions::new(d).threads(0).threads_used(), 1);
     /// ```
     #[must_use]
@@ -292,10 +288,8 @@ impl BulkOptions {
     /// ```
     /// # use chrono::NaiveDate;
     /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let d = fundtrack::doctest::as_of();
+    /// # use fundtrack::doctest::{ALLOCATIONS as a, EXPENDITURES as e, PROJECTS as p};
     /// let mut agg = Aggregator::new(BulkOptions::new(d).buffer_size(1 << 20));
     /// agg.read_allocations("allocations.csv", a.as_bytes())?;
     /// # Ok::<(), fundtrack::import::InputError>(())
@@ -313,10 +307,8 @@ impl BulkOptions {
     /// ```
     /// # use chrono::NaiveDate;
     /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let d = fundtrack::doctest::as_of();
+    /// # use fundtrack::doctest::{ALLOCATIONS as a, EXPENDITURES as e, PROJECTS as p};
     /// assert_eq!(BulkOptions::new(d).threads(4).threads_used(), 4);
     /// ```
     pub fn threads_used(&self) -> usize {
@@ -413,10 +405,8 @@ impl Aggregator {
     /// ```
     /// # use chrono::NaiveDate;
     /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let d = fundtrack::doctest::as_of();
+    /// # use fundtrack::doctest::{ALLOCATIONS as a, EXPENDITURES as e, PROJECTS as p};
     /// let agg = Aggregator::new(BulkOptions::new(d));
     /// assert!(agg.into_partials().execution(d).unwrap().total().allocated().is_zero());
     /// ```
@@ -443,10 +433,8 @@ impl Aggregator {
     /// ```
     /// # use chrono::NaiveDate;
     /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let d = fundtrack::doctest::as_of();
+    /// # use fundtrack::doctest::{ALLOCATIONS as a, EXPENDITURES as e, PROJECTS as p};
     /// let mut agg = Aggregator::new(BulkOptions::new(d));
     /// agg.read_allocations("allocations.csv", a.as_bytes())?;
     /// assert_eq!(agg.into_partials().rows().allocations(), 1);
@@ -471,10 +459,8 @@ impl Aggregator {
     /// ```
     /// # use chrono::NaiveDate;
     /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let d = fundtrack::doctest::as_of();
+    /// # use fundtrack::doctest::{ALLOCATIONS as a, EXPENDITURES as e, PROJECTS as p};
     /// let mut agg = Aggregator::new(BulkOptions::new(d));
     /// agg.read_projects("projects.csv", p.as_bytes())?;
     /// assert_eq!(agg.into_partials().rows().projects(), 1);
@@ -536,10 +522,8 @@ impl Aggregator {
     /// ```
     /// # use chrono::NaiveDate;
     /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
+    /// # let d = fundtrack::doctest::as_of();
+    /// # use fundtrack::doctest::{ALLOCATIONS as a, EXPENDITURES as e, PROJECTS as p};
     /// let mut agg = Aggregator::new(BulkOptions::new(d));
     /// agg.read_expenditures("expenditures.csv", e.as_bytes())?;
     /// assert_eq!(agg.into_partials().rows().expenditures(), 1);
@@ -615,16 +599,7 @@ impl Aggregator {
     /// # Example
     ///
     /// ```
-    /// # use chrono::NaiveDate;
-    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
-    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
-    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # agg.read_projects("projects.csv", p.as_bytes())?;
-    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// # let (d, agg) = (fundtrack::doctest::as_of(), fundtrack::doctest::bulk_sample()?);
     /// let partials = agg.into_partials();
     /// assert_eq!(partials.rows().allocations(), 1);
     /// # Ok::<(), fundtrack::import::InputError>(())

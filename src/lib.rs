@@ -126,6 +126,8 @@
 
 pub mod bulk;
 pub mod dim;
+#[doc(hidden)]
+pub mod doctest;
 pub mod error;
 pub mod format;
 pub mod import;

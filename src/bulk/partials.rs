@@ -123,16 +123,7 @@ impl RowCounts {
     /// # Example
     ///
     /// ```
-    /// # use chrono::NaiveDate;
-    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
-    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
-    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # agg.read_projects("projects.csv", p.as_bytes())?;
-    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// # let (d, agg) = (fundtrack::doctest::as_of(), fundtrack::doctest::bulk_sample()?);
     /// let partials = agg.into_partials();
     /// assert_eq!(partials.rows().allocations(), 1);
     /// # Ok::<(), fundtrack::import::InputError>(())
@@ -146,16 +137,7 @@ impl RowCounts {
     /// # Example
     ///
     /// ```
-    /// # use chrono::NaiveDate;
-    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
-    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
-    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # agg.read_projects("projects.csv", p.as_bytes())?;
-    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// # let (d, agg) = (fundtrack::doctest::as_of(), fundtrack::doctest::bulk_sample()?);
     /// let partials = agg.into_partials();
     /// assert_eq!(partials.rows().projects(), 1);
     /// # Ok::<(), fundtrack::import::InputError>(())
@@ -169,16 +151,7 @@ impl RowCounts {
     /// # Example
     ///
     /// ```
-    /// # use chrono::NaiveDate;
-    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
-    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
-    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # agg.read_projects("projects.csv", p.as_bytes())?;
-    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// # let (d, agg) = (fundtrack::doctest::as_of(), fundtrack::doctest::bulk_sample()?);
     /// let partials = agg.into_partials();
     /// assert_eq!(partials.rows().expenditures(), 1);
     /// # Ok::<(), fundtrack::import::InputError>(())
@@ -192,16 +165,7 @@ impl RowCounts {
     /// # Example
     ///
     /// ```
-    /// # use chrono::NaiveDate;
-    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
-    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
-    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # agg.read_projects("projects.csv", p.as_bytes())?;
-    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// # let (d, agg) = (fundtrack::doctest::as_of(), fundtrack::doctest::bulk_sample()?);
     /// let partials = agg.into_partials();
     /// assert_eq!(partials.rows().after_as_of(), 0);
     /// # Ok::<(), fundtrack::import::InputError>(())
@@ -296,16 +260,7 @@ impl Partials {
     /// # Example
     ///
     /// ```
-    /// # use chrono::NaiveDate;
-    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
-    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
-    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # agg.read_projects("projects.csv", p.as_bytes())?;
-    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// # let (d, agg) = (fundtrack::doctest::as_of(), fundtrack::doctest::bulk_sample()?);
     /// let partials = agg.into_partials();
     /// let rows = partials.rows();
     /// assert_eq!((rows.allocations(), rows.projects(), rows.expenditures()), (1, 1, 1));
@@ -327,15 +282,7 @@ impl Partials {
     ///
     /// ```
     /// # use chrono::NaiveDate;
-    /// # use fundtrack::bulk::{Aggregator, BulkOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-    /// # let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,300.00\n";
-    /// # let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-02-05,7,450521,central,industry,100.00\n";
-    /// # let p = "id,county_code,category,planned_investment_yuan,status\n7,450521,industry,450.00,in_progress\n";
-    /// # let mut agg = Aggregator::new(BulkOptions::new(d));
-    /// # agg.read_allocations("allocations.csv", a.as_bytes())?;
-    /// # agg.read_projects("projects.csv", p.as_bytes())?;
-    /// # agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    /// # let (d, agg) = (fundtrack::doctest::as_of(), fundtrack::doctest::bulk_sample()?);
     /// let partials = agg.into_partials();
     /// let mut twice = partials.clone();
     /// twice.merge(&partials)?;
