@@ -2,14 +2,17 @@
 //!
 //! Closed vocabularies are enums ([`FundLevel`], [`ProjectStage`]); codes and ids are
 //! validated newtypes ([`RegionCode`], [`ProjectId`], [`RecordId`], [`FunctionCode`],
-//! [`DocNo`]); [`FiscalYear`] answers calendar questions about an as-of date.
+//! [`DocNo`]); [`FiscalYear`] answers calendar questions about an as-of date; [`Dated`] holds
+//! values with effective dates.
 
 mod category;
 mod code;
+mod dated;
 mod level;
 mod period;
 
 pub use category::Category;
 pub use code::{DocNo, FunctionCode, ProjectId, RecordId, RegionCode, RegionLevel};
+pub use dated::{Dated, DatedError};
 pub use level::{FundLevel, ProjectStage, SourceMix};
 pub use period::FiscalYear;

@@ -19,8 +19,9 @@
 //! | [`classification`] | 21305 budget items: categories to function codes, totals | the year's 功能分类科目 |
 //!
 //! Two building blocks are shared by every submodule: [`PolicyError`], the one error type
-//! of policy calculations, and [`Dated`], the one table of values with effective dates (低保
-//! standards, LPRs and subsidy shares are built on it).
+//! of policy calculations, and [`Dated`](crate::dim::Dated), the crate's one table of values
+//! with effective dates (低保 standards, LPRs and subsidy shares are built on it, as are the
+//! report's milestone tables).
 //!
 //! Checks never read a [`Ledger`](crate::Ledger): they take report values — an
 //! [`ExecutionRow`](crate::report::ExecutionRow) from `ledger.execution(…)`, or totals from
@@ -59,9 +60,9 @@ pub mod monitoring;
 pub mod standard;
 pub mod yulu;
 
-use chrono::NaiveDate;
 use num_bigint::{BigInt, Sign};
 
+use crate::dim::DatedError;
 use crate::error::ParseError;
 use crate::money::{Money, RoundMode, Rounding};
 
@@ -114,6 +115,15 @@ pub enum PolicyError {
     Parse(#[from] ParseError),
 }
 
+impl From<DatedError> for PolicyError {
+    fn from(e: DatedError) -> PolicyError {
+        PolicyError::Duplicate {
+            what: e.what(),
+            id: e.date().to_string(),
+        }
+    }
+}
+
 impl PolicyError {
     pub(crate) fn invalid(input: impl Into<String>, rule: impl Into<String>) -> PolicyError {
         PolicyError::Invalid {
@@ -129,153 +139,15 @@ impl PolicyError {
     }
 }
 
-/// A table of values with effective dates (生效日期表): each entry holds from its date
-/// until the next entry's date.
-///
-/// The one dated table of the policy module: 低保 standards
-/// ([`standard::StandardSchedule`]), LPRs ([`loans::LprTable`]) and interest-subsidy shares
-/// ([`loans::SubsidyShares`]) are built on it. Entries are kept sorted by date, two entries
-/// on one date are rejected, and [`Dated::at`] finds the entry in force by binary search.
-/// With the `serde` feature a table is read through [`Dated::new`], so JSON cannot build a
-/// table the constructor would reject.
-///
-/// # Example
-///
-/// ```
-/// use fundtrack::policy::Dated;
-/// use chrono::NaiveDate;
-///
-/// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
-/// let t = Dated::new([(d(4), "6800元"), (d(1), "6000元")])?;
-/// assert_eq!(t.at(d(3)), Some(&"6000元"));
-/// assert_eq!(t.at(d(4)), Some(&"6800元"));
-/// assert_eq!(t.entries()[0].0, d(1)); // sorted by date
-/// assert!(Dated::new([(d(1), 1), (d(1), 2)]).is_err());
-/// # Ok::<(), fundtrack::policy::PolicyError>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Dated<T> {
-    /// Sorted by date, no date twice.
-    entries: Vec<(NaiveDate, T)>,
-}
-
-impl<T> Dated<T> {
-    /// A table from `(effective from, value)` pairs in any order.
-    ///
-    /// # Errors
-    ///
-    /// [`PolicyError::Duplicate`] (`duplicate effective date 2021-04-01`) for two entries on
-    /// one date.
-    pub fn new(entries: impl IntoIterator<Item = (NaiveDate, T)>) -> Result<Dated<T>, PolicyError> {
-        Dated::labelled("effective date", entries)
-    }
-
-    /// As [`Dated::new`], naming the dates `what` in the duplicate error (`LPR date`).
-    pub(crate) fn labelled(
-        what: &'static str,
-        entries: impl IntoIterator<Item = (NaiveDate, T)>,
-    ) -> Result<Dated<T>, PolicyError> {
-        let mut entries: Vec<(NaiveDate, T)> = entries.into_iter().collect();
-        entries.sort_by_key(|e| e.0);
-        for pair in entries.windows(2) {
-            if let [(d0, _), (d1, _)] = pair {
-                if d0 == d1 {
-                    return Err(PolicyError::Duplicate {
-                        what,
-                        id: d1.to_string(),
-                    });
-                }
-            }
-        }
-        Ok(Dated { entries })
-    }
-
-    /// The value in force on `date`: the latest entry on or before it, or `None` before the
-    /// first entry.
-    ///
-    /// ```
-    /// # use fundtrack::policy::Dated;
-    /// # use chrono::NaiveDate;
-    /// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
-    /// let t = Dated::new([(d(1, 1), 100), (d(7, 1), 70)])?;
-    /// assert_eq!(t.at(d(6, 30)), Some(&100));
-    /// assert_eq!(t.at(d(7, 1)), Some(&70));
-    /// assert_eq!(t.at(NaiveDate::from_ymd_opt(2020, 12, 31).unwrap()), None);
-    /// # Ok::<(), fundtrack::policy::PolicyError>(())
-    /// ```
-    pub fn at(&self, date: NaiveDate) -> Option<&T> {
-        let after = self.entries.partition_point(|(d, _)| *d <= date);
-        let i = after.checked_sub(1)?;
-        self.entries.get(i).map(|(_, v)| v)
-    }
-
-    /// The entries in date order.
-    ///
-    /// ```
-    /// # use fundtrack::policy::Dated;
-    /// # use chrono::NaiveDate;
-    /// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
-    /// let t = Dated::new([(d(7), 'b'), (d(1), 'a')])?;
-    /// assert_eq!(t.entries(), [(d(1), 'a'), (d(7), 'b')]);
-    /// # Ok::<(), fundtrack::policy::PolicyError>(())
-    /// ```
-    pub fn entries(&self) -> &[(NaiveDate, T)] {
-        &self.entries
-    }
-
-    /// The effective dates strictly after `from` and on or before `to`: the days within
-    /// `from..=to` on which the value changes.
-    ///
-    /// ```
-    /// # use fundtrack::policy::Dated;
-    /// # use chrono::NaiveDate;
-    /// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
-    /// let t = Dated::new([(d(1), 100), (d(7), 70)])?;
-    /// assert_eq!(t.changes_in(d(1), d(12)).collect::<Vec<_>>(), [d(7)]);
-    /// assert_eq!(t.changes_in(d(7), d(12)).count(), 0);
-    /// # Ok::<(), fundtrack::policy::PolicyError>(())
-    /// ```
-    pub fn changes_in(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> impl Iterator<Item = NaiveDate> + '_ {
-        let first = self.entries.partition_point(|(d, _)| *d <= from);
-        self.entries
-            .iter()
-            .skip(first)
-            .map(|(d, _)| *d)
-            .take_while(move |d| *d <= to)
-    }
-}
-
 /// Serde helpers for the policy inputs.
 ///
 /// Every input type with a validating constructor deserializes through a private wire
-/// struct and `TryFrom`, so JSON cannot build a value the constructor would reject. A
-/// [`Dated`] table is written as its `[date, value]` pairs and read back through
-/// [`Dated::new`].
+/// struct and `TryFrom`, so JSON cannot build a value the constructor would reject.
 #[cfg(feature = "serde")]
 pub(crate) mod wire {
-    use super::Dated;
-    use chrono::NaiveDate;
-    use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, Visitor};
-    use serde::{Serialize, Serializer};
+    use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
     use std::fmt;
     use std::marker::PhantomData;
-
-    impl<T: Serialize> Serialize for Dated<T> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            self.entries.serialize(s)
-        }
-    }
-
-    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Dated<T> {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Dated<T>, D::Error> {
-            let entries = Vec::<(NaiveDate, T)>::deserialize(d)?;
-            Dated::new(entries).map_err(D::Error::custom)
-        }
-    }
 
     /// Reads a map as its entries in the order given, **keeping** repeated keys, so the
     /// constructor sees (and rejects) a duplicate instead of the last value silently
@@ -327,36 +199,6 @@ pub(crate) fn yuan_from_quotient(num: &BigInt, den: &BigInt, mode: RoundMode) ->
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn dated_values_take_the_latest_on_or_before() {
-        let t = Dated::new([(d(2021, 4, 1), 2), (d(2021, 1, 1), 1)]).unwrap();
-        assert_eq!(t.at(d(2020, 12, 31)), None);
-        assert_eq!(t.at(d(2021, 3, 31)), Some(&1));
-        assert_eq!(t.at(d(2021, 4, 1)), Some(&2));
-        assert_eq!(
-            t.changes_in(d(2021, 1, 1), d(2021, 12, 31))
-                .collect::<Vec<_>>(),
-            [d(2021, 4, 1)]
-        );
-        assert_eq!(t.changes_in(d(2021, 1, 1), d(2021, 3, 31)).count(), 0);
-        assert_eq!(
-            t.changes_in(d(2020, 1, 1), d(2021, 4, 1))
-                .collect::<Vec<_>>(),
-            [d(2021, 1, 1), d(2021, 4, 1)]
-        );
-        let empty: Dated<u8> = Dated::new([]).unwrap();
-        assert_eq!(empty.at(d(2021, 1, 1)), None);
-        let dup = Dated::new([(d(2021, 1, 1), 1), (d(2021, 1, 1), 2)]);
-        assert_eq!(
-            dup.unwrap_err().to_string(),
-            "duplicate effective date 2021-01-01"
-        );
-    }
-
     #[test]
     fn ceiling_to_the_fen() {
         // 100.01 / 3 = 33.3366… → 33.34; exact values stay.
@@ -405,29 +247,5 @@ mod tests {
             yuan_from_quotient(&one, &two_hundred, RoundMode::HalfEven),
             Some(Money::ZERO)
         );
-    }
-}
-
-// Two attributes rather than `cfg(all(test, feature = "serde"))`: clippy only treats a plain
-// `cfg(test)` module as test code (allow-unwrap-in-tests).
-#[cfg(test)]
-#[cfg(feature = "serde")]
-mod serde_tests {
-    use super::*;
-
-    #[test]
-    fn dated_tables_are_read_through_their_constructor() {
-        let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
-        let t = Dated::new([(d(7), 70u8), (d(1), 100)]).unwrap();
-        let json = serde_json::to_string(&t).unwrap();
-        assert_eq!(json, r#"[["2021-01-01",100],["2021-07-01",70]]"#);
-        assert_eq!(serde_json::from_str::<Dated<u8>>(&json).unwrap(), t);
-        let unsorted: Dated<u8> =
-            serde_json::from_str(r#"[["2021-07-01",70],["2021-01-01",100]]"#).unwrap();
-        assert_eq!(unsorted, t);
-        let e = serde_json::from_str::<Dated<u8>>(r#"[["2021-01-01",1],["2021-01-01",2]]"#)
-            .unwrap_err()
-            .to_string();
-        assert!(e.starts_with("duplicate effective date 2021-01-01"), "{e}");
     }
 }

@@ -18,7 +18,8 @@ use chrono::{Months, NaiveDate};
 use indexmap::IndexMap;
 use num_bigint::BigInt;
 
-use super::{Dated, PolicyError, yuan_from_quotient};
+use super::{PolicyError, yuan_from_quotient};
+use crate::dim::Dated;
 use crate::dim::RecordId;
 use crate::money::{Money, NoRatio, Ratio, RoundMode};
 use crate::report::completion;

@@ -8,7 +8,8 @@
 
 use chrono::NaiveDate;
 
-use super::{Dated, PolicyError};
+use super::PolicyError;
+use crate::dim::Dated;
 use crate::dim::FiscalYear;
 use crate::money::{Money, Rounding, Unit};
 use crate::report::Average;

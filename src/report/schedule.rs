@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::dim::FiscalYear;
+use crate::dim::{Dated, FiscalYear};
 use crate::money::{PercentagePoints, Ratio};
 
 /// How far through the year spending is expected to be at a date (序时进度).
@@ -205,7 +205,7 @@ impl ScheduleGap {
     serde(try_from = "Vec<(NaiveDate, Ratio)>", into = "Vec<(NaiveDate, Ratio)>")
 )]
 pub struct Milestones {
-    entries: Vec<(NaiveDate, Ratio)>,
+    entries: Dated<Ratio>,
 }
 
 /// A milestone table that contradicts itself.
@@ -229,7 +229,7 @@ impl TryFrom<Vec<(NaiveDate, Ratio)>> for Milestones {
 
 impl From<Milestones> for Vec<(NaiveDate, Ratio)> {
     fn from(m: Milestones) -> Vec<(NaiveDate, Ratio)> {
-        m.entries
+        m.entries.entries().to_vec()
     }
 }
 
@@ -242,13 +242,10 @@ impl Milestones {
     pub fn new(
         entries: impl IntoIterator<Item = (NaiveDate, Ratio)>,
     ) -> Result<Milestones, MilestoneError> {
-        let mut entries: Vec<(NaiveDate, Ratio)> = entries.into_iter().collect();
-        entries.sort_by_key(|e| e.0);
-        for pair in entries.windows(2) {
-            if let [(d0, r0), (d1, r1)] = pair {
-                if d0 == d1 {
-                    return Err(MilestoneError::DuplicateDate(*d1));
-                }
+        let entries = Dated::labelled("milestone date", entries)
+            .map_err(|e| MilestoneError::DuplicateDate(e.date()))?;
+        for pair in entries.entries().windows(2) {
+            if let [(_, r0), (d1, r1)] = pair {
                 if r1 < r0 {
                     return Err(MilestoneError::Decreasing(*d1));
                 }
@@ -260,16 +257,15 @@ impl Milestones {
     /// The minimum rate required at `as_of`: that of the latest milestone on or before it.
     pub fn minimum_at(&self, as_of: NaiveDate) -> Ratio {
         self.entries
-            .iter()
-            .take_while(|(d, _)| *d <= as_of)
-            .last()
+            .at(as_of)
+            .copied()
             // Before the first milestone nothing is required yet: 0% is the rule, not a guess.
-            .map_or(Ratio::from_percent(Decimal::ZERO), |(_, r)| *r)
+            .unwrap_or(Ratio::from_percent(Decimal::ZERO))
     }
 
     /// The milestones in date order.
     pub fn entries(&self) -> &[(NaiveDate, Ratio)] {
-        &self.entries
+        self.entries.entries()
     }
 }
 
