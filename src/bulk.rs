@@ -15,8 +15,11 @@
 //!   the input, the line and the column. Nothing is dropped silently.
 //!
 //! The totals are [`Partials`]: exact integers that merge associatively and commutatively,
-//! serialise with serde, and round once, in [`Partials::report`]. Shards read on other
-//! threads, processes or machines merge into the same report.
+//! serialise with serde, and become the crate's one report,
+//! [`Execution`](crate::report::Execution), in [`Partials::execution`] — the same value the
+//! [`Ledger`](crate::Ledger) gives for the same records. Shards read on other threads,
+//! processes or machines merge into the same report; rounding happens once, when a figure
+//! is printed.
 //!
 //! # Example
 //!
@@ -73,7 +76,7 @@
 //!
 //! [`Partials`] are what a worker of another engine (Spark, `DataFusion`, a database) hands
 //! back: per county and bucket, exact integer sums. They serialise with serde, merge in any
-//! order and grouping, and round once, in [`Partials::report`]. To check project references
+//! order and grouping, and become a report in [`Partials::execution`]. To check project references
 //! every worker reads all the projects, one with [`Aggregator::read_projects`] (it counts
 //! planned investment), the others with [`Aggregator::read_project_references`].
 //!

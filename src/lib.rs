@@ -43,18 +43,22 @@
 //!   [`NoRatio`] says why a quotient has no value (a zero base is not 0%).
 //! - [`Rounding`] and [`RoundMode`]: the one way anything is rounded.
 //! - [`FundLevel`], [`SourceMix`], [`Category`], [`RegionCode`], [`FiscalYear`],
-//!   [`ProjectStage`]: the dimensions ([`dim`]).
+//!   [`ProjectStage`], [`Dated`](dim::Dated): the dimensions ([`dim`]).
 //! - [`record`]: allocations, projects, expenditures, adjustments, regions.
 //! - [`Ledger`]: validates batches whole or not at all ([`LedgerError`]) and answers
 //!   reports: [`Ledger::execution`], [`Ledger::pool_coverage`], [`Ledger::industry_share`].
-//! - [`report`]: execution, schedules and milestones, growth, shares, averages, coverage,
-//!   county rankings.
+//! - [`report`]: [`Execution`](report::Execution), the one report of allocated and spent
+//!   money (rows by region, level and category, subtotals, total), whose figures are each a
+//!   [`Progress`](report::Progress) (rate, gap, shortfall); schedules and milestones,
+//!   growth, shares, averages, coverage, county rankings.
 //! - [`policy`]: monitoring, small loans, 雨露计划, standards with effective dates, milestone
 //!   checks, carry-over, budget classification — with parameters the caller supplies.
 //! - [`import`]: CSV files into the ledger as one all-or-nothing batch (our column names
 //!   or the benchmark kit's), and [`InputError`](import::InputError), the one error of
 //!   every tabular reader, naming the input, line and column.
-//! - [`bulk`]: the streaming national path over millions of CSV rows.
+//! - [`bulk`]: the streaming national path over millions of CSV rows, giving the same
+//!   [`Execution`](report::Execution) the ledger gives
+//!   ([`Partials::execution`](bulk::Partials::execution)).
 //! - [`format`](mod@format): Chinese text, tables, 人民币大写, CSV and JSON; renders only,
 //!   with region names from any [`RegionNames`](format::RegionNames) lookup.
 //!

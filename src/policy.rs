@@ -29,7 +29,7 @@
 //!
 //! Money results are [`Money`] rounded once to the 分 where a payable amount
 //! is produced (the rounding is stated on each item); rates are unrounded
-//! [`Ratio`]s and gaps [`PercentagePoints`](crate::PercentagePoints).
+//! [`Ratio`](crate::Ratio)s and gaps [`PercentagePoints`](crate::PercentagePoints).
 //!
 //! # Example
 //!

@@ -180,8 +180,8 @@ impl RowCounts {
 ///
 /// Merging adds integers, so it is associative and commutative: shards of the input may be
 /// read anywhere (threads, processes, the workers of another engine), serialised, and merged
-/// in any grouping and order into the same totals. Rounding happens once, in
-/// [`Partials::report`]. Counties are kept sorted by code, so equal totals are equal values
+/// in any grouping and order into the same totals, reported by [`Partials::execution`].
+/// Counties are kept sorted by code, so equal totals are equal values
 /// and serialise to the same bytes.
 ///
 /// # Example
