@@ -25,17 +25,17 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 /// Pins `text` as `tests/snapshots/<name>.snap`.
-fn snapshot(name: &str, text: &str) {
+pub(crate) fn snapshot(name: &str, text: &str) {
     let mut settings = insta::Settings::clone_current();
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| insta::assert_snapshot!(name, text));
 }
 
-fn d(m: u32, day: u32) -> NaiveDate {
+pub(crate) fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, m, day).unwrap()
 }
 
-fn m(s: &str) -> Money {
+pub(crate) fn m(s: &str) -> Money {
     s.parse().unwrap()
 }
 

@@ -13,22 +13,7 @@ use fundtrack::record::{Project, Region};
 use fundtrack::report::ExecutionOptions;
 use fundtrack::{Category, FiscalYear, Ledger, Money, ProjectStage};
 
-use crate::format::city;
-
-/// Pins `text` as `tests/snapshots/<name>.snap`.
-fn snapshot(name: &str, text: &str) {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| insta::assert_snapshot!(name, text));
-}
-
-fn d(m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2021, m, day).unwrap()
-}
-
-fn m(s: &str) -> Money {
-    s.parse().unwrap()
-}
+use crate::format::{city, d, m, snapshot};
 
 // ---------------------------------------------------------------- round trip and dialect
 
