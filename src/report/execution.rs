@@ -782,12 +782,19 @@ impl Execution {
             total[1] += b.spent;
             if detail != Grouping::NONE {
                 let level = (small(b.level.index()) + 1) << 32;
-                let key = region_bits(b.region) | level | (categories.id(b.category) + 1);
+                let category = if detail.category {
+                    categories.id(b.category) + 1
+                } else {
+                    0
+                };
+                let key = region_bits(b.region) | level | category;
                 parts.push((key & mask(detail), [b.allocated, b.spent]));
             }
         }
         // Planned investment has no fund level: known on rows not split by level, over all levels.
         let planned_known = options.sources == SourceMix::AllLevels;
+        let groupings = row_groupings(&options);
+        let plan_rows = groupings.iter().any(|g| !g.level);
         let mut planned_parts: Vec<(Packed, [i128; 1])> = Vec::new();
         let mut planned_total = 0i128;
         if planned_known {
@@ -796,8 +803,16 @@ impl Execution {
                     continue;
                 }
                 planned_total += p.planned;
-                let key = region_bits(p.region) | (categories.id(Some(p.category)) + 1);
-                planned_parts.push((key & mask(detail), [p.planned]));
+                // Rows split by level carry no planned investment; the total always does.
+                if plan_rows {
+                    let category = if detail.category {
+                        categories.id(Some(p.category)) + 1
+                    } else {
+                        0
+                    };
+                    let key = region_bits(p.region) | category;
+                    planned_parts.push((key & mask(detail), [p.planned]));
+                }
             }
         }
         // Category numbers of first sight become ranks, so that keys sort as GroupKeys do.
@@ -820,7 +835,7 @@ impl Execution {
             rerank(&mut p.0);
         }
         let plans = planned_known.then_some(planned_parts.as_slice());
-        let rows = grouped_rows(&options, sum_runs(parts), plans, &category_keys);
+        let rows = grouped_rows(&groupings, sum_runs(parts), plans, &category_keys);
         let mut total = Progress::new(money(total[0]), money(total[1]));
         if planned_known {
             total = total.with_planned(money(planned_total));
@@ -838,23 +853,17 @@ impl Execution {
 /// summed from them, with planned investment (`plans`, when known) on rows not split by
 /// level.
 fn grouped_rows(
-    options: &ExecutionOptions,
+    groupings: &[Grouping],
     detail_sums: Sums<2>,
     plans: Option<&[(Packed, [i128; 1])]>,
     categories: &[CategoryKey],
 ) -> Vec<ExecutionRow> {
-    let detail = options.grouping();
-    let mut groupings = vec![detail];
-    for &g in &options.subtotals {
-        let g = g.and(detail);
-        if g != Grouping::NONE && !groupings.contains(&g) {
-            groupings.push(g);
-        }
-    }
+    let Some((&detail, subtotals)) = groupings.split_first() else {
+        return Vec::new();
+    };
     // Subtotals from the detail sums first; then the detail sums are used up.
-    let mut sums_of: Vec<(Grouping, Sums<2>)> = groupings
+    let mut sums_of: Vec<(Grouping, Sums<2>)> = subtotals
         .iter()
-        .skip(1)
         .map(|&g| {
             let projected = detail_sums.iter().map(|&(k, v)| (k & mask(g), v));
             (g, sum_runs(projected.collect()))
@@ -884,6 +893,24 @@ fn grouped_rows(
         }
     }
     rows
+}
+
+/// The groupings of a report's rows: the detail grouping, then each subtotal grouping asked
+/// for (only dimensions of the detail rows count; none twice); empty for a totals-only
+/// report.
+fn row_groupings(options: &ExecutionOptions) -> Vec<Grouping> {
+    let detail = options.grouping();
+    if detail == Grouping::NONE {
+        return Vec::new();
+    }
+    let mut groupings = vec![detail];
+    for &g in &options.subtotals {
+        let g = g.and(detail);
+        if g != Grouping::NONE && !groupings.contains(&g) {
+            groupings.push(g);
+        }
+    }
+    groupings
 }
 
 /// The [`GroupKey`] of a packed key.
@@ -950,14 +977,12 @@ impl Ledger {
                 spent: view.spent_fen(as_of),
             }
         });
-        let needs_planned = options.sources == SourceMix::AllLevels;
         let planned = self
-            .projects()
-            .filter(move |p| needs_planned && p.stage().is_pooled())
-            .map(|p| PlannedFen {
-                region: p.region(),
-                category: p.category(),
-                planned: p.planned().to_fen(),
+            .pooled_planned()
+            .map(|(region, category, planned)| PlannedFen {
+                region,
+                category,
+                planned,
             });
         // The ledger keeps its gross amount (planned investment included) within Money's
         // range, so the report's sums fit.
