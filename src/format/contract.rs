@@ -90,9 +90,9 @@ pub fn national_csv<W: Write>(report: &Execution, mut out: W) -> io::Result<()> 
     buf.push(b'\n');
     let mut any_bucket = false;
     for (key, row) in &rows {
-        any_bucket |= key.kind == Kind::Bucket;
+        any_bucket |= key.kind() == Kind::Bucket;
         let k = row.key();
-        buf.extend_from_slice(key.kind.as_str().as_bytes());
+        buf.extend_from_slice(key.kind().as_str().as_bytes());
         buf.push(b',');
         if let Some(region) = k.region() {
             push_digits(&mut buf, u128::from(region.get()), 6);
@@ -106,7 +106,7 @@ pub fn national_csv<W: Write>(report: &Execution, mut out: W) -> io::Result<()> 
                 .as_bytes(),
         );
         buf.push(b',');
-        figures(&mut buf, row.progress(), key.kind == Kind::County)?;
+        figures(&mut buf, row.progress(), key.kind() == Kind::County)?;
         if buf.len() > (1 << 16) - 512 {
             out.write_all(&buf)?;
             buf.clear();
@@ -251,16 +251,21 @@ impl<'a> Ranks<'a> {
     }
 }
 
-/// A row's place in the contract: kind, county, then level and category by machine name.
+/// A row's place in the contract, packed to sort as one integer: kind (bits 96–127), county
+/// (64–95), then level (56–63) and category (0–55) by machine name.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct RowKey {
-    kind: Kind,
-    region: u32,
-    level: u8,
-    category: usize,
-}
+struct RowKey(u128);
 
 impl RowKey {
+    fn kind(self) -> Kind {
+        match self.0 >> 96 {
+            0 => Kind::Bucket,
+            1 => Kind::County,
+            2 => Kind::Source,
+            _ => Kind::Category,
+        }
+    }
+
     fn of(row: &ExecutionRow, ranks: &Ranks<'_>) -> io::Result<RowKey> {
         let k = row.key();
         let g = k.grouping();
@@ -279,11 +284,12 @@ impl RowKey {
             ));
         };
         // Rows without a dimension sort before the others of their kind; each kind has one.
-        Ok(RowKey {
-            kind,
-            region: k.region().map_or(0, crate::RegionCode::get),
-            level: k.level().map_or(0, |l| ranks.level(l)),
-            category: k.category().map_or(0, |c| ranks.category(c)),
-        })
+        let region = k.region().map_or(0, crate::RegionCode::get);
+        let level = k.level().map_or(0, |l| ranks.level(l));
+        // Categories in one report: far fewer than 2⁵⁶.
+        let category = k.category().map_or(0, |c| ranks.category(c)) as u128 & ((1 << 56) - 1);
+        Ok(RowKey(
+            (kind as u128) << 96 | u128::from(region) << 64 | u128::from(level) << 56 | category,
+        ))
     }
 }

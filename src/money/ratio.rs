@@ -135,7 +135,24 @@ impl Ratio {
     ///
     /// As [`Ratio::new`]: a zero or negative `whole` has no ratio.
     pub fn of(part: Money, whole: Money) -> Result<Ratio, NoRatio> {
-        Ratio::new(part.as_decimal(), whole.as_decimal())
+        // The checks of `Ratio::new`, on whole 分: reports take millions of rates.
+        let (p, w) = (part.to_fen(), whole.to_fen());
+        if w == 0 {
+            return Err(NoRatio::ZeroBase);
+        }
+        if w < 0 {
+            return Err(NoRatio::NegativeBase);
+        }
+        // |part| beyond 10¹⁵ × whole; an overflowing bound is beyond any amount of Money.
+        if w.checked_mul(1_000_000_000_000_000)
+            .is_some_and(|bound| p.abs() > bound)
+        {
+            return Err(NoRatio::OutOfRange);
+        }
+        Ok(Ratio {
+            numerator: part.as_decimal(),
+            denominator: whole.as_decimal(),
+        })
     }
 
     /// `part / whole` for counts (households, persons, projects).
