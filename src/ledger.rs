@@ -210,7 +210,7 @@ pub struct Receipt {
 /// Two arrays, not one of pairs: a report binary-searches the dates of every bucket, and
 /// 4-byte dates keep that search in few cache lines (the pairs were 12–20% slower on the
 /// ledger bench). Invariant, held by [`Series::merged`], the only builder: one running
-/// total per date.
+/// total per entry (`dates` and `running` have one element per entry; dates may repeat).
 #[derive(Clone, Debug, Default)]
 struct Series {
     dates: Vec<NaiveDate>,
@@ -222,7 +222,7 @@ impl Series {
     /// bucket had no entry yet (nothing in or out is a total of 0, not a missing one).
     #[expect(
         clippy::expect_used,
-        reason = "one running total per date (see Series)"
+        reason = "one running total per entry (see Series)"
     )]
     fn at(&self, as_of: NaiveDate) -> i128 {
         match self.dates.partition_point(|d| *d <= as_of) {
@@ -230,7 +230,7 @@ impl Series {
             n => *self
                 .running
                 .get(n - 1)
-                .expect("a running total for every date"),
+                .expect("a running total for every entry"),
         }
     }
 

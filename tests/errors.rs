@@ -182,6 +182,11 @@ fn value_from_parts_rows() -> Vec<String> {
             Category::custom("industry"),
         ),
         bad_parts("Category::custom(\"\")", "\"\"", Category::custom("")),
+        bad_parts(
+            "Category::custom(\"未分配\")",
+            "\"未分配\"",
+            Category::custom("未分配"),
+        ),
     ]
 }
 

@@ -57,8 +57,9 @@ impl Category {
     ///
     /// # Errors
     ///
-    /// When the label is empty, longer than 64 bytes, has control characters or commas, or
-    /// is the name of a built-in (use the built-in).
+    /// When the label is empty, longer than 64 bytes, has control characters or commas, is
+    /// the name of a built-in (use the built-in), or names unassigned money (`unassigned`,
+    /// `未分配`: a report's rows for money not yet given a category).
     pub fn custom(label: &str) -> Result<Category, ParseError> {
         let err = |kind| ParseError::new("category", label, kind);
         let trimmed = label.trim();
@@ -73,6 +74,11 @@ impl Category {
         if Category::built_in(trimmed).is_some() {
             return Err(err(ParseErrorKind::Format(
                 "a name that is not a built-in category",
+            )));
+        }
+        if matches!(trimmed, "unassigned" | "未分配") {
+            return Err(err(ParseErrorKind::Format(
+                "a name other than that of unassigned money (unassigned, 未分配)",
             )));
         }
         Ok(Category::Custom(Arc::from(trimmed)))

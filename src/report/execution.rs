@@ -414,6 +414,10 @@ impl Progress {
 
     /// Planned investment of the pooled projects, where known (rows not split by fund level,
     /// over all levels: a project has no fund level).
+    ///
+    /// Rows come from money in place or spent; the pool of a region or category without
+    /// either is in the total's planned investment but on no row, so rows' planned can add
+    /// up to less than the total's.
     pub fn planned(&self) -> Option<Money> {
         self.planned
     }
