@@ -84,7 +84,15 @@ pub fn national_csv<W: Write>(report: &Execution, mut out: W) -> io::Result<()> 
     for row in report.rows() {
         rows.push((RowKey::of(row, &ranks)?, row));
     }
-    rows.sort_unstable_by_key(|r| r.0);
+    // A report's rows come sorted by kind and county already; only the few rows of one
+    // county (levels and categories by machine name) need sorting. Any other order gets a
+    // full sort.
+    for run in rows.chunk_by_mut(|a, b| a.0.0 >> 64 == b.0.0 >> 64) {
+        run.sort_unstable_by_key(|r| r.0);
+    }
+    if !rows.is_sorted_by_key(|r| r.0) {
+        rows.sort_unstable_by_key(|r| r.0);
+    }
     let mut buf = Vec::with_capacity(1 << 16);
     buf.extend_from_slice(NATIONAL_CSV_HEADER.as_bytes());
     buf.push(b'\n');
