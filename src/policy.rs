@@ -168,8 +168,11 @@ pub(crate) mod wire {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<(K, V)>, A::Error> {
-                // The hint only sizes the first allocation; no hint starts empty.
-                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
+                // The hint only sizes the first allocation; without one the vector grows.
+                let mut out = Vec::new();
+                if let Some(hint) = map.size_hint() {
+                    out.reserve(hint.min(1024));
+                }
                 while let Some(entry) = map.next_entry()? {
                     out.push(entry);
                 }

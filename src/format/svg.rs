@@ -130,8 +130,8 @@ impl RateChart {
             let px = Decimal::from(LEFT) + p * Decimal::from(PLOT) / axis;
             Rounding::half_up(1).apply(px)
         };
-        let rows = i64::try_from(self.bars.len()).unwrap_or(i64::MAX / ROW - TOP);
-        let plot_bottom = TOP + rows * ROW;
+        // One row of ROW pixels per bar below the top margin.
+        let plot_bottom = self.bars.iter().fold(TOP, |y, _| y + ROW);
         let height = plot_bottom + 40;
         let mut s = String::new();
         let _ = writeln!(
@@ -163,8 +163,9 @@ impl RateChart {
             );
             tick += Decimal::from(20);
         }
-        for (i, (label, rate)) in self.bars.iter().enumerate() {
-            let y = TOP + i64::try_from(i).unwrap_or(0) * ROW;
+        // Each bar's row starts ROW pixels below the one before.
+        let tops = std::iter::successors(Some(TOP), |y| Some(y + ROW));
+        for (y, (label, rate)) in tops.zip(&self.bars) {
             let _ = writeln!(
                 s,
                 r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,

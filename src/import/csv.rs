@@ -32,17 +32,22 @@ pub(crate) fn decode<'b>(input: &Arc<str>, bytes: &'b [u8]) -> Result<&'b str, I
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
-        let valid = e.valid_up_to();
-        let breaks = bytes
-            .get(..valid)
-            .map_or(0, |b| memchr::memchr_iter(b'\n', b).count());
-        let line = u64::try_from(breaks).map_or(u64::MAX, |n| n.saturating_add(1));
+        // `valid_up_to` is the offset of the first byte that is not UTF-8: inside the input.
+        #[expect(
+            clippy::expect_used,
+            reason = "Utf8Error::valid_up_to is the offset of a byte of the input"
+        )]
+        let (good, bad) = bytes
+            .split_at_checked(e.valid_up_to())
+            .and_then(|(good, rest)| Some((good, *rest.first()?)))
+            .expect("the offending byte is in the input");
+        let breaks = memchr::memchr_iter(b'\n', good).count() as u64;
         let kind = if looks_gbk(bytes) {
             InputErrorKind::Gbk
         } else {
-            InputErrorKind::NotUtf8(bytes.get(valid).copied().unwrap_or(0))
+            InputErrorKind::NotUtf8(bad)
         };
-        at(line, kind)
+        at(breaks + 1, kind)
     })
 }
 
