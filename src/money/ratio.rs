@@ -144,7 +144,7 @@ impl Ratio {
             return Err(NoRatio::NegativeBase);
         }
         // |part| beyond 10¹⁵ × whole; an overflowing bound is beyond any amount of Money.
-        if w.checked_mul(1_000_000_000_000_000)
+        if w.checked_mul(i128::from(MAX_QUOTIENT))
             .is_some_and(|bound| p.abs() > bound)
         {
             return Err(NoRatio::OutOfRange);

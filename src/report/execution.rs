@@ -770,9 +770,19 @@ impl Execution {
     ) -> Execution {
         let detail = options.grouping();
         let mut categories = Categories::default();
-        let region_bits = |region: RegionCode| match options.by_region {
-            Some(l) => (Packed::from(region.rolled_up_to(l).get()) + 1) << 40,
-            None => 0,
+        // The packed key of the detail grouping; the level part only for buckets.
+        let mut key_of = |region: RegionCode, level: Option<FundLevel>, category| {
+            let region = match options.by_region {
+                Some(l) => (Packed::from(region.rolled_up_to(l).get()) + 1) << 40,
+                None => 0,
+            };
+            let level = level.map_or(0, |l| (small(l.index()) + 1) << 32);
+            let category = if detail.category {
+                categories.id(category) + 1
+            } else {
+                0
+            };
+            (region | level | category) & mask(detail)
         };
         let mut parts: Vec<(Packed, [i128; 2])> = Vec::new();
         let mut total = [0i128; 2];
@@ -785,14 +795,8 @@ impl Execution {
             total[0] += b.allocated;
             total[1] += b.spent;
             if detail != Grouping::NONE {
-                let level = (small(b.level.index()) + 1) << 32;
-                let category = if detail.category {
-                    categories.id(b.category) + 1
-                } else {
-                    0
-                };
-                let key = region_bits(b.region) | level | category;
-                parts.push((key & mask(detail), [b.allocated, b.spent]));
+                let key = key_of(b.region, Some(b.level), b.category);
+                parts.push((key, [b.allocated, b.spent]));
             }
         }
         // Planned investment has no fund level: known on rows not split by level, over all levels.
@@ -809,13 +813,7 @@ impl Execution {
                 planned_total += p.planned;
                 // Rows split by level carry no planned investment; the total always does.
                 if plan_rows {
-                    let category = if detail.category {
-                        categories.id(Some(p.category)) + 1
-                    } else {
-                        0
-                    };
-                    let key = region_bits(p.region) | category;
-                    planned_parts.push((key & mask(detail), [p.planned]));
+                    planned_parts.push((key_of(p.region, None, Some(p.category)), [p.planned]));
                 }
             }
         }
