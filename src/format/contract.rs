@@ -221,19 +221,18 @@ impl Kind {
 
 /// Ranks of levels and categories by machine name, for one report.
 struct Ranks<'a> {
-    levels: [u8; 4],
+    levels: [usize; 4],
     categories: Vec<&'a CategoryKey>,
 }
 
 impl<'a> Ranks<'a> {
     fn of(report: &'a Execution) -> Ranks<'a> {
-        let mut levels = [0u8; 4];
+        let mut levels = [0usize; 4];
         for (l, rank) in FundLevel::ALL.iter().zip(&mut levels) {
-            let before = FundLevel::ALL
+            *rank = FundLevel::ALL
                 .iter()
                 .filter(|o| o.machine_name() < l.machine_name())
                 .count();
-            *rank = u8::try_from(before).unwrap_or(u8::MAX); // at most 3
         }
         let mut categories: Vec<&CategoryKey> = Vec::new();
         for row in report.rows() {
@@ -247,15 +246,23 @@ impl<'a> Ranks<'a> {
         Ranks { levels, categories }
     }
 
-    fn level(&self, level: FundLevel) -> u8 {
-        self.levels.get(level.index()).copied().unwrap_or(u8::MAX) // every level has a rank
+    #[expect(clippy::expect_used, reason = "one rank per level of FundLevel::ALL")]
+    fn level(&self, level: FundLevel) -> usize {
+        *self
+            .levels
+            .get(level.index())
+            .expect("a rank for every level")
     }
 
+    #[expect(
+        clippy::expect_used,
+        reason = "the ranks list every category of the report"
+    )]
     fn category(&self, category: &CategoryKey) -> usize {
         self.categories
             .iter()
             .position(|c| *c == category)
-            .unwrap_or(usize::MAX) // listed above
+            .expect("a category of the report's rows")
     }
 }
 
@@ -293,11 +300,12 @@ impl RowKey {
         };
         // Rows without a dimension sort before the others of their kind; each kind has one.
         let region = k.region().map_or(0, crate::RegionCode::get);
-        let level = k.level().map_or(0, |l| ranks.level(l));
-        // Categories in one report: far fewer than 2⁵⁶.
-        let category = k.category().map_or(0, |c| ranks.category(c)) as u128 & ((1 << 56) - 1);
+        // Levels rank below 4; categories of one report far below 2⁵⁶.
+        let level = k.level().map_or(0, |l| ranks.level(l)) as u128;
+        let category = k.category().map_or(0, |c| ranks.category(c)) as u128;
+        debug_assert!(level < 4 && category < 1 << 56);
         Ok(RowKey(
-            (kind as u128) << 96 | u128::from(region) << 64 | u128::from(level) << 56 | category,
+            (kind as u128) << 96 | u128::from(region) << 64 | level << 56 | category,
         ))
     }
 }
