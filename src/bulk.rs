@@ -117,6 +117,7 @@ mod dates;
 mod fast;
 mod fields;
 mod ids;
+mod limits;
 mod partials;
 mod projects;
 mod rows;
@@ -124,7 +125,9 @@ mod schema;
 mod stream;
 mod sums;
 
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -135,6 +138,7 @@ use crate::import::{InputError, InputErrorKind, Location};
 use ctx::Ctx;
 use dates::Window;
 use ids::IdSet;
+use limits::{Grant, Limits, Mark, Spend};
 use projects::ProjectTable;
 use schema::Table;
 use sums::Acc;
@@ -168,6 +172,45 @@ pub struct BulkOptions {
     year: YearRule,
     threads: usize,
     buffer_size: usize,
+    overspending: Overspending,
+}
+
+/// What spending beyond the money in place is (超支): an error (the default, as in the
+/// ledger) or a warning ([`Aggregator::warnings`]).
+///
+/// Spending is checked per (county, fund level, category) bucket at every date: money spent
+/// by a date must not exceed money allocated by that date, counting every row whatever the
+/// as-of date. The error names the bucket, a date by which it is overspent and the line of
+/// the row dated then (see [`InputErrorKind::Overspent`]).
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use fundtrack::bulk::{Aggregator, BulkOptions, Overspending};
+///
+/// let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,1000.00\n";
+/// let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-03-01,7,450521,central,industry,5000.00\n";
+/// let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+/// let mut agg = Aggregator::new(BulkOptions::new(d));
+/// agg.read_allocations("allocations.csv", a.as_bytes())?;
+/// let err = agg.read_expenditures("expenditures.csv", e.as_bytes()).unwrap_err();
+/// assert_eq!(err.to_string(), "expenditures.csv line 2 column amount_yuan: spending in 450521 central industry reaches 5000.00元 by 2025-03-01, beyond the 1000.00元 allocated by then");
+///
+/// let mut agg = Aggregator::new(BulkOptions::new(d).overspending(Overspending::Warn));
+/// agg.read_allocations("allocations.csv", a.as_bytes())?;
+/// agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+/// assert_eq!(agg.warnings().len(), 1);
+/// # Ok::<(), fundtrack::import::InputError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Overspending {
+    /// The read fails (the default).
+    #[default]
+    Error,
+    /// The read succeeds and [`Aggregator::warnings`] lists each overspent bucket once.
+    Warn,
 }
 
 impl BulkOptions {
@@ -193,7 +236,39 @@ impl BulkOptions {
             year: YearRule::OfAsOf,
             threads: 2,
             buffer_size: 4 << 20,
+            overspending: Overspending::Error,
         }
+    }
+
+    /// Whether spending beyond the money in place fails a read ([`Overspending::Error`],
+    /// the default) or is a warning.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// use fundtrack::bulk::{BulkOptions, Overspending};
+    /// # let d = fundtrack::doctest::as_of();
+    /// let options = BulkOptions::new(d).overspending(Overspending::Warn);
+    /// assert_eq!(options.overspending_rule(), Overspending::Warn);
+    /// ```
+    #[must_use]
+    pub fn overspending(mut self, rule: Overspending) -> Self {
+        self.overspending = rule;
+        self
+    }
+
+    /// What spending beyond the money in place is.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use fundtrack::bulk::{BulkOptions, Overspending};
+    /// # let d = fundtrack::doctest::as_of();
+    /// assert_eq!(BulkOptions::new(d).overspending_rule(), Overspending::Error);
+    /// ```
+    pub fn overspending_rule(&self) -> Overspending {
+        self.overspending
     }
 
     /// Rejects rows dated outside `year` (including rows after the as-of date).
@@ -283,8 +358,8 @@ impl BulkOptions {
         self
     }
 
-    /// The size of each worker's read buffer in bytes (at least 4 KiB; a line longer than
-    /// the buffer grows it).
+    /// The size of each worker's read buffer in bytes (4 KiB to 1 GiB; a line longer than
+    /// the buffer grows it, up to the longest line read, 1 MiB).
     ///
     /// # Example
     ///
@@ -299,7 +374,7 @@ impl BulkOptions {
     /// ```
     #[must_use]
     pub fn buffer_size(mut self, bytes: usize) -> Self {
-        self.buffer_size = bytes.max(4096);
+        self.buffer_size = bytes.clamp(4096, 1 << 30);
         self
     }
 
@@ -332,7 +407,7 @@ impl BulkOptions {
         self.as_of
     }
 
-    fn ctx<'p>(&self, projects: &'p ProjectTable) -> Ctx<'p> {
+    fn ctx<'p>(&self, projects: Option<&'p ProjectTable>, limits: Option<&'p Limits>) -> Ctx<'p> {
         let window = match self.year {
             YearRule::Any => None,
             YearRule::Fixed(y) => Some(Window::Fiscal(y)),
@@ -341,7 +416,9 @@ impl BulkOptions {
         Ctx {
             as_of: self.as_of,
             window,
-            projects: (!projects.is_empty()).then_some(projects),
+            projects,
+            limits,
+            overspending_is_error: self.overspending == Overspending::Error,
         }
     }
 }
@@ -394,10 +471,24 @@ pub struct Aggregator {
     options: BulkOptions,
     acc: Acc,
     projects: ProjectTable,
+    /// Whether a projects input was read (even one with no rows): references are checked.
+    projects_read: bool,
     /// Allocation ids read so far.
     allocation_ids: IdSet,
     /// Expenditure ids read so far.
     expenditure_ids: IdSet,
+    /// Allocations read (`Some` once an allocations input was read, even an empty one),
+    /// until the first expenditures input turns them into `limits`.
+    grants: Option<Vec<Grant>>,
+    /// The money in place per bucket and date, once expenditures are checked against it.
+    limits: Option<Limits>,
+    /// Spending per period so far; marks hold `read << 40 | line`.
+    spend: Spend,
+    /// The name of each expenditures input read, by read number.
+    inputs: Vec<Arc<str>>,
+    /// Overspent buckets warned about.
+    warned: HashSet<(u32, usize)>,
+    warnings: Vec<InputError>,
 }
 
 impl Aggregator {
@@ -418,9 +509,30 @@ impl Aggregator {
             options,
             acc: Acc::new(),
             projects: ProjectTable::default(),
+            projects_read: false,
             allocation_ids: IdSet::default(),
             expenditure_ids: IdSet::default(),
+            grants: None,
+            limits: None,
+            spend: Spend::default(),
+            inputs: Vec::new(),
+            warned: HashSet::new(),
+            warnings: Vec::new(),
         }
+    }
+
+    /// What reads met and let pass as warnings: overspent buckets under
+    /// [`Overspending::Warn`], each once, in the order met.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # let (d, agg) = (fundtrack::doctest::as_of(), fundtrack::doctest::bulk_sample()?);
+    /// assert!(agg.warnings().is_empty());
+    /// # Ok::<(), fundtrack::import::InputError>(())
+    /// ```
+    pub fn warnings(&self) -> &[InputError] {
+        &self.warnings
     }
 
     /// Reads an allocations CSV (`id,date,county_code,source,category,amount_yuan`);
@@ -547,53 +659,155 @@ impl Aggregator {
         input: R,
         add_sums: bool,
     ) -> Result<(), InputError> {
-        let o = &self.options;
-        let ctx = o.ctx(&self.projects);
+        let at = || Location::new(name);
+        match table {
+            Table::Allocations if self.limits.is_some() => {
+                return Err(InputError::new(at(), InputErrorKind::AllocationsAfterExpenditures));
+            }
+            Table::Expenditures if self.limits.is_none() => {
+                if let Some(grants) = self.grants.take() {
+                    self.limits = Some(Limits::new(grants));
+                }
+            }
+            _ => {}
+        }
+        let o = self.options;
+        let ctx = o.ctx(
+            self.projects_read.then_some(&self.projects),
+            self.limits.as_ref(),
+        );
         let no_ids = IdSet::default();
         let prior = match table {
             Table::Allocations => &self.allocation_ids,
             Table::Expenditures => &self.expenditure_ids,
             Table::Projects => &no_ids,
         };
-        let (accs, ids) = stream::run(input, name, table, &ctx, prior, o.threads, o.buffer_size)?;
-        let at = || Location::new(name);
-        let overflow = || InputError::new(at(), InputErrorKind::Overflow);
+        let (accs, ids, lines) =
+            stream::run(input, name, table, &ctx, prior, o.threads, o.buffer_size)?;
         // Merge the workers into one, then check before touching the totals.
-        let mut accs = accs.into_iter();
-        // No worker: nothing read.
-        let mut merged = accs.next().unwrap_or_else(Acc::new);
-        for a in accs {
-            if !merged.can_absorb(&a) {
-                return Err(overflow());
+        let mut merged = Acc::new();
+        let mut projects = Vec::new();
+        let mut grants = Vec::new();
+        let mut spend = Spend::default();
+        let mut orphans: HashMap<(u32, u8), Mark> = HashMap::new();
+        let read_no = self.inputs.len() as u64;
+        let global = |pos: u64| (read_no << 40) | lines.line(pos);
+        for mut a in accs {
+            projects.append(&mut a.projects);
+            grants.append(&mut a.grants);
+            spend.absorb(std::mem::take(&mut a.spend), global);
+            for (k, m) in a.orphans.drain() {
+                let m = Mark {
+                    day: m.day,
+                    pos: global(m.pos),
+                };
+                let e = orphans.entry(k).or_insert(m);
+                if (m.day, m.pos) < (e.day, e.pos) {
+                    *e = m;
+                }
             }
             merged.absorb(a).map_err(|k| InputError::new(at(), k))?;
         }
-        if !self.acc.can_absorb(&merged) {
-            return Err(overflow());
+        if let Some(k) = merged.overflow() {
+            return Err(InputError::new(at(), k));
         }
-        if merged.projects.is_empty() {
+        if add_sums {
             self.acc
-                .absorb(merged)
+                .check_absorb(&merged)
                 .map_err(|k| InputError::new(at(), k))?;
-            match table {
-                Table::Allocations => self.allocation_ids.absorb(ids),
-                Table::Expenditures => self.expenditure_ids.absorb(ids),
-                Table::Projects => {}
-            }
-            return Ok(());
         }
-        let mut projects = self.projects.clone();
-        projects
-            .extend(&std::mem::take(&mut merged.projects))
-            .map_err(|id| {
-                InputError::new(at().column("id"), InputErrorKind::DuplicateProject { id })
+        if table == Table::Projects {
+            // In file order, so a repeat names its first line whatever the threads did.
+            projects.sort_by_key(|p| p.2);
+            let mut table = self.projects.clone();
+            table.extend(&projects).map_err(|(i, id)| {
+                let line = projects.get(i).map(|p| lines.line(p.2));
+                let mut at = at().column("id");
+                if let Some(line) = line {
+                    at = at.line(line);
+                }
+                InputError::new(at, InputErrorKind::DuplicateProject { id })
             })?;
+            self.projects = table;
+            self.projects_read = true;
+        }
+        let mut warnings = Vec::new();
+        if table == Table::Expenditures {
+            if let Some(limits) = &self.limits {
+                let total = if self.spend.fen.is_empty() {
+                    spend
+                } else {
+                    let mut t = self.spend.clone();
+                    t.absorb(spend, |p| p);
+                    t
+                };
+                let names = |pos: u64| -> (Arc<str>, u64) {
+                    let read = usize::try_from(pos >> 40).unwrap_or(usize::MAX);
+                    let input = self.inputs.get(read).cloned().unwrap_or_else(|| name.into());
+                    (input, pos & ((1 << 40) - 1))
+                };
+                let mut found: Vec<(Mark, (u32, usize), InputErrorKind)> = limits::overspent(limits, &total)
+                    .into_iter()
+                    .map(|v| {
+                        let kind = InputErrorKind::Overspent {
+                            bucket: chunk::bucket_name(v.code, v.bucket),
+                            date: chunk::day_date(v.mark.day),
+                            spent: crate::Money::from_fen(v.spent),
+                            allocated: crate::Money::from_fen(v.allocated),
+                        };
+                        (v.mark, (v.code, v.bucket), kind)
+                    })
+                    .collect();
+                for ((code, b), m) in &orphans {
+                    let bucket = usize::from(*b);
+                    found.push((
+                        *m,
+                        (*code, bucket),
+                        InputErrorKind::NothingAllocated {
+                            bucket: chunk::bucket_name(*code, bucket),
+                            date: chunk::day_date(m.day),
+                        },
+                    ));
+                }
+                found.sort_by_key(|(m, k, _)| (m.day, m.pos, *k));
+                for (m, key, kind) in found {
+                    if self.warned.contains(&key) {
+                        continue;
+                    }
+                    let (input, line) = names(m.pos);
+                    let column = if matches!(kind, InputErrorKind::NothingAllocated { .. }) {
+                        "county_code"
+                    } else {
+                        "amount_yuan"
+                    };
+                    let err = InputError::new(Location::new(input).line(line).column(column), kind);
+                    if o.overspending == Overspending::Error {
+                        return Err(err);
+                    }
+                    warnings.push((key, err));
+                }
+                self.spend = total;
+            }
+            self.inputs.push(name.into());
+        }
+        // Nothing fails from here on.
         if add_sums {
             self.acc
                 .absorb(merged)
                 .map_err(|k| InputError::new(at(), k))?;
         }
-        self.projects = projects;
+        match table {
+            Table::Allocations => {
+                self.allocation_ids.absorb(ids);
+                self.grants.get_or_insert_with(Vec::new).append(&mut grants);
+            }
+            Table::Expenditures => self.expenditure_ids.absorb(ids),
+            Table::Projects => {}
+        }
+        for (key, w) in warnings {
+            self.warned.insert(key);
+            self.warnings.push(w);
+        }
         Ok(())
     }
 

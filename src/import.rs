@@ -50,3 +50,4 @@ mod error;
 
 pub use batch::{CsvBatch, CsvKind, import_csv};
 pub use error::{InputError, InputErrorKind, Location};
+pub(crate) use csv::looks_gbk;

@@ -39,8 +39,32 @@ pub(crate) fn split_line(s: &[u8]) -> (&[u8], &[u8]) {
     }
 }
 
+/// The longest field a row may have: ids take 64 bytes, every other field far less.
+pub(crate) const MAX_FIELD: usize = 256;
+
+/// The bytes quoted from a bad value at most: errors quote a short prefix, never a whole
+/// long field or line.
+const QUOTED: usize = 40;
+
+/// The start of `b` for an error: at most [`QUOTED`] bytes (cut at a character boundary),
+/// with `…` when there is more.
+pub(crate) fn start_of(b: &[u8]) -> String {
+    if b.len() <= QUOTED {
+        return String::from_utf8_lossy(b).into_owned();
+    }
+    let head = b.split_at(QUOTED).0;
+    let mut text = String::from_utf8_lossy(head).into_owned();
+    // A character cut at the end shows as U+FFFD: drop it.
+    while text.ends_with('\u{fffd}') {
+        text.pop();
+    }
+    text.push('…');
+    text
+}
+
+/// A field as quoted in an error ([`start_of`]).
 pub(crate) fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    start_of(b)
 }
 
 fn text(b: &[u8]) -> Cow<'_, str> {
@@ -52,6 +76,8 @@ pub(crate) struct Fields<'a> {
     line: &'a [u8],
     rest: &'a [u8],
     expected: usize,
+    /// Fields taken so far.
+    index: usize,
 }
 
 impl<'a> Fields<'a> {
@@ -62,6 +88,7 @@ impl<'a> Fields<'a> {
             line,
             rest: line,
             expected,
+            index: 0,
         }
     }
 
@@ -83,7 +110,7 @@ impl<'a> Fields<'a> {
             Some(i) => {
                 let (f, r) = around(self.rest, i);
                 self.rest = r;
-                Ok(f)
+                self.field(f)
             }
             None => Err(self.count_error()),
         }
@@ -95,7 +122,24 @@ impl<'a> Fields<'a> {
         if memchr(b',', self.rest).is_some() {
             return Err(self.count_error());
         }
-        Ok(self.rest)
+        self.field(self.rest)
+    }
+
+    /// A field no longer than [`MAX_FIELD`]; counts it.
+    #[inline]
+    fn field(&mut self, f: &'a [u8]) -> Result<&'a [u8], RowError> {
+        let column = self.index;
+        self.index += 1;
+        if f.len() > MAX_FIELD {
+            return Err((
+                Some(column),
+                Kind::FieldTooLong {
+                    limit: MAX_FIELD,
+                    start: start_of(f),
+                },
+            ));
+        }
+        Ok(f)
     }
 }
 
@@ -189,6 +233,9 @@ pub(crate) fn id(s: &[u8], project: bool) -> Result<(), Kind> {
         && s.last() != Some(&b' ')
         && s.iter().all(|&b| b >= 0x20 && b != 0x7f && b != b'"');
     if plain {
+        if !s.is_ascii() && std::str::from_utf8(s).is_err() {
+            return Err(not_utf8(s));
+        }
         return Ok(());
     }
     if s.first() == Some(&b'"') {
@@ -201,6 +248,19 @@ pub(crate) fn id(s: &[u8], project: bool) -> Result<(), Kind> {
         t.parse::<RecordId>().map(|_| ())
     };
     checked.map_err(Kind::Value)
+}
+
+/// Bytes that are not UTF-8: GBK named as such (an Excel/WPS export), others by the first
+/// bad byte.
+fn not_utf8(s: &[u8]) -> Kind {
+    if crate::import::looks_gbk(s) {
+        return Kind::Gbk;
+    }
+    let bad = std::str::from_utf8(s)
+        .err()
+        .and_then(|e| s.get(e.valid_up_to()).copied());
+    debug_assert!(bad.is_some(), "called on bytes that are not UTF-8");
+    Kind::NotUtf8(bad.unwrap_or(0))
 }
 
 /// Plain `digits[.d[d]]` → 分, or `None` for anything else.
@@ -247,7 +307,10 @@ pub(crate) fn amount(s: &[u8]) -> Result<i64, Kind> {
             return Err(Kind::Quoted);
         }
         let m: Money = text(s).parse().map_err(Kind::Value)?;
-        i64::try_from(m.to_fen()).map_err(|_| Kind::Overflow)?
+        i64::try_from(m.to_fen())
+            .ok()
+            .filter(|&f| f < i64::MAX)
+            .ok_or_else(|| Kind::AmountTooLarge { text: lossy(s) })?
     };
     if fen <= 0 {
         return Err(Kind::NotPositive { text: lossy(s) });

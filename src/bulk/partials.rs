@@ -309,10 +309,10 @@ impl Partials {
         loop {
             let next = match (left.peek(), right.peek()) {
                 (Some(l), Some(r)) if l.code == r.code => {
-                    let sum = l
-                        .to_sums()
-                        .checked_added(&r.to_sums())
-                        .ok_or_else(|| err(InputErrorKind::Overflow))?;
+                    let sum = l.to_sums().saturating_added(&r.to_sums());
+                    if let Some(k) = sum.overflow() {
+                        return Err(err(k));
+                    }
                     left.next();
                     right.next();
                     Some(CountyTotals::from_sums(sum))

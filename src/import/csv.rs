@@ -53,7 +53,7 @@ pub(crate) fn decode<'b>(input: &Arc<str>, bytes: &'b [u8]) -> Result<&'b str, I
 
 /// Whether every non-ASCII byte pairs into a GBK double-byte character (lead 0x81–0xFE,
 /// trail 0x40–0xFE except 0x7F) and there is at least one.
-fn looks_gbk(bytes: &[u8]) -> bool {
+pub(crate) fn looks_gbk(bytes: &[u8]) -> bool {
     let mut pairs = 0usize;
     let mut it = bytes.iter();
     while let Some(&b) = it.next() {

@@ -1,0 +1,259 @@
+//! Spending against the money in place (超支检查): per (county, fund level, category) bucket,
+//! money spent by each date must not exceed money allocated by that date, as the ledger
+//! checks it.
+//!
+//! The allocations of a bucket fix a step function: nothing before its first allocation
+//! date, then the cumulative sum from each allocation date on. Between two allocation dates
+//! the money in place is constant and spending only grows, so "spent ≤ allocated at every
+//! date" holds exactly when, for every period between allocation dates (and the period
+//! before the first), the spending dated up to the period's end is at most the money in
+//! place at its start. So the check needs one sum per period, not one per day: every
+//! expenditure (counted or dated after the as-of date) adds its 分 to the period its date
+//! falls in, and after a read the periods of each bucket are summed in order.
+//!
+//! Each period also keeps its latest expenditure date and the first row (in file order)
+//! dated then, so an overspent period is reported as "spending reaches X by D (line L)":
+//! X is spent by D, which is more than the money in place at D.
+
+use super::sums::BUCKETS;
+
+/// Six-digit region codes.
+const CODE_SPACE: usize = 1_000_000;
+
+/// An allocation as the check needs it: county code, bucket, day (days from CE), 分.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Grant {
+    pub(crate) code: u32,
+    pub(crate) bucket: u8,
+    pub(crate) day: i32,
+    pub(crate) fen: i64,
+}
+
+/// The periods of every bucket: allocation dates and the money in place from each.
+///
+/// Invariant: `start` holds `BUCKETS * counties + 1` non-decreasing offsets into `days`
+/// and `allowed`; bucket `g` (county index × `BUCKETS` + bucket) has allocation days
+/// `days[start[g]..start[g + 1]]`, strictly increasing, and its periods are numbered
+/// `start[g] + g ..= start[g + 1] + g` (one more period than dates: the one before the
+/// first date).
+#[derive(Debug, Default)]
+pub(crate) struct Limits {
+    /// Region code → county index + 1 (0: no allocation in that county).
+    slot: Vec<u32>,
+    codes: Vec<u32>,
+    start: Vec<u32>,
+    days: Vec<i32>,
+    /// Allocated 分 up to and including `days[i]` in its bucket (saturating).
+    allowed: Vec<i64>,
+}
+
+impl Limits {
+    /// The periods of `grants` (any order).
+    pub(crate) fn new(mut grants: Vec<Grant>) -> Limits {
+        grants.sort_unstable_by_key(|g| (g.code, g.bucket, g.day));
+        let mut l = Limits {
+            slot: vec![0; CODE_SPACE],
+            ..Limits::default()
+        };
+        let mut it = grants.into_iter().peekable();
+        l.start.push(0);
+        while let Some(first) = it.peek().copied() {
+            let county = l.codes.len();
+            l.codes.push(first.code);
+            if let Some(s) = l.slot.get_mut(first.code as usize) {
+                // `county` < 2³² (one per distinct code below 10⁶).
+                *s = u32::try_from(county + 1).unwrap_or(u32::MAX);
+            }
+            for b in 0..BUCKETS {
+                let mut total: i64 = 0;
+                while let Some(g) = it.next_if(|g| g.code == first.code && usize::from(g.bucket) == b) {
+                    total = total.saturating_add(g.fen);
+                    if l.days.last() == Some(&g.day) && l.days.len() > offset(&l.start) {
+                        if let Some(a) = l.allowed.last_mut() {
+                            *a = total;
+                        }
+                    } else {
+                        l.days.push(g.day);
+                        l.allowed.push(total);
+                    }
+                }
+                l.start.push(u32::try_from(l.days.len()).unwrap_or(u32::MAX));
+            }
+        }
+        l
+    }
+
+    /// The number of periods (the length of a worker's [`Spend`] arrays).
+    pub(crate) fn periods(&self) -> usize {
+        self.days.len() + self.codes.len() * BUCKETS
+    }
+
+    /// The period of an expenditure of county `code`, bucket `bucket`, on `day`; `None` when
+    /// the county has no allocation at all.
+    #[inline]
+    pub(crate) fn period(&self, code: u32, bucket: usize, day: i32) -> Option<usize> {
+        let county = (*self.slot.get(code as usize)? as usize).checked_sub(1)?;
+        let g = county * BUCKETS + bucket;
+        let s = *self.start.get(g)? as usize;
+        let e = *self.start.get(g + 1)? as usize;
+        let days = self.days.get(s..e)?;
+        let n = days.iter().take_while(|&&d| d <= day).count();
+        Some(s + g + n)
+    }
+
+    /// Every bucket: (county code, bucket, its periods with the money in place in each).
+    pub(crate) fn buckets(&self) -> impl Iterator<Item = (u32, usize, Vec<(usize, i64)>)> + '_ {
+        self.codes.iter().enumerate().flat_map(move |(county, &code)| {
+            (0..BUCKETS).map(move |b| {
+                let g = county * BUCKETS + b;
+                let s = self.start.get(g).map_or(0, |&x| x as usize);
+                let e = self.start.get(g + 1).map_or(s, |&x| x as usize);
+                let mut periods = vec![(s + g, 0)];
+                for i in s..e {
+                    periods.push((i + 1 + g, self.allowed.get(i).copied().unwrap_or(i64::MAX)));
+                }
+                (code, b, periods)
+            })
+        })
+    }
+}
+
+/// The start offset of the bucket being built (the last entry of `start`).
+fn offset(start: &[u32]) -> usize {
+    start.last().map_or(0, |&s| s as usize)
+}
+
+/// Where a period's latest expenditure is: its day and its position (read, line or chunk
+/// and line), the earliest position among rows of that day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Mark {
+    pub(crate) day: i32,
+    /// Position in file order, smaller first (compared reversed: see [`Mark::later`]).
+    pub(crate) pos: u64,
+}
+
+impl Mark {
+    /// Whether `self` should replace `other` as a period's mark: a later day, or the same
+    /// day earlier in the file.
+    #[inline]
+    pub(crate) fn later(self, other: Option<Mark>) -> bool {
+        match other {
+            None => true,
+            Some(o) => self.day > o.day || (self.day == o.day && self.pos < o.pos),
+        }
+    }
+}
+
+/// Spending per period, with each period's mark; made on first use.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Spend {
+    pub(crate) fen: Vec<i64>,
+    pub(crate) marks: Vec<Option<Mark>>,
+}
+
+impl Spend {
+    /// Adds 分 to `period`, with the row's mark.
+    #[inline]
+    pub(crate) fn add(&mut self, periods: usize, period: usize, fen: i64, mark: Mark) {
+        if self.fen.len() < periods {
+            self.fen.resize(periods, 0);
+            self.marks.resize(periods, None);
+        }
+        if let Some(f) = self.fen.get_mut(period) {
+            *f = f.saturating_add(fen);
+        }
+        if let Some(m) = self.marks.get_mut(period) {
+            if mark.later(*m) {
+                *m = Some(mark);
+            }
+        }
+    }
+
+    /// Adds `other` into `self` (marks through `map`).
+    pub(crate) fn absorb(&mut self, other: Spend, map: impl Fn(u64) -> u64) {
+        if self.fen.len() < other.fen.len() {
+            self.fen.resize(other.fen.len(), 0);
+            self.marks.resize(other.fen.len(), None);
+        }
+        for (a, b) in self.fen.iter_mut().zip(other.fen) {
+            *a = a.saturating_add(b);
+        }
+        for (a, b) in self.marks.iter_mut().zip(other.marks) {
+            if let Some(b) = b {
+                let b = Mark {
+                    day: b.day,
+                    pos: map(b.pos),
+                };
+                if b.later(*a) {
+                    *a = Some(b);
+                }
+            }
+        }
+    }
+}
+
+/// An overspent bucket: county code, bucket, the mark of the first overspent period,
+/// spending by then and the money in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Overspent {
+    pub(crate) code: u32,
+    pub(crate) bucket: usize,
+    pub(crate) mark: Mark,
+    pub(crate) spent: i64,
+    pub(crate) allocated: i64,
+}
+
+/// Every overspent bucket, first by date then position then bucket.
+pub(crate) fn overspent(limits: &Limits, spend: &Spend) -> Vec<Overspent> {
+    let mut out = Vec::new();
+    for (code, bucket, periods) in limits.buckets() {
+        let mut spent: i64 = 0;
+        for (p, allowed) in periods {
+            let f = spend.fen.get(p).copied().unwrap_or(0);
+            spent = spent.saturating_add(f);
+            if spent > allowed {
+                if let Some(Some(mark)) = spend.marks.get(p) {
+                    out.push(Overspent {
+                        code,
+                        bucket,
+                        mark: *mark,
+                        spent,
+                        allocated: allowed,
+                    });
+                }
+                break;
+            }
+        }
+    }
+    out.sort_by_key(|o| (o.mark.day, o.mark.pos, o.code, o.bucket));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_split_at_allocation_dates() {
+        let g = |day, fen| Grant {
+            code: 450_521,
+            bucket: 3,
+            day,
+            fen,
+        };
+        let l = Limits::new(vec![g(10, 100), g(20, 50), g(10, 1)]);
+        assert_eq!(l.periods(), 2 + BUCKETS);
+        let p = |d| l.period(450_521, 3, d).unwrap();
+        assert_eq!((p(9), p(10), p(19), p(20), p(400)), (3, 4, 4, 5, 5));
+        assert_eq!(l.period(450_522, 3, 10), None);
+        let mut s = Spend::default();
+        s.add(l.periods(), p(12), 101, Mark { day: 12, pos: 7 });
+        assert!(overspent(&l, &s).is_empty());
+        s.add(l.periods(), p(15), 1, Mark { day: 15, pos: 9 });
+        let o = overspent(&l, &s);
+        assert_eq!(o.len(), 1);
+        assert_eq!((o[0].mark.day, o[0].spent, o[0].allocated), (15, 102, 101));
+        s.add(l.periods(), p(21), 48, Mark { day: 21, pos: 1 });
+        assert_eq!(overspent(&l, &s)[0].mark.day, 15);
+    }
+}
