@@ -661,9 +661,6 @@ impl Aggregator {
     ) -> Result<(), InputError> {
         let at = || Location::new(name);
         match table {
-            Table::Allocations if self.limits.is_some() => {
-                return Err(InputError::new(at(), InputErrorKind::AllocationsAfterExpenditures));
-            }
             Table::Expenditures if self.limits.is_none() => {
                 if let Some(grants) = self.grants.take() {
                     self.limits = Some(Limits::new(grants));
@@ -708,13 +705,41 @@ impl Aggregator {
             }
             merged.absorb(a).map_err(|k| InputError::new(at(), k))?;
         }
-        if let Some(k) = merged.overflow() {
-            return Err(InputError::new(at(), k));
+        let mut overflow = merged.overflow();
+        if overflow.is_none() && add_sums {
+            overflow = self.acc.check_absorb(&merged).err();
         }
-        if add_sums {
-            self.acc
-                .check_absorb(&merged)
-                .map_err(|k| InputError::new(at(), k))?;
+        if let Some(kind) = overflow.take_if(|_| table != Table::Expenditures) {
+            // The first row, in file order, whose sum passes the limit.
+            let pos = match table {
+                Table::Allocations => first_past(
+                    grants
+                        .iter()
+                        .filter(|g| g.counted)
+                        .map(|g| (g.pos, g.code, usize::from(g.bucket), g.fen)),
+                    |c, b| self.acc.sum_of(c, b, false),
+                ),
+                _ => first_past(
+                    projects
+                        .iter()
+                        .filter(|p| p.1.pooled())
+                        .map(|p| (p.2, p.1.code(), p.1.category(), p.3)),
+                    |c, b| self.acc.sum_of(c, b, true),
+                ),
+            };
+            let column = table.column(if table == Table::Allocations { 5 } else { 3 });
+            let mut at = at().column(column.unwrap_or("amount_yuan"));
+            if let Some(pos) = pos {
+                at = at.line(lines.line(pos));
+            }
+            return Err(InputError::new(at, kind));
+        }
+        if table == Table::Allocations && self.limits.is_some() {
+            // Spending was checked against the allocations before; these come too late.
+            return Err(InputError::new(
+                at(),
+                InputErrorKind::AllocationsAfterExpenditures,
+            ));
         }
         if table == Table::Projects {
             // In file order, so a repeat names its first line whatever the threads did.
@@ -743,21 +768,26 @@ impl Aggregator {
                 };
                 let names = |pos: u64| -> (Arc<str>, u64) {
                     let read = usize::try_from(pos >> 40).unwrap_or(usize::MAX);
-                    let input = self.inputs.get(read).cloned().unwrap_or_else(|| name.into());
+                    let input = self
+                        .inputs
+                        .get(read)
+                        .cloned()
+                        .unwrap_or_else(|| name.into());
                     (input, pos & ((1 << 40) - 1))
                 };
-                let mut found: Vec<(Mark, (u32, usize), InputErrorKind)> = limits::overspent(limits, &total)
-                    .into_iter()
-                    .map(|v| {
-                        let kind = InputErrorKind::Overspent {
-                            bucket: chunk::bucket_name(v.code, v.bucket),
-                            date: chunk::day_date(v.mark.day),
-                            spent: crate::Money::from_fen(v.spent),
-                            allocated: crate::Money::from_fen(v.allocated),
-                        };
-                        (v.mark, (v.code, v.bucket), kind)
-                    })
-                    .collect();
+                let mut found: Vec<(Mark, (u32, usize), InputErrorKind)> =
+                    limits::overspent(limits, &total)
+                        .into_iter()
+                        .map(|v| {
+                            let kind = InputErrorKind::Overspent {
+                                bucket: chunk::bucket_name(v.code, v.bucket),
+                                date: chunk::day_date(v.mark.day),
+                                spent: crate::Money::from_fen(v.spent),
+                                allocated: crate::Money::from_fen(v.allocated),
+                            };
+                            (v.mark, (v.code, v.bucket), kind)
+                        })
+                        .collect();
                 for ((code, b), m) in &orphans {
                     let bucket = usize::from(*b);
                     found.push((
@@ -789,6 +819,11 @@ impl Aggregator {
                 self.spend = total;
             }
             self.inputs.push(name.into());
+        }
+        if let Some(kind) = overflow {
+            // Spending within the money in place cannot pass the limit: only reached when
+            // spending is not checked (no allocations read) or only warned about.
+            return Err(InputError::new(at().column("amount_yuan"), kind));
         }
         // Nothing fails from here on.
         if add_sums {
@@ -825,6 +860,25 @@ impl Aggregator {
         let counts = self.acc.counts;
         Partials::from_sums(self.options.as_of, self.acc.into_sums(), counts)
     }
+}
+
+/// The position of the first row (rows as (position, code, bucket, 分), any order) whose
+/// bucket's running sum, from `prior(code, bucket)`, reaches `i64::MAX`.
+fn first_past(
+    rows: impl Iterator<Item = (u64, u32, usize, i64)>,
+    prior: impl Fn(u32, usize) -> i64,
+) -> Option<u64> {
+    let mut rows: Vec<_> = rows.collect();
+    rows.sort_unstable_by_key(|r| r.0);
+    let mut sums: HashMap<(u32, usize), i64> = HashMap::new();
+    for (pos, code, b, fen) in rows {
+        let s = sums.entry((code, b)).or_insert_with(|| prior(code, b));
+        *s = s.saturating_add(fen);
+        if *s == i64::MAX {
+            return Some(pos);
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -49,5 +49,5 @@ mod csv;
 mod error;
 
 pub use batch::{CsvBatch, CsvKind, import_csv};
-pub use error::{InputError, InputErrorKind, Location};
 pub(crate) use csv::looks_gbk;
+pub use error::{InputError, InputErrorKind, Location};

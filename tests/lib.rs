@@ -21,5 +21,6 @@ mod format;
 mod golden;
 mod import;
 mod model;
+mod reliability;
 mod robust;
 mod wire;

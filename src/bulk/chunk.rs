@@ -207,7 +207,8 @@ fn flush<K: RowKind>(
         }
     }
     if K::GRANTS {
-        acc.grants.extend(batch.iter().map(|p| p.row.grant()));
+        acc.grants
+            .extend(batch.iter().map(|p| p.row.grant((seq << 32) | p.line)));
     }
     let target = K::target(acc);
     let mut counted = 0u64;

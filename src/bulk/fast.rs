@@ -10,12 +10,12 @@
 // per-row time in a profile of the 10M-row file.
 #![allow(clippy::inline_always)]
 
-use chrono::NaiveDate;
 use super::ctx::Ctx;
 use super::dates::DateCache;
 use super::fields::six_digits;
 use super::projects::{ProjectEntry, ProjectKey, ProjectTable};
 use super::sums::{Acc, BUCKETS, CATEGORIES, Row, bucket};
+use chrono::NaiveDate;
 
 /// What the fast path read from one row: its id, the rest of the chunk, and the row.
 pub(crate) struct Step<'a> {
@@ -320,7 +320,7 @@ pub(crate) fn project<'a>(
     };
     let idx = acc.known(c)?;
     acc.projects
-        .push((ProjectKey::of(pid), ProjectEntry::new(c, cat, true), 0));
+        .push((ProjectKey::of(pid), ProjectEntry::new(c, cat, true), 0, fen));
     // The fast path takes the four pooled statuses only; planned sums are per category.
     Some(Step {
         id: pid,

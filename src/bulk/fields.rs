@@ -67,8 +67,13 @@ pub(crate) fn lossy(b: &[u8]) -> String {
     start_of(b)
 }
 
-fn text(b: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(b)
+/// A field as text; bytes that are not UTF-8 are an error naming GBK when they look like
+/// it (the general parsers run on a field only when the fast path did not take it).
+fn text(b: &[u8]) -> Result<Cow<'_, str>, Kind> {
+    match std::str::from_utf8(b) {
+        Ok(t) => Ok(Cow::Borrowed(t)),
+        Err(_) => Err(not_utf8(b)),
+    }
 }
 
 /// Splits a line into fields.
@@ -159,8 +164,9 @@ pub(crate) fn six_digits(d: [u8; 6]) -> Option<u32> {
 /// A date field, checked against the year window.
 #[inline]
 pub(crate) fn date(s: &[u8], window: Option<Window>) -> Result<NaiveDate, Kind> {
+    let t = text(s)?;
     let date = dates::read(s)
-        .or_else(|| dates::read(text(s).trim().as_bytes()))
+        .or_else(|| dates::read(t.trim().as_bytes()))
         .ok_or_else(|| {
             Kind::Value(ParseError::new(
                 "date",
@@ -183,7 +189,7 @@ pub(crate) fn code(s: &[u8]) -> Result<u32, Kind> {
     if let Some(n) = <[u8; 6]>::try_from(s).ok().and_then(six_digits) {
         return Ok(n);
     }
-    text(s)
+    text(s)?
         .parse::<RegionCode>()
         .map(RegionCode::get)
         .map_err(|e| Kind::Value(ParseError::new("region code", lossy(s), e.kind().clone())))
@@ -195,7 +201,7 @@ pub(crate) fn level(s: &[u8]) -> Result<usize, Kind> {
     if let Some(i) = (0..FundLevel::ALL.len()).find(|&i| level_name(i).as_bytes() == s) {
         return Ok(i);
     }
-    Ok(text(s).parse::<FundLevel>().map_err(Kind::Value)?.index())
+    Ok(text(s)?.parse::<FundLevel>().map_err(Kind::Value)?.index())
 }
 
 /// A category field → built-in index 0–4.
@@ -207,7 +213,7 @@ pub(crate) fn category(s: &[u8]) -> Result<usize, Kind> {
     if s.first() == Some(&b'"') {
         return Err(Kind::Quoted);
     }
-    let c = text(s).parse::<Category>().map_err(Kind::Value)?;
+    let c = text(s)?.parse::<Category>().map_err(Kind::Value)?;
     c.built_in_index()
         .ok_or_else(|| Kind::CustomCategory(lossy(s)))
 }
@@ -217,7 +223,7 @@ pub(crate) fn category(s: &[u8]) -> Result<usize, Kind> {
 pub(crate) fn status(s: &[u8]) -> Result<bool, Kind> {
     match s {
         b"planned" | b"approved" | b"in_progress" | b"completed" => Ok(true),
-        _ => text(s)
+        _ => text(s)?
             .parse::<ProjectStage>()
             .map(ProjectStage::is_pooled)
             .map_err(Kind::Value),
@@ -241,7 +247,7 @@ pub(crate) fn id(s: &[u8], project: bool) -> Result<(), Kind> {
     if s.first() == Some(&b'"') {
         return Err(Kind::Quoted);
     }
-    let t = text(s);
+    let t = text(s)?;
     let checked = if project {
         t.parse::<ProjectId>().map(|_| ())
     } else {
@@ -306,7 +312,7 @@ pub(crate) fn amount(s: &[u8]) -> Result<i64, Kind> {
         if s.first() == Some(&b'"') {
             return Err(Kind::Quoted);
         }
-        let m: Money = text(s).parse().map_err(Kind::Value)?;
+        let m: Money = text(s)?.parse().map_err(Kind::Value)?;
         i64::try_from(m.to_fen())
             .ok()
             .filter(|&f| f < i64::MAX)
@@ -344,7 +350,7 @@ mod tests {
         assert!(matches!(amount(b"-5.00"), Err(Kind::NotPositive { .. })));
         assert!(matches!(
             amount(b"99999999999999999999"),
-            Err(Kind::Overflow)
+            Err(Kind::AmountTooLarge { .. })
         ));
         assert!(matches!(amount(b"12.345"), Err(Kind::Value(_))));
         assert_eq!(fast_fen(b"1.000000000000000000000001"), None);

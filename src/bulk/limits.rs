@@ -11,22 +11,27 @@
 //! expenditure (counted or dated after the as-of date) adds its 分 to the period its date
 //! falls in, and after a read the periods of each bucket are summed in order.
 //!
-//! Each period also keeps its latest expenditure date and the first row (in file order)
-//! dated then, so an overspent period is reported as "spending reaches X by D (line L)":
-//! X is spent by D, which is more than the money in place at D.
+//! Each period also keeps its latest expenditure date and the last row (in file order)
+//! dated then, so an overspent period is reported as "spending reaches X by D" at line L:
+//! X is spent by D, more than the money in place at D, and L is the last row of the
+//! period's latest date. D is a date by which the bucket is overspent; it may have been
+//! from an earlier day of the same period (finding that day would need a sum per day).
 
 use super::sums::BUCKETS;
 
 /// Six-digit region codes.
 const CODE_SPACE: usize = 1_000_000;
 
-/// An allocation as the check needs it: county code, bucket, day (days from CE), 分.
+/// An allocation as the check needs it: county code, bucket, day (days from CE), 分; and
+/// for an overflow's line, whether it is counted and its position (chunk << 32 | line).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Grant {
     pub(crate) code: u32,
     pub(crate) bucket: u8,
     pub(crate) day: i32,
     pub(crate) fen: i64,
+    pub(crate) counted: bool,
+    pub(crate) pos: u64,
 }
 
 /// The periods of every bucket: allocation dates and the money in place from each.
@@ -66,7 +71,9 @@ impl Limits {
             }
             for b in 0..BUCKETS {
                 let mut total: i64 = 0;
-                while let Some(g) = it.next_if(|g| g.code == first.code && usize::from(g.bucket) == b) {
+                while let Some(g) =
+                    it.next_if(|g| g.code == first.code && usize::from(g.bucket) == b)
+                {
                     total = total.saturating_add(g.fen);
                     if l.days.last() == Some(&g.day) && l.days.len() > offset(&l.start) {
                         if let Some(a) = l.allowed.last_mut() {
@@ -77,7 +84,8 @@ impl Limits {
                         l.allowed.push(total);
                     }
                 }
-                l.start.push(u32::try_from(l.days.len()).unwrap_or(u32::MAX));
+                l.start
+                    .push(u32::try_from(l.days.len()).unwrap_or(u32::MAX));
             }
         }
         l
@@ -103,18 +111,21 @@ impl Limits {
 
     /// Every bucket: (county code, bucket, its periods with the money in place in each).
     pub(crate) fn buckets(&self) -> impl Iterator<Item = (u32, usize, Vec<(usize, i64)>)> + '_ {
-        self.codes.iter().enumerate().flat_map(move |(county, &code)| {
-            (0..BUCKETS).map(move |b| {
-                let g = county * BUCKETS + b;
-                let s = self.start.get(g).map_or(0, |&x| x as usize);
-                let e = self.start.get(g + 1).map_or(s, |&x| x as usize);
-                let mut periods = vec![(s + g, 0)];
-                for i in s..e {
-                    periods.push((i + 1 + g, self.allowed.get(i).copied().unwrap_or(i64::MAX)));
-                }
-                (code, b, periods)
+        self.codes
+            .iter()
+            .enumerate()
+            .flat_map(move |(county, &code)| {
+                (0..BUCKETS).map(move |b| {
+                    let g = county * BUCKETS + b;
+                    let s = self.start.get(g).map_or(0, |&x| x as usize);
+                    let e = self.start.get(g + 1).map_or(s, |&x| x as usize);
+                    let mut periods = vec![(s + g, 0)];
+                    for i in s..e {
+                        periods.push((i + 1 + g, self.allowed.get(i).copied().unwrap_or(i64::MAX)));
+                    }
+                    (code, b, periods)
+                })
             })
-        })
     }
 }
 
@@ -123,24 +134,21 @@ fn offset(start: &[u32]) -> usize {
     start.last().map_or(0, |&s| s as usize)
 }
 
-/// Where a period's latest expenditure is: its day and its position (read, line or chunk
-/// and line), the earliest position among rows of that day.
+/// Where a period's latest expenditure is: its day and its position (read and line, or
+/// chunk and line), the last in file order among rows of that day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Mark {
     pub(crate) day: i32,
-    /// Position in file order, smaller first (compared reversed: see [`Mark::later`]).
+    /// Position in file order.
     pub(crate) pos: u64,
 }
 
 impl Mark {
     /// Whether `self` should replace `other` as a period's mark: a later day, or the same
-    /// day earlier in the file.
+    /// day later in the file.
     #[inline]
     pub(crate) fn later(self, other: Option<Mark>) -> bool {
-        match other {
-            None => true,
-            Some(o) => self.day > o.day || (self.day == o.day && self.pos < o.pos),
-        }
+        other.is_none_or(|o| (self.day, self.pos) > (o.day, o.pos))
     }
 }
 
@@ -240,6 +248,8 @@ mod tests {
             bucket: 3,
             day,
             fen,
+            counted: true,
+            pos: 0,
         };
         let l = Limits::new(vec![g(10, 100), g(20, 50), g(10, 1)]);
         assert_eq!(l.periods(), 2 + BUCKETS);

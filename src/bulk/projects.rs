@@ -100,10 +100,10 @@ impl ProjectTable {
     /// and the id, and leaves the table unchanged.
     pub(crate) fn extend(
         &mut self,
-        items: &[(ProjectKey, ProjectEntry, u64)],
+        items: &[(ProjectKey, ProjectEntry, u64, i64)],
     ) -> Result<(), (usize, String)> {
         let mut next = self.clone();
-        for (i, (key, entry, _)) in items.iter().enumerate() {
+        for (i, (key, entry, _, _)) in items.iter().enumerate() {
             let fresh = match key {
                 ProjectKey::Number(n) if *n < DENSE_IDS => {
                     let at = *n as usize;
@@ -148,7 +148,7 @@ mod tests {
         assert_eq!((e.code(), e.category(), e.pooled()), (450_521, 3, true));
         let mut t = ProjectTable::default();
         let ids: [&[u8]; 5] = [b"0", b"7", b"4194304", b"4294967295", b"P-7"];
-        let items: Vec<_> = ids.iter().map(|id| (ProjectKey::of(id), e, 0)).collect();
+        let items: Vec<_> = ids.iter().map(|id| (ProjectKey::of(id), e, 0, 1)).collect();
         t.extend(&items).unwrap();
         for id in ids {
             assert_eq!(t.get(id), Some(e), "{}", String::from_utf8_lossy(id));

@@ -58,8 +58,12 @@ pub(crate) fn project(line: &[u8], acc: &mut Acc, _ctx: &Ctx) -> Result<Row, Row
     let fen = at(3, amount(f.next()?))?;
     let pooled = at(4, status(f.last()?))?;
     let idx = at(1, acc.county(c, code_field))?;
-    acc.projects
-        .push((ProjectKey::of(pid), ProjectEntry::new(c, cat, pooled), 0));
+    acc.projects.push((
+        ProjectKey::of(pid),
+        ProjectEntry::new(c, cat, pooled),
+        0,
+        fen,
+    ));
     // Planned investment counts the project pool only, per category (as the ledger does).
     let mut row = Row::planned(idx * CATEGORIES + cat, fen);
     row.counted = pooled;

@@ -93,14 +93,16 @@ impl Row {
         }
     }
 
-    /// The row as an allocation the spending check counts.
+    /// The row as an allocation the spending check counts, at position `pos`.
     #[inline]
-    pub(crate) fn grant(&self) -> Grant {
+    pub(crate) fn grant(&self, pos: u64) -> Grant {
         Grant {
             code: self.code,
             bucket: self.bucket,
             day: self.day,
             fen: self.fen,
+            counted: self.counted,
+            pos,
         }
     }
 }
@@ -145,13 +147,13 @@ impl CountySums {
         };
         if let Some(b) = self.allocated.iter().position(|&x| x == i64::MAX) {
             return Some(Kind::SumOverflow {
-                what: "allocated",
+                what: "allocated sum",
                 bucket: name(b),
             });
         }
         if let Some(b) = self.spent.iter().position(|&x| x == i64::MAX) {
             return Some(Kind::SumOverflow {
-                what: "spent",
+                what: "spent sum",
                 bucket: name(b),
             });
         }
@@ -201,9 +203,9 @@ pub(crate) struct Acc {
     /// Planned investment of pooled projects, `CATEGORIES` per county, index
     /// `county * CATEGORIES + category`.
     pub(crate) planned: Vec<i64>,
-    /// Projects read, with what expenditures must match and their position in the input
-    /// (chunk number << 32 | line in the chunk).
-    pub(crate) projects: Vec<(ProjectKey, ProjectEntry, u64)>,
+    /// Projects read, with what expenditures must match, their position in the input
+    /// (chunk number << 32 | line in the chunk) and planned 分.
+    pub(crate) projects: Vec<(ProjectKey, ProjectEntry, u64, i64)>,
     pub(crate) counts: Counts,
     /// Allocations read (counted or not), for the spending check.
     pub(crate) grants: Vec<Grant>,
@@ -341,6 +343,20 @@ impl Acc {
             self.add_county(&c)?;
         }
         Ok(())
+    }
+
+    /// The allocated (`planned`: planned) sum of county `code`, flat bucket `b`; 0 when
+    /// the county has none.
+    pub(crate) fn sum_of(&self, code: u32, b: usize, planned: bool) -> i64 {
+        let Some(idx) = self.known(code) else {
+            return 0;
+        };
+        let (v, n) = if planned {
+            (&self.planned, CATEGORIES)
+        } else {
+            (&self.allocated, BUCKETS)
+        };
+        v.get(idx * n + b).copied().unwrap_or(0)
     }
 
     /// The first sum that overflowed ([`CountySums::overflow`]).

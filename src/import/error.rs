@@ -369,7 +369,9 @@ pub enum InputErrorKind {
     )]
     AllocationsAfterExpenditures,
     /// A bucket's sum beyond what the reader's integer 分 hold.
-    #[error("the {what} of {bucket} passes the largest sum the bulk path keeps (92233720368547758.07元)")]
+    #[error(
+        "the {what} of {bucket} reaches the largest sum the bulk path keeps (92233720368547758.07元)"
+    )]
     SumOverflow {
         /// `allocated`, `spent` or `planned investment`.
         what: &'static str,
