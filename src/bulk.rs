@@ -173,15 +173,61 @@ pub struct BulkOptions {
     threads: usize,
     buffer_size: usize,
     overspending: Overspending,
+    spending_check: SpendingCheck,
+}
+
+/// How finely spending is checked against the money allocated (超支检查的粒度), per
+/// (county, fund level, category) bucket, counting every row whatever the as-of date.
+///
+/// The ledger checks that money spent by each date is within money allocated by that
+/// date. [`SpendingCheck::EveryDate`] is that check; it keeps one sum per period between
+/// allocation dates (about 24 bytes × (allocations + 20 × counties) per worker) and one more
+/// random memory access per expenditure, so it is not the default. The default,
+/// [`SpendingCheck::Totals`], is the exact weaker rule: no expenditure is dated before its
+/// bucket's first allocation, and a bucket's spending over all dates is within its
+/// allocations over all dates. A file that passes `EveryDate` passes `Totals`; one that
+/// overspends between two allocation dates and not in total passes `Totals` only.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use fundtrack::bulk::{Aggregator, BulkOptions, SpendingCheck};
+///
+/// let a = "id,date,county_code,source,category,amount_yuan\n\
+///          1,2025-01-05,450521,central,industry,1000.00\n\
+///          2,2025-05-05,450521,central,industry,1000.00\n";
+/// // 1,500.00 spent in March against 1,000.00 in place then; 2,000.00 by the year end.
+/// let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-03-01,7,450521,central,industry,1500.00\n";
+/// let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+/// let read = |check| {
+///     let mut agg = Aggregator::new(BulkOptions::new(d).spending_check(check));
+///     agg.read_allocations("allocations.csv", a.as_bytes())?;
+///     agg.read_expenditures("expenditures.csv", e.as_bytes())
+/// };
+/// assert!(read(SpendingCheck::Totals).is_ok());
+/// assert_eq!(read(SpendingCheck::EveryDate).unwrap_err().to_string(), "expenditures.csv line 2 column amount_yuan: spending in 450521 central industry reaches 1500.00元 by 2025-03-01, beyond the 1000.00元 allocated by then");
+/// # Ok::<(), fundtrack::import::InputError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SpendingCheck {
+    /// No expenditure before its bucket's first allocation; spending over all dates within
+    /// allocations over all dates (the default).
+    #[default]
+    Totals,
+    /// Spent ≤ allocated at every date, as the ledger checks.
+    EveryDate,
 }
 
 /// What spending beyond the money in place is (超支): an error (the default, as in the
 /// ledger) or a warning ([`Aggregator::warnings`]).
 ///
-/// Spending is checked per (county, fund level, category) bucket at every date: money spent
-/// by a date must not exceed money allocated by that date, counting every row whatever the
-/// as-of date. The error names the bucket, a date by which it is overspent and the line of
-/// the row dated then (see [`InputErrorKind::Overspent`]).
+/// Spending is checked per (county, fund level, category) bucket, counting every row
+/// whatever the as-of date, as finely as [`SpendingCheck`] says, once an allocations input
+/// was read (a worker that reads none, summing a shard, does not check). The error names
+/// the bucket; with [`SpendingCheck::EveryDate`] also a date by which it is overspent and
+/// the line of the row dated then (see [`InputErrorKind::Overspent`]).
 ///
 /// # Example
 ///
@@ -195,7 +241,7 @@ pub struct BulkOptions {
 /// let mut agg = Aggregator::new(BulkOptions::new(d));
 /// agg.read_allocations("allocations.csv", a.as_bytes())?;
 /// let err = agg.read_expenditures("expenditures.csv", e.as_bytes()).unwrap_err();
-/// assert_eq!(err.to_string(), "expenditures.csv line 2 column amount_yuan: spending in 450521 central industry reaches 5000.00元 by 2025-03-01, beyond the 1000.00元 allocated by then");
+/// assert_eq!(err.to_string(), "expenditures.csv: spending in 450521 central industry totals 5000.00元, beyond the 1000.00元 allocated in all (read with SpendingCheck::EveryDate for the date and line)");
 ///
 /// let mut agg = Aggregator::new(BulkOptions::new(d).overspending(Overspending::Warn));
 /// agg.read_allocations("allocations.csv", a.as_bytes())?;
@@ -237,7 +283,38 @@ impl BulkOptions {
             threads: 2,
             buffer_size: 4 << 20,
             overspending: Overspending::Error,
+            spending_check: SpendingCheck::Totals,
         }
+    }
+
+    /// How finely spending is checked ([`SpendingCheck`]; by default
+    /// [`SpendingCheck::Totals`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::bulk::{BulkOptions, SpendingCheck};
+    /// # let d = fundtrack::doctest::as_of();
+    /// let options = BulkOptions::new(d).spending_check(SpendingCheck::EveryDate);
+    /// assert_eq!(options.spending_check_used(), SpendingCheck::EveryDate);
+    /// ```
+    #[must_use]
+    pub fn spending_check(mut self, check: SpendingCheck) -> Self {
+        self.spending_check = check;
+        self
+    }
+
+    /// How finely spending is checked.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::bulk::{BulkOptions, SpendingCheck};
+    /// # let d = fundtrack::doctest::as_of();
+    /// assert_eq!(BulkOptions::new(d).spending_check_used(), SpendingCheck::Totals);
+    /// ```
+    pub fn spending_check_used(&self) -> SpendingCheck {
+        self.spending_check
     }
 
     /// Whether spending beyond the money in place fails a read ([`Overspending::Error`],
@@ -419,6 +496,7 @@ impl BulkOptions {
             projects,
             limits,
             overspending_is_error: self.overspending == Overspending::Error,
+            every_date: self.spending_check == SpendingCheck::EveryDate,
         }
     }
 }
@@ -482,8 +560,11 @@ pub struct Aggregator {
     grants: Option<Vec<Grant>>,
     /// The money in place per bucket and date, once expenditures are checked against it.
     limits: Option<Limits>,
-    /// Spending per period so far; marks hold `read << 40 | line`.
+    /// Spending per period so far ([`SpendingCheck::EveryDate`]); marks hold
+    /// `read << 40 | line`.
     spend: Spend,
+    /// Spending per bucket so far, all dates ([`SpendingCheck::Totals`]).
+    spent_all: HashMap<(u32, u8), i64>,
     /// The name of each expenditures input read, by read number.
     inputs: Vec<Arc<str>>,
     /// Overspent buckets warned about.
@@ -515,6 +596,7 @@ impl Aggregator {
             grants: None,
             limits: None,
             spend: Spend::default(),
+            spent_all: HashMap::new(),
             inputs: Vec::new(),
             warned: HashSet::new(),
             warnings: Vec::new(),
@@ -689,7 +771,15 @@ impl Aggregator {
         let mut orphans: HashMap<(u32, u8), Mark> = HashMap::new();
         let read_no = self.inputs.len() as u64;
         let global = |pos: u64| (read_no << 40) | lines.line(pos);
+        // Spending per bucket of this read, all dates (checking totals).
+        let mut this_read: HashMap<(u32, u8), i64> = HashMap::new();
         for mut a in accs {
+            if table == Table::Expenditures && o.spending_check == SpendingCheck::Totals {
+                for (code, b, fen) in a.spending() {
+                    let e = this_read.entry((code, b)).or_insert(0);
+                    *e = e.saturating_add(fen);
+                }
+            }
             projects.append(&mut a.projects);
             grants.append(&mut a.grants);
             spend.absorb(std::mem::take(&mut a.spend), global);
@@ -757,15 +847,10 @@ impl Aggregator {
             self.projects_read = true;
         }
         let mut warnings = Vec::new();
+        let mut spent_all = None;
+        let mut spend_total = None;
         if table == Table::Expenditures {
             if let Some(limits) = &self.limits {
-                let total = if self.spend.fen.is_empty() {
-                    spend
-                } else {
-                    let mut t = self.spend.clone();
-                    t.absorb(spend, |p| p);
-                    t
-                };
                 let names = |pos: u64| -> (Arc<str>, u64) {
                     let read = usize::try_from(pos >> 40).unwrap_or(usize::MAX);
                     let input = self
@@ -775,48 +860,87 @@ impl Aggregator {
                         .unwrap_or_else(|| name.into());
                     (input, pos & ((1 << 40) - 1))
                 };
-                let mut found: Vec<(Mark, (u32, usize), InputErrorKind)> =
-                    limits::overspent(limits, &total)
-                        .into_iter()
-                        .map(|v| {
-                            let kind = InputErrorKind::Overspent {
-                                bucket: chunk::bucket_name(v.code, v.bucket),
-                                date: chunk::day_date(v.mark.day),
-                                spent: crate::Money::from_fen(v.spent),
-                                allocated: crate::Money::from_fen(v.allocated),
-                            };
-                            (v.mark, (v.code, v.bucket), kind)
-                        })
-                        .collect();
+                // (mark, bucket, what): marked ones first by date and position, then the
+                // rest by bucket.
+                let mut found: Vec<(Option<Mark>, (u32, usize), InputErrorKind)> = Vec::new();
                 for ((code, b), m) in &orphans {
                     let bucket = usize::from(*b);
-                    found.push((
-                        *m,
-                        (*code, bucket),
-                        InputErrorKind::NothingAllocated {
-                            bucket: chunk::bucket_name(*code, bucket),
-                            date: chunk::day_date(m.day),
-                        },
-                    ));
+                    let first = limits.first_day(*code, bucket);
+                    let (name, date) = (chunk::bucket_name(*code, bucket), chunk::day_date(m.day));
+                    let kind = if first == i32::MAX {
+                        InputErrorKind::NothingAllocated { bucket: name, date }
+                    } else {
+                        InputErrorKind::SpentBeforeAllocation {
+                            bucket: name,
+                            date,
+                            first: chunk::day_date(first),
+                        }
+                    };
+                    found.push((Some(*m), (*code, bucket), kind));
                 }
-                found.sort_by_key(|(m, k, _)| (m.day, m.pos, *k));
+                if o.spending_check == SpendingCheck::EveryDate {
+                    let total = if self.spend.is_empty() {
+                        spend
+                    } else {
+                        let mut t = self.spend.clone();
+                        t.absorb(spend, |p| p);
+                        t
+                    };
+                    for v in limits::overspent(limits, &total) {
+                        let kind = InputErrorKind::Overspent {
+                            bucket: chunk::bucket_name(v.code, v.bucket),
+                            date: chunk::day_date(v.mark.day),
+                            spent: crate::Money::from_fen(v.spent),
+                            allocated: crate::Money::from_fen(v.allocated),
+                        };
+                        found.push((Some(v.mark), (v.code, v.bucket), kind));
+                    }
+                    spend_total = Some(total);
+                } else {
+                    let mut all = self.spent_all.clone();
+                    let mut changed: Vec<(u32, u8)> = this_read.keys().copied().collect();
+                    changed.sort_unstable();
+                    for (k, f) in &this_read {
+                        let e = all.entry(*k).or_insert(0);
+                        *e = e.saturating_add(*f);
+                    }
+                    for (code, b) in changed {
+                        let bucket = usize::from(b);
+                        let spent = all.get(&(code, b)).copied().unwrap_or(0);
+                        let allocated = limits.total(code, bucket);
+                        if spent > allocated {
+                            let kind = InputErrorKind::OverspentTotal {
+                                bucket: chunk::bucket_name(code, bucket),
+                                spent: crate::Money::from_fen(spent),
+                                allocated: crate::Money::from_fen(allocated),
+                            };
+                            found.push((None, (code, bucket), kind));
+                        }
+                    }
+                    spent_all = Some(all);
+                }
+                found.sort_by_key(|(m, k, _)| (m.is_none(), m.map(|m| (m.day, m.pos)), *k));
                 for (m, key, kind) in found {
                     if self.warned.contains(&key) {
                         continue;
                     }
-                    let (input, line) = names(m.pos);
-                    let column = if matches!(kind, InputErrorKind::NothingAllocated { .. }) {
-                        "county_code"
-                    } else {
-                        "amount_yuan"
+                    let at = match m {
+                        Some(m) => {
+                            let (input, line) = names(m.pos);
+                            let column = match kind {
+                                InputErrorKind::Overspent { .. } => "amount_yuan",
+                                _ => "county_code",
+                            };
+                            Location::new(input).line(line).column(column)
+                        }
+                        None => at(),
                     };
-                    let err = InputError::new(Location::new(input).line(line).column(column), kind);
+                    let err = InputError::new(at, kind);
                     if o.overspending == Overspending::Error {
                         return Err(err);
                     }
                     warnings.push((key, err));
                 }
-                self.spend = total;
             }
             self.inputs.push(name.into());
         }
@@ -838,6 +962,12 @@ impl Aggregator {
             }
             Table::Expenditures => self.expenditure_ids.absorb(ids),
             Table::Projects => {}
+        }
+        if let Some(all) = spent_all {
+            self.spent_all = all;
+        }
+        if let Some(total) = spend_total {
+            self.spend = total;
         }
         for (key, w) in warnings {
             self.warned.insert(key);

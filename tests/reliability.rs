@@ -5,7 +5,7 @@ use std::io::Read;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use fundtrack::bulk::{Aggregator, BulkOptions, Overspending};
+use fundtrack::bulk::{Aggregator, BulkOptions, Overspending, SpendingCheck};
 use fundtrack::import::InputError;
 use proptest::prelude::*;
 
@@ -150,40 +150,44 @@ fn overspending_is_an_error_by_default_and_a_warning_on_request() {
         ),
     ];
     let mut rows = Vec::new();
-    for (label, e) in &cases {
-        let e = format!("{E}{e}");
-        for as_of in ["2025-06-30", "2025-12-31"] {
-            let strict = read_all(BulkOptions::new(day(as_of)), Some(&a), Some(&p), Some(&e));
-            let lenient = read_all(
-                BulkOptions::new(day(as_of)).overspending(Overspending::Warn),
-                Some(&a),
-                Some(&p),
-                Some(&e),
-            )
-            .unwrap();
-            match strict {
-                Ok(_) => assert!(lenient.warnings().is_empty(), "{label}"),
-                Err(err) => {
-                    assert_eq!(
-                        lenient.warnings().first().unwrap().to_string(),
-                        err.to_string()
-                    );
-                    if as_of == "2025-06-30" {
-                        rows.push(format!("{label} → {err}"));
+    for check in [SpendingCheck::Totals, SpendingCheck::EveryDate] {
+        rows.push(format!("{check:?}:"));
+        for (label, e) in &cases {
+            let e = format!("{E}{e}");
+            let mut verdicts = Vec::new();
+            for as_of in ["2025-06-30", "2025-12-31"] {
+                let options = BulkOptions::new(day(as_of)).spending_check(check);
+                let strict = read_all(options, Some(&a), Some(&p), Some(&e));
+                let lenient = read_all(
+                    options.overspending(Overspending::Warn),
+                    Some(&a),
+                    Some(&p),
+                    Some(&e),
+                )
+                .unwrap();
+                match strict {
+                    Ok(_) => {
+                        assert!(lenient.warnings().is_empty(), "{label}");
+                        verdicts.push("accepted".to_owned());
+                    }
+                    Err(err) => {
+                        assert_eq!(
+                            lenient.warnings().first().unwrap().to_string(),
+                            err.to_string()
+                        );
+                        verdicts.push(err.to_string());
                     }
                 }
             }
+            // The report date never changes the verdict.
+            assert_eq!(verdicts[0], verdicts[1], "{label}");
+            rows.push(format!("  {label} → {}", verdicts[0]));
         }
     }
     snap("reliability_overspending", &rows);
     // Across inputs: the second file overspends with the first's spending.
-    let mut agg = read_all(
-        BulkOptions::new(day("2025-12-31")),
-        Some(&a),
-        Some(&p),
-        None,
-    )
-    .unwrap();
+    let every_date = BulkOptions::new(day("2025-12-31")).spending_check(SpendingCheck::EveryDate);
+    let mut agg = read_all(every_date, Some(&a), Some(&p), None).unwrap();
     agg.read_expenditures(
         "e1.csv",
         format!("{E}1,2025-02-01,7,450521,central,industry,900.00\n").as_bytes(),
@@ -305,7 +309,7 @@ proptest! {
     ) {
         let (a, p, e) = faulty(3_000, &faults);
         let reference = |t: &str| {
-            let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")).threads(1).buffer_size(1 << 20));
+            let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")).spending_check(SpendingCheck::EveryDate).threads(1).buffer_size(1 << 20));
             agg.read_allocations("a.csv", a.as_bytes()).unwrap();
             match t {
                 "p" => agg.read_projects("p.csv", p.as_bytes()),
@@ -314,7 +318,7 @@ proptest! {
             .map_err(|e| e.to_string())
         };
         for t in ["p", "e"] {
-            let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")).threads(threads).buffer_size(buffer));
+            let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")).spending_check(SpendingCheck::EveryDate).threads(threads).buffer_size(buffer));
             agg.read_allocations("a.csv", a.as_bytes()).unwrap();
             let got = match t {
                 "p" => agg.read_projects("p.csv", p.as_bytes()),

@@ -9,9 +9,9 @@ use super::dates::DateCache;
 use super::fast::{self, Step};
 use super::fields::{RowError, split_line};
 use super::ids::IdLog;
-use super::limits::Mark;
+use super::limits::{Limits, Mark};
 use super::rows::{self, project_mismatch};
-use super::sums::{Acc, CATEGORIES, Counts, Row, category_name, level_name};
+use super::sums::{Acc, BUCKETS, CATEGORIES, Counts, Row, category_name, level_name};
 use crate::import::InputErrorKind as Kind;
 
 /// A row error located in a chunk: 1-based line within the chunk.
@@ -172,16 +172,17 @@ fn flush<K: RowKind>(
         }
     }
     if K::SPEND {
-        if let Some(limits) = ctx.limits {
-            let periods = limits.periods();
-            for p in batch.iter() {
+        if let Some(limits) = ctx.limits.filter(|_| !ctx.every_date) {
+            totals::<K>(acc, ctx, limits, seq, batch)?;
+        }
+        if let Some(limits) = ctx.limits.filter(|_| ctx.every_date) {
+            // Periods first, then the adds: the adds' loads are independent, so their
+            // cache misses overlap.
+            let mut periods = [0usize; BATCH];
+            for (slot, p) in periods.iter_mut().zip(batch.iter()) {
                 let r = &p.row;
-                let mark = Mark {
-                    day: r.day,
-                    pos: (seq << 32) | p.line,
-                };
-                match limits.period(r.code, usize::from(r.bucket), r.day) {
-                    Some(period) => acc.spend.add(periods, period, r.fen, mark),
+                *slot = match limits.period(r.code, usize::from(r.bucket), r.day) {
+                    Some(period) => period,
                     None if ctx.overspending_is_error => {
                         return Err(LocalError {
                             line: p.line,
@@ -193,6 +194,10 @@ fn flush<K: RowKind>(
                         });
                     }
                     None => {
+                        let mark = Mark {
+                            day: r.day,
+                            pos: (seq << 32) | p.line,
+                        };
                         acc.orphans
                             .entry((r.code, r.bucket))
                             .and_modify(|m| {
@@ -201,7 +206,18 @@ fn flush<K: RowKind>(
                                 }
                             })
                             .or_insert(mark);
+                        usize::MAX
                     }
+                };
+            }
+            acc.spend.reserve(limits.periods());
+            for (&period, p) in periods.iter().zip(batch.iter()) {
+                if period != usize::MAX {
+                    let mark = Mark {
+                        day: p.row.day,
+                        pos: (seq << 32) | p.line,
+                    };
+                    acc.spend.add(period, p.row.fen, mark);
                 }
             }
         }
@@ -233,6 +249,78 @@ fn flush<K: RowKind>(
         acc.counts.skipped += n - counted;
     }
     batch.clear();
+    Ok(())
+}
+
+/// The spending check by totals: no row before its bucket's first allocation (an error
+/// naming the line, or the first such row of each bucket kept for a warning); rows dated
+/// after the as-of date summed apart for the year's total.
+#[inline]
+fn totals<K: RowKind>(
+    acc: &mut Acc,
+    ctx: &Ctx,
+    limits: &Limits,
+    seq: u64,
+    batch: &[Pending],
+) -> Result<(), LocalError> {
+    // First allocation days of counties new to this accumulator.
+    while acc.first_day.len() < acc.spent.len() {
+        let code = acc.code_at(acc.first_day.len() / BUCKETS);
+        for b in 0..BUCKETS {
+            acc.first_day.push(limits.first_day(code, b));
+        }
+    }
+    if acc.later.len() < acc.spent.len() {
+        acc.later.resize(acc.spent.len(), 0);
+    }
+    for p in batch {
+        let r = &p.row;
+        let b = usize::from(r.bucket);
+        let first = match acc.first_day.get(r.index) {
+            Some(&d) => d,
+            None => limits.first_day(r.code, b),
+        };
+        if r.day < first {
+            if ctx.overspending_is_error {
+                let bucket = bucket_name(r.code, b);
+                let date = day_date(r.day);
+                return Err(LocalError {
+                    line: p.line,
+                    column: Some(K::CODE),
+                    kind: if first == i32::MAX {
+                        Kind::NothingAllocated { bucket, date }
+                    } else {
+                        Kind::SpentBeforeAllocation {
+                            bucket,
+                            date,
+                            first: day_date(first),
+                        }
+                    },
+                });
+            }
+            let mark = Mark {
+                day: r.day,
+                pos: (seq << 32) | p.line,
+            };
+            acc.orphans
+                .entry((r.code, r.bucket))
+                .and_modify(|m| {
+                    if (mark.day, mark.pos) < (m.day, m.pos) {
+                        *m = mark;
+                    }
+                })
+                .or_insert(mark);
+        }
+        if !r.counted {
+            match acc.later.get_mut(r.index) {
+                Some(f) => *f = f.saturating_add(r.fen),
+                None => {
+                    let f = acc.later_elsewhere.entry((r.code, r.bucket)).or_insert(0);
+                    *f = f.saturating_add(r.fen);
+                }
+            }
+        }
+    }
     Ok(())
 }
 

@@ -21,4 +21,7 @@ pub(crate) struct Ctx<'p> {
     pub(crate) limits: Option<&'p Limits>,
     /// Spending beyond the money in place is an error (otherwise a warning).
     pub(crate) overspending_is_error: bool,
+    /// Spending is checked at every date (otherwise: not before a bucket's first
+    /// allocation, and within its allocations over the year).
+    pub(crate) every_date: bool,
 }

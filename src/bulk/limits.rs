@@ -105,8 +105,33 @@ impl Limits {
         let s = *self.start.get(g)? as usize;
         let e = *self.start.get(g + 1)? as usize;
         let days = self.days.get(s..e)?;
-        let n = days.iter().take_while(|&&d| d <= day).count();
+        // Without a branch per date: the count of allocation dates on or before `day`
+        // (they are sorted), which a mispredicted early exit made slow.
+        let n: usize = days.iter().map(|&d| usize::from(d <= day)).sum();
         Some(s + g + n)
+    }
+
+    /// The first allocation day of a bucket; `i32::MAX` when it has none.
+    pub(crate) fn first_day(&self, code: u32, bucket: usize) -> i32 {
+        self.range(code, bucket)
+            .and_then(|(s, _)| self.days.get(s).copied())
+            .unwrap_or(i32::MAX)
+    }
+
+    /// All the money allocated to a bucket (0 when none).
+    pub(crate) fn total(&self, code: u32, bucket: usize) -> i64 {
+        self.range(code, bucket)
+            .and_then(|(_, e)| self.allowed.get(e.checked_sub(1)?).copied())
+            .unwrap_or(0)
+    }
+
+    /// The range of a bucket's dates in `days` (empty: none), when its county has any.
+    fn range(&self, code: u32, bucket: usize) -> Option<(usize, usize)> {
+        let county = (*self.slot.get(code as usize)? as usize).checked_sub(1)?;
+        let g = county * BUCKETS + bucket;
+        let s = *self.start.get(g)? as usize;
+        let e = *self.start.get(g + 1)? as usize;
+        (s < e).then_some((s, e))
     }
 
     /// Every bucket: (county code, bucket, its periods with the money in place in each).
@@ -143,60 +168,84 @@ pub(crate) struct Mark {
     pub(crate) pos: u64,
 }
 
-impl Mark {
-    /// Whether `self` should replace `other` as a period's mark: a later day, or the same
-    /// day later in the file.
+/// One period's spending: 分 (saturating) and the mark of its latest row, side by side so
+/// that a row touches one place. `day == i32::MIN`: no row yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Cell {
+    pub(crate) fen: i64,
+    pub(crate) pos: u64,
+    pub(crate) day: i32,
+}
+
+impl Cell {
+    const EMPTY: Cell = Cell {
+        fen: 0,
+        pos: 0,
+        day: i32::MIN,
+    };
+
+    /// The mark, when a row was added.
+    pub(crate) fn mark(&self) -> Option<Mark> {
+        (self.day != i32::MIN).then_some(Mark {
+            day: self.day,
+            pos: self.pos,
+        })
+    }
+
+    /// Adds a row's 分 and mark.
     #[inline]
-    pub(crate) fn later(self, other: Option<Mark>) -> bool {
-        other.is_none_or(|o| (self.day, self.pos) > (o.day, o.pos))
+    fn add(&mut self, fen: i64, mark: Mark) {
+        self.fen = self.fen.saturating_add(fen);
+        if (mark.day, mark.pos) > (self.day, self.pos) {
+            self.day = mark.day;
+            self.pos = mark.pos;
+        }
     }
 }
 
-/// Spending per period, with each period's mark; made on first use.
+/// Spending per period; made on first use.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Spend {
-    pub(crate) fen: Vec<i64>,
-    pub(crate) marks: Vec<Option<Mark>>,
+    pub(crate) cells: Vec<Cell>,
 }
 
 impl Spend {
-    /// Adds 分 to `period`, with the row's mark.
+    /// Makes room for `periods` periods.
     #[inline]
-    pub(crate) fn add(&mut self, periods: usize, period: usize, fen: i64, mark: Mark) {
-        if self.fen.len() < periods {
-            self.fen.resize(periods, 0);
-            self.marks.resize(periods, None);
+    pub(crate) fn reserve(&mut self, periods: usize) {
+        if self.cells.len() < periods {
+            self.cells.resize(periods, Cell::EMPTY);
         }
-        if let Some(f) = self.fen.get_mut(period) {
-            *f = f.saturating_add(fen);
-        }
-        if let Some(m) = self.marks.get_mut(period) {
-            if mark.later(*m) {
-                *m = Some(mark);
-            }
+    }
+
+    /// Adds 分 to `period` (below the `periods` reserved), with the row's mark.
+    #[inline]
+    pub(crate) fn add(&mut self, period: usize, fen: i64, mark: Mark) {
+        debug_assert!(period < self.cells.len(), "a period of the limits reserved");
+        if let Some(c) = self.cells.get_mut(period) {
+            c.add(fen, mark);
         }
     }
 
     /// Adds `other` into `self` (marks through `map`).
     pub(crate) fn absorb(&mut self, other: Spend, map: impl Fn(u64) -> u64) {
-        if self.fen.len() < other.fen.len() {
-            self.fen.resize(other.fen.len(), 0);
-            self.marks.resize(other.fen.len(), None);
-        }
-        for (a, b) in self.fen.iter_mut().zip(other.fen) {
-            *a = a.saturating_add(b);
-        }
-        for (a, b) in self.marks.iter_mut().zip(other.marks) {
-            if let Some(b) = b {
-                let b = Mark {
-                    day: b.day,
-                    pos: map(b.pos),
-                };
-                if b.later(*a) {
-                    *a = Some(b);
-                }
+        self.reserve(other.cells.len());
+        for (a, b) in self.cells.iter_mut().zip(other.cells) {
+            if let Some(m) = b.mark() {
+                a.add(
+                    b.fen,
+                    Mark {
+                        day: m.day,
+                        pos: map(m.pos),
+                    },
+                );
             }
         }
+    }
+
+    /// Whether no period was reserved.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.cells.is_empty()
     }
 }
 
@@ -217,14 +266,14 @@ pub(crate) fn overspent(limits: &Limits, spend: &Spend) -> Vec<Overspent> {
     for (code, bucket, periods) in limits.buckets() {
         let mut spent: i64 = 0;
         for (p, allowed) in periods {
-            let f = spend.fen.get(p).copied().unwrap_or(0);
-            spent = spent.saturating_add(f);
+            let cell = spend.cells.get(p).copied().unwrap_or(Cell::EMPTY);
+            spent = spent.saturating_add(cell.fen);
             if spent > allowed {
-                if let Some(Some(mark)) = spend.marks.get(p) {
+                if let Some(mark) = cell.mark() {
                     out.push(Overspent {
                         code,
                         bucket,
-                        mark: *mark,
+                        mark,
                         spent,
                         allocated: allowed,
                     });
@@ -257,13 +306,14 @@ mod tests {
         assert_eq!((p(9), p(10), p(19), p(20), p(400)), (3, 4, 4, 5, 5));
         assert_eq!(l.period(450_522, 3, 10), None);
         let mut s = Spend::default();
-        s.add(l.periods(), p(12), 101, Mark { day: 12, pos: 7 });
+        s.reserve(l.periods());
+        s.add(p(12), 101, Mark { day: 12, pos: 7 });
         assert!(overspent(&l, &s).is_empty());
-        s.add(l.periods(), p(15), 1, Mark { day: 15, pos: 9 });
+        s.add(p(15), 1, Mark { day: 15, pos: 9 });
         let o = overspent(&l, &s);
         assert_eq!(o.len(), 1);
         assert_eq!((o[0].mark.day, o[0].spent, o[0].allocated), (15, 102, 101));
-        s.add(l.periods(), p(21), 48, Mark { day: 21, pos: 1 });
+        s.add(p(21), 48, Mark { day: 21, pos: 1 });
         assert_eq!(overspent(&l, &s)[0].mark.day, 15);
     }
 }

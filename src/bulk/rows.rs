@@ -10,7 +10,8 @@ use crate::error::ParseError;
 use crate::import::InputErrorKind as Kind;
 
 /// A county code of a row that is not counted: checked as a region code, without giving
-/// the county a place in the sums (a county with no counted row has no report row).
+/// the county a place in the sums (a county with no counted row has no report row): then
+/// `usize::MAX`.
 fn county_index(acc: &mut Acc, c: u32, field: &[u8], counted: bool) -> Result<usize, Kind> {
     if counted {
         return acc.county(c, field);
@@ -25,7 +26,16 @@ fn county_index(acc: &mut Acc, c: u32, field: &[u8], counted: bool) -> Result<us
             e.kind().clone(),
         ))
     })?;
-    Ok(0)
+    Ok(usize::MAX)
+}
+
+/// The flat index of bucket `b` of county `idx` (`usize::MAX`: none).
+fn flat(idx: usize, b: usize) -> usize {
+    if idx == usize::MAX {
+        usize::MAX
+    } else {
+        idx * BUCKETS + b
+    }
 }
 
 /// `id,date,county_code,source,category,amount_yuan`; a row dated after the as-of date is
@@ -43,7 +53,7 @@ pub(crate) fn allocation(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<Row, R
     let counted = d <= ctx.as_of;
     let idx = at(2, county_index(acc, c, code_field, counted))?;
     let b = bucket(lv, cat);
-    Ok(Row::dated(idx * BUCKETS + b, fen, d, ctx.as_of, c, b))
+    Ok(Row::dated(flat(idx, b), fen, d, ctx.as_of, c, b))
 }
 
 /// `id,county_code,category,planned_investment_yuan,status`
@@ -90,7 +100,7 @@ pub(crate) fn expenditure(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<Row, 
         at(2, check_project(projects, pid, c, cat))?;
     }
     let b = bucket(lv, cat);
-    Ok(Row::dated(idx * BUCKETS + b, fen, d, ctx.as_of, c, b))
+    Ok(Row::dated(flat(idx, b), fen, d, ctx.as_of, c, b))
 }
 
 /// An expenditure must name a known, pooled project of its own county and category.

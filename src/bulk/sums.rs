@@ -211,8 +211,16 @@ pub(crate) struct Acc {
     pub(crate) grants: Vec<Grant>,
     /// Spending per period of the spending check.
     pub(crate) spend: Spend,
-    /// Expenditures in counties with no allocation: the first row of each (code, bucket).
+    /// Expenditures in counties with no allocation (or, checking totals, before their
+    /// bucket's first allocation): the first row of each (code, bucket).
     pub(crate) orphans: HashMap<(u32, u8), Mark>,
+    /// Checking totals: spent 分 of rows dated after the as-of date, per bucket (as
+    /// `spent`), and of such rows in counties with no counted row.
+    pub(crate) later: Vec<i64>,
+    pub(crate) later_elsewhere: HashMap<(u32, u8), i64>,
+    /// Checking totals: the first allocation day of each bucket (as `spent`; `i32::MAX`:
+    /// none), filled as counties come.
+    pub(crate) first_day: Vec<i32>,
 }
 
 impl Acc {
@@ -228,6 +236,9 @@ impl Acc {
             grants: Vec::new(),
             spend: Spend::default(),
             orphans: HashMap::new(),
+            later: Vec::new(),
+            later_elsewhere: HashMap::new(),
+            first_day: Vec::new(),
         }
     }
 
@@ -275,6 +286,33 @@ impl Acc {
         self.spent.resize(self.spent.len() + BUCKETS, 0);
         self.planned.resize(self.planned.len() + CATEGORIES, 0);
         Ok(idx)
+    }
+
+    /// The code of county `idx`.
+    pub(crate) fn code_at(&self, idx: usize) -> u32 {
+        self.codes.get(idx).map_or(0, |c| c.get())
+    }
+
+    /// Spending per bucket, counted or not (checking totals): (code, bucket, 分).
+    pub(crate) fn spending(&self) -> impl Iterator<Item = (u32, u8, i64)> + '_ {
+        self.codes
+            .iter()
+            .enumerate()
+            .flat_map(move |(i, c)| {
+                (0..BUCKETS).map(move |b| {
+                    let at = i * BUCKETS + b;
+                    let fen = self
+                        .spent
+                        .get(at)
+                        .copied()
+                        .unwrap_or(0)
+                        .saturating_add(self.later.get(at).copied().unwrap_or(0));
+                    // A bucket index, below BUCKETS (20).
+                    (c.get(), u8::try_from(b).unwrap_or(u8::MAX), fen)
+                })
+            })
+            .filter(|t| t.2 != 0)
+            .chain(self.later_elsewhere.iter().map(|(&(c, b), &f)| (c, b, f)))
     }
 
     /// The sums of county `idx` (an index this accumulator gave out).

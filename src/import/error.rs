@@ -354,8 +354,31 @@ pub enum InputErrorKind {
         /// Allocated by that date.
         allocated: Money,
     },
-    /// An expenditure in a county that has no allocation at all.
-    #[error("expenditure in {bucket} dated {date}, but that county has no allocation")]
+    /// An expenditure dated before the first allocation of its bucket.
+    #[error("expenditure in {bucket} dated {date}, before the bucket's first allocation ({first})")]
+    SpentBeforeAllocation {
+        /// County, fund level and category.
+        bucket: String,
+        /// The expenditure's date.
+        date: NaiveDate,
+        /// The date of the bucket's first allocation.
+        first: NaiveDate,
+    },
+    /// A bucket's spending over all dates beyond its allocations over all dates (the bulk
+    /// path's default check by totals).
+    #[error(
+        "spending in {bucket} totals {spent}, beyond the {allocated} allocated in all (read with SpendingCheck::EveryDate for the date and line)"
+    )]
+    OverspentTotal {
+        /// County, fund level and category.
+        bucket: String,
+        /// Spent, all dates.
+        spent: Money,
+        /// Allocated, all dates.
+        allocated: Money,
+    },
+    /// An expenditure in a bucket that has no allocation at all.
+    #[error("expenditure in {bucket} dated {date}, but nothing is allocated to that bucket")]
     NothingAllocated {
         /// County, fund level and category.
         bucket: String,
