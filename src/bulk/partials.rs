@@ -12,6 +12,7 @@ use crate::{Category, FiscalYear, FundLevel, RegionCode};
 /// on; figures come out of [`Partials::execution`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub(crate) struct CountyTotals {
     code: RegionCode,
     /// Allocated 分 per bucket, index `level * 5 + category`.
@@ -92,6 +93,7 @@ impl CountyTotals {
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct RowCounts {
     allocations: u64,
     projects: u64,
@@ -205,6 +207,7 @@ impl RowCounts {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "wire::PartialsWire"))]
 pub struct Partials {
     as_of: NaiveDate,

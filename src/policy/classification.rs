@@ -46,6 +46,7 @@ struct YearTable {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(
     feature = "serde",
     serde(
@@ -62,6 +63,7 @@ pub struct BudgetClassification {
 /// checked by [`BudgetClassification::new`] on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct BudgetClassificationParts {
     mappings: Vec<(FiscalYear, Category, FunctionCode)>,
     names: Vec<(FiscalYear, FunctionCode, String)>,

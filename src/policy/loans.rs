@@ -40,6 +40,7 @@ use crate::report::completion;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LoanTerms {
     start: NaiveDate,
     term_months: u32,
@@ -96,6 +97,7 @@ impl LoanTerms {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Loan {
     id: RecordId,
     household: RecordId,
@@ -149,6 +151,7 @@ impl Loan {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Repayment {
     id: RecordId,
     loan: RecordId,
@@ -239,6 +242,7 @@ impl RepaymentModel {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "LprTableParts"))]
 pub struct LprTable {
     entries: Dated<(Ratio, Ratio)>,
@@ -248,6 +252,7 @@ pub struct LprTable {
 /// checked by [`LprTable::new`] on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct LprTableParts {
     entries: Vec<(NaiveDate, (Ratio, Ratio))>,
 }
@@ -317,6 +322,7 @@ impl LprTable {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LoanRules {
     max_amount: Money,
     max_term_months: u32,
@@ -523,6 +529,7 @@ impl LoanStock {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "SubsidySharesParts"))]
 pub struct SubsidyShares {
     entries: Dated<Ratio>,
@@ -532,6 +539,7 @@ pub struct SubsidyShares {
 /// by [`SubsidyShares::new`] on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SubsidySharesParts {
     entries: Vec<(NaiveDate, Ratio)>,
 }

@@ -115,6 +115,7 @@ impl FromStr for MonitoringGroup {
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct GroupCount {
     households: u64,
     persons: u64,
@@ -171,6 +172,7 @@ impl GroupCount {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct MonitoredHousehold {
     id: RecordId,
     region: RegionCode,
@@ -276,6 +278,7 @@ impl MonitoredHousehold {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "MonitoringSummaryParts"))]
 pub struct MonitoringSummary {
     groups: IndexMap<MonitoringGroup, GroupCount>,
@@ -289,6 +292,7 @@ pub struct MonitoringSummary {
 /// total must be the groups' sum.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct MonitoringSummaryParts {
     #[serde(deserialize_with = "super::wire::map_entries")]
     groups: Vec<(MonitoringGroup, GroupCount)>,
@@ -507,6 +511,7 @@ impl MonitoringSummary {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(
     feature = "serde",
     serde(into = "MonitoringLinesParts", try_from = "MonitoringLinesParts")
@@ -520,6 +525,7 @@ pub struct MonitoringLines {
 /// way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct MonitoringLinesParts {
     lines: Vec<(FiscalYear, RegionCode, Money)>,
 }

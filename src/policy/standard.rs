@@ -38,6 +38,7 @@ use crate::report::Average;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "StandardScheduleParts"))]
 pub struct StandardSchedule {
     entries: Dated<Money>,
@@ -47,6 +48,7 @@ pub struct StandardSchedule {
 /// checked by [`StandardSchedule::new`] on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct StandardScheduleParts {
     entries: Vec<(NaiveDate, Money)>,
 }

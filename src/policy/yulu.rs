@@ -125,6 +125,7 @@ impl FromStr for SchoolType {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct YuluRate {
     per_semester: Money,
     semesters_per_year: u32,
@@ -219,6 +220,7 @@ impl YuluRate {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "YuluRatesParts"))]
 pub struct YuluRates {
     rates: IndexMap<SchoolType, YuluRate>,
@@ -229,6 +231,7 @@ pub struct YuluRates {
 /// [`YuluRates::new`] on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct YuluRatesParts {
     #[serde(deserialize_with = "super::wire::map_entries")]
     rates: Vec<(SchoolType, YuluRate)>,
@@ -300,6 +303,7 @@ impl YuluRates {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct YuluStudent {
     id: RecordId,
     region: RegionCode,

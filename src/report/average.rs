@@ -23,6 +23,7 @@ use crate::money::{Money, NoRatio, Ratio, Rounding, Unit};
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "Parts", into = "Parts"))]
 pub struct Average {
     total: Decimal,
@@ -32,6 +33,7 @@ pub struct Average {
 
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Parts {
     total: String,
     count: u64,

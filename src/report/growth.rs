@@ -38,6 +38,7 @@ pub enum Base {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(from = "GrowthParts"))]
 pub struct Growth {
     current: Money,
@@ -49,6 +50,7 @@ pub struct Growth {
 /// The inputs of a [`Growth`]; prior and rate are derived from them when read back.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct GrowthParts {
     current: Money,
     base: Base,
@@ -130,6 +132,7 @@ pub const MAX_PERIODS: u32 = 100;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "Parts", into = "Parts"))]
 pub struct CompoundGrowth {
     start: Decimal,
@@ -140,6 +143,7 @@ pub struct CompoundGrowth {
 /// The wire form of a [`CompoundGrowth`], checked again on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Parts {
     #[serde(with = "rust_decimal::serde::str")]
     start: Decimal,

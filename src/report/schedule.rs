@@ -130,6 +130,7 @@ fn elapsed(part: u32, whole: u32) -> Ratio {
 /// recomputes the gap from the two rates.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(from = "GapParts"))]
 pub struct ScheduleGap {
     rate: Ratio,
@@ -140,6 +141,7 @@ pub struct ScheduleGap {
 /// The inputs of a [`ScheduleGap`]; the gap is derived from them.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct GapParts {
     rate: Ratio,
     expected: Ratio,
@@ -200,6 +202,7 @@ impl ScheduleGap {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(
     feature = "serde",
     serde(try_from = "Vec<(NaiveDate, Ratio)>", into = "Vec<(NaiveDate, Ratio)>")
