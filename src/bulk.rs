@@ -781,7 +781,11 @@ impl Aggregator {
                 }
             }
             projects.append(&mut a.projects);
-            grants.append(&mut a.grants);
+            if grants.is_empty() {
+                grants = std::mem::take(&mut a.grants);
+            } else {
+                grants.append(&mut a.grants);
+            }
             spend.absorb(std::mem::take(&mut a.spend), global);
             for (k, m) in a.orphans.drain() {
                 let m = Mark {
@@ -805,8 +809,8 @@ impl Aggregator {
                 Table::Allocations => first_past(
                     grants
                         .iter()
-                        .filter(|g| g.counted)
-                        .map(|g| (g.pos, g.code, usize::from(g.bucket), g.fen)),
+                        .filter(|g| g.counted())
+                        .map(|g| (g.pos, g.code(), g.bucket(), g.fen)),
                     |c, b| self.acc.sum_of(c, b, false),
                 ),
                 _ => first_past(
@@ -958,7 +962,10 @@ impl Aggregator {
         match table {
             Table::Allocations => {
                 self.allocation_ids.absorb(ids);
-                self.grants.get_or_insert_with(Vec::new).append(&mut grants);
+                match &mut self.grants {
+                    Some(g) if !g.is_empty() => g.append(&mut grants),
+                    _ => self.grants = Some(grants),
+                }
             }
             Table::Expenditures => self.expenditure_ids.absorb(ids),
             Table::Projects => {}

@@ -22,16 +22,40 @@ use super::sums::BUCKETS;
 /// Six-digit region codes.
 const CODE_SPACE: usize = 1_000_000;
 
-/// An allocation as the check needs it: county code, bucket, day (days from CE), 分; and
-/// for an overflow's line, whether it is counted and its position (chunk << 32 | line).
+/// An allocation as the check needs it (24 bytes): county code, bucket and whether it is
+/// counted packed in one word, its day (days from CE), 分, and for an overflow's line its
+/// position (chunk << 32 | line).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Grant {
-    pub(crate) code: u32,
-    pub(crate) bucket: u8,
+    /// `code << 6 | bucket << 1 | counted` (code below 2²⁰, bucket below 32).
+    key: u32,
     pub(crate) day: i32,
     pub(crate) fen: i64,
-    pub(crate) counted: bool,
     pub(crate) pos: u64,
+}
+
+impl Grant {
+    pub(crate) fn new(code: u32, bucket: u8, day: i32, fen: i64, counted: bool, pos: u64) -> Grant {
+        debug_assert!(code < 1 << 20 && bucket < 32);
+        Grant {
+            key: (code << 6) | (u32::from(bucket & 31) << 1) | u32::from(counted),
+            day,
+            fen,
+            pos,
+        }
+    }
+
+    pub(crate) fn code(self) -> u32 {
+        self.key >> 6
+    }
+
+    pub(crate) fn bucket(self) -> usize {
+        ((self.key >> 1) & 31) as usize
+    }
+
+    pub(crate) fn counted(self) -> bool {
+        self.key & 1 == 1
+    }
 }
 
 /// The periods of every bucket: allocation dates and the money in place from each.
@@ -55,7 +79,7 @@ pub(crate) struct Limits {
 impl Limits {
     /// The periods of `grants` (any order).
     pub(crate) fn new(mut grants: Vec<Grant>) -> Limits {
-        grants.sort_unstable_by_key(|g| (g.code, g.bucket, g.day));
+        grants.sort_unstable_by_key(|g| (g.key >> 1, g.day));
         let mut l = Limits {
             slot: vec![0; CODE_SPACE],
             ..Limits::default()
@@ -64,15 +88,15 @@ impl Limits {
         l.start.push(0);
         while let Some(first) = it.peek().copied() {
             let county = l.codes.len();
-            l.codes.push(first.code);
-            if let Some(s) = l.slot.get_mut(first.code as usize) {
+            l.codes.push(first.code());
+            if let Some(s) = l.slot.get_mut(first.code() as usize) {
                 // `county` < 2³² (one per distinct code below 10⁶).
                 *s = u32::try_from(county + 1).unwrap_or(u32::MAX);
             }
             for b in 0..BUCKETS {
                 let mut total: i64 = 0;
                 while let Some(g) =
-                    it.next_if(|g| g.code == first.code && usize::from(g.bucket) == b)
+                    it.next_if(|g| g.code() == first.code() && g.bucket() == b)
                 {
                     total = total.saturating_add(g.fen);
                     if l.days.last() == Some(&g.day) && l.days.len() > offset(&l.start) {
@@ -292,14 +316,7 @@ mod tests {
 
     #[test]
     fn periods_split_at_allocation_dates() {
-        let g = |day, fen| Grant {
-            code: 450_521,
-            bucket: 3,
-            day,
-            fen,
-            counted: true,
-            pos: 0,
-        };
+        let g = |day, fen| Grant::new(450_521, 3, day, fen, true, 0);
         let l = Limits::new(vec![g(10, 100), g(20, 50), g(10, 1)]);
         assert_eq!(l.periods(), 2 + BUCKETS);
         let p = |d| l.period(450_521, 3, d).unwrap();

@@ -96,14 +96,7 @@ impl Row {
     /// The row as an allocation the spending check counts, at position `pos`.
     #[inline]
     pub(crate) fn grant(&self, pos: u64) -> Grant {
-        Grant {
-            code: self.code,
-            bucket: self.bucket,
-            day: self.day,
-            fen: self.fen,
-            counted: self.counted,
-            pos,
-        }
+        Grant::new(self.code, self.bucket, self.day, self.fen, self.counted, pos)
     }
 }
 
