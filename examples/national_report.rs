@@ -18,10 +18,10 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use fundtrack::{NoRatio, Rounding};
 use fundtrack::bulk::{Aggregator, BulkOptions, Overspending, SpendingCheck};
 use fundtrack::format::{national_csv, national_csv_options};
 use fundtrack::report::{Execution, Grouping, Progress};
+use fundtrack::{NoRatio, Rounding};
 
 struct Args {
     allocations: String,

@@ -23,4 +23,5 @@ mod import;
 mod model;
 mod reliability;
 mod robust;
+mod rules;
 mod wire;

@@ -303,6 +303,18 @@ fn fast_fen(s: &[u8]) -> Option<i64> {
     }
 }
 
+/// A planned investment of 元 → 分: zero or more (a project with nothing planned yet is in
+/// the ledger too).
+#[inline]
+pub(crate) fn planned(s: &[u8]) -> Result<i64, Kind> {
+    match amount(s) {
+        Err(Kind::NotPositive { .. }) if text(s)?.parse::<Money>().is_ok_and(|m| m.is_zero()) => {
+            Ok(0)
+        }
+        r => r,
+    }
+}
+
 /// A positive amount of 元 → 分.
 #[inline]
 pub(crate) fn amount(s: &[u8]) -> Result<i64, Kind> {

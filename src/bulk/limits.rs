@@ -95,9 +95,7 @@ impl Limits {
             }
             for b in 0..BUCKETS {
                 let mut total: i64 = 0;
-                while let Some(g) =
-                    it.next_if(|g| g.code() == first.code() && g.bucket() == b)
-                {
+                while let Some(g) = it.next_if(|g| g.code() == first.code() && g.bucket() == b) {
                     total = total.saturating_add(g.fen);
                     if l.days.last() == Some(&g.day) && l.days.len() > offset(&l.start) {
                         if let Some(a) = l.allowed.last_mut() {

@@ -2,7 +2,9 @@
 //! error naming the column. The fast path ([`super::fast`]) falls back to these.
 
 use super::ctx::Ctx;
-use super::fields::{Fields, RowError, amount, at, category, code, date, id, level, lossy, status};
+use super::fields::{
+    Fields, RowError, amount, at, category, code, date, id, level, lossy, planned, status,
+};
 use super::projects::{ProjectEntry, ProjectKey, ProjectTable};
 use super::sums::{Acc, BUCKETS, CATEGORIES, Row, bucket, category_name};
 use crate::RegionCode;
@@ -65,7 +67,7 @@ pub(crate) fn project(line: &[u8], acc: &mut Acc, _ctx: &Ctx) -> Result<Row, Row
     let code_field = f.next()?;
     let c = at(1, code(code_field))?;
     let cat = at(2, category(f.next()?))?;
-    let fen = at(3, amount(f.next()?))?;
+    let fen = at(3, planned(f.next()?))?;
     let pooled = at(4, status(f.last()?))?;
     let idx = at(1, acc.county(c, code_field))?;
     acc.projects.push((

@@ -96,7 +96,14 @@ impl Row {
     /// The row as an allocation the spending check counts, at position `pos`.
     #[inline]
     pub(crate) fn grant(&self, pos: u64) -> Grant {
-        Grant::new(self.code, self.bucket, self.day, self.fen, self.counted, pos)
+        Grant::new(
+            self.code,
+            self.bucket,
+            self.day,
+            self.fen,
+            self.counted,
+            pos,
+        )
     }
 }
 
