@@ -64,13 +64,15 @@
 //! stages ([`ProjectStage`](crate::ProjectStage)); amounts positive 元 with at most 2
 //! decimals. LF or CRLF line ends; blank lines hold no row. Dates must fall in the fiscal
 //! year of the as-of date unless [`BulkOptions`] says otherwise. A row dated after the
-//! as-of date has its id and date checked and is not counted.
+//! as-of date is checked in full (its verdict never depends on the as-of date) and not counted.
 //!
 //! As in the ledger, allocation ids and expenditure ids must not repeat (within one
 //! [`Aggregator`]: a file read twice is an error, not doubled figures), an expenditure must
 //! name a project read before it, of its own county and category and in the project pool,
-//! and project ids must not repeat (see [`Aggregator`]). What the bulk path does not check,
-//! the ledger does: spending beyond the money in place at each date.
+//! project ids must not repeat (see [`Aggregator`]), and spending must stay within the
+//! money allocated ([`SpendingCheck`]: by default no expenditure before its bucket's first
+//! allocation and year totals within allocations; at every date on request). Lines are at
+//! most 1 MiB, headers 64 KiB, fields 256 bytes.
 //!
 //! # Beyond one machine
 //!
@@ -93,15 +95,16 @@
 //! ```text
 //! ids        the one decimal-id parser; duplicate-id logs and sets   (none)
 //! dates      the one calendar: YYYY-MM-DD → NaiveDate, year window   (none)
+//! limits     the spending check: periods, cells, totals               (none)
 //! schema     the three input schemas, the header check               (none)
 //! projects   the project table: ProjectKey, ProjectEntry             ids
-//! sums       buckets, CountySums, Counts, the accumulator Acc        projects
-//! ctx        what a read checks rows against                         dates, projects
+//! sums       buckets, CountySums, Counts, the accumulator Acc        limits, projects
+//! ctx        what a read checks rows against                         dates, limits, projects
 //! fields     line splitting, the general field parsers               dates, sums
 //! rows       the general row parsers                                 ctx, fields, projects, sums
 //! fast       the fast path of each row                               ctx, dates, fields, projects, sums
 //! chunk      the row loop of one chunk                               ctx, dates, fast, fields, ids,
-//!                                                                    projects, rows, sums
+//!                                                                    limits, rows, sums
 //! stream     threads, chunks, header, first error in file order      chunk, ctx, fields, ids, schema, sums
 //! bulk.rs    Aggregator, BulkOptions                                 stream and the rest
 //! ```
@@ -524,9 +527,10 @@ enum YearRule {
 /// not repeat either, across every input the aggregator reads (each table on its own; ids
 /// of rows after the as-of date included): reading a file twice is a
 /// [`InputErrorKind::DuplicateId`] error naming the line, not doubled totals. Numeric ids
-/// below 2³² cost a bit each; other ids are kept as text. Read projects first; an aggregator that
-/// has read no projects (a worker summing a shard of expenditures, say) does not check
-/// references. Rows dated after the as-of date are not counted and not checked.
+/// below 2³² cost a bit each; other ids are kept as text. Read projects and allocations first;
+/// an aggregator that has read no projects input (a worker summing a shard of expenditures,
+/// say) does not check references, and one that has read no allocations input does not
+/// check spending. Rows dated after the as-of date are checked in full and not counted.
 ///
 /// # Example
 ///

@@ -379,7 +379,11 @@ fn field_count() {
             // The expenditure's last key, with the comma before it.
             let at = t.find("\"amount\": \"100.00\"").unwrap();
             let comma = t[..at].rfind(',').unwrap();
-            format!("{}{}", &t[..comma], &t[at + "\"amount\": \"100.00\"".len()..])
+            format!(
+                "{}{}",
+                &t[..comma],
+                &t[at + "\"amount\": \"100.00\"".len()..]
+            )
         }),
     );
 }

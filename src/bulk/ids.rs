@@ -421,7 +421,7 @@ impl IdSet {
                 break;
             }
             if prior.texts.contains(id) || !self.texts.insert(id) {
-                first = Some((line, super::fields::lossy(id)));
+                first = Some((line, String::from_utf8_lossy(id).into_owned()));
                 break;
             }
         }

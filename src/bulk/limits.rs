@@ -17,7 +17,11 @@
 //! period's latest date. D is a date by which the bucket is overspent; it may have been
 //! from an earlier day of the same period (finding that day would need a sum per day).
 
-use super::sums::BUCKETS;
+use crate::{Category, FundLevel};
+
+/// Levels × built-in categories: the buckets of one county (as `sums::BUCKETS`, which
+/// stands on this module).
+const BUCKETS: usize = FundLevel::ALL.len() * Category::BUILT_IN.len();
 
 /// Six-digit region codes.
 const CODE_SPACE: usize = 1_000_000;

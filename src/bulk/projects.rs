@@ -127,7 +127,7 @@ impl ProjectTable {
                     i,
                     match key {
                         ProjectKey::Number(n) => n.to_string(),
-                        ProjectKey::Text(t) => super::fields::lossy(t),
+                        ProjectKey::Text(t) => String::from_utf8_lossy(t).into_owned(),
                     },
                 ));
             }

@@ -196,7 +196,11 @@ mod tests {
             r#"invalid amount "1e5": exponent at byte 1 (write the amount out in full)"#
         );
         assert!(fails("12.345元").contains("3 decimal places of 元"));
-        assert!(fails("-¥-5").contains("unexpected character '-'"), "{}", fails("-¥-5"));
+        assert!(
+            fails("-¥-5").contains("unexpected character '-'"),
+            "{}",
+            fails("-¥-5")
+        );
         assert!(fails("-5¥").contains("unexpected character"));
         assert!(fails("30,700.4.8万元").contains("second decimal point at byte 8"));
         assert!(fails("").contains("empty"));
