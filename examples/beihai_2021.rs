@@ -398,11 +398,11 @@ fn programmes(b: &Beihai, s: &TextStyle) -> Result<String, Box<dyn Error>> {
     ));
     line(format!(
         "从2021年4月1日起，全市农村居民最低生活保障标准从{}/年/人提高到{}/年/人，2021年按月折算全年标准为{}/人（{}个月按原标准、{}个月按新标准）。",
-        yuan.render(before.annual()),
-        yuan.render(after.annual()),
+        yuan.render(before.standard()),
+        yuan.render(after.standard()),
         yuan.render_average(b.dibao.annual()),
-        before.months(),
-        after.months(),
+        before.months().ok_or("pro-rated by month")?,
+        after.months().ok_or("pro-rated by month")?,
     ));
     line(String::new());
     line("六、“三保障”和饮水安全".into());
