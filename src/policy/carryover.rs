@@ -100,7 +100,10 @@ pub struct CarryOverAllocation {
     date: NaiveDate,
     amount: Money,
     stage: ProjectStage,
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     kind: Option<UnspentKind>,
 }
 
@@ -755,9 +758,13 @@ mod tests {
         );
         let dup = [allocations[0].clone(), allocations[0].clone()];
         assert_eq!(
-            carry_over(&dup, &[], &CarryOverOptions::new(d(2021, 9, 30), Deadline::YearEnd(1), Deadline::Immediately))
-                .unwrap_err()
-                .to_string(),
+            carry_over(
+                &dup,
+                &[],
+                &CarryOverOptions::new(d(2021, 9, 30), Deadline::YearEnd(1), Deadline::Immediately)
+            )
+            .unwrap_err()
+            .to_string(),
             "duplicate allocation id A-1"
         );
     }
@@ -787,7 +794,8 @@ mod tests {
             d(2019, 6, 1),
             wan(30),
         )];
-        let opts = CarryOverOptions::new(d(2021, 9, 30), Deadline::YearEnd(1), Deadline::Immediately);
+        let opts =
+            CarryOverOptions::new(d(2021, 9, 30), Deadline::YearEnd(1), Deadline::Immediately);
         let r = carry_over(&allocations, &spending, &opts).unwrap();
         let (a1, a2) = (&r.rows()[0], &r.rows()[1]);
         assert_eq!(a1.bucket(), &unassigned);

@@ -1337,9 +1337,8 @@ impl LoanBook {
             let overflow = || PolicyError::overflow(format!("interest on loan {}", loan.id));
             let interest =
                 yuan_from_quotient(&(fen_days * &rn), &den, opts.rounding).ok_or_else(overflow)?;
-            let uncapped_subsidy =
-                yuan_from_quotient(&(shared * &rn), &shared_den, opts.rounding)
-                    .ok_or_else(overflow)?;
+            let uncapped_subsidy = yuan_from_quotient(&(shared * &rn), &shared_den, opts.rounding)
+                .ok_or_else(overflow)?;
             let subsidy = yuan_from_quotient(&(shared_capped * &rn), &shared_den, opts.rounding)
                 .ok_or_else(overflow)?;
             total_interest = total_interest.checked_add(interest).ok_or_else(overflow)?;
@@ -1784,10 +1783,9 @@ mod serde_tests {
             .unwrap();
         let json = serde_json::to_string(&v).unwrap();
         assert_eq!(serde_json::from_str::<SubsidyShares>(&json).unwrap(), v);
-        let e = rejected::<SubsidyShares>(&json.replace(
-            r#""vintages":["#,
-            r#""vintages":[["2021-04-01",[]],"#,
-        ));
+        let e = rejected::<SubsidyShares>(
+            &json.replace(r#""vintages":["#, r#""vintages":[["2021-04-01",[]],"#),
+        );
         assert!(
             e.starts_with("duplicate subsidy vintage date 2021-04-01"),
             "{e}"

@@ -460,7 +460,9 @@ mod tests {
             (d(2021, 4, 1), Money::from_fen(680_000)),
         ])
         .unwrap();
-        let y = s.pro_rated(FiscalYear::new(2021).unwrap(), ProRating::MonthFirstDay).unwrap();
+        let y = s
+            .pro_rated(FiscalYear::new(2021).unwrap(), ProRating::MonthFirstDay)
+            .unwrap();
         // 6000 × 3/12 + 6800 × 9/12 = 1500 + 5100 = 6600.
         assert_eq!(y.annual().total(), dec!(79200.00));
         assert_eq!(y.annual_in_yuan(Rounding::default()), dec!(6600.00));
@@ -471,7 +473,9 @@ mod tests {
             (Some(9), d(2021, 4, 1), Money::from_fen(680_000))
         );
         // 2022 is all at 6800.
-        let y22 = s.pro_rated(FiscalYear::new(2022).unwrap(), ProRating::MonthFirstDay).unwrap();
+        let y22 = s
+            .pro_rated(FiscalYear::new(2022).unwrap(), ProRating::MonthFirstDay)
+            .unwrap();
         assert_eq!(y22.annual_in_yuan(Rounding::default()), dec!(6800.00));
     }
 
@@ -485,7 +489,9 @@ mod tests {
             (d(2021, 5, 15), Money::from_fen(500_100)),
         ])
         .unwrap();
-        let y = s.pro_rated(FiscalYear::new(2021).unwrap(), ProRating::MonthFirstDay).unwrap();
+        let y = s
+            .pro_rated(FiscalYear::new(2021).unwrap(), ProRating::MonthFirstDay)
+            .unwrap();
         assert_eq!(y.segments()[0].months(), Some(5));
         assert_eq!(y.annual_in_yuan(Rounding::half_up(4)), dec!(5000.5833));
         assert_eq!(y.annual_in_yuan(Rounding::trunc(2)), dec!(5000.58));
@@ -508,8 +514,13 @@ mod tests {
     #[test]
     fn a_month_without_a_standard_is_named() {
         let s = StandardSchedule::annual([(d(2021, 4, 1), Money::from_fen(680_000))]).unwrap();
-        let e = s.pro_rated(FiscalYear::new(2021).unwrap(), ProRating::MonthFirstDay).unwrap_err();
-        assert_eq!(e.to_string(), "no standard in force for 2021-01 (on 2021-01-01)");
+        let e = s
+            .pro_rated(FiscalYear::new(2021).unwrap(), ProRating::MonthFirstDay)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "no standard in force for 2021-01 (on 2021-01-01)"
+        );
         let e = s
             .pro_rated(FiscalYear::new(2021).unwrap(), ProRating::Daily)
             .unwrap_err();
@@ -549,9 +560,11 @@ mod serde_tests {
         let negative = StandardSchedule::annual([(d(2021, 4, 1), Money::from_fen(-1))])
             .unwrap_err()
             .to_string();
-        let e = serde_json::from_str::<StandardSchedule>(r#"{"basis":"per_year","entries":[["2021-04-01","-0.01"]]}"#)
-            .unwrap_err()
-            .to_string();
+        let e = serde_json::from_str::<StandardSchedule>(
+            r#"{"basis":"per_year","entries":[["2021-04-01","-0.01"]]}"#,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with(&negative), "{e}");
         assert!(e.starts_with("standard effective 2021-04-01: "), "{e}");
         let twice = r#"{"basis":"per_month","entries":[["2021-04-01","1"],["2021-04-01","2"]]}"#;

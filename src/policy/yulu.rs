@@ -85,7 +85,10 @@ impl SchoolType {
         ("中专", &["中等专业学校", "普通中专"]),
         ("职业高中", &["职高"]),
         ("技工学校", &["技工", "技校"]),
-        ("高职", &["高等职业学校", "高等职业教育", "高职专科", "专科", "大专"]),
+        (
+            "高职",
+            &["高等职业学校", "高等职业教育", "高职专科", "专科", "大专"],
+        ),
         ("技师学院", &["技师"]),
         ("职业本科", &["本科层次职业教育", "职业本科学校"]),
     ];
@@ -101,10 +104,12 @@ impl SchoolType {
         if label.is_empty() {
             return Err(ParseError::new("school type", label, ParseErrorKind::Empty));
         }
-        Ok(match SchoolType::COMMON.iter().find(|t| t.as_str() == label) {
-            Some(t) => t.clone(),
-            None => SchoolType(Cow::Owned(label.to_owned())),
-        })
+        Ok(
+            match SchoolType::COMMON.iter().find(|t| t.as_str() == label) {
+                Some(t) => t.clone(),
+                None => SchoolType(Cow::Owned(label.to_owned())),
+            },
+        )
     }
 
     /// The label.
@@ -390,7 +395,10 @@ impl YuluRate {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "YuluRatesParts", into = "YuluRatesParts"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "YuluRatesParts", into = "YuluRatesParts")
+)]
 pub struct YuluRates {
     /// Per type, `(from semester, rate)` sorted by semester.
     rates: IndexMap<SchoolType, Vec<(Semester, YuluRate)>>,
@@ -962,8 +970,8 @@ mod tests {
         // Entered autumn 2020, grades 1–3 covered: spring 2023 is grade 3, autumn 2023
         // grade 4.
         let students = [s("S-1", "450521", &SchoolType::SECONDARY_SPECIALISED, 2020)];
-        let y = YuluEntitlements::compute(&students, &rates(), YuluPeriod::CalendarYear(2023))
-            .unwrap();
+        let y =
+            YuluEntitlements::compute(&students, &rates(), YuluPeriod::CalendarYear(2023)).unwrap();
         let grades: Vec<i64> = y.rows().iter().map(YuluEntitlement::grade).collect();
         assert_eq!(grades, [3, 4]);
         assert_eq!(y.total().unwrap(), yuan(1500));
