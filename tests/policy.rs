@@ -26,7 +26,7 @@
 //! - [I15] issue 15, which quotes "预算下达后连续两年未用完的结转资金按结余资金管理" and
 //!   describes a province paying 中专/技工 4000 but 职业高中 3000, 技师 and 职业本科 5000, with
 //!   a change from the autumn semester of 2022.
-//! - [BH] 北海市 2021 report (tests/scenarios/beihai_2021.rs): rural 低保 standard from 6000
+//! - [BH] 北海市 2021 report (`tests/scenarios/beihai_2021.rs`): rural 低保 standard from 6000
 //!   to 6800 元/年/人 from 2021-04-01, 6600 for the year.
 
 use chrono::NaiveDate;
@@ -39,8 +39,8 @@ use fundtrack::policy::loans::{
 };
 use fundtrack::policy::standard::{ProRating, StandardSchedule};
 use fundtrack::policy::yulu::{
-    Eligibility, SchoolType, Semester, YuluEntitlements, YuluPeriod, YuluRate, YuluRates,
-    YuluStudent,
+    Eligibility, SchoolType, Semester, YuluEntitlement, YuluEntitlements, YuluPeriod, YuluRate,
+    YuluRates, YuluStudent,
 };
 use fundtrack::record::Bucket;
 use fundtrack::{Category, FiscalYear, FundLevel, Money, ProjectStage, Ratio, Rounding};
@@ -553,7 +553,7 @@ fn jingdong_rates_by_school_type() {
         student("S4", &"技校".parse().unwrap(), 2023),
     ];
     let e = YuluEntitlements::compute(&students, &rates, YuluPeriod::SchoolYear(2023)).unwrap();
-    let per: Vec<Money> = e.rows().iter().map(|r| r.amount()).collect();
+    let per: Vec<Money> = e.rows().iter().map(YuluEntitlement::amount).collect();
     assert_eq!(
         per,
         [

@@ -943,6 +943,98 @@ impl Entry {
             .checked_sub(self.repaid_by(as_of))
             .expect("amount − repaid is within 0..=amount")
     }
+
+    /// The loan's interest and subsidy for `opts` (see [`LoanBook::interest_subsidy`]), or
+    /// `None` when it has no interest day in the period.
+    fn subsidy_row(
+        &self,
+        opts: &SubsidyOptions,
+        basis: &BigInt,
+        share_den: &BigInt,
+    ) -> Result<Option<SubsidyRow>, PolicyError> {
+        let loan = &self.loan;
+        let lo = opts.from.max(loan.terms.start);
+        // Maturity is at least a month after the start (terms of ≥ 1 month), so it
+        // has a day before it.
+        #[expect(clippy::expect_used, reason = "maturity > start (LoanBook::new)")]
+        let last_day = self
+            .maturity
+            .pred_opt()
+            .expect("maturity is after the start date");
+        let hi = opts.to.min(last_day);
+        if lo > hi {
+            return Ok(None);
+        }
+        let table = opts.shares.table_for(loan.terms.start);
+        let mut cuts: BTreeSet<NaiveDate> = BTreeSet::new();
+        cuts.insert(lo);
+        cuts.extend(
+            self.repayments
+                .iter()
+                .map(|(d, _)| *d)
+                .filter(|d| *d > lo && *d <= hi),
+        );
+        cuts.extend(table.changes_in(lo, hi));
+        let cuts: Vec<NaiveDate> = cuts.into_iter().collect();
+        // Σ balance (分) × days, and Σ balance (分) × days × share × share_den, for the
+        // whole balance and the capped one: exact integers, divided once below.
+        let mut fen_days = BigInt::from(0u8);
+        let mut shared = BigInt::from(0u8);
+        let mut shared_capped = BigInt::from(0u8);
+        let days_total = days_in(lo, hi);
+        let mut days_seen = 0u64;
+        let mut capped_days = 0u32;
+        for (i, start) in cuts.iter().enumerate() {
+            // Cuts are distinct and sorted, so a next cut is after `start` and has a day
+            // before it.
+            #[expect(clippy::expect_used, reason = "cuts are a sorted set: next > start")]
+            let end = match cuts.get(i + 1) {
+                Some(next) => next.pred_opt().expect("a later cut has a day before it"),
+                None => hi,
+            };
+            let days = days_in(*start, end);
+            days_seen += u64::from(days);
+            let balance = self.balance(*start, RepaymentModel::RecordedOnly);
+            let capped = match opts.principal_cap {
+                Some(cap) if balance > cap => {
+                    capped_days += days;
+                    cap
+                }
+                _ => balance,
+            };
+            let share = table.at(*start).ok_or_else(|| PolicyError::Missing {
+                what: "interest subsidy share",
+                key: format!("{start} (loan {})", loan.id),
+            })?;
+            let (sn, sd) = share.big();
+            let weight = sn * (share_den / sd);
+            let fd = BigInt::from(balance.to_fen()) * days;
+            shared += &fd * &weight;
+            shared_capped += BigInt::from(capped.to_fen()) * days * &weight;
+            fen_days += fd;
+        }
+        debug_assert_eq!(days_seen, u64::from(days_total), "cuts cover lo..=hi");
+        // interest = fen_days × rate ÷ (100 × basis) 元; subsidy likewise × share.
+        let (rn, rd) = loan.terms.annual_rate.big();
+        let den = BigInt::from(100u8) * rd * basis;
+        let shared_den = &den * share_den;
+        let overflow = || PolicyError::overflow(format!("interest on loan {}", loan.id));
+        let interest =
+            yuan_from_quotient(&(fen_days * &rn), &den, opts.rounding).ok_or_else(overflow)?;
+        let uncapped_subsidy =
+            yuan_from_quotient(&(shared * &rn), &shared_den, opts.rounding).ok_or_else(overflow)?;
+        let subsidy = yuan_from_quotient(&(shared_capped * &rn), &shared_den, opts.rounding)
+            .ok_or_else(overflow)?;
+        Ok(Some(SubsidyRow {
+            loan: loan.id.clone(),
+            household: loan.household.clone(),
+            days: days_total,
+            interest,
+            capped_days,
+            uncapped_subsidy,
+            subsidy,
+        }))
+    }
 }
 
 /// A set of loans and their repayments (贷款台账), checked on construction.
@@ -1268,93 +1360,20 @@ impl LoanBook {
         let mut total_uncapped = Money::ZERO;
         let mut total_subsidy = Money::ZERO;
         for e in self.entries.values() {
-            let loan = &e.loan;
-            let lo = opts.from.max(loan.terms.start);
-            // Maturity is at least a month after the start (terms of ≥ 1 month), so it
-            // has a day before it.
-            #[expect(clippy::expect_used, reason = "maturity > start (LoanBook::new)")]
-            let last_day = e
-                .maturity
-                .pred_opt()
-                .expect("maturity is after the start date");
-            let hi = opts.to.min(last_day);
-            if lo > hi {
+            let Some(row) = e.subsidy_row(opts, &basis, &share_den)? else {
                 continue;
-            }
-            let table = opts.shares.table_for(loan.terms.start);
-            let mut cuts: BTreeSet<NaiveDate> = BTreeSet::new();
-            cuts.insert(lo);
-            cuts.extend(
-                e.repayments
-                    .iter()
-                    .map(|(d, _)| *d)
-                    .filter(|d| *d > lo && *d <= hi),
-            );
-            cuts.extend(table.changes_in(lo, hi));
-            let cuts: Vec<NaiveDate> = cuts.into_iter().collect();
-            // Σ balance (分) × days, and Σ balance (分) × days × share × share_den, for the
-            // whole balance and the capped one: exact integers, divided once below.
-            let mut fen_days = BigInt::from(0u8);
-            let mut shared = BigInt::from(0u8);
-            let mut shared_capped = BigInt::from(0u8);
-            let days_total = days_in(lo, hi);
-            let mut days_seen = 0u64;
-            let mut capped_days = 0u32;
-            for (i, start) in cuts.iter().enumerate() {
-                // Cuts are distinct and sorted, so a next cut is after `start` and has a day
-                // before it.
-                #[expect(clippy::expect_used, reason = "cuts are a sorted set: next > start")]
-                let end = match cuts.get(i + 1) {
-                    Some(next) => next.pred_opt().expect("a later cut has a day before it"),
-                    None => hi,
-                };
-                let days = days_in(*start, end);
-                days_seen += u64::from(days);
-                let balance = e.balance(*start, RepaymentModel::RecordedOnly);
-                let capped = match opts.principal_cap {
-                    Some(cap) if balance > cap => {
-                        capped_days += days;
-                        cap
-                    }
-                    _ => balance,
-                };
-                let share = table.at(*start).ok_or_else(|| PolicyError::Missing {
-                    what: "interest subsidy share",
-                    key: format!("{start} (loan {})", loan.id),
-                })?;
-                let (sn, sd) = share.big();
-                let weight = sn * (&share_den / sd);
-                let fd = BigInt::from(balance.to_fen()) * days;
-                shared += &fd * &weight;
-                shared_capped += BigInt::from(capped.to_fen()) * days * &weight;
-                fen_days += fd;
-            }
-            debug_assert_eq!(days_seen, u64::from(days_total), "cuts cover lo..=hi");
-            // interest = fen_days × rate ÷ (100 × basis) 元; subsidy likewise × share.
-            let (rn, rd) = loan.terms.annual_rate.big();
-            let den = BigInt::from(100u8) * rd * &basis;
-            let shared_den = &den * &share_den;
-            let overflow = || PolicyError::overflow(format!("interest on loan {}", loan.id));
-            let interest =
-                yuan_from_quotient(&(fen_days * &rn), &den, opts.rounding).ok_or_else(overflow)?;
-            let uncapped_subsidy = yuan_from_quotient(&(shared * &rn), &shared_den, opts.rounding)
+            };
+            let overflow = || PolicyError::overflow(format!("subsidy total at loan {}", row.loan));
+            total_interest = total_interest
+                .checked_add(row.interest)
                 .ok_or_else(overflow)?;
-            let subsidy = yuan_from_quotient(&(shared_capped * &rn), &shared_den, opts.rounding)
-                .ok_or_else(overflow)?;
-            total_interest = total_interest.checked_add(interest).ok_or_else(overflow)?;
             total_uncapped = total_uncapped
-                .checked_add(uncapped_subsidy)
+                .checked_add(row.uncapped_subsidy)
                 .ok_or_else(overflow)?;
-            total_subsidy = total_subsidy.checked_add(subsidy).ok_or_else(overflow)?;
-            rows.push(SubsidyRow {
-                loan: loan.id.clone(),
-                household: loan.household.clone(),
-                days: days_total,
-                interest,
-                capped_days,
-                uncapped_subsidy,
-                subsidy,
-            });
+            total_subsidy = total_subsidy
+                .checked_add(row.subsidy)
+                .ok_or_else(overflow)?;
+            rows.push(row);
         }
         Ok(InterestSubsidy {
             from: opts.from,

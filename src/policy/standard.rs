@@ -298,7 +298,7 @@ impl StandardSchedule {
                 let mut cuts: Vec<NaiveDate> = vec![first];
                 cuts.extend(self.entries.changes_in(first, last));
                 for (i, from) in cuts.iter().enumerate() {
-                    let to = match cuts.get(i + 1).and_then(|n| n.pred_opt()) {
+                    let to = match cuts.get(i + 1).and_then(NaiveDate::pred_opt) {
                         Some(to) => to,
                         None => last,
                     };
