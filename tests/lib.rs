@@ -21,5 +21,7 @@ mod format;
 mod golden;
 mod import;
 mod model;
+#[cfg(feature = "xlsx")]
+mod office;
 mod robust;
 mod wire;

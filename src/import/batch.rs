@@ -153,10 +153,12 @@ impl Batch {
         &self.vocabulary
     }
 
+    #[cfg(feature = "xlsx")]
     pub(crate) fn vocabulary_mut(&mut self) -> &mut Vocabulary {
         &mut self.vocabulary
     }
 
+    #[cfg(feature = "xlsx")]
     pub(crate) fn options(&self) -> &TableOptions {
         &self.options
     }
@@ -167,6 +169,7 @@ impl Batch {
         &self.receipt
     }
 
+    #[cfg(feature = "xlsx")]
     /// An empty batch with this batch's options and vocabulary.
     pub(crate) fn like(other: &Batch) -> Batch {
         Batch {
@@ -176,6 +179,7 @@ impl Batch {
         }
     }
 
+    #[cfg(feature = "xlsx")]
     /// Takes in a batch made with [`Batch::like`], and notes read around it.
     pub(crate) fn absorb(&mut self, other: Batch, notes: ImportReceipt) {
         let offset = u32::try_from(self.tables.len()).unwrap_or(u32::MAX);
@@ -220,6 +224,7 @@ impl Batch {
         n
     }
 
+    #[cfg(feature = "xlsx")]
     /// Notes a table without rows (an empty sheet).
     pub(crate) fn add_empty_table(&mut self, place: &Place, kind: CsvKind) -> usize {
         self.receipt.push_table(TableReceipt {

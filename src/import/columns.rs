@@ -275,6 +275,7 @@ impl CsvKind {
     }
 
     /// Other sheet names accepted for this kind.
+    #[cfg(feature = "xlsx")]
     pub(crate) fn sheet_names(self) -> &'static [&'static str] {
         match self {
             CsvKind::Regions => &["行政区划"],
@@ -349,6 +350,7 @@ impl CsvKind {
         }
     }
 
+    #[cfg(feature = "xlsx")]
     /// The kind whose sheet is called `name` (after [`normalize`]), if any.
     pub(crate) fn by_sheet(name: &str) -> Option<CsvKind> {
         let name = normalize(name);

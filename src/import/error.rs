@@ -344,7 +344,7 @@ pub enum InputErrorKind {
     )]
     AmountWithoutUnit(String),
     /// A file separated by tabs or semicolons, not commas.
-    #[error("the header is separated by {} , not commas: save the file as CSV (comma-separated)", if *.0 == '\t' { "tabs" } else { "semicolons" })]
+    #[error("the header is separated by {}, not commas: save the file as CSV (comma-separated)", if *.0 == '\t' { "tabs" } else { "semicolons" })]
     NotCommaSeparated(char),
     /// A second header row under the header.
     #[error("a second header row: one header row per table, the data right under it")]

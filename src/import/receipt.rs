@@ -59,6 +59,7 @@ impl ImportReceipt {
         self.notes.extend(notes);
     }
 
+    #[cfg(feature = "xlsx")]
     pub(crate) fn append(&mut self, other: ImportReceipt) {
         self.tables.extend(other.tables);
         self.notes.extend(other.notes);

@@ -249,23 +249,21 @@ fn same_field(column: &str, earlier: &str) -> InputErrorKind {
     }
 }
 
-/// The label of a total row (合计, 总计, 小计), if `cells` is one: no id, and a cell that
-/// says so.
+/// The label of a total row (合计, 总计, 小计), if `cells` is one: a cell that says so, and
+/// no id other than that label.
 pub(crate) fn total_label(cols: &Columns, cells: &[Value<'_>]) -> Option<String> {
-    let id_blank = cols
+    let is_total = |v: &Value<'_>| match v {
+        Value::Text(t) => matches!(
+            normalize(t).as_ref(),
+            "合计" | "总计" | "小计" | "total" | "本页合计"
+        ),
+        _ => false,
+    };
+    let label = cells.iter().find(|v| is_total(v))?;
+    let id_ok = cols
         .index("id")
-        .is_none_or(|(i, _)| cells.get(i).is_none_or(Value::is_blank));
-    if !id_blank {
-        return None;
-    }
-    cells.iter().find_map(|c| match c {
-        Value::Text(t) => {
-            let n = normalize(t);
-            matches!(n.as_ref(), "合计" | "总计" | "小计" | "total" | "本页合计")
-                .then(|| t.trim().to_owned())
-        }
-        _ => None,
-    })
+        .is_none_or(|(i, _)| cells.get(i).is_none_or(|v| v.is_blank() || is_total(v)));
+    id_ok.then(|| label.shown().trim().to_owned())
 }
 
 /// One data row being turned into a record.
@@ -311,11 +309,13 @@ impl Row<'_, '_> {
 
     /// A required value parsed from text.
     fn parse<T: std::str::FromStr<Err = ParseError>>(&self, field: &str) -> Result<T, InputError> {
-        let text = self.get(field)?;
-        text.as_deref()
-            .unwrap_or("")
-            .parse()
-            .map_err(|e| self.err(field, e))
+        match self.get(field)? {
+            Some(text) => text.parse().map_err(|e| self.err(field, e)),
+            None => Err(self.err(
+                field,
+                ParseError::new(field_what(field), "", ParseErrorKind::Empty),
+            )),
+        }
     }
 
     fn opt<T: std::str::FromStr<Err = ParseError>>(
@@ -565,6 +565,10 @@ fn field_what(field: &str) -> &'static str {
         "doc_no" => "document number",
         "year" | "from_year" => "year",
         "batch" => "batch",
+        "level" | "from_level" | "to_level" => "fund level",
+        "stage" => "project stage",
+        "kind" => "adjustment kind",
+        "date" => "date",
         _ => "value",
     }
 }

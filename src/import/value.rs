@@ -12,6 +12,13 @@ use crate::money::{Money, Unit};
 /// A cell as a reader found it. CSV fields are always text; a workbook cell may be a
 /// number (a binary double), a date or an error value.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(
+    not(feature = "xlsx"),
+    expect(
+        dead_code,
+        reason = "only the workbook reader finds cells that are not text"
+    )
+)]
 pub(crate) enum Value<'a> {
     Empty,
     Text(&'a str),

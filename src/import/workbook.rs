@@ -364,20 +364,21 @@ fn read_vocabulary<RS: Read + Seek>(
 ) -> Result<Vec<ImportNote>, InputError> {
     let sheet = Sheet::load(book, input, name)?;
     let mut notes = Vec::new();
-    let Some(((_, c0), (r1, c1))) = sheet.bounds() else {
+    let Some(((r0, c0), (r1, c1))) = sheet.bounds() else {
         return Ok(notes);
     };
-    let Some(h) = header_row(&sheet, &mut notes)?.or_else(|| sheet.bounds().map(|b| b.0.0)) else {
-        return Ok(notes);
-    };
-    let col = (c0..=c1).find(|&c| {
-        let v = sheet.value(h, c);
-        let t = v.shown();
-        VOCABULARY_HEADERS.contains(&normalize(&t).as_ref())
+    // The header is the first cell that names the column; one column needs no title logic.
+    let header = (r0..=r1).find_map(|r| {
+        (c0..=c1)
+            .find(|&c| {
+                let t = sheet.value(r, c).shown().into_owned();
+                VOCABULARY_HEADERS.contains(&normalize(&t).as_ref())
+            })
+            .map(|c| (r, c))
     });
-    let Some(col) = col else {
+    let Some((h, col)) = header else {
         return Err(InputError::new(
-            sheet.place.at(u64::from(h) + 1, None, None),
+            sheet.place.at_table(),
             InputErrorKind::MissingColumn {
                 column: Cow::Borrowed("资金类别"),
                 expected: Cow::Borrowed("资金类别 (one label per row)"),
