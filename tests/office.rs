@@ -540,7 +540,7 @@ fn bad_workbooks_are_named_by_sheet_and_cell() {
                             C::N(100.0),
                         ],
                     ],
-                ))
+                ));
             })),
         ),
         (
@@ -570,7 +570,7 @@ fn bad_workbooks_are_named_by_sheet_and_cell() {
                             C::N(100.0),
                         ],
                     ],
-                ))
+                ));
             })),
         ),
         ("not a workbook", failure_bytes(b"id,date\n1,2021-01-01\n")),
