@@ -306,3 +306,31 @@ fn the_national_cut_through_the_ledger_matches_the_reference_report() {
         assert_eq!(String::from_utf8(csv).unwrap(), want, "{file}");
     }
 }
+
+#[test]
+fn a_region_row_is_checked_against_its_code() {
+    let read = |text: &str| {
+        let mut batch = Batch::new();
+        batch
+            .read(CsvKind::Regions, "regions.csv", text.as_bytes())
+            .map(|_| batch)
+    };
+    let ok = read(
+        "code,level,parent_code\n110000,province,\n110100,city,110000\n110101,county,110100\n110102,county,\n",
+    )
+    .unwrap();
+    assert_eq!(ok.len(), 4);
+    let msg = |text: &str| read(text).unwrap_err().to_string();
+    assert_eq!(
+        msg("code,level,parent_code\n110101,county,110000\n"),
+        r#"regions.csv line 2 column parent_code: region 110101: its code says parent_code 110100, not "110000""#
+    );
+    assert_eq!(
+        msg("code,parent_code\n110000,110000\n"),
+        r#"regions.csv line 2 column parent_code: region 110000: its code says no parent_code (a province), not "110000""#
+    );
+    assert_eq!(
+        msg("地区代码,地区级别\n110000,省级\n"),
+        r#"regions.csv line 2 column 地区级别: region 110000: its code says level province, not "省级""#
+    );
+}

@@ -394,12 +394,11 @@ impl Row<'_, '_> {
                 ));
             }
         }
-        // An empty parent_code is right for a province and wrong for anything else.
-        if self.cols.index("parent_code").is_some() {
-            let parent = self.get("parent_code")?.unwrap_or_default();
+        // A blank cell gives no parent; a given one must be the code's.
+        if let Some(parent) = self.get("parent_code")? {
             let by_code = code.parent();
             let ok = match by_code {
-                None => parent.is_empty(),
+                None => false,
                 Some(p) => parent.parse::<RegionCode>().is_ok_and(|q| q == p),
             };
             if !ok {
