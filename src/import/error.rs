@@ -388,9 +388,9 @@ pub enum InputErrorKind {
         "no sheet the reader knows (地区, 资金下达, 项目库, 资金支出, 资金调整, 资金类别); found {0}"
     )]
     NoKnownSheet(String),
-    /// Merged cells in a header row.
-    #[error("merged header cells {0}: give each column its own header cell")]
-    MergedHeader(String),
+    /// A column with data but no header (often a merged header cell spanning it).
+    #[error("column {0} has data but no header (merged header cells? give each column its own header cell)")]
+    HeaderlessColumn(String),
     /// A sheet without a header row.
     #[error("no header row")]
     EmptySheet,

@@ -216,6 +216,15 @@ impl Columns {
         self.amount.as_ref().map(|(i, u, n)| (*i, *u, n.as_str()))
     }
 
+    /// Whether column `col` feeds a record (a stored field or the amount).
+    #[cfg(feature = "xlsx")]
+    pub(crate) fn is_used(&self, col: usize) -> bool {
+        self.amount.as_ref().is_some_and(|(i, _, _)| *i == col)
+            || self.kind.fields().iter().zip(&self.found).any(|(f, slot)| {
+                f.need != Need::Unused && slot.as_ref().is_some_and(|(i, _)| *i == col)
+            })
+    }
+
     /// How many columns the header has.
     pub(crate) fn width(&self) -> usize {
         self.width
@@ -232,7 +241,10 @@ impl Columns {
             return false;
         };
         match cells.get(i) {
-            Some(Value::Text(t)) => classify(self.kind, t) != Header::Unknown,
+            // Ids are mostly ASCII codes; only text that could be a header is normalized.
+            Some(Value::Text(t)) if !t.is_ascii() || t.contains('_') || t.trim() == "id" => {
+                classify(self.kind, t) != Header::Unknown
+            }
             _ => false,
         }
     }
@@ -253,7 +265,7 @@ fn same_field(column: &str, earlier: &str) -> InputErrorKind {
 /// no id other than that label.
 pub(crate) fn total_label(cols: &Columns, cells: &[Value<'_>]) -> Option<String> {
     let is_total = |v: &Value<'_>| match v {
-        Value::Text(t) => matches!(
+        Value::Text(t) if t.contains('计') || t.trim().eq_ignore_ascii_case("total") => matches!(
             normalize(t).as_ref(),
             "合计" | "总计" | "小计" | "total" | "本页合计"
         ),

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::io::{Read, Seek};
 use std::sync::Arc;
 
-use calamine::{Data, Dimensions, Range, Reader, SheetVisible, Xlsx};
+use calamine::{DataRef, Range, Reader, ReaderRef, SheetVisible, Xlsx};
 use chrono::NaiveDate;
 
 use super::batch::Batch;
@@ -152,41 +152,28 @@ impl Batch {
     }
 }
 
-/// The cells of a sheet and the merged ranges, with absolute positions.
-struct Sheet {
+/// The cells of a sheet and the merged ranges, with absolute positions. Shared strings
+/// are borrowed from the workbook, not copied per cell.
+///
+/// Merged ranges are not read: finding them takes a pass over the whole sheet's XML.
+/// A merged header shows as a column with data but no header, which is refused.
+struct Sheet<'a> {
     place: Place,
-    range: Range<Data>,
-    merged: Vec<Dimensions>,
+    range: Range<DataRef<'a>>,
 }
 
-impl Sheet {
-    fn load<RS: Read + Seek>(
-        book: &mut Xlsx<RS>,
-        input: &Arc<str>,
-        name: &str,
-    ) -> Result<Sheet, InputError> {
-        let place = Place {
-            input: Arc::clone(input),
-            sheet: Some(Arc::from(name)),
-        };
-        let broken = |e: calamine::XlsxError| {
-            InputError::new(
-                place.at_table(),
-                InputErrorKind::NotAWorkbook(e.to_string()),
-            )
-        };
-        let range = book.worksheet_range(name).map_err(broken)?;
-        let merged = match book.worksheet_merge_cells(name) {
-            Some(m) => m.map_err(broken)?,
-            None => Vec::new(),
-        };
-        Ok(Sheet {
-            place,
-            range,
-            merged,
-        })
+fn place_of(input: &Arc<str>, name: &str) -> Place {
+    Place {
+        input: Arc::clone(input),
+        sheet: Some(Arc::from(name)),
     }
+}
 
+fn broken(place: &Place, e: &calamine::XlsxError) -> InputError {
+    InputError::new(place.at_table(), InputErrorKind::NotAWorkbook(e.to_string()))
+}
+
+impl Sheet<'_> {
     /// The absolute rows of the used range (0-based), and its first and last column.
     fn bounds(&self) -> Option<((u32, u32), (u32, u32))> {
         Some((self.range.start()?, self.range.end()?))
@@ -194,17 +181,20 @@ impl Sheet {
 
     fn value(&self, row: u32, col: u32) -> Value<'_> {
         match self.range.get_value((row, col)) {
-            None | Some(Data::Empty) => Value::Empty,
-            Some(Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s)) => Value::Text(s),
-            Some(Data::Float(f)) => Value::Number(*f),
+            None | Some(DataRef::Empty) => Value::Empty,
+            Some(
+                DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s),
+            ) => Value::Text(s),
+            Some(DataRef::SharedString(s)) => Value::Text(s),
+            Some(DataRef::Float(f)) => Value::Number(*f),
             #[expect(
                 clippy::cast_precision_loss,
                 reason = "a cell's integer as Excel holds it, a double"
             )]
-            Some(Data::Int(i)) => Value::Number(*i as f64),
-            Some(Data::Bool(b)) => Value::Bool(*b),
-            Some(Data::Error(e)) => Value::Error(error_text(e)),
-            Some(Data::DateTime(dt)) => {
+            Some(DataRef::Int(i)) => Value::Number(*i as f64),
+            Some(DataRef::Bool(b)) => Value::Bool(*b),
+            Some(DataRef::Error(e)) => Value::Error(error_text(e)),
+            Some(DataRef::DateTime(dt)) => {
                 let (y, m, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
                 match NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d)) {
                     Some(date) if (h, mi, s, ms) == (0, 0, 0, 0) => Value::Date(date),
@@ -218,13 +208,6 @@ impl Sheet {
     /// The cells of one row from `first` to `last` column.
     fn row(&self, row: u32, first: u32, last: u32) -> Vec<Value<'_>> {
         (first..=last).map(|c| self.value(row, c)).collect()
-    }
-
-    /// The merged range that covers more than one cell of `row`, if any.
-    fn merged_in_row(&self, row: u32) -> Option<&Dimensions> {
-        self.merged
-            .iter()
-            .find(|d| d.start.0 <= row && row <= d.end.0 && d.start != d.end)
     }
 }
 
@@ -242,17 +225,9 @@ fn error_text(e: &calamine::CellErrorType) -> &'static str {
     }
 }
 
-fn range_ref(d: &Dimensions) -> String {
-    format!(
-        "{}:{}",
-        cell_ref(u64::from(d.start.0) + 1, d.start.1 as usize),
-        cell_ref(u64::from(d.end.0) + 1, d.end.1 as usize)
-    )
-}
-
-/// Finds the header row: rows with at most one filled cell above it are titles (noted);
-/// merged cells inside it are an error. Returns the header's absolute row.
-fn header_row(sheet: &Sheet, notes: &mut Vec<ImportNote>) -> Result<Option<u32>, InputError> {
+/// Finds the header row: rows with at most one filled cell above it are titles (noted).
+/// Returns the header's absolute row.
+fn header_row(sheet: &Sheet<'_>, notes: &mut Vec<ImportNote>) -> Result<Option<u32>, InputError> {
     let Some(((r0, c0), (r1, c1))) = sheet.bounds() else {
         return Ok(None);
     };
@@ -265,23 +240,17 @@ fn header_row(sheet: &Sheet, notes: &mut Vec<ImportNote>) -> Result<Option<u32>,
                 sheet.place.at(u64::from(r) + 1, None, None),
                 NoteKind::TitleRow(title.shown().into_owned()),
             )),
-            _ => {
-                if let Some(m) = sheet.merged_in_row(r) {
-                    return Err(InputError::new(
-                        sheet
-                            .place
-                            .at(u64::from(m.start.0) + 1, Some(m.start.1 as usize), None),
-                        InputErrorKind::MergedHeader(range_ref(m)),
-                    ));
-                }
-                return Ok(Some(r));
-            }
+            _ => return Ok(Some(r)),
         }
     }
     Ok(None)
 }
 
 /// Reads one sheet of records into `work`.
+///
+/// A formula without a cached value reads as an empty cell, and only a second pass over
+/// the sheet's XML tells formulas apart; that pass is made only when a column the records
+/// use has an empty cell.
 fn read_sheet<RS: Read + Seek>(
     book: &mut Xlsx<RS>,
     input: &Arc<str>,
@@ -290,13 +259,67 @@ fn read_sheet<RS: Read + Seek>(
     work: &mut Batch,
     receipt: &mut ImportReceipt,
 ) -> Result<usize, InputError> {
-    let sheet = Sheet::load(book, input, name)?;
+    let place = place_of(input, name);
+    let range = book.worksheet_range_ref(name).map_err(|e| broken(&place, &e))?;
+    let sheet = Sheet {
+        place: place.clone(),
+        range,
+    };
+    let Some(parsed) = parse_sheet(&sheet, kind, work, None)? else {
+        receipt.extend_notes(header_notes(&sheet)?);
+        return Ok(work.add_empty_table(&place, kind));
+    };
+    let (cols, read, notes) = match parsed {
+        Parsed::Done(cols, read, notes) => (cols, read, notes),
+        Parsed::NeedsFormulas => {
+            drop(sheet);
+            let formulas = book.worksheet_formula(name).map_err(|e| broken(&place, &e))?;
+            let range = book.worksheet_range_ref(name).map_err(|e| broken(&place, &e))?;
+            let sheet = Sheet {
+                place: place.clone(),
+                range,
+            };
+            match parse_sheet(&sheet, kind, work, Some(&formulas))? {
+                Some(Parsed::Done(cols, read, notes)) => (cols, read, notes),
+                Some(Parsed::NeedsFormulas) | None => {
+                    return Err(InputError::new(
+                        place.at_table(),
+                        InputErrorKind::NotAWorkbook("the sheet changed between two reads".to_owned()),
+                    ));
+                }
+            }
+        }
+    };
+    receipt.extend_notes(notes);
+    Ok(work.add_table(place, &cols, kind, read, None))
+}
+
+/// The notes about a sheet without rows (titles only).
+fn header_notes(sheet: &Sheet<'_>) -> Result<Vec<ImportNote>, InputError> {
+    let mut notes = Vec::new();
+    header_row(sheet, &mut notes)?;
+    Ok(notes)
+}
+
+/// What reading a sheet's rows gave.
+enum Parsed {
+    Done(Columns, super::table::TableRead, Vec<ImportNote>),
+    /// A used column has an empty cell, which may be a formula without a cached value.
+    NeedsFormulas,
+}
+
+/// The header and rows of a sheet; `None` for a sheet without cells.
+fn parse_sheet(
+    sheet: &Sheet<'_>,
+    kind: CsvKind,
+    work: &Batch,
+    formulas: Option<&Range<String>>,
+) -> Result<Option<Parsed>, InputError> {
     let mut notes = Vec::new();
     let Some(((_, c0), (r1, c1))) = sheet.bounds() else {
-        receipt.extend_notes(notes);
-        return Ok(work.add_empty_table(&sheet.place, kind));
+        return Ok(None);
     };
-    let Some(h) = header_row(&sheet, &mut notes)? else {
+    let Some(h) = header_row(sheet, &mut notes)? else {
         return Err(InputError::new(
             sheet.place.at_table(),
             InputErrorKind::EmptySheet,
@@ -312,6 +335,19 @@ fn read_sheet<RS: Read + Seek>(
             }
         })
         .collect();
+    // A column with data but no header (a merged header cell spans it) would be dropped.
+    for c in c0..=c1 {
+        if !header.get(c as usize).is_some_and(|h| h.trim().is_empty()) {
+            continue;
+        }
+        if let Some(r) = (h + 1..=r1).find(|&r| !sheet.value(r, c).is_blank()) {
+            let letters = cell_ref(1, c as usize).trim_end_matches('1').to_owned();
+            return Err(InputError::new(
+                sheet.place.at(u64::from(r) + 1, Some(c as usize), None),
+                InputErrorKind::HeaderlessColumn(letters),
+            ));
+        }
+    }
     let cols = Columns::new(
         kind,
         &header,
@@ -320,16 +356,19 @@ fn read_sheet<RS: Read + Seek>(
         work.options(),
         &mut notes,
     )?;
-    // A formula without a cached value reads as an empty cell; look for formulas only when
-    // an empty cell could be one.
-    let formulas = if has_empty_cells(&sheet, h + 1, r1, c0, c1) {
-        book.worksheet_formula(name).ok()
-    } else {
-        None
-    };
-    let place = sheet.place.clone();
-    let sheet = &sheet;
-    let formulas = formulas.as_ref();
+    if formulas.is_none() {
+        let used: Vec<u32> = (0..=c1)
+            .filter(|&c| cols.is_used(c as usize))
+            .collect();
+        let empty = (h + 1..=r1).any(|r| {
+            let row: Vec<Value<'_>> = used.iter().map(|&c| sheet.value(r, c)).collect();
+            // A blank row is skipped, not read: only a gap in a row with data matters.
+            !row.iter().all(Value::is_blank) && row.iter().any(|v| matches!(v, Value::Empty))
+        });
+        if empty {
+            return Ok(Some(Parsed::NeedsFormulas));
+        }
+    }
     let rows = (h + 1..=r1).map(|r| {
         let cells = (0..=c1)
             .map(|c| match sheet.value(r, c) {
@@ -339,13 +378,8 @@ fn read_sheet<RS: Read + Seek>(
             .collect();
         Ok((u64::from(r) + 1, cells))
     });
-    let read = read_rows(&cols, &place, work.vocabulary(), rows)?;
-    receipt.extend_notes(notes);
-    Ok(work.add_table(place, &cols, kind, read, None))
-}
-
-fn has_empty_cells(sheet: &Sheet, r0: u32, r1: u32, c0: u32, c1: u32) -> bool {
-    (r0..=r1).any(|r| (c0..=c1).any(|c| matches!(sheet.value(r, c), Value::Empty)))
+    let read = read_rows(&cols, &sheet.place, work.vocabulary(), rows)?;
+    Ok(Some(Parsed::Done(cols, read, notes)))
 }
 
 fn is_formula(formulas: Option<&Range<String>>, row: u32, col: u32) -> bool {
@@ -362,7 +396,9 @@ fn read_vocabulary<RS: Read + Seek>(
     name: &str,
     work: &mut Batch,
 ) -> Result<Vec<ImportNote>, InputError> {
-    let sheet = Sheet::load(book, input, name)?;
+    let place = place_of(input, name);
+    let range = book.worksheet_range_ref(name).map_err(|e| broken(&place, &e))?;
+    let sheet = Sheet { place, range };
     let mut notes = Vec::new();
     let Some(((r0, c0), (r1, c1))) = sheet.bounds() else {
         return Ok(notes);

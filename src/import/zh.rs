@@ -145,9 +145,10 @@ fn kind_zh(kind: &InputErrorKind, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f,
             "没有可识别的工作表（应为 地区、资金下达、项目库、资金支出、资金调整、资金类别）；实际有：{found}"
         ),
-        K::MergedHeader(range) => {
-            write!(f, "表头单元格 {range} 被合并：每一列须有自己的表头单元格")
-        }
+        K::HeaderlessColumn(col) => write!(
+            f,
+            "第 {col} 列有数据但没有表头（表头单元格是否被合并？每一列须有自己的表头单元格）"
+        ),
         K::EmptySheet => f.write_str("没有表头行"),
         K::Ledger { record, kind } => {
             write!(f, "{}：", record_zh(record))?;
