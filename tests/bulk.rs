@@ -435,7 +435,7 @@ fn bad_rows_name_input_line_and_column() {
         ),
         (
             "2,2025-01-02,9,450521,central,industy,1.00\n",
-            "expenditures.csv line 3 column category: invalid category \"industy\": unknown; expected one of industry, infrastructure, loan_interest, yulu_plan, other, or a Chinese label",
+            "expenditures.csv line 3 column category: invalid category \"industy\": unknown; did you mean industry?",
         ),
         (
             "2,2025-02-30,9,450521,central,industry,1.00\n",
@@ -896,6 +896,12 @@ mod long_amounts {
                 // The last project reader adds a second project of 1.00 to the county, in
                 // another category: planned sums are per category, so the two never add up
                 // in one i64.
+                // Planned investment may be zero (as in the ledger); other amounts not.
+                let want = if i % 3 == 2 && amount.parse::<Money>().is_ok_and(Money::is_zero) {
+                    Some(0)
+                } else {
+                    want
+                };
                 match want {
                     Some(fen) => assert_eq!(got, Ok(i128::from(fen)), "{amount:?} reader {i}"),
                     None => assert_eq!(got, Err(Some(column.to_owned())), "{amount:?} reader {i}"),

@@ -21,6 +21,9 @@ mod format;
 mod golden;
 mod import;
 mod model;
+#[cfg(feature = "xlsx")]
+mod office;
+mod policy;
 mod reliability;
 mod robust;
 mod rules;

@@ -6,6 +6,7 @@
 //! spans lines is named by its first line. A file that is GBK or UTF-16 rather than UTF-8
 //! is named as such.
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -14,40 +15,69 @@ use super::error::{InputError, InputErrorKind, Location};
 /// One record of a CSV input: the physical line it starts on and its fields.
 pub(crate) type Line = (u64, Vec<String>);
 
-/// Reads all of `reader` and splits it into records; `input` names it in errors.
-pub(crate) fn read_lines(input: &Arc<str>, mut reader: impl Read) -> Result<Vec<Line>, InputError> {
+/// Reads all of `reader`, decodes it and splits it into records; `input` names it in
+/// errors. Returns the records and the encoding found.
+pub(crate) fn read_lines(
+    input: &Arc<str>,
+    mut reader: impl Read,
+) -> Result<(Vec<Line>, &'static str), InputError> {
     let mut bytes = Vec::new();
     reader
         .read_to_end(&mut bytes)
         .map_err(|e| InputError::new(Location::new(Arc::clone(input)), e.into()))?;
-    let text = decode(input, &bytes)?;
-    split_records(input, text)
+    let (text, encoding) = decode(input, &bytes)?;
+    Ok((split_records(input, &text)?, encoding))
 }
 
-/// UTF-8 text without its byte-order mark, or an error that names the encoding.
-pub(crate) fn decode<'b>(input: &Arc<str>, bytes: &'b [u8]) -> Result<&'b str, InputError> {
+/// The text of a CSV input and the name of its encoding: UTF-8 (with or without a
+/// byte-order mark), UTF-16 with a byte-order mark, or GBK (what Excel and WPS save on
+/// Chinese Windows, decoded as GB18030, its superset). Bytes that are none of these are an
+/// error naming the line of the first bad byte.
+pub(crate) fn decode<'b>(
+    input: &Arc<str>,
+    bytes: &'b [u8],
+) -> Result<(Cow<'b, str>, &'static str), InputError> {
     let at = |line: u64, kind| InputError::new(Location::new(Arc::clone(input)).line(line), kind);
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(at(1, InputErrorKind::Utf16));
+    let bom16 = if bytes.starts_with(&[0xFF, 0xFE]) {
+        Some((encoding_rs::UTF_16LE, "UTF-16LE"))
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        Some((encoding_rs::UTF_16BE, "UTF-16BE"))
+    } else {
+        None
+    };
+    if let Some((enc, name)) = bom16 {
+        let (text, had_errors) = enc.decode_with_bom_removal(bytes.get(2..).unwrap_or_default());
+        if had_errors {
+            return Err(at(1, InputErrorKind::Utf16));
+        }
+        return Ok((text, name));
     }
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return utf8(rest)
+            .map(|t| (Cow::Borrowed(t), "UTF-8 with BOM"))
+            .map_err(|(line, b)| at(line, InputErrorKind::NotUtf8(b)));
+    }
+    match utf8(bytes) {
+        Ok(t) => Ok((Cow::Borrowed(t), "UTF-8")),
+        Err((line, bad)) => {
+            if looks_gbk(bytes) {
+                let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+                if !had_errors {
+                    return Ok((text, "GBK"));
+                }
+            }
+            Err(at(line, InputErrorKind::NotUtf8(bad)))
+        }
+    }
+}
+
+/// The bytes as UTF-8, or the line and value of the first byte that is not.
+fn utf8(bytes: &[u8]) -> Result<&str, (u64, u8)> {
     std::str::from_utf8(bytes).map_err(|e| {
-        // `valid_up_to` is the offset of the first byte that is not UTF-8: inside the input.
-        #[expect(
-            clippy::expect_used,
-            reason = "Utf8Error::valid_up_to is the offset of a byte of the input"
-        )]
-        let (good, bad) = bytes
-            .split_at_checked(e.valid_up_to())
-            .and_then(|(good, rest)| Some((good, *rest.first()?)))
-            .expect("the offending byte is in the input");
+        let (good, rest) = bytes.split_at(e.valid_up_to().min(bytes.len()));
         let breaks = memchr::memchr_iter(b'\n', good).count() as u64;
-        let kind = if looks_gbk(bytes) {
-            InputErrorKind::Gbk
-        } else {
-            InputErrorKind::NotUtf8(bad)
-        };
-        at(breaks + 1, kind)
+        // `valid_up_to` is the offset of a byte of the input, so `rest` is not empty.
+        (breaks + 1, rest.first().copied().unwrap_or_default())
     })
 }
 
@@ -173,29 +203,28 @@ mod tests {
     }
 
     #[test]
-    fn encodings_are_named() {
+    fn encodings_are_decoded_and_named() {
+        let d = |bytes: &[u8]| decode(&Arc::from("t.csv"), bytes).map(|(t, e)| (t.into_owned(), e));
         // "北海" in GBK.
         let gbk = [b'a', b',', 0xB1, 0xB1, 0xBA, 0xA3, b'\n'];
-        assert!(matches!(
-            decode(&Arc::from("g.csv"), &gbk).unwrap_err().kind(),
-            InputErrorKind::Gbk
-        ));
-        assert!(matches!(
-            decode(&Arc::from("u.csv"), &[0xFF, 0xFE, b'a', 0])
-                .unwrap_err()
-                .kind(),
-            InputErrorKind::Utf16
-        ));
+        assert_eq!(d(&gbk).unwrap(), ("a,北海\n".to_owned(), "GBK"));
         assert_eq!(
-            decode(&Arc::from("x.csv"), &[b'a', b'\n', 0xFF])
-                .unwrap_err()
-                .to_string(),
-            "x.csv line 2: not UTF-8: invalid byte 0xFF"
+            d(&[0xFF, 0xFE, b'a', 0, 0x17, 0x53]).unwrap(),
+            ("a北".to_owned(), "UTF-16LE")
         );
         assert_eq!(
-            decode(&Arc::from("b.csv"), "\u{feff}a".as_bytes()).unwrap(),
-            "a"
+            d(&[0xFE, 0xFF, 0, b'a']).unwrap(),
+            ("a".to_owned(), "UTF-16BE")
         );
+        assert_eq!(
+            d(&[b'a', b'\n', 0xFF]).unwrap_err().to_string(),
+            "t.csv line 2: not UTF-8: invalid byte 0xFF"
+        );
+        assert_eq!(
+            d("\u{feff}a".as_bytes()).unwrap(),
+            ("a".to_owned(), "UTF-8 with BOM")
+        );
+        assert_eq!(d(b"a").unwrap(), ("a".to_owned(), "UTF-8"));
     }
 
     #[test]
