@@ -768,69 +768,22 @@ impl Aggregator {
         let (accs, ids, lines) =
             stream::run(input, name, table, &ctx, prior, o.threads, o.buffer_size)?;
         // Merge the workers into one, then check before touching the totals.
-        let mut merged = Acc::new();
-        let mut projects = Vec::new();
-        let mut grants = Vec::new();
-        let mut spend = Spend::default();
-        let mut orphans: HashMap<(u32, u8), Mark> = HashMap::new();
-        let read_no = self.inputs.len() as u64;
-        let global = |pos: u64| (read_no << 40) | lines.line(pos);
-        // Spending per bucket of this read, all dates (checking totals).
-        let mut this_read: HashMap<(u32, u8), i64> = HashMap::new();
-        for mut a in accs {
-            if table == Table::Expenditures && o.spending_check == SpendingCheck::Totals {
-                for (code, b, fen) in a.spending() {
-                    let e = this_read.entry((code, b)).or_insert(0);
-                    *e = e.saturating_add(fen);
-                }
-            }
-            projects.append(&mut a.projects);
-            if grants.is_empty() {
-                grants = std::mem::take(&mut a.grants);
-            } else {
-                grants.append(&mut a.grants);
-            }
-            spend.absorb(std::mem::take(&mut a.spend), global);
-            for (k, m) in a.orphans.drain() {
-                let m = Mark {
-                    day: m.day,
-                    pos: global(m.pos),
-                };
-                let e = orphans.entry(k).or_insert(m);
-                if (m.day, m.pos) < (e.day, e.pos) {
-                    *e = m;
-                }
-            }
-            merged.absorb(a).map_err(|k| InputError::new(at(), k))?;
-        }
+        let totals = table == Table::Expenditures && o.spending_check == SpendingCheck::Totals;
+        let Merged {
+            acc: merged,
+            mut projects,
+            mut grants,
+            spend,
+            orphans,
+            this_read,
+        } = Merged::of(accs, self.inputs.len() as u64, &lines, totals)
+            .map_err(|k| InputError::new(at(), k))?;
         let mut overflow = merged.overflow();
         if overflow.is_none() && add_sums {
             overflow = self.acc.check_absorb(&merged).err();
         }
         if let Some(kind) = overflow.take_if(|_| table != Table::Expenditures) {
-            // The first row, in file order, whose sum passes the limit.
-            let pos = match table {
-                Table::Allocations => first_past(
-                    grants
-                        .iter()
-                        .filter(|g| g.counted())
-                        .map(|g| (g.pos, g.code(), g.bucket(), g.fen)),
-                    |c, b| self.acc.sum_of(c, b, false),
-                ),
-                _ => first_past(
-                    projects
-                        .iter()
-                        .filter(|p| p.1.pooled())
-                        .map(|p| (p.2, p.1.code(), p.1.category(), p.3)),
-                    |c, b| self.acc.sum_of(c, b, true),
-                ),
-            };
-            let column = table.column(if table == Table::Allocations { 5 } else { 3 });
-            let mut at = at().column(column.unwrap_or("amount_yuan"));
-            if let Some(pos) = pos {
-                at = at.line(lines.line(pos));
-            }
-            return Err(InputError::new(at, kind));
+            return Err(self.located_overflow(table, name, kind, &grants, &projects, &lines));
         }
         if table == Table::Allocations && self.limits.is_some() {
             // Spending was checked against the allocations before; these come too late.
@@ -859,96 +812,8 @@ impl Aggregator {
         let mut spend_total = None;
         if table == Table::Expenditures {
             if let Some(limits) = &self.limits {
-                let names = |pos: u64| -> (Arc<str>, u64) {
-                    let read = usize::try_from(pos >> 40).unwrap_or(usize::MAX);
-                    let input = self
-                        .inputs
-                        .get(read)
-                        .cloned()
-                        .unwrap_or_else(|| name.into());
-                    (input, pos & ((1 << 40) - 1))
-                };
-                // (mark, bucket, what): marked ones first by date and position, then the
-                // rest by bucket.
-                let mut found: Vec<(Option<Mark>, (u32, usize), InputErrorKind)> = Vec::new();
-                for ((code, b), m) in &orphans {
-                    let bucket = usize::from(*b);
-                    let first = limits.first_day(*code, bucket);
-                    let (name, date) = (chunk::bucket_name(*code, bucket), chunk::day_date(m.day));
-                    let kind = if first == i32::MAX {
-                        InputErrorKind::NothingAllocated { bucket: name, date }
-                    } else {
-                        InputErrorKind::SpentBeforeAllocation {
-                            bucket: name,
-                            date,
-                            first: chunk::day_date(first),
-                        }
-                    };
-                    found.push((Some(*m), (*code, bucket), kind));
-                }
-                if o.spending_check == SpendingCheck::EveryDate {
-                    let total = if self.spend.is_empty() {
-                        spend
-                    } else {
-                        let mut t = self.spend.clone();
-                        t.absorb(spend, |p| p);
-                        t
-                    };
-                    for v in limits::overspent(limits, &total) {
-                        let kind = InputErrorKind::Overspent {
-                            bucket: chunk::bucket_name(v.code, v.bucket),
-                            date: chunk::day_date(v.mark.day),
-                            spent: crate::Money::from_fen(v.spent),
-                            allocated: crate::Money::from_fen(v.allocated),
-                        };
-                        found.push((Some(v.mark), (v.code, v.bucket), kind));
-                    }
-                    spend_total = Some(total);
-                } else {
-                    let mut all = self.spent_all.clone();
-                    let mut changed: Vec<(u32, u8)> = this_read.keys().copied().collect();
-                    changed.sort_unstable();
-                    for (k, f) in &this_read {
-                        let e = all.entry(*k).or_insert(0);
-                        *e = e.saturating_add(*f);
-                    }
-                    for (code, b) in changed {
-                        let bucket = usize::from(b);
-                        let spent = all.get(&(code, b)).copied().unwrap_or(0);
-                        let allocated = limits.total(code, bucket);
-                        if spent > allocated {
-                            let kind = InputErrorKind::OverspentTotal {
-                                bucket: chunk::bucket_name(code, bucket),
-                                spent: crate::Money::from_fen(spent),
-                                allocated: crate::Money::from_fen(allocated),
-                            };
-                            found.push((None, (code, bucket), kind));
-                        }
-                    }
-                    spent_all = Some(all);
-                }
-                found.sort_by_key(|(m, k, _)| (m.is_none(), m.map(|m| (m.day, m.pos)), *k));
-                for (m, key, kind) in found {
-                    if self.warned.contains(&key) {
-                        continue;
-                    }
-                    let at = match m {
-                        Some(m) => {
-                            let (input, line) = names(m.pos);
-                            let column = match kind {
-                                InputErrorKind::Overspent { .. } => "amount_yuan",
-                                _ => "county_code",
-                            };
-                            Location::new(input).line(line).column(column)
-                        }
-                        None => at(),
-                    };
-                    let err = InputError::new(at, kind);
-                    if o.overspending == Overspending::Error {
-                        return Err(err);
-                    }
-                    warnings.push((key, err));
-                }
+                (warnings, spent_all, spend_total) =
+                    self.spending(limits, name, &orphans, spend, &this_read)?;
             }
             self.inputs.push(name.into());
         }
@@ -987,6 +852,158 @@ impl Aggregator {
         Ok(())
     }
 
+    /// An overflow of allocations or planned investment, at the first row in file order
+    /// whose bucket's sum passes the limit.
+    fn located_overflow(
+        &self,
+        table: Table,
+        name: &str,
+        kind: InputErrorKind,
+        grants: &[Grant],
+        projects: &[(projects::ProjectKey, projects::ProjectEntry, u64, i64)],
+        lines: &stream::Lines,
+    ) -> InputError {
+        let pos = match table {
+            Table::Allocations => first_past(
+                grants
+                    .iter()
+                    .filter(|g| g.counted())
+                    .map(|g| (g.pos, g.code(), g.bucket(), g.fen)),
+                |c, b| self.acc.sum_of(c, b, false),
+            ),
+            _ => first_past(
+                projects
+                    .iter()
+                    .filter(|p| p.1.pooled())
+                    .map(|p| (p.2, p.1.code(), p.1.category(), p.3)),
+                |c, b| self.acc.sum_of(c, b, true),
+            ),
+        };
+        let column = table.column(if table == Table::Allocations { 5 } else { 3 });
+        let mut at = Location::new(name).column(column.unwrap_or("amount_yuan"));
+        if let Some(pos) = pos {
+            at = at.line(lines.line(pos));
+        }
+        InputError::new(at, kind)
+    }
+
+    /// The spending check after a read of expenditures: what the read breaks (an error, or
+    /// warnings with their buckets) and the new per-bucket totals or period sums to keep
+    /// when the read succeeds.
+    #[allow(clippy::type_complexity)] // three results of one check, named at the call
+    fn spending(
+        &self,
+        limits: &Limits,
+        name: &str,
+        orphans: &HashMap<(u32, u8), Mark>,
+        spend: Spend,
+        this_read: &HashMap<(u32, u8), i64>,
+    ) -> Result<
+        (
+            Vec<((u32, usize), InputError)>,
+            Option<HashMap<(u32, u8), i64>>,
+            Option<Spend>,
+        ),
+        InputError,
+    > {
+        let o = self.options;
+        let at = || Location::new(name);
+        let mut warnings = Vec::new();
+        let mut spent_all = None;
+        let mut spend_total = None;
+        let names = |pos: u64| -> (Arc<str>, u64) {
+            let read = usize::try_from(pos >> 40).unwrap_or(usize::MAX);
+            let input = self
+                .inputs
+                .get(read)
+                .cloned()
+                .unwrap_or_else(|| name.into());
+            (input, pos & ((1 << 40) - 1))
+        };
+        // (mark, bucket, what): marked ones first by date and position, then the
+        // rest by bucket.
+        let mut found: Vec<(Option<Mark>, (u32, usize), InputErrorKind)> = Vec::new();
+        for ((code, b), m) in orphans {
+            let bucket = usize::from(*b);
+            let first = limits.first_day(*code, bucket);
+            let (name, date) = (chunk::bucket_name(*code, bucket), chunk::day_date(m.day));
+            let kind = if first == i32::MAX {
+                InputErrorKind::NothingAllocated { bucket: name, date }
+            } else {
+                InputErrorKind::SpentBeforeAllocation {
+                    bucket: name,
+                    date,
+                    first: chunk::day_date(first),
+                }
+            };
+            found.push((Some(*m), (*code, bucket), kind));
+        }
+        if o.spending_check == SpendingCheck::EveryDate {
+            let total = if self.spend.is_empty() {
+                spend
+            } else {
+                let mut t = self.spend.clone();
+                t.absorb(spend, |p| p);
+                t
+            };
+            for v in limits::overspent(limits, &total) {
+                let kind = InputErrorKind::Overspent {
+                    bucket: chunk::bucket_name(v.code, v.bucket),
+                    date: chunk::day_date(v.mark.day),
+                    spent: crate::Money::from_fen(v.spent),
+                    allocated: crate::Money::from_fen(v.allocated),
+                };
+                found.push((Some(v.mark), (v.code, v.bucket), kind));
+            }
+            spend_total = Some(total);
+        } else {
+            let mut all = self.spent_all.clone();
+            let mut changed: Vec<(u32, u8)> = this_read.keys().copied().collect();
+            changed.sort_unstable();
+            for (k, f) in this_read {
+                let e = all.entry(*k).or_insert(0);
+                *e = e.saturating_add(*f);
+            }
+            for (code, b) in changed {
+                let bucket = usize::from(b);
+                let spent = all.get(&(code, b)).copied().unwrap_or(0);
+                let allocated = limits.total(code, bucket);
+                if spent > allocated {
+                    let kind = InputErrorKind::OverspentTotal {
+                        bucket: chunk::bucket_name(code, bucket),
+                        spent: crate::Money::from_fen(spent),
+                        allocated: crate::Money::from_fen(allocated),
+                    };
+                    found.push((None, (code, bucket), kind));
+                }
+            }
+            spent_all = Some(all);
+        }
+        found.sort_by_key(|(m, k, _)| (m.is_none(), m.map(|m| (m.day, m.pos)), *k));
+        for (m, key, kind) in found {
+            if self.warned.contains(&key) {
+                continue;
+            }
+            let at = match m {
+                Some(m) => {
+                    let (input, line) = names(m.pos);
+                    let column = match kind {
+                        InputErrorKind::Overspent { .. } => "amount_yuan",
+                        _ => "county_code",
+                    };
+                    Location::new(input).line(line).column(column)
+                }
+                None => at(),
+            };
+            let err = InputError::new(at, kind);
+            if o.overspending == Overspending::Error {
+                return Err(err);
+            }
+            warnings.push((key, err));
+        }
+        Ok((warnings, spent_all, spend_total))
+    }
+
     /// The totals read so far.
     ///
     /// # Example
@@ -1000,6 +1017,64 @@ impl Aggregator {
     pub fn into_partials(self) -> Partials {
         let counts = self.acc.counts;
         Partials::from_sums(self.options.as_of, self.acc.into_sums(), counts)
+    }
+}
+
+/// The workers of one read merged: sums, projects and grants with their positions, spending
+/// per period and orphan rows with positions in the aggregator's form (`read << 40 | line`),
+/// and (checking totals) spending per bucket.
+struct Merged {
+    acc: Acc,
+    projects: Vec<(projects::ProjectKey, projects::ProjectEntry, u64, i64)>,
+    grants: Vec<Grant>,
+    spend: Spend,
+    orphans: HashMap<(u32, u8), Mark>,
+    this_read: HashMap<(u32, u8), i64>,
+}
+
+impl Merged {
+    fn of(
+        accs: Vec<Acc>,
+        read_no: u64,
+        lines: &stream::Lines,
+        totals: bool,
+    ) -> Result<Merged, InputErrorKind> {
+        let global = |pos: u64| (read_no << 40) | lines.line(pos);
+        let mut m = Merged {
+            acc: Acc::new(),
+            projects: Vec::new(),
+            grants: Vec::new(),
+            spend: Spend::default(),
+            orphans: HashMap::new(),
+            this_read: HashMap::new(),
+        };
+        for mut a in accs {
+            if totals {
+                for (code, b, fen) in a.spending() {
+                    let e = m.this_read.entry((code, b)).or_insert(0);
+                    *e = e.saturating_add(fen);
+                }
+            }
+            m.projects.append(&mut a.projects);
+            if m.grants.is_empty() {
+                m.grants = std::mem::take(&mut a.grants);
+            } else {
+                m.grants.append(&mut a.grants);
+            }
+            m.spend.absorb(std::mem::take(&mut a.spend), global);
+            for (k, o) in a.orphans.drain() {
+                let o = Mark {
+                    day: o.day,
+                    pos: global(o.pos),
+                };
+                let e = m.orphans.entry(k).or_insert(o);
+                if (o.day, o.pos) < (e.day, e.pos) {
+                    *e = o;
+                }
+            }
+            m.acc.absorb(a)?;
+        }
+        Ok(m)
     }
 }
 

@@ -312,12 +312,11 @@ fn totals<K: RowKind>(
                 .or_insert(mark);
         }
         if !r.counted {
-            match acc.later.get_mut(r.index) {
-                Some(f) => *f = f.saturating_add(r.fen),
-                None => {
-                    let f = acc.later_elsewhere.entry((r.code, r.bucket)).or_insert(0);
-                    *f = f.saturating_add(r.fen);
-                }
+            if let Some(f) = acc.later.get_mut(r.index) {
+                *f = f.saturating_add(r.fen);
+            } else {
+                let f = acc.later_elsewhere.entry((r.code, r.bucket)).or_insert(0);
+                *f = f.saturating_add(r.fen);
             }
         }
     }

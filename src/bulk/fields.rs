@@ -324,7 +324,7 @@ fn fast_fen(s: &[u8]) -> Option<i64> {
 #[inline]
 pub(crate) fn planned(s: &[u8]) -> Result<i64, Kind> {
     match amount(s) {
-        Err(Kind::NotPositive { .. }) if text(s)?.parse::<Money>().is_ok_and(|m| m.is_zero()) => {
+        Err(Kind::NotPositive { .. }) if text(s)?.parse::<Money>().is_ok_and(Money::is_zero) => {
             Ok(0)
         }
         r => r,

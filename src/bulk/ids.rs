@@ -125,16 +125,15 @@ impl IdLog {
     /// order).
     #[inline]
     pub(crate) fn push(&mut self, id: &[u8], line: u64) {
-        match plain_number(id) {
-            Some(n) => self.push_number(n, line),
-            None => {
-                // A chunk is at most 1 GiB (`BulkOptions::buffer_size`) plus a line, and ids
-                // are at most 64 bytes: offsets fit in u32.
-                let start = u32::try_from(self.text_bytes.len()).unwrap_or(u32::MAX);
-                let len = u32::try_from(id.len()).unwrap_or(u32::MAX);
-                self.text_bytes.extend_from_slice(id);
-                self.texts.push((line, start, len));
-            }
+        if let Some(n) = plain_number(id) {
+            self.push_number(n, line);
+        } else {
+            // A chunk is at most 1 GiB (`BulkOptions::buffer_size`) plus a line, and ids
+            // are at most 64 bytes: offsets fit in u32.
+            let start = u32::try_from(self.text_bytes.len()).unwrap_or(u32::MAX);
+            let len = u32::try_from(id.len()).unwrap_or(u32::MAX);
+            self.text_bytes.extend_from_slice(id);
+            self.texts.push((line, start, len));
         }
     }
 
@@ -185,7 +184,7 @@ pub(crate) struct IdSet {
 /// bytes costs `n + 1` bytes of arena and 4/3 to 8/3 slots of 4 bytes: 21–27 bytes for
 /// `ZC2025-00000001`, against about 90 for a boxed slice in a `HashSet`. Exact: strings are
 /// compared byte for byte, the hash only picks the slot. Keys are hashed with the standard
-/// library's randomly seeded SipHash, so crafted ids cannot make probing quadratic. Past
+/// library's randomly seeded `SipHash`, so crafted ids cannot make probing quadratic. Past
 /// 4 GiB of arena, strings go to a plain `HashSet`.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TextSet {

@@ -35,6 +35,7 @@ fn is_space(c: char) -> bool {
 /// one sign only). Thousands separators must group the integer part by
 /// three. The digits are read exactly; the amount must come to whole 分.
 pub(crate) fn parse_money(input: &str) -> Result<Money, ParseError> {
+    const PREFIXES: [&str; 3] = ["人民币", "￥", "¥"];
     let err = |kind| ParseError::new("amount", input, kind);
     let body = input.trim_matches(is_space);
     if body.is_empty() {
@@ -56,7 +57,6 @@ pub(crate) fn parse_money(input: &str) -> Result<Money, ParseError> {
     let mut grouped = false;
     let mut last_sep = 0usize;
     let mut rest = body;
-    const PREFIXES: [&str; 3] = ["人民币", "￥", "¥"];
     // A sign may stand before the currency sign (`-¥5`) as well as after it (`¥-5`); one
     // sign only.
     if let Some(c) = rest.chars().next() {
