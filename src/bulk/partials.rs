@@ -56,6 +56,8 @@ impl CountyTotals {
                 category: Some(category),
                 allocated: i128::from(a),
                 spent: i128::from(s),
+                // Partials are totals as of one date: no period figures.
+                period: None,
             })
     }
 
