@@ -155,6 +155,10 @@ impl ExecutionOptions {
     /// let jan = ExecutionOptions::new(d(2021, 1, 1)).month_to_date();
     /// assert_eq!(jan.period(), Some((d(2020, 12, 31), d(2021, 1, 1))));
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// Only for an as-of date in the first month `chrono` can represent (year −262143).
     #[must_use]
     #[expect(
         clippy::expect_used,
@@ -163,7 +167,11 @@ impl ExecutionOptions {
     pub fn month_to_date(mut self) -> ExecutionOptions {
         // The day before the 1st of the as-of month: always before the as-of date.
         let first = self.as_of.with_day(1).expect("a month has a 1st");
-        self.since = Some(first.pred_opt().expect("a date after the first representable"));
+        self.since = Some(
+            first
+                .pred_opt()
+                .expect("a date after the first representable"),
+        );
         self
     }
 
