@@ -392,7 +392,8 @@ pub(crate) fn sheets(
     sheets
 }
 
-/// The monthly report as text (月报): title, period, the tables of the package (总览,
+/// The monthly report as text (月报): title, period, the `bulletin` paragraphs (see
+/// [`Bulletin`](crate::format::Bulletin); none is fine), the tables of the package (总览,
 /// 分级次, 分类别, 分地区, 明细 with its 小计 rows, 项目库覆盖) and the rounding note.
 ///
 /// `scope` names who reports (`全县`, `合浦县`). Each figure is rounded once as `style`
@@ -415,7 +416,7 @@ pub(crate) fn sheets(
 /// ledger.insert([Region::new(county, "合浦县")])?;
 /// ledger.insert([Allocation::new("A-1".parse()?, d(3, 1), county, FundLevel::Central, "3976万元".parse()?)])?;
 /// let report = ledger.execution(ExecutionOptions::monthly(d(9, 30), RegionLevel::County));
-/// let text = monthly_text(&report, Some(&ledger), &TextStyle::default(), "合浦县");
+/// let text = monthly_text(&report, Some(&ledger), &TextStyle::default(), "合浦县", &[]);
 /// assert!(text.starts_with("合浦县衔接资金支出进度月报\n2021年9月1日至2021年9月30日"));
 /// assert!(text.contains("本月支出（万元）") && text.contains("小计") && text.contains("合计"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -425,9 +426,17 @@ pub fn monthly_text(
     names: Option<&dyn RegionNames>,
     style: &TextStyle,
     scope: &str,
+    bulletin: &[String],
 ) -> String {
     let h = heading(report, scope);
     let mut out = format!("{}\n{}\n", h.title, h.period);
+    if !bulletin.is_empty() {
+        out.push('\n');
+    }
+    for p in bulletin {
+        out.push_str(p);
+        out.push('\n');
+    }
     for sheet in sheets(report, names, style) {
         let _ = write!(out, "\n{}\n", sheet.name);
         let aligns = sheet
@@ -533,10 +542,11 @@ h2 { font-size: 12.5pt; margin: 5mm 0 2mm; border-left: 3pt solid #b22222; paddi
 p.bulletin { text-indent: 2em; margin: 0 0 2mm; text-align: justify; }
 figure { margin: 3mm 0; text-align: center; }
 figure svg { max-width: 100%; height: auto; }
-table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 0 0 3mm; page-break-inside: auto; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 0 0 3mm; page-break-inside: auto; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; }
-th, td { border: 0.6pt solid #555; padding: 1mm 1.5mm; }
+th, td { border: 0.6pt solid #555; padding: 0.8mm 1.2mm; }
+td { white-space: nowrap; }
 th { background: #eee; font-weight: bold; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.sub td { background: #f6f6f6; }
