@@ -9,7 +9,7 @@ use super::names::{RegionNames, region_name};
 use super::rmb::rmb_upper;
 use super::text::{TextStyle, month_day};
 use crate::dim::FundLevel;
-use crate::report::{Execution, Grouping};
+use crate::report::{Execution, Grouping, Progress};
 
 /// A paragraph of the [`Bulletin`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -87,6 +87,7 @@ pub struct Bulletin {
     labels: Vec<(FundLevel, String)>,
     after: Vec<(Clause, String)>,
     omitted: Vec<Paragraph>,
+    totals: Option<Progress>,
 }
 
 impl Bulletin {
@@ -101,7 +102,17 @@ impl Bulletin {
             labels: Vec::new(),
             after: Vec::new(),
             omitted: Vec::new(),
+            totals: None,
         }
+    }
+
+    /// Takes the totals of the funds, spending and pool paragraphs from `totals` instead
+    /// of the report's: for a total that is printed (a news report's 支出 figure) rather
+    /// than kept as records. The gap is still against the report's schedule.
+    #[must_use]
+    pub fn totals(mut self, totals: Progress) -> Bulletin {
+        self.totals = Some(totals);
+        self
     }
 
     /// Prints figures with `style`.
@@ -169,7 +180,10 @@ impl Bulletin {
     #[allow(clippy::too_many_lines, reason = "the paragraphs, in reading order")]
     pub fn paragraphs(&self, report: &Execution, names: Option<&dyn RegionNames>) -> Vec<String> {
         let s = &self.style;
-        let total = report.total();
+        let total = match &self.totals {
+            Some(given) => given,
+            None => report.total(),
+        };
         let date = self.date(report.as_of());
         let scope = &self.scope;
         let mut out = Vec::new();

@@ -801,8 +801,9 @@ pub(crate) struct BucketFen<'a> {
     pub(crate) category: Option<&'a Category>,
     pub(crate) allocated: i128,
     pub(crate) spent: i128,
-    /// Put in place and spent within the options' period, when the producer knows them.
-    pub(crate) period: Option<[i128; 2]>,
+    /// Put in place and spent within the options' period (zeros from a producer that
+    /// keeps no period figures: see `Execution::build`'s `knows_period`).
+    pub(crate) period: [i128; 2],
 }
 
 /// Planned investment in 分 of the pooled projects of one region and category.
@@ -915,9 +916,13 @@ fn sum_runs<const N: usize>(mut parts: Sums<N>) -> Sums<N> {
 impl Execution {
     /// The one report engine: filters the producers' buckets by the options, groups and sums
     /// them, adds subtotals and the total, and attaches planned investment where it is known.
+    /// `knows_period`: whether the producer gives each bucket's figures within the options'
+    /// period (the ledger does; the bulk path keeps totals as of one date, so its rows carry
+    /// no period figures).
     pub(crate) fn build<'a>(
         options: ExecutionOptions,
         year: FiscalYear,
+        knows_period: bool,
         buckets: impl IntoIterator<Item = BucketFen<'a>>,
         planned: impl IntoIterator<Item = PlannedFen<'a>>,
     ) -> Execution {
@@ -940,15 +945,14 @@ impl Execution {
         let mut parts: Vec<(Packed, [i128; 4])> = Vec::new();
         let mut total = [0i128; 4];
         // Period figures only when asked for and every bucket's producer knows them.
-        let mut period_known = options.since.is_some();
+        let period_known = options.since.is_some() && knows_period;
         for b in buckets {
             if !options.sources.includes(b.level)
                 || !options.within.is_none_or(|w| w.contains(b.region))
             {
                 continue;
             }
-            period_known &= b.period.is_some();
-            let [pa, ps] = b.period.unwrap_or([0, 0]);
+            let [pa, ps] = b.period;
             let v = [b.allocated, b.spent, pa, ps];
             for (acc, x) in total.iter_mut().zip(v) {
                 *acc += x;
@@ -1152,7 +1156,7 @@ impl Ledger {
             let allocated = view.allocated_fen(as_of);
             let spent = view.spent_fen(as_of);
             // (since, as_of]: the running totals at the end less those at the start.
-            let period = since.map(|from| {
+            let period = since.map_or([0, 0], |from| {
                 [
                     allocated - view.allocated_fen(from),
                     spent - view.spent_fen(from),
@@ -1176,6 +1180,6 @@ impl Ledger {
             });
         // The ledger keeps its gross amount (planned investment included) within Money's
         // range, so the report's sums fit.
-        Execution::build(options, self.year(), buckets, planned)
+        Execution::build(options, self.year(), true, buckets, planned)
     }
 }
