@@ -19,6 +19,7 @@
 //! cargo run --release --example monthly_report -- --input examples/data/monthly_csv --as-of 2025-09-30 --out /tmp/monthly
 //! ```
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -87,13 +88,13 @@ fn input_error(e: &InputError) -> String {
     let at = e.location();
     let mut s = format!("文件 {}", at.input());
     if let (Some(sheet), Some(cell)) = (at.sheet_name(), at.cell_ref()) {
-        s.push_str(&format!(" 工作表“{sheet}”单元格 {cell}"));
+        let _ = write!(s, " 工作表“{sheet}”单元格 {cell}");
     }
     if let Some(line) = at.line_number() {
-        s.push_str(&format!(" 第 {line} 行"));
+        let _ = write!(s, " 第 {line} 行");
     }
     if let Some(col) = at.column_name() {
-        s.push_str(&format!("（{col} 列）"));
+        let _ = write!(s, "（{col} 列）");
     }
     format!("{s}：数据有误：{}", e.kind())
 }
@@ -154,7 +155,7 @@ fn read_ledger(dir: &Path, year: FiscalYear) -> Result<Ledger, String> {
 }
 
 fn memchr_count(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 /// Who reports: the top region of the ledger (`示例市`, scope `全市`).

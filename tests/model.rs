@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use fundtrack::dim::RegionLevel;
 use fundtrack::record::{Adjustment, Allocation, Bucket, Expenditure, Project, Region};
-use fundtrack::report::{ExecutionOptions, Shares};
+use fundtrack::report::{ExecutionOptions, Grouping as G, Shares};
 use fundtrack::{
     Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, RegionCode, Rounding,
 };
@@ -213,9 +213,8 @@ proptest! {
                     prop_assert_eq!(add(rows), figures(total), "grouping {:?}", g);
                 }
             }
-            for region_row in monthly.rows_of(fundtrack::report::Grouping::REGION) {
+            for region_row in monthly.rows_of(G::REGION) {
                 let within = |g| add(monthly.rows_of(g).filter(|r| r.key().region() == region_row.key().region()).map(|r| figures(r.progress())).collect());
-                use fundtrack::report::Grouping as G;
                 prop_assert_eq!(within(G::REGION | G::LEVEL), figures(region_row.progress()));
                 prop_assert_eq!(within(G::REGION | G::CATEGORY), figures(region_row.progress()));
                 prop_assert_eq!(within(G::REGION | G::LEVEL | G::CATEGORY), figures(region_row.progress()));

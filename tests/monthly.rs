@@ -78,7 +78,7 @@ fn month_figures_are_the_difference_of_two_year_to_date_reports() {
         .expenditures()
         .iter()
         .filter(|e| e.date() > date(8, 31) && e.date() <= date(9, 30))
-        .map(|e| e.amount());
+        .map(fundtrack::record::Expenditure::amount);
     assert_eq!(
         month.total().period_spent(),
         Money::checked_sum(spent_in_september)
@@ -93,7 +93,7 @@ fn month_figures_are_the_difference_of_two_year_to_date_reports() {
         .expenditures()
         .iter()
         .filter(|e| e.date() > date(6, 30) && e.date() <= date(9, 30))
-        .map(|e| e.amount());
+        .map(fundtrack::record::Expenditure::amount);
     assert_eq!(quarter.total().period_spent(), Money::checked_sum(q));
     assert!(
         ExecutionOptions::new(date(9, 30))
@@ -107,7 +107,9 @@ fn subtotals_inside_each_region_add_up_to_the_region_and_the_total() {
     let ledger = city();
     let report = ledger.execution(ExecutionOptions::monthly(date(9, 30), RegionLevel::County));
     let sum = |g: Grouping| {
-        let rows = report.rows_of(g).map(|r| r.spent());
+        let rows = report
+            .rows_of(g)
+            .map(fundtrack::report::ExecutionRow::spent);
         Money::checked_sum(rows).unwrap()
     };
     for g in [
