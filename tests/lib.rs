@@ -22,5 +22,6 @@ mod golden;
 mod import;
 mod model;
 mod monthly;
+mod policy;
 mod robust;
 mod wire;
