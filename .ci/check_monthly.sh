@@ -8,14 +8,14 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 out="$work/report"
-cargo run --quiet --release --example monthly_report -- \
+cargo run --quiet --example monthly_report -- \
   --input examples/data/monthly_csv --as-of 2025-09-30 --out "$out"
 
 # Errors: Chinese, naming the file and line, non-zero exit, nothing written.
 bad="$work/bad"
 cp -r examples/data/monthly_csv "$bad"
 sed -i '3s/,[0-9.]*$/,12.345/' "$bad/expenditures.csv"
-if cargo run --quiet --release --example monthly_report -- \
+if cargo run --quiet --example monthly_report -- \
   --input "$bad" --as-of 2025-09-30 --out "$work/none" 2> "$work/err"; then
   echo "check_monthly: a bad input was accepted" >&2; exit 1
 fi
