@@ -73,7 +73,8 @@ pub fn monthly_xlsx(
         if dp == 0 {
             String::new()
         } else {
-            format!(".{}", "0".repeat(usize::try_from(dp).unwrap_or(2)))
+            let zeros: String = (0..dp).map(|_| '0').collect();
+            format!(".{zeros}")
         }
     };
     let font = "等线";
