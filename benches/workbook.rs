@@ -60,7 +60,11 @@ fn workbook(n: u32) -> (Vec<u8>, i128) {
             .unwrap();
         ws.write_string(r, 5, categories[usize::try_from((x >> 4) % 4).unwrap()])
             .unwrap();
-        let yuan: f64 = Money::from_fen(fen).as_decimal().to_string().parse().unwrap();
+        let yuan: f64 = Money::from_fen(fen)
+            .as_decimal()
+            .to_string()
+            .parse()
+            .unwrap();
         ws.write_number(r, 6, yuan).unwrap();
     }
     (wb.save_to_buffer().unwrap(), total)

@@ -389,7 +389,9 @@ pub enum InputErrorKind {
     )]
     NoKnownSheet(String),
     /// A column with data but no header (often a merged header cell spanning it).
-    #[error("column {0} has data but no header (merged header cells? give each column its own header cell)")]
+    #[error(
+        "column {0} has data but no header (merged header cells? give each column its own header cell)"
+    )]
     HeaderlessColumn(String),
     /// A sheet without a header row.
     #[error("no header row")]

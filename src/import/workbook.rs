@@ -170,7 +170,10 @@ fn place_of(input: &Arc<str>, name: &str) -> Place {
 }
 
 fn broken(place: &Place, e: &calamine::XlsxError) -> InputError {
-    InputError::new(place.at_table(), InputErrorKind::NotAWorkbook(e.to_string()))
+    InputError::new(
+        place.at_table(),
+        InputErrorKind::NotAWorkbook(e.to_string()),
+    )
 }
 
 impl Sheet<'_> {
@@ -182,9 +185,9 @@ impl Sheet<'_> {
     fn value(&self, row: u32, col: u32) -> Value<'_> {
         match self.range.get_value((row, col)) {
             None | Some(DataRef::Empty) => Value::Empty,
-            Some(
-                DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s),
-            ) => Value::Text(s),
+            Some(DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s)) => {
+                Value::Text(s)
+            }
             Some(DataRef::SharedString(s)) => Value::Text(s),
             Some(DataRef::Float(f)) => Value::Number(*f),
             #[expect(
@@ -227,9 +230,9 @@ fn error_text(e: &calamine::CellErrorType) -> &'static str {
 
 /// Finds the header row: rows with at most one filled cell above it are titles (noted).
 /// Returns the header's absolute row.
-fn header_row(sheet: &Sheet<'_>, notes: &mut Vec<ImportNote>) -> Result<Option<u32>, InputError> {
+fn header_row(sheet: &Sheet<'_>, notes: &mut Vec<ImportNote>) -> Option<u32> {
     let Some(((r0, c0), (r1, c1))) = sheet.bounds() else {
-        return Ok(None);
+        return None;
     };
     for r in r0..=r1 {
         let cells = sheet.row(r, c0, c1);
@@ -240,10 +243,10 @@ fn header_row(sheet: &Sheet<'_>, notes: &mut Vec<ImportNote>) -> Result<Option<u
                 sheet.place.at(u64::from(r) + 1, None, None),
                 NoteKind::TitleRow(title.shown().into_owned()),
             )),
-            _ => return Ok(Some(r)),
+            _ => return Some(r),
         }
     }
-    Ok(None)
+    None
 }
 
 /// Reads one sheet of records into `work`.
@@ -260,21 +263,27 @@ fn read_sheet<RS: Read + Seek>(
     receipt: &mut ImportReceipt,
 ) -> Result<usize, InputError> {
     let place = place_of(input, name);
-    let range = book.worksheet_range_ref(name).map_err(|e| broken(&place, &e))?;
+    let range = book
+        .worksheet_range_ref(name)
+        .map_err(|e| broken(&place, &e))?;
     let sheet = Sheet {
         place: place.clone(),
         range,
     };
     let Some(parsed) = parse_sheet(&sheet, kind, work, None)? else {
-        receipt.extend_notes(header_notes(&sheet)?);
+        receipt.extend_notes(header_notes(&sheet));
         return Ok(work.add_empty_table(&place, kind));
     };
     let (cols, read, notes) = match parsed {
         Parsed::Done(cols, read, notes) => (cols, read, notes),
         Parsed::NeedsFormulas => {
             drop(sheet);
-            let formulas = book.worksheet_formula(name).map_err(|e| broken(&place, &e))?;
-            let range = book.worksheet_range_ref(name).map_err(|e| broken(&place, &e))?;
+            let formulas = book
+                .worksheet_formula(name)
+                .map_err(|e| broken(&place, &e))?;
+            let range = book
+                .worksheet_range_ref(name)
+                .map_err(|e| broken(&place, &e))?;
             let sheet = Sheet {
                 place: place.clone(),
                 range,
@@ -284,7 +293,9 @@ fn read_sheet<RS: Read + Seek>(
                 Some(Parsed::NeedsFormulas) | None => {
                     return Err(InputError::new(
                         place.at_table(),
-                        InputErrorKind::NotAWorkbook("the sheet changed between two reads".to_owned()),
+                        InputErrorKind::NotAWorkbook(
+                            "the sheet changed between two reads".to_owned(),
+                        ),
                     ));
                 }
             }
@@ -295,10 +306,10 @@ fn read_sheet<RS: Read + Seek>(
 }
 
 /// The notes about a sheet without rows (titles only).
-fn header_notes(sheet: &Sheet<'_>) -> Result<Vec<ImportNote>, InputError> {
+fn header_notes(sheet: &Sheet<'_>) -> Vec<ImportNote> {
     let mut notes = Vec::new();
-    header_row(sheet, &mut notes)?;
-    Ok(notes)
+    header_row(sheet, &mut notes);
+    notes
 }
 
 /// What reading a sheet's rows gave.
@@ -319,7 +330,7 @@ fn parse_sheet(
     let Some(((_, c0), (r1, c1))) = sheet.bounds() else {
         return Ok(None);
     };
-    let Some(h) = header_row(sheet, &mut notes)? else {
+    let Some(h) = header_row(sheet, &mut notes) else {
         return Err(InputError::new(
             sheet.place.at_table(),
             InputErrorKind::EmptySheet,
@@ -357,9 +368,7 @@ fn parse_sheet(
         &mut notes,
     )?;
     if formulas.is_none() {
-        let used: Vec<u32> = (0..=c1)
-            .filter(|&c| cols.is_used(c as usize))
-            .collect();
+        let used: Vec<u32> = (0..=c1).filter(|&c| cols.is_used(c as usize)).collect();
         let empty = (h + 1..=r1).any(|r| {
             let row: Vec<Value<'_>> = used.iter().map(|&c| sheet.value(r, c)).collect();
             // A blank row is skipped, not read: only a gap in a row with data matters.
@@ -397,7 +406,9 @@ fn read_vocabulary<RS: Read + Seek>(
     work: &mut Batch,
 ) -> Result<Vec<ImportNote>, InputError> {
     let place = place_of(input, name);
-    let range = book.worksheet_range_ref(name).map_err(|e| broken(&place, &e))?;
+    let range = book
+        .worksheet_range_ref(name)
+        .map_err(|e| broken(&place, &e))?;
     let sheet = Sheet { place, range };
     let mut notes = Vec::new();
     let Some(((r0, c0), (r1, c1))) = sheet.bounds() else {
