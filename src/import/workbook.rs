@@ -231,9 +231,7 @@ fn error_text(e: &calamine::CellErrorType) -> &'static str {
 /// Finds the header row: rows with at most one filled cell above it are titles (noted).
 /// Returns the header's absolute row.
 fn header_row(sheet: &Sheet<'_>, notes: &mut Vec<ImportNote>) -> Option<u32> {
-    let Some(((r0, c0), (r1, c1))) = sheet.bounds() else {
-        return None;
-    };
+    let ((r0, c0), (r1, c1)) = sheet.bounds()?;
     for r in r0..=r1 {
         let cells = sheet.row(r, c0, c1);
         let filled: Vec<&Value<'_>> = cells.iter().filter(|v| !v.is_blank()).collect();
