@@ -129,7 +129,7 @@ impl Beihai {
             Base::Comparable(wan("13233.59")?),
         );
         // PARAMETER: the region's milestone is not printed; 75% by 30 September is assumed.
-        let milestone_rate = Ratio::from_percent(dec!(75));
+        let milestone_rate = Ratio::from_percent(dec!(75))?;
         let rule = Schedule::Milestones(Milestones::new([(as_of, milestone_rate)])?);
         let checks = check_milestones([(city, &funds)], &MilestoneOptions::new(as_of, rule)?)?;
         let milestone = checks

@@ -70,8 +70,8 @@
 //! use fundtrack::{Money, Rounding};
 //! use fundtrack::money::Unit;
 //! let m: Money = "44900万元".parse()?;
-//! assert_eq!(m.round_in(Unit::Yi, Rounding::half_up(2)).to_string(), "4.49");
-//! # Ok::<(), fundtrack::ParseError>(())
+//! assert_eq!(m.round_in(Unit::Yi, Rounding::half_up(2)?).to_string(), "4.49");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! **County progress at month end, by county, against days elapsed:**
@@ -150,3 +150,10 @@ pub use dim::{Category, FiscalYear, FundLevel, ProjectStage, RegionCode, SourceM
 pub use error::{ParseError, ParseErrorKind};
 pub use ledger::{Ledger, LedgerError};
 pub use money::{Money, NoRatio, PercentagePoints, Ratio, RoundMode, Rounding};
+
+/// The exact decimal number of the API (`rust_decimal`), re-exported so that an embedder
+/// needs no second dependency: [`Decimal::from_str_exact`] reads `"30700.48"` exactly.
+pub use rust_decimal::Decimal;
+
+/// The calendar date of the API (`chrono`): as-of dates, effective dates, milestones.
+pub use chrono::NaiveDate;

@@ -232,9 +232,9 @@ impl Money {
     /// # use fundtrack::{Money, Rounding};
     /// use fundtrack::money::Unit;
     /// let m: Money = "449000000元".parse()?;
-    /// assert_eq!(m.round_in(Unit::Yi, Rounding::half_up(2)).to_string(), "4.49");
-    /// assert_eq!(m.round_in(Unit::Wan, Rounding::half_up(2)).to_string(), "44900.00");
-    /// # Ok::<(), fundtrack::ParseError>(())
+    /// assert_eq!(m.round_in(Unit::Yi, Rounding::half_up(2)?).to_string(), "4.49");
+    /// assert_eq!(m.round_in(Unit::Wan, Rounding::half_up(2)?).to_string(), "44900.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn round_in(self, unit: Unit, rounding: Rounding) -> Decimal {
         rounding.apply(self.to_unit(unit))

@@ -43,8 +43,8 @@
 //! let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
 //! // Three dated tables, one shape: values from their effective dates.
 //! let dibao = StandardSchedule::new([(d(2020, 1, 1), "6000元".parse()?), (d(2021, 4, 1), "6800元".parse()?)])?;
-//! let lpr = LprTable::new([(d(2021, 1, 20), Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
-//! let shares = SubsidyShares::new([(d(2021, 1, 1), Ratio::from_percent(dec!(100)))])?;
+//! let lpr = LprTable::new([(d(2021, 1, 20), Ratio::from_percent(dec!(3.85))?, Ratio::from_percent(dec!(4.65))?)])?;
+//! let shares = SubsidyShares::new([(d(2021, 1, 1), Ratio::from_percent(dec!(100))?)])?;
 //! assert_eq!(dibao.at(d(2021, 3, 31)).unwrap().to_string(), "6000.00元");
 //! assert!(lpr.at(d(2021, 1, 19)).is_none());
 //! assert_eq!(shares.table().entries().len(), 1);
@@ -194,7 +194,9 @@ pub(crate) fn yuan_from_quotient(num: &BigInt, den: &BigInt, mode: RoundMode) ->
         den.sign() == Sign::Plus,
         "denominator {den} must be positive"
     );
-    let d = Rounding::new(mode, 2).apply_quotient(num, den)?;
+    let d = Rounding::HALF_UP_2
+        .with_mode(mode)
+        .apply_quotient(num, den)?;
     Money::yuan(d).ok()
 }
 

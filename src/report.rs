@@ -21,7 +21,7 @@ pub(crate) use execution::{BucketFen, PlannedFen};
 pub use growth::{Base, CompoundGrowth, Growth, MAX_PERIODS};
 pub use industry::{IndustryShare, IndustryShareOptions};
 pub use ranking::{Ranked, Ranking};
-pub use schedule::{MilestoneError, Milestones, Schedule, ScheduleGap};
+pub use schedule::{MilestoneError, Milestones, PerMonthRate, Schedule, ScheduleGap};
 pub use share::Shares;
 
 use crate::money::{NoRatio, Ratio};

@@ -58,7 +58,7 @@ fn rmb_upper_vectors() {
                     "trunc" => RoundMode::Trunc,
                     other => panic!("unknown rounding {other}"),
                 };
-                Money::yuan(Rounding::new(mode, 2).apply(value))
+                Money::yuan(Rounding::new(mode, 2).unwrap().apply(value))
             }
         };
         match money {
@@ -112,16 +112,16 @@ fn money_in_units_precisions_and_modes() {
         ("yi exact", MoneyFormat::new(Unit::Yi).exact()),
         (
             "wan half-even",
-            MoneyFormat::default().rounding(Rounding::half_even(2)),
+            MoneyFormat::default().rounding(Rounding::half_even(2).unwrap()),
         ),
         (
             "wan trunc 0",
-            MoneyFormat::default().rounding(Rounding::trunc(0)),
+            MoneyFormat::default().rounding(Rounding::trunc(0).unwrap()),
         ),
         (
             "wan 1 no unit",
             MoneyFormat::default()
-                .rounding(Rounding::half_up(1))
+                .rounding(Rounding::half_up(1).unwrap())
                 .without_unit(),
         ),
     ];
@@ -156,7 +156,7 @@ fn beihai_sentences_snapshot() {
     let months = Schedule::Months.compare(&rate, year, as_of);
     let days = Schedule::Days.compare(&rate, year, as_of);
     // PARAMETER: the region's milestone is not printed; 75% by 30 September is assumed.
-    let rule = Milestones::new([(as_of, Ratio::from_percent(dec!(75)))]).unwrap();
+    let rule = Milestones::new([(as_of, Ratio::from_percent(dec!(75)).unwrap())]).unwrap();
     let met = Schedule::Milestones(rule.clone()).compare(&rate, year, as_of);
     let slow = Progress::new(m("39757.09万元"), m("27000万元"));
     let slow_months = Schedule::Months.compare(&slow.rate().unwrap(), year, as_of);
@@ -178,7 +178,9 @@ fn beihai_sentences_snapshot() {
         style.milestone(&missed, "自治区"),
         style.growth(&growth),
         style.growth(&fall),
-        style.percents(Rounding::half_up(1)).growth(&growth),
+        style
+            .percents(Rounding::half_up(1).unwrap())
+            .growth(&growth),
         style.rounding_note(),
     ];
     snapshot("format_beihai_sentences", &text.join("\n"));

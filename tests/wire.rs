@@ -64,8 +64,8 @@ fn milestones_and_growth_are_rebuilt_from_their_inputs() {
     use fundtrack::report::{Base, Growth, Milestones};
     let d = |m| chrono::NaiveDate::from_ymd_opt(2021, m, 30).unwrap();
     let m = Milestones::new([
-        (d(3), Ratio::from_percent(dec!(30))),
-        (d(6), Ratio::from_percent(dec!(50))),
+        (d(3), Ratio::from_percent(dec!(30)).unwrap()),
+        (d(6), Ratio::from_percent(dec!(50)).unwrap()),
     ])
     .unwrap();
     let (json, back) = round_trip(&m);

@@ -54,21 +54,18 @@ const MAX_QUOTIENT: i64 = 1_000_000_000_000_000;
 
 /// Rounds `n / d` (`d > 0`) of a [`Ratio`] or [`PercentagePoints`], possibly × 100 or ÷ a unit.
 ///
-/// Every `Ratio` but one from [`Ratio::from_percent`] is within ±10¹⁵ (its constructors check
-/// it) and a difference of two within ±2×10¹⁵, so `n / d` here is within ±2×10¹⁷; at
-/// [`MAX_DP`](super::MAX_DP) places that is under 2×10²⁷ units, which a `Decimal` (up to
-/// 7.9×10²⁸) holds, and the first attempt succeeds. Only an unchecked `from_percent` beyond
-/// ±10¹⁷ gets here with more: it is rounded at fewer places (still exact to those places),
-/// and beyond the `Decimal` range saturated with its sign, as `from_percent` documents.
+/// Every `Ratio` is within ±10¹⁵ (every constructor checks it, [`Ratio::from_percent`] and
+/// serde included) and a difference of two within ±2×10¹⁵, so `n / d` here is within
+/// ±2×10¹⁷; at [`MAX_DP`](super::MAX_DP) places that is under 2×10²⁷ units, which a
+/// `Decimal` (up to 7.9×10²⁸) holds. There is no saturated or sentinel value.
+#[expect(
+    clippy::expect_used,
+    reason = "every Ratio is within ±10¹⁵ and every Rounding within MAX_DP places, so the rounded value fits"
+)]
 pub(crate) fn round_in_range(n: &BigInt, d: &BigInt, rounding: Rounding) -> Decimal {
-    (0..=rounding.dp())
-        .rev()
-        .find_map(|dp| rounding.with_dp(dp).apply_quotient(n, d))
-        .unwrap_or(if n.sign() == Sign::Minus {
-            Decimal::MIN
-        } else {
-            Decimal::MAX
-        })
+    let out = rounding.apply_quotient(n, d);
+    debug_assert!(out.is_some(), "{n} / {d} at {} places", rounding.dp());
+    out.expect("a ratio within ±10¹⁵ or a gap within ±2×10¹⁵ fits in a Decimal at MAX_DP places")
 }
 
 /// An exact, unrounded quotient `numerator / denominator` (比率), with a positive denominator.
@@ -85,9 +82,9 @@ pub(crate) fn round_in_range(n: &BigInt, d: &BigInt, rounding: Rounding) -> Deci
 /// let spent: Money = "30700.48万元".parse()?;
 /// let allocated: Money = "39757.09万元".parse()?;
 /// let rate = Ratio::of(spent, allocated).unwrap();
-/// assert_eq!(rate.to_percent(Rounding::half_up(2)).to_string(), "77.22");
-/// assert_eq!(rate.to_percent(Rounding::half_up(6)).to_string(), "77.220139");
-/// # Ok::<(), fundtrack::ParseError>(())
+/// assert_eq!(rate.to_percent(Rounding::half_up(2)?).to_string(), "77.22");
+/// assert_eq!(rate.to_percent(Rounding::half_up(6)?).to_string(), "77.220139");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy)]
 pub struct Ratio {
@@ -96,6 +93,18 @@ pub struct Ratio {
 }
 
 impl Ratio {
+    /// 0 (0%).
+    pub const ZERO: Ratio = Ratio {
+        numerator: Decimal::ZERO,
+        denominator: Decimal::ONE,
+    };
+
+    /// 1 (100%).
+    pub const ONE: Ratio = Ratio {
+        numerator: Decimal::ONE,
+        denominator: Decimal::ONE,
+    };
+
     /// `numerator / denominator`.
     ///
     /// # Errors
@@ -107,7 +116,8 @@ impl Ratio {
     /// use fundtrack::{Ratio, Rounding};
     /// use rust_decimal_macros::dec;
     /// let r = Ratio::new(dec!(1), dec!(3)).unwrap();
-    /// assert_eq!(r.to_decimal(Rounding::half_up(4)).to_string(), "0.3333");
+    /// assert_eq!(r.to_decimal(Rounding::half_up(4)?).to_string(), "0.3333");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(numerator: Decimal, denominator: Decimal) -> Result<Ratio, NoRatio> {
         if denominator.is_zero() {
@@ -172,41 +182,21 @@ impl Ratio {
 
     /// A ratio given as a percentage (`30` → 30% = 0.3), as milestone tables print it.
     ///
-    /// Unchecked, for percentages written in code; for a percentage read from input use
-    /// [`Ratio::try_from_percent`], which refuses one beyond ±10¹⁷ (the range of every other
-    /// `Ratio`). Beyond that range no report holds the rate and a printed value may not fit
-    /// in a `Decimal`: it is then printed with fewer decimal places, and beyond the `Decimal`
-    /// range saturated at ±`Decimal::MAX` (sign kept).
-    ///
-    /// ```
-    /// use fundtrack::{Ratio, Rounding};
-    /// use rust_decimal_macros::dec;
-    /// let r = Ratio::from_percent(dec!(30));
-    /// assert_eq!(r.to_decimal(Rounding::half_up(2)).to_string(), "0.30");
-    /// ```
-    pub fn from_percent(percent: Decimal) -> Ratio {
-        Ratio {
-            numerator: percent,
-            denominator: Decimal::ONE_HUNDRED,
-        }
-    }
-
-    /// A ratio given as a percentage (`30` → 30% = 0.3), checked.
-    ///
     /// # Errors
     ///
     /// [`NoRatio::OutOfRange`] for a percentage beyond ±10¹⁷ (a quotient beyond ±10¹⁵, as
-    /// [`Ratio::new`]).
+    /// [`Ratio::new`]): no figure is printed saturated.
     ///
     /// ```
     /// use fundtrack::{NoRatio, Ratio, Rounding};
-    /// use rust_decimal_macros::dec;
-    /// let r = Ratio::try_from_percent(dec!(3.85))?;
+    /// use fundtrack::Decimal;
+    /// let r = Ratio::from_percent(Decimal::new(385, 2))?;
     /// assert_eq!(r.to_percent(Rounding::default()).to_string(), "3.85");
-    /// assert_eq!(Ratio::try_from_percent(dec!(1e18)), Err(NoRatio::OutOfRange));
-    /// # Ok::<(), NoRatio>(())
+    /// assert_eq!(r.to_decimal(Rounding::half_up(4)?).to_string(), "0.0385");
+    /// assert_eq!(Ratio::from_percent(Decimal::new(1, 0) * Decimal::from(10i64.pow(18))), Err(NoRatio::OutOfRange));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn try_from_percent(percent: Decimal) -> Result<Ratio, NoRatio> {
+    pub fn from_percent(percent: Decimal) -> Result<Ratio, NoRatio> {
         Ratio::new(percent, Decimal::ONE_HUNDRED)
     }
 
@@ -399,7 +389,7 @@ impl Ord for PercentagePoints {
 
 impl fmt::Debug for PercentagePoints {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PercentagePoints({})", self.round(Rounding::half_up(6)))
+        write!(f, "PercentagePoints({})", self.round(Rounding::HALF_UP_6))
     }
 }
 
@@ -412,7 +402,10 @@ mod tests {
     #[test]
     fn beihai_rate_and_gaps_come_from_unrounded_values() {
         let rate = Ratio::new(dec!(30700.48), dec!(39757.09)).unwrap();
-        assert_eq!(rate.to_percent(Rounding::half_up(4)), dec!(77.2201));
+        assert_eq!(
+            rate.to_percent(Rounding::half_up(4).unwrap()),
+            dec!(77.2201)
+        );
         let months = Ratio::from_counts(9, 12).unwrap();
         let days = Ratio::from_counts(273, 365).unwrap();
         assert_eq!(rate.minus(&months).round(Rounding::default()), dec!(2.22));
@@ -423,9 +416,12 @@ mod tests {
     fn exact_ties_at_the_second_place() {
         // 1/800 = 0.125% exactly.
         let r = Ratio::from_counts(1, 800).unwrap();
-        assert_eq!(r.to_percent(Rounding::half_up(2)), dec!(0.13));
-        assert_eq!(r.to_percent(Rounding::half_even(2)), dec!(0.12));
-        assert_eq!(r.to_percent(Rounding::new(RoundMode::Trunc, 2)), dec!(0.12));
+        assert_eq!(r.to_percent(Rounding::half_up(2).unwrap()), dec!(0.13));
+        assert_eq!(r.to_percent(Rounding::half_even(2).unwrap()), dec!(0.12));
+        assert_eq!(
+            r.to_percent(Rounding::new(RoundMode::Trunc, 2).unwrap()),
+            dec!(0.12)
+        );
     }
 
     #[test]
@@ -438,36 +434,19 @@ mod tests {
     #[test]
     fn percentages_beyond_the_range_are_refused() {
         assert_eq!(
-            Ratio::try_from_percent(dec!(1e17)).unwrap(),
+            Ratio::from_percent(dec!(1e17)).unwrap(),
             Ratio::new(dec!(1e15), dec!(1)).unwrap()
         );
-        assert_eq!(
-            Ratio::try_from_percent(dec!(-1e18)),
-            Err(NoRatio::OutOfRange)
-        );
+        assert_eq!(Ratio::from_percent(dec!(-1e18)), Err(NoRatio::OutOfRange));
         // Was printed as +79228162514264337593543950335 (Decimal::MAX), sign and all wrong.
-        assert_eq!(
-            Ratio::try_from_percent(-Decimal::MAX),
-            Err(NoRatio::OutOfRange)
-        );
-    }
-
-    #[test]
-    fn unchecked_percentages_beyond_the_range_keep_value_and_sign() {
-        // Was printed as +79228162514264337593543950335 (Decimal::MAX) for any of these.
-        let p = dec!(-1e27);
-        assert_eq!(Ratio::from_percent(p).to_percent(Rounding::default()), p);
-        let low = Ratio::from_percent(-Decimal::MAX);
-        let high = Ratio::from_percent(Decimal::MAX);
-        assert_eq!(low.minus(&high).round(Rounding::default()), Decimal::MIN);
-        assert_eq!(high.minus(&low).round(Rounding::default()), Decimal::MAX);
+        assert_eq!(Ratio::from_percent(-Decimal::MAX), Err(NoRatio::OutOfRange));
     }
 
     #[test]
     fn the_widest_ratios_print_exactly() {
         let top = Ratio::new(dec!(1e15), dec!(1)).unwrap();
         let bottom = Ratio::new(dec!(-1e15), dec!(1)).unwrap();
-        let r = Rounding::half_up(crate::money::MAX_DP);
+        let r = Rounding::half_up(crate::money::MAX_DP).unwrap();
         assert_eq!(top.to_percent(r).normalize(), dec!(1e17));
         assert_eq!(top.to_percent(r).scale(), 10);
         assert_eq!(top.minus(&bottom).round(r).normalize(), dec!(2e17));
@@ -511,7 +490,7 @@ mod tests {
             crate::RoundMode::Ceil,
             crate::RoundMode::Floor,
         ] {
-            let rounding = Rounding::new(mode, dp);
+            let rounding = Rounding::new(mode, dp).unwrap();
             let (bn, bd) = r.big();
             let big = rounding.apply_quotient(&(bn * BigInt::from(10u8).pow(shift)), &bd);
             let fast = r.small_rounded(shift, rounding);

@@ -35,8 +35,9 @@ use crate::report::completion;
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
-/// let t = LoanTerms::new(NaiveDate::from_ymd_opt(2021, 3, 15).unwrap(), 36, Ratio::from_percent(dec!(3.85)));
+/// let t = LoanTerms::new(NaiveDate::from_ymd_opt(2021, 3, 15).unwrap(), 36, Ratio::from_percent(dec!(3.85))?);
 /// assert_eq!(t.maturity(), NaiveDate::from_ymd_opt(2024, 3, 15));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -89,10 +90,10 @@ impl LoanTerms {
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
-/// let terms = LoanTerms::new(NaiveDate::from_ymd_opt(2021, 3, 15).unwrap(), 36, Ratio::from_percent(dec!(3.85)));
+/// let terms = LoanTerms::new(NaiveDate::from_ymd_opt(2021, 3, 15).unwrap(), 36, Ratio::from_percent(dec!(3.85))?);
 /// let loan = Loan::new("L-001".parse()?, "H-17".parse()?, "5万元".parse()?, terms);
 /// assert_eq!(loan.amount().to_string(), "50000.00元");
-/// # Ok::<(), fundtrack::ParseError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -233,9 +234,9 @@ impl RepaymentModel {
 /// use rust_decimal_macros::dec;
 ///
 /// // The LPRs published for 2021-01-20 (documented values, supplied by the caller).
-/// let lpr = LprTable::new([(NaiveDate::from_ymd_opt(2021, 1, 20).unwrap(), Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
+/// let lpr = LprTable::new([(NaiveDate::from_ymd_opt(2021, 1, 20).unwrap(), Ratio::from_percent(dec!(3.85))?, Ratio::from_percent(dec!(4.65))?)])?;
 /// assert!(lpr.at(NaiveDate::from_ymd_opt(2021, 1, 19).unwrap()).is_none());
-/// # Ok::<(), fundtrack::policy::PolicyError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -283,9 +284,9 @@ impl LprTable {
     /// # use chrono::NaiveDate;
     /// # use rust_decimal_macros::dec;
     /// let d = NaiveDate::from_ymd_opt(2021, 1, 20).unwrap();
-    /// let lpr = LprTable::new([(d, Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
+    /// let lpr = LprTable::new([(d, Ratio::from_percent(dec!(3.85))?, Ratio::from_percent(dec!(4.65))?)])?;
     /// assert_eq!(lpr.table().entries()[0].0, d);
-    /// # Ok::<(), fundtrack::policy::PolicyError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn table(&self) -> &Dated<(Ratio, Ratio)> {
         &self.entries
@@ -309,7 +310,7 @@ impl LprTable {
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
-/// let lpr = LprTable::new([(NaiveDate::from_ymd_opt(2021, 1, 20).unwrap(), Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
+/// let lpr = LprTable::new([(NaiveDate::from_ymd_opt(2021, 1, 20).unwrap(), Ratio::from_percent(dec!(3.85))?, Ratio::from_percent(dec!(4.65))?)])?;
 /// // Documented values: at most 5万元 and 3 years.
 /// let rules = LoanRules::new("5万元".parse()?, 36, lpr);
 /// assert_eq!(rules.max_term_months(), 36);
@@ -411,7 +412,10 @@ impl LoanViolation {
 
 impl fmt::Display for LoanViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pct = |r: &Ratio| r.to_percent(crate::money::Rounding::half_up(4)).normalize();
+        let pct = |r: &Ratio| {
+            r.to_percent(crate::money::Rounding::known(crate::RoundMode::HalfUp, 4))
+                .normalize()
+        };
         match self {
             LoanViolation::AmountAbove { amount, max } => {
                 write!(f, "{}: {amount} > {max}", self.as_str())
@@ -515,11 +519,11 @@ impl LoanStock {
 ///
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
 /// let shares = SubsidyShares::new([
-///     (d(2021, 1, 1), Ratio::from_percent(dec!(100))),
-///     (d(2021, 7, 1), Ratio::from_percent(dec!(70))),
+///     (d(2021, 1, 1), Ratio::from_percent(dec!(100))?),
+///     (d(2021, 7, 1), Ratio::from_percent(dec!(70))?),
 /// ])?;
-/// assert_eq!(shares.at(d(2021, 8, 1)), Some(Ratio::from_percent(dec!(70))));
-/// # Ok::<(), fundtrack::policy::PolicyError>(())
+/// assert_eq!(shares.at(d(2021, 8, 1)), Some(Ratio::from_percent(dec!(70))?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -556,7 +560,7 @@ impl SubsidyShares {
         entries: impl IntoIterator<Item = (NaiveDate, Ratio)>,
     ) -> Result<SubsidyShares, PolicyError> {
         let entries = Dated::labelled("subsidy share date", entries)?;
-        let full = Ratio::from_percent(rust_decimal::Decimal::ONE_HUNDRED);
+        let full = Ratio::ONE;
         if let Some((d, r)) = entries
             .entries()
             .iter()
@@ -578,9 +582,9 @@ impl SubsidyShares {
     /// # use chrono::NaiveDate;
     /// # use rust_decimal_macros::dec;
     /// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
-    /// let s = SubsidyShares::new([(d(7), Ratio::from_percent(dec!(70))), (d(1), Ratio::from_percent(dec!(100)))])?;
+    /// let s = SubsidyShares::new([(d(7), Ratio::from_percent(dec!(70))?), (d(1), Ratio::from_percent(dec!(100))?)])?;
     /// assert_eq!(s.table().changes_in(d(1), d(12)).collect::<Vec<_>>(), [d(7)]);
-    /// # Ok::<(), fundtrack::policy::PolicyError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn table(&self) -> &Dated<Ratio> {
         &self.entries
@@ -644,11 +648,11 @@ impl DayCount {
 /// use rust_decimal_macros::dec;
 ///
 /// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
-/// let shares = SubsidyShares::new([(d(1, 1), Ratio::from_percent(dec!(100)))])?;
+/// let shares = SubsidyShares::new([(d(1, 1), Ratio::from_percent(dec!(100))?)])?;
 /// let opts = SubsidyOptions::new(d(1, 1), d(12, 31), shares)
 ///     .day_count(DayCount::Actual365)
 ///     .rounding(RoundMode::HalfUp);
-/// # Ok::<(), fundtrack::policy::PolicyError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubsidyOptions {
@@ -822,7 +826,7 @@ impl Entry {
 /// use rust_decimal_macros::dec;
 ///
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-/// let terms = LoanTerms::new(d(2021, 3, 1), 36, Ratio::from_percent(dec!(4.65)));
+/// let terms = LoanTerms::new(d(2021, 3, 1), 36, Ratio::from_percent(dec!(4.65))?);
 /// let book = LoanBook::new(
 ///     [Loan::new("L-1".parse()?, "H-1".parse()?, "5万元".parse()?, terms)],
 ///     [Repayment::new("R-1".parse()?, "L-1".parse()?, d(2022, 3, 1), "1万元".parse()?)],
@@ -947,9 +951,9 @@ impl LoanBook {
     /// use rust_decimal_macros::dec;
     ///
     /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-    /// let lpr = LprTable::new([(d(2021, 1, 20), Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
+    /// let lpr = LprTable::new([(d(2021, 1, 20), Ratio::from_percent(dec!(3.85))?, Ratio::from_percent(dec!(4.65))?)])?;
     /// let rules = LoanRules::new("5万元".parse()?, 36, lpr);
-    /// let bad = LoanTerms::new(d(2021, 3, 1), 48, Ratio::from_percent(dec!(5)));
+    /// let bad = LoanTerms::new(d(2021, 3, 1), 48, Ratio::from_percent(dec!(5))?);
     /// let book = LoanBook::new([Loan::new("L-9".parse()?, "H-1".parse()?, "6万元".parse()?, bad)], [])?;
     /// let found = book.check(&rules);
     /// assert_eq!(found[0].violations().len(), 3);
@@ -1084,11 +1088,11 @@ impl LoanBook {
     /// use rust_decimal_macros::dec;
     ///
     /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-    /// let terms = LoanTerms::new(d(2021, 1, 1), 36, Ratio::from_percent(dec!(3.85)));
+    /// let terms = LoanTerms::new(d(2021, 1, 1), 36, Ratio::from_percent(dec!(3.85))?);
     /// let book = LoanBook::new([Loan::new("L-1".parse()?, "H-1".parse()?, "5万元".parse()?, terms)], [])?;
     /// let shares = SubsidyShares::new([
-    ///     (d(2021, 1, 1), Ratio::from_percent(dec!(100))),
-    ///     (d(2021, 7, 1), Ratio::from_percent(dec!(70))),
+    ///     (d(2021, 1, 1), Ratio::from_percent(dec!(100))?),
+    ///     (d(2021, 7, 1), Ratio::from_percent(dec!(70))?),
     /// ])?;
     /// let due = book.interest_subsidy(&SubsidyOptions::new(d(2021, 1, 1), d(2021, 12, 31), shares))?;
     /// assert_eq!(due.rows()[0].days(), 365);
@@ -1261,7 +1265,7 @@ mod tests {
     }
 
     fn pct(p: rust_decimal::Decimal) -> Ratio {
-        Ratio::from_percent(p)
+        Ratio::from_percent(p).unwrap()
     }
 
     fn loan(i: &str, h: &str, amount: Money, start: NaiveDate, months: u32, rate: Ratio) -> Loan {
@@ -1277,7 +1281,7 @@ mod tests {
         let r = lending_completion(new, inferred_task).unwrap();
         // 2646.50 / 2402 = 1.1017901…
         assert_eq!(r.to_percent(Rounding::default()), dec!(110.18));
-        assert_eq!(r.to_percent(Rounding::half_up(5)), dec!(110.17902));
+        assert_eq!(r.to_percent(Rounding::half_up(5).unwrap()), dec!(110.17902));
         assert_eq!(lending_completion(new, Money::ZERO), Err(NoRatio::ZeroBase));
     }
 
@@ -1548,7 +1552,7 @@ mod serde_tests {
     }
 
     fn pct(p: rust_decimal::Decimal) -> Ratio {
-        Ratio::from_percent(p)
+        Ratio::from_percent(p).unwrap()
     }
 
     /// `serde_json`'s message for a rejected value: the constructor's, then the position.

@@ -69,7 +69,7 @@ impl MilestoneOptions {
 /// use rust_decimal_macros::dec;
 ///
 /// let d = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
-/// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))))?;
+/// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))?))?;
 /// let county = Progress::new("3976万元".parse()?, "2922.36万元".parse()?);
 /// let report = check_milestones([("450521".parse()?, &county)], &opts)?;
 /// let c = &report.checks()[0];
@@ -139,7 +139,7 @@ impl MilestoneCheck {
 /// use rust_decimal_macros::dec;
 ///
 /// let d = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
-/// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))))?;
+/// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))?))?;
 /// let ahead = Progress::new("100万元".parse()?, "80万元".parse()?);
 /// let behind = Progress::new("100万元".parse()?, "70万元".parse()?);
 /// let empty = Progress::new(Money::ZERO, Money::ZERO);
@@ -217,7 +217,7 @@ impl MilestoneReport {
 /// use rust_decimal_macros::dec;
 ///
 /// let sep30 = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
-/// let m = Milestones::new([(sep30, Ratio::from_percent(dec!(75)))])?;
+/// let m = Milestones::new([(sep30, Ratio::from_percent(dec!(75))?)])?;
 /// let opts = MilestoneOptions::new(sep30, Schedule::Milestones(m))?;
 /// let beihai = Progress::new("39757.09万元".parse()?, "30700.48万元".parse()?);
 /// let report = check_milestones([("450500".parse()?, &beihai)], &opts)?;
@@ -336,8 +336,8 @@ mod tests {
         // A hypothetical 80% milestone by 30 September: 0.8 × 397570900 = 318056720;
         // 318056720 − 307004800 = 11051920.00元 short; 77.2201 − 80 = −2.78 百分点.
         let m = Milestones::new([
-            (d(3, 31), Ratio::from_percent(dec!(30))),
-            (d(9, 30), Ratio::from_percent(dec!(80))),
+            (d(3, 31), Ratio::from_percent(dec!(30)).unwrap()),
+            (d(9, 30), Ratio::from_percent(dec!(80)).unwrap()),
         ])
         .unwrap();
         let opts = MilestoneOptions::new(d(9, 30), Schedule::Milestones(m)).unwrap();

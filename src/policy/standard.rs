@@ -273,8 +273,11 @@ mod tests {
         .unwrap();
         let y = s.pro_rated(FiscalYear::new(2021).unwrap()).unwrap();
         assert_eq!(y.segments()[0].months(), 5);
-        assert_eq!(y.annual_in_yuan(Rounding::half_up(4)), dec!(5000.5833));
-        assert_eq!(y.annual_in_yuan(Rounding::trunc(2)), dec!(5000.58));
+        assert_eq!(
+            y.annual_in_yuan(Rounding::half_up(4).unwrap()),
+            dec!(5000.5833)
+        );
+        assert_eq!(y.annual_in_yuan(Rounding::trunc(2).unwrap()), dec!(5000.58));
     }
 
     #[test]

@@ -125,8 +125,8 @@ pub const MAX_PERIODS: u32 = 100;
 /// assert_eq!(g.to_percent(Rounding::default()).to_string(), "10.00");
 /// // 100 → 200 over 3 years: 25.992104…%.
 /// let g = CompoundGrowth::new(dec!(100), dec!(200), 3)?;
-/// assert_eq!(g.to_percent(Rounding::half_up(4)).to_string(), "25.9921");
-/// # Ok::<(), fundtrack::NoRatio>(())
+/// assert_eq!(g.to_percent(Rounding::half_up(4)?).to_string(), "25.9921");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -277,15 +277,15 @@ mod tests {
         assert_eq!(zero.to_percent(Rounding::default()), dec!(-100.00));
         // 1 → 1.00125 in one period is a tie at two places of a percent (0.125%).
         let tie = CompoundGrowth::new(dec!(1), dec!(1.00125), 1).unwrap();
-        assert_eq!(tie.to_percent(Rounding::half_up(2)), dec!(0.13));
+        assert_eq!(tie.to_percent(Rounding::half_up(2).unwrap()), dec!(0.13));
         assert_eq!(
-            tie.to_percent(Rounding::new(RoundMode::HalfEven, 2)),
+            tie.to_percent(Rounding::new(RoundMode::HalfEven, 2).unwrap()),
             dec!(0.12)
         );
         // The widest rate `new` accepts prints exactly: 10¹⁵ − 1 = 99999999999999900%.
         let widest = CompoundGrowth::new(dec!(1), dec!(1e15), 1).unwrap();
         assert_eq!(
-            widest.to_percent(Rounding::half_up(crate::money::MAX_DP)),
+            widest.to_percent(Rounding::half_up(crate::money::MAX_DP).unwrap()),
             dec!(99999999999999900)
         );
         assert_eq!(

@@ -279,7 +279,7 @@ mod tests {
         );
         // Each printed share is its truncated value or one unit more.
         for ((_, _, r), printed) in s.iter().zip(p.values()) {
-            let floor = r.to_percent(Rounding::trunc(2));
+            let floor = r.to_percent(Rounding::trunc(2).unwrap());
             assert!(*printed == floor || *printed == floor + dec!(0.01));
         }
     }
