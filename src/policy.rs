@@ -224,12 +224,14 @@ mod tests {
     #[test]
     fn beihai_2021_completion_figures() {
         use crate::report::completion;
-        use rust_decimal::Decimal;
         use rust_decimal_macros::dec;
-        let pct = |a: u64, t: u64| {
-            completion(Decimal::from(a), Decimal::from(t))
-                .unwrap()
-                .to_percent(Rounding::default())
+        let pct = |a: i64, t: i64| {
+            completion(
+                crate::money::Count::households(a),
+                crate::money::Count::households(t),
+            )
+            .unwrap()
+            .to_percent(Rounding::default())
         };
         // Housing (危房改造): target 412, started 412, completed 386.
         assert_eq!(pct(412, 412), dec!(100.00));

@@ -151,7 +151,7 @@ proptest! {
 
     #[test]
     fn robust_shares_sum_to_one_hundred(parts in proptest::collection::vec(0i64..=i64::MAX, 1..12), dp in 0u32..6) {
-        let shares = Shares::of_money(parts.iter().enumerate().map(|(i, &f)| (i, Money::from_fen(f)))).ok();
+        let shares = Shares::of(parts.iter().enumerate().map(|(i, &f)| (i, Money::from_fen(f)))).ok();
         if let Some(s) = shares {
             let hundred = Decimal::ONE_HUNDRED;
             let p = s.percents_summing_to_100(dp);

@@ -130,9 +130,9 @@ impl MoneyFormat {
     /// use fundtrack::format::MoneyFormat;
     /// use fundtrack::report::Average;
     ///
-    /// let per_project = Average::of_money("4.49亿元".parse()?, 391).unwrap();
+    /// let per_project = Average::new("4.49亿元".parse::<fundtrack::Money>()?, fundtrack::money::Count::projects(391))?;
     /// assert_eq!(MoneyFormat::default().render_average(&per_project), "114.83万元");
-    /// # Ok::<(), fundtrack::ParseError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn render_average(&self, average: &Average) -> String {
         self.decorate(average.money_in(self.unit, self.rounding))

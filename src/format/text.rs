@@ -21,7 +21,7 @@ use crate::report::{Execution, Growth, Progress, ScheduleGap};
 /// use fundtrack::format::TextStyle;
 ///
 /// let style = TextStyle::default();
-/// let rate = Ratio::of("30700.48万元".parse()?, "39757.09万元".parse()?).unwrap();
+/// let rate = Ratio::of("30700.48万元".parse::<Money>()?, "39757.09万元".parse()?).unwrap();
 /// assert_eq!(style.percent(&rate), "77.22%");
 /// assert_eq!(style.percents(Rounding::half_up(1)?).percent(&rate), "77.2%");
 /// assert_eq!(style.rounding_note(), "金额单位为万元，金额、百分比和百分点均四舍五入保留2位小数");

@@ -6,7 +6,7 @@ use std::fmt;
 use num_bigint::{BigInt, Sign};
 use rust_decimal::Decimal;
 
-use super::Money;
+use super::quantity::{Exact, Quantity, same_dimension};
 use super::round::{Rounding, big_parts, div_round_i128};
 
 /// Why a quotient has no value (无法计算): a rate over nothing is not 0%.
@@ -33,6 +33,10 @@ pub enum NoRatio {
     OutOfRange,
     /// A compound rate over zero periods, or of a negative end value.
     NoPeriod,
+    /// Two quantities that do not go together: persons over households, a sum of both.
+    UnitMismatch,
+    /// Money asked for at more places than the 分.
+    FinerThanFen,
 }
 
 impl fmt::Display for NoRatio {
@@ -43,6 +47,8 @@ impl fmt::Display for NoRatio {
             NoRatio::MixedSigns => "the parts have mixed signs",
             NoRatio::OutOfRange => "the quotient is out of range",
             NoRatio::NoPeriod => "no period to compound over",
+            NoRatio::UnitMismatch => "the quantities are of different units",
+            NoRatio::FinerThanFen => "money has no places beyond the 分",
         })
     }
 }
@@ -139,30 +145,130 @@ impl Ratio {
         })
     }
 
-    /// `part / whole` for amounts of money.
+    /// `part / whole` (比率) of two amounts of money or two counts: part first, then whole.
     ///
     /// # Errors
     ///
-    /// As [`Ratio::new`]: a zero or negative `whole` has no ratio.
-    pub fn of(part: Money, whole: Money) -> Result<Ratio, NoRatio> {
-        // The checks of `Ratio::new`, on whole 分: reports take millions of rates.
-        let (p, w) = (part.to_fen(), whole.to_fen());
+    /// As [`Ratio::new`]: a zero or negative `whole` has no ratio;
+    /// [`NoRatio::UnitMismatch`] for counts of different units (persons over households).
+    ///
+    /// ```
+    /// use fundtrack::{Money, Ratio, Rounding};
+    /// use fundtrack::money::Count;
+    /// let r = Ratio::of("24627万元".parse::<Money>()?, "60999万元".parse()?)?;
+    /// assert_eq!(r.to_percent(Rounding::half_up(1)?).to_string(), "40.4");
+    /// let c = Ratio::of(Count::items(26_236), Count::items(28_447))?;
+    /// assert_eq!(c.to_percent(Rounding::default()).to_string(), "92.23");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of<Q: Quantity>(part: Q, whole: Q) -> Result<Ratio, NoRatio> {
+        same_dimension(&part, &whole)?;
+        // The checks of `Ratio::new`, on integers of the smallest unit (分 or one unit, of
+        // one dimension so of one scale): reports take millions of rates.
+        let (p, w) = (part.scaled().0, whole.scaled().0);
         if w == 0 {
             return Err(NoRatio::ZeroBase);
         }
         if w < 0 {
             return Err(NoRatio::NegativeBase);
         }
-        // |part| beyond 10¹⁵ × whole; an overflowing bound is beyond any amount of Money.
+        // |part| beyond 10¹⁵ × whole; an overflowing bound is beyond any quantity.
         if w.checked_mul(i128::from(MAX_QUOTIENT))
             .is_some_and(|bound| p.abs() > bound)
         {
             return Err(NoRatio::OutOfRange);
         }
         Ok(Ratio {
-            numerator: part.as_decimal(),
-            denominator: whole.as_decimal(),
+            numerator: part.value(),
+            denominator: whole.value(),
         })
+    }
+
+    /// An exact quotient `n / d` of big integers, reduced; `d` may be negative.
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::ZeroBase`] for `d = 0`, [`NoRatio::OutOfRange`] beyond ±10¹⁵ or when the
+    /// reduced terms do not fit in a `Decimal`.
+    pub(crate) fn from_big(n: &BigInt, d: &BigInt) -> Result<Ratio, NoRatio> {
+        if d.sign() == Sign::NoSign {
+            return Err(NoRatio::ZeroBase);
+        }
+        let g = gcd(n, d);
+        let (mut n, mut d) = (n / &g, d / &g);
+        if d.sign() == Sign::Minus {
+            n = -n;
+            d = -d;
+        }
+        let fit = |x: &BigInt| {
+            i128::try_from(x)
+                .ok()
+                .and_then(|v| Decimal::try_from_i128_with_scale(v, 0).ok())
+                .ok_or(NoRatio::OutOfRange)
+        };
+        Ratio::new(fit(&n)?, fit(&d)?)
+    }
+
+    /// The amount-weighted mean of rates (加权平均): Σ rateᵢ × weightᵢ ÷ Σ weightᵢ, exact;
+    /// an aggregate rate from sub-rates and their bases. Rate first, then its weight.
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::ZeroBase`] when the weights sum to zero (or there are none),
+    /// [`NoRatio::NegativeBase`] for a negative weight, [`NoRatio::UnitMismatch`] for
+    /// weights of different units, [`NoRatio::OutOfRange`] when the exact mean does not fit.
+    ///
+    /// ```
+    /// use fundtrack::{Money, Ratio, Rounding};
+    /// // Two counties: 50% of 100万元 and 80% of 300万元 spent → 72.5% overall.
+    /// let a = Ratio::from_counts(1, 2)?;
+    /// let b = Ratio::from_counts(4, 5)?;
+    /// let m = Ratio::weighted_mean([(a, "100万元".parse::<Money>()?), (b, "300万元".parse()?)])?;
+    /// assert_eq!(m.to_percent(Rounding::default()).to_string(), "72.50");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn weighted_mean<Q: Quantity>(
+        items: impl IntoIterator<Item = (Ratio, Q)>,
+    ) -> Result<Ratio, NoRatio> {
+        let (mut num, mut den) = (BigInt::from(0u8), BigInt::from(1u8));
+        let mut total = BigInt::from(0u8);
+        let mut first: Option<Q> = None;
+        for (rate, weight) in items {
+            if let Some(f) = &first {
+                same_dimension(f, &weight)?;
+            } else {
+                first = Some(weight);
+            }
+            let w = BigInt::from(weight.scaled().0);
+            if w.sign() == Sign::Minus {
+                return Err(NoRatio::NegativeBase);
+            }
+            // num/den + rate × w, with rate = rn/rd.
+            let (rn, rd) = rate.big();
+            num = num * &rd + rn * &w * &den;
+            den *= rd;
+            let g = gcd(&num, &den);
+            num /= &g;
+            den /= g;
+            total += w;
+        }
+        if total.sign() == Sign::NoSign {
+            return Err(NoRatio::ZeroBase);
+        }
+        Ratio::from_big(&num, &(den * total))
+    }
+
+    /// `quantity × self`, exact.
+    pub(crate) fn of_quantity<Q: Quantity>(&self, quantity: Q) -> Exact {
+        let (qm, qs) = big_parts(quantity.value());
+        let (n, d) = self.big();
+        // A ratio's denominator is positive, and so is 10^scale: never zero.
+        Exact::of_parts(qm * n, qs * d, quantity.dimension())
+    }
+
+    /// The ratio as a gap in percentage points from zero (拉动 is a ratio read in points).
+    pub fn to_points(&self) -> PercentagePoints {
+        self.minus(&Ratio::ZERO)
     }
 
     /// `part / whole` for counts (households, persons, projects).
@@ -390,6 +496,21 @@ impl Ord for PercentagePoints {
 impl fmt::Debug for PercentagePoints {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "PercentagePoints({})", self.round(Rounding::HALF_UP_6))
+    }
+}
+
+/// The greatest common divisor of `a` and `b` (positive; 1 when both are zero).
+pub(crate) fn gcd(a: &BigInt, b: &BigInt) -> BigInt {
+    let (mut a, mut b) = (a.magnitude().clone(), b.magnitude().clone());
+    while b != num_bigint::BigUint::from(0u8) {
+        let r = &a % &b;
+        a = b;
+        b = r;
+    }
+    if a == num_bigint::BigUint::from(0u8) {
+        BigInt::from(1u8)
+    } else {
+        BigInt::from(a)
     }
 }
 

@@ -1243,7 +1243,7 @@ fn days_in(from: NaiveDate, to: NaiveDate) -> u32 {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn lending_completion(new_lending: Money, task: Money) -> Result<Ratio, NoRatio> {
-    completion(new_lending.as_decimal(), task.as_decimal())
+    completion(new_lending, task)
 }
 
 #[cfg(test)]

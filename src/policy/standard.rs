@@ -159,7 +159,7 @@ impl StandardSchedule {
                 .ok_or_else(overflow)?;
             total = total.checked_add(part).ok_or_else(overflow)?;
         }
-        let annual = Average::of_money(total, 12).map_err(|_| overflow())?;
+        let annual = Average::new(total, crate::money::Count::items(12)).map_err(|_| overflow())?;
         Ok(ProRated {
             year,
             segments,
@@ -249,7 +249,7 @@ mod tests {
         .unwrap();
         let y = s.pro_rated(FiscalYear::new(2021).unwrap()).unwrap();
         // 6000 × 3/12 + 6800 × 9/12 = 1500 + 5100 = 6600.
-        assert_eq!(y.annual().total(), dec!(79200.00));
+        assert_eq!(y.annual().total(), Money::from_fen(7_920_000));
         assert_eq!(y.annual_in_yuan(Rounding::default()), dec!(6600.00));
         let segs = y.segments();
         assert_eq!((segs[0].months(), segs[0].to()), (3, d(2021, 3, 31)));

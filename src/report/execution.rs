@@ -632,7 +632,7 @@ impl Execution {
     /// When the total is zero (or the parts have mixed signs).
     pub fn shares(&self, basis: Basis) -> Result<Shares<GroupKey>, NoRatio> {
         let detail = self.options.grouping();
-        Shares::of_money(self.rows_of(detail).map(|r| {
+        Shares::of(self.rows_of(detail).map(|r| {
             let amount = match basis {
                 Basis::Allocated => r.progress.allocated,
                 Basis::Spent => r.progress.spent,

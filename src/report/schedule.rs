@@ -57,6 +57,48 @@ impl Schedule {
         }
     }
 
+    /// The schedule after `months` whole months elapsed (按月序时进度): months ÷ 12, with no
+    /// date to invent ("1-4月" is 4 months).
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::OutOfRange`] for more than 12 months.
+    ///
+    /// ```
+    /// use fundtrack::Rounding;
+    /// use fundtrack::report::Schedule;
+    /// assert_eq!(Schedule::months_elapsed(4)?.to_percent(Rounding::default()).to_string(), "33.33");
+    /// assert!(Schedule::months_elapsed(13).is_err());
+    /// # Ok::<(), fundtrack::NoRatio>(())
+    /// ```
+    pub fn months_elapsed(months: u32) -> Result<Ratio, NoRatio> {
+        if months > 12 {
+            return Err(NoRatio::OutOfRange);
+        }
+        Ratio::from_counts(u64::from(months), 12)
+    }
+
+    /// The schedule on day `day` of a year of `days_in_year` days (按日序时进度): day ÷ days.
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::ZeroBase`] for a year of no days, [`NoRatio::OutOfRange`] for a day
+    /// beyond the year.
+    ///
+    /// ```
+    /// use fundtrack::Rounding;
+    /// use fundtrack::report::Schedule;
+    /// // 30 April 2023: day 120 of 365.
+    /// assert_eq!(Schedule::day_of(120, 365)?.to_percent(Rounding::default()).to_string(), "32.88");
+    /// # Ok::<(), fundtrack::NoRatio>(())
+    /// ```
+    pub fn day_of(day: u32, days_in_year: u32) -> Result<Ratio, NoRatio> {
+        if day > days_in_year {
+            return Err(NoRatio::OutOfRange);
+        }
+        Ratio::from_counts(u64::from(day), u64::from(days_in_year))
+    }
+
     /// The Chinese label of the method.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -75,7 +117,7 @@ impl Schedule {
     /// use fundtrack::report::Schedule;
     /// use chrono::NaiveDate;
     ///
-    /// let rate = Ratio::of("30700.48万元".parse()?, "39757.09万元".parse()?).unwrap();
+    /// let rate = Ratio::of("30700.48万元".parse::<Money>()?, "39757.09万元".parse()?).unwrap();
     /// let as_of = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
     /// let gap = Schedule::Months.compare(&rate, FiscalYear::new(2021)?, as_of);
     /// assert!(gap.is_ahead());
@@ -217,6 +259,30 @@ impl From<GapParts> for ScheduleGap {
 }
 
 impl ScheduleGap {
+    /// A rate against an expected rate given directly: from [`Schedule::months_elapsed`],
+    /// [`Schedule::day_of`] or a fixed target. Rate first, then the schedule.
+    ///
+    /// ```
+    /// use fundtrack::{Ratio, Rounding};
+    /// use fundtrack::report::{Schedule, ScheduleGap};
+    /// use fundtrack::Decimal;
+    ///
+    /// // 1-4月 spending at 36.7% of the budget, 4 months elapsed: ahead by 3.37 points.
+    /// let gap = ScheduleGap::new(Ratio::from_percent(Decimal::new(367, 1))?, Schedule::months_elapsed(4)?);
+    /// assert_eq!(gap.gap().round(Rounding::half_up(1)?).to_string(), "3.4");
+    /// // Against a fixed target of 40%.
+    /// let fixed = ScheduleGap::new(Ratio::from_percent(Decimal::new(367, 1))?, Ratio::from_percent(Decimal::new(40, 0))?);
+    /// assert!(!fixed.is_ahead());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(rate: Ratio, expected: Ratio) -> ScheduleGap {
+        ScheduleGap {
+            rate,
+            gap: rate.minus(&expected),
+            expected,
+        }
+    }
+
     /// The actual rate, unrounded.
     pub fn rate(&self) -> Ratio {
         self.rate
