@@ -128,6 +128,7 @@
 //! - `serde` (default): `Serialize`/`Deserialize` for records and reports, with amounts and
 //!   ratios as decimal strings whatever `rust_decimal`'s own serde features say.
 
+pub mod audit;
 pub mod bulk;
 pub mod dim;
 #[doc(hidden)]
