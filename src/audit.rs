@@ -88,6 +88,7 @@ pub enum PrintedUnit {
 /// assert!(!p.is_exact());
 /// assert!("1114人".parse::<Printed>()?.is_exact());
 /// assert_eq!("-4.2%".parse::<Printed>()?.unit(), PrintedUnit::Percent);
+/// assert_eq!("75.20亿元".parse::<Printed>()?.to_string(), "75.20亿元");
 /// # Ok::<(), fundtrack::ParseError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -210,6 +211,7 @@ impl Printed {
 }
 
 impl fmt::Display for Printed {
+    /// As printed: `75.20亿元`, `40.4%`, `28.54万人`, `8.68个百分点`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let suffix = match self.unit {
             PrintedUnit::Money => "元",
@@ -218,7 +220,14 @@ impl fmt::Display for Printed {
             PrintedUnit::Points => "个百分点",
             PrintedUnit::Plain => "",
         };
-        write!(f, "{}{suffix}", self.value.normalize())
+        let prefix = match self.shift {
+            4 => "万",
+            8 => "亿",
+            _ => "",
+        };
+        let mut v = self.value / Decimal::from(10i64.pow(self.shift));
+        v.rescale(self.dp());
+        write!(f, "{v}{prefix}{suffix}")
     }
 }
 
@@ -332,6 +341,16 @@ impl Elapsed {
             months: y.months_elapsed(date),
             days: Some((y.days_elapsed(date), y.days_in_year())),
         })
+    }
+
+    /// Whole months elapsed.
+    pub fn month_count(&self) -> u32 {
+        self.months
+    }
+
+    /// Day of the year and days in the year, when known.
+    pub fn day_of_year(&self) -> Option<(u32, u32)> {
+        self.days
     }
 
     fn schedule(&self, basis: Basis) -> Option<Q> {
