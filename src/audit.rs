@@ -862,6 +862,78 @@ mod tests {
     }
 
     #[test]
+    fn each_slip_is_named_when_it_reproduces_the_figure() {
+        let growth = Figure::Growth {
+            current: p("120.00元"),
+            change: Change::Increase(p("20.00元")),
+            result: p("16.67%"),
+        };
+        assert_eq!(growth.check().slip(), Some(Slip::GrowthOverCurrent));
+        let share = Figure::Rate {
+            part: p("27256人"),
+            whole: p("54851人"),
+            result: p("44.49%"),
+            households: Some((p("7282户"), p("16369户"))),
+        };
+        assert_eq!(share.check().slip(), Some(Slip::HouseholdsForPersons));
+        let apr30 = Elapsed::at(NaiveDate::from_ymd_opt(2023, 4, 30).unwrap()).unwrap();
+        let days = Figure::Gap {
+            rate: p("42.02%"),
+            inputs: None,
+            schedule: apr30,
+            basis: Basis::Months,
+            result: p("9.14个百分点"),
+        };
+        assert_eq!(days.check().slip(), Some(Slip::DaysInsteadOfMonths));
+        let months = Figure::Gap {
+            rate: p("42.02%"),
+            inputs: None,
+            schedule: apr30,
+            basis: Basis::Days,
+            result: p("8.69个百分点"),
+        };
+        assert_eq!(months.check().slip(), Some(Slip::MonthsInsteadOfDays));
+        // Exact 42.016% is 8.68 points ahead of 4/12; 42.02 − 33.33 prints 8.69.
+        let rounded = Figure::Gap {
+            rate: p("42.02%"),
+            inputs: Some((p("4201.60元"), p("10000.00元"))),
+            schedule: Elapsed::months(4).unwrap(),
+            basis: Basis::Months,
+            result: p("8.69个百分点"),
+        };
+        assert_eq!(rounded.check().slip(), Some(Slip::RoundedRateForGap));
+        let left_out = Figure::Sum {
+            parts: vec![p("1.00元"), p("2.00元"), p("3.00元")],
+            total: p("5.00元"),
+        };
+        assert_eq!(left_out.check().slip(), Some(Slip::PartLeftOut(0)));
+        let unexplained = Figure::Sum {
+            parts: vec![p("1.00元"), p("2.00元")],
+            total: p("5.00元"),
+        };
+        assert_eq!(
+            unexplained.check(),
+            Outcome::Inconsistent {
+                range: (Decimal::new(30_000, 4), Decimal::new(30_000, 4)),
+                slip: None
+            }
+        );
+    }
+
+    #[test]
+    fn averages_are_checked_per_unit() {
+        let avg = |r: &str| Figure::Average {
+            total: p("4.49亿元"),
+            count: p("391项"),
+            result: p(r),
+        };
+        assert!(avg("114.83万元").check().is_consistent());
+        assert!(!avg("115.83万元").check().is_consistent());
+        // 4.49亿元 is 4.485–4.495亿元: 114.7–114.96万元 per project.
+        assert!(avg("114.9万元").check().is_consistent());
+    }
+
+    #[test]
     fn mixed_units_are_not_checked() {
         let fig = Figure::Rate {
             part: p("7282户"),

@@ -196,15 +196,20 @@ impl FromStr for Count {
             return Err(err(ParseErrorKind::UnexpectedChar { ch, at }));
         }
         let plain: String = digits.chars().filter(|c| *c != ',').collect();
-        let value = Decimal::from_str_exact(&plain).map_err(|_| err(ParseErrorKind::Overflow))?;
+        let too_large = || {
+            err(ParseErrorKind::Format(
+                "a count of at most 9223372036854775807",
+            ))
+        };
+        let value = Decimal::from_str_exact(&plain).map_err(|_| too_large())?;
         let scaled = value
             .checked_mul(Decimal::from(10i64.pow(shift)))
-            .ok_or_else(|| err(ParseErrorKind::Overflow))?
+            .ok_or_else(too_large)?
             .normalize();
         if scaled.scale() > 0 {
             return Err(err(ParseErrorKind::Format("a whole number of units")));
         }
-        let n = i64::try_from(scaled.mantissa()).map_err(|_| err(ParseErrorKind::Overflow))?;
+        let n = i64::try_from(scaled.mantissa()).map_err(|_| too_large())?;
         Ok(Count::new(n, unit))
     }
 }
@@ -257,6 +262,6 @@ mod tests {
         assert!(e("万人").contains("no digits"));
         assert!(e("12a人").contains("unexpected character 'a'"));
         assert!(e("1e3人").contains("unexpected character 'e'"));
-        assert!(e("99999999999999999999人").contains("too large"));
+        assert!(e("99999999999999999999人").contains("at most 9223372036854775807"));
     }
 }

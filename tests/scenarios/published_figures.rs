@@ -953,6 +953,12 @@ fn a_report_level_audit_gives_one_verdict_per_figure_in_order() {
     for (v, c) in verdicts.iter().zip(&all) {
         assert_eq!(*v.label(), c.text);
     }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_snapshot_path("../snapshots");
+    let lines: Vec<String> = verdicts.iter().map(ToString::to_string).collect();
+    settings.bind(|| insta::assert_snapshot!("published_figures_audit", lines.join("\n")));
     let flagged: Vec<&str> = verdicts
         .iter()
         .filter(|v| !v.outcome().is_consistent())
