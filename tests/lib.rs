@@ -22,5 +22,6 @@ mod format;
 mod golden;
 mod import;
 mod model;
+mod policy;
 mod robust;
 mod wire;
