@@ -115,7 +115,7 @@ impl Beihai {
         ])?;
         let by_level = ledger.execution(ExecutionOptions::new(as_of).by_level());
         // "全市支出衔接资金30700.48万元": a printed total.
-        let funds = Progress::new(by_level.total().allocated(), wan("30700.48")?);
+        let funds = Progress::of(wan("30700.48")?, by_level.total().allocated());
         let rate = funds.rate()?;
         let upper =
             ledger.execution(ExecutionOptions::new(as_of).sources(SourceMix::CentralAndProvincial));

@@ -28,7 +28,7 @@
 //!     Allocation::new("A-3".parse()?, as_of, beihai, FundLevel::County, "9702.09万元".parse()?),
 //! ])?;
 //! let funds = ledger.execution(as_of).total().allocated();
-//! let row = Progress::new(funds, "30700.48万元".parse()?);
+//! let row = Progress::of("30700.48万元".parse()?, funds);
 //! let rate = row.rate()?;
 //! let gap = Schedule::Months.compare(&rate, ledger.year(), as_of);
 //! assert_eq!(rate.to_percent(Rounding::default()).to_string(), "77.22");
@@ -210,8 +210,8 @@
 //! use fundtrack::{Money, Rounding};
 //! use fundtrack::report::CompoundGrowth;
 //! let m = |s: &str| s.parse::<Money>();
-//! let now = CompoundGrowth::new(m("12588元")?, m("17522元")?, 4)?;
-//! let before = CompoundGrowth::new(m("100元")?, m("121元")?, 2)?;
+//! let now = CompoundGrowth::of(m("17522元")?, m("12588元")?, 4)?;
+//! let before = CompoundGrowth::of(m("121元")?, m("100元")?, 2)?;
 //! assert_eq!(now.to_percent(Rounding::default()).to_string(), "8.62");
 //! assert_eq!(now.minus(&before).round(Rounding::default())?.to_string(), "-1.38");
 //! # Ok::<(), Box<dyn std::error::Error>>(())

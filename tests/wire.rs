@@ -54,9 +54,9 @@ fn shares_and_compound_growth_are_checked_on_the_way_in() {
         .is_err()
     );
 
-    let g = CompoundGrowth::new(
-        Money::yuan(dec!(100)).unwrap(),
+    let g = CompoundGrowth::of(
         Money::yuan(dec!(121)).unwrap(),
+        Money::yuan(dec!(100)).unwrap(),
         2,
     )
     .unwrap();

@@ -172,7 +172,7 @@ impl TextStyle {
     ///
     /// let d = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
     /// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))?))?;
-    /// let county = Progress::new("3976万元".parse()?, "2922.36万元".parse()?);
+    /// let county = Progress::of("2922.36万元".parse()?, "3976万元".parse()?);
     /// let report = check_milestones([("450521".parse()?, county)], &opts)?;
     /// assert_eq!(
     ///     TextStyle::default().milestone_check(&report.checks()[0], "自治区"),
@@ -252,7 +252,7 @@ impl TextStyle {
     /// use chrono::NaiveDate;
     ///
     /// let as_of = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
-    /// let row = Progress::new("39757.09万元".parse()?, "30700.48万元".parse()?);
+    /// let row = Progress::of("30700.48万元".parse()?, "39757.09万元".parse()?);
     /// let gap = Schedule::Months.compare(&row.rate().unwrap(), FiscalYear::new(2021)?, as_of);
     /// assert_eq!(
     ///     TextStyle::default().progress(as_of, "全市", &row, Some(&gap)),

@@ -71,7 +71,7 @@ impl MilestoneOptions {
 ///
 /// let d = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
 /// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))?))?;
-/// let county = Progress::new("3976万元".parse()?, "2922.36万元".parse()?);
+/// let county = Progress::of("2922.36万元".parse()?, "3976万元".parse()?);
 /// let report = check_milestones([("450521".parse()?, &county)], &opts)?;
 /// let c = &report.checks()[0];
 /// assert_eq!(c.met(), Some(false));
@@ -141,9 +141,9 @@ impl MilestoneCheck {
 ///
 /// let d = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
 /// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))?))?;
-/// let ahead = Progress::new("100万元".parse()?, "80万元".parse()?);
-/// let behind = Progress::new("100万元".parse()?, "70万元".parse()?);
-/// let empty = Progress::new(Money::ZERO, Money::ZERO);
+/// let ahead = Progress::of("80万元".parse()?, "100万元".parse()?);
+/// let behind = Progress::of("70万元".parse()?, "100万元".parse()?);
+/// let empty = Progress::of(Money::ZERO, Money::ZERO);
 /// let (a, b, c) = ("450521".parse()?, "450502".parse()?, "450503".parse()?);
 /// let report = check_milestones([(a, &ahead), (b, &behind), (c, &empty)], &opts)?;
 /// assert_eq!(report.failing(), [b]);
@@ -220,7 +220,7 @@ impl MilestoneReport {
 /// let sep30 = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
 /// let m = Milestones::new([(sep30, Ratio::from_percent(dec!(75))?)])?;
 /// let opts = MilestoneOptions::new(sep30, Schedule::Milestones(m))?;
-/// let beihai = Progress::new("39757.09万元".parse()?, "30700.48万元".parse()?);
+/// let beihai = Progress::of("30700.48万元".parse()?, "39757.09万元".parse()?);
 /// let report = check_milestones([("450500".parse()?, &beihai)], &opts)?;
 /// let c = &report.checks()[0];
 /// assert_eq!(c.met(), Some(true));
@@ -291,7 +291,7 @@ mod tests {
     fn beihai() -> (RegionCode, Progress) {
         (
             region("450500"),
-            Progress::new(wan("39757.09"), wan("30700.48")),
+            Progress::of(wan("30700.48"), wan("39757.09")),
         )
     }
 
@@ -342,8 +342,8 @@ mod tests {
         ])
         .unwrap();
         let opts = MilestoneOptions::new(d(9, 30), Schedule::Milestones(m)).unwrap();
-        let other = (region("450700"), Progress::new(wan("100"), wan("85")));
-        let empty = (region("450800"), Progress::new(Money::ZERO, Money::ZERO));
+        let other = (region("450700"), Progress::of(wan("85"), wan("100")));
+        let empty = (region("450800"), Progress::of(Money::ZERO, Money::ZERO));
         let r = check_milestones(refs(&[beihai(), other, empty]), &opts).unwrap();
         let c = &r.checks()[0];
         assert_eq!(c.met(), Some(false));
@@ -360,13 +360,13 @@ mod tests {
         let opts =
             MilestoneOptions::new(d(6, 30), Schedule::Fixed(Ratio::from_counts(1, 3).unwrap()))
                 .unwrap();
-        let p = Progress::new(Money::from_fen(10_001), Money::ZERO);
+        let p = Progress::of(Money::ZERO, Money::from_fen(10_001));
         let c = &check_milestones([(region("450521"), &p)], &opts)
             .unwrap()
             .checks()[0]
             .clone();
         assert_eq!(c.shortfall(), Money::from_fen(3_334));
-        let after = Progress::new(Money::from_fen(10_001), Money::from_fen(3_334));
+        let after = Progress::of(Money::from_fen(3_334), Money::from_fen(10_001));
         assert_eq!(
             check_milestones([(region("450521"), &after)], &opts)
                 .unwrap()

@@ -363,14 +363,14 @@ impl std::ops::BitOr for Grouping {
 /// use chrono::NaiveDate;
 ///
 /// // Beihai 2021: the city-wide totals are printed, not their records.
-/// let p = Progress::new("39757.09万元".parse()?, "30700.48万元".parse()?);
+/// let p = Progress::of("30700.48万元".parse()?, "39757.09万元".parse()?);
 /// assert_eq!(p.rate().unwrap().to_percent(Rounding::default()).to_string(), "77.22");
 /// let as_of = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
 /// let gap = p.gap(&Schedule::Months, FiscalYear::new(2021)?, as_of).unwrap();
 /// assert_eq!(gap.gap().round(Rounding::default()).to_string(), "2.22");
 /// let required = Ratio::from_counts(80, 100).unwrap();
 /// assert_eq!(p.shortfall(&required).unwrap().to_string(), "11051920.00元"); // 80% of 39757.09万元 − 30700.48万元
-/// assert!(Progress::new(Money::ZERO, Money::ZERO).rate().is_err());
+/// assert!(Progress::of(Money::ZERO, Money::ZERO).rate().is_err());
 /// # Ok::<(), fundtrack::ParseError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -386,8 +386,18 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// `allocated` in place, `spent` of it spent; planned investment unknown.
-    pub fn new(allocated: Money, spent: Money) -> Progress {
+    /// `spent` of `allocated` (part before whole, as [`Ratio::of`]); planned investment
+    /// unknown.
+    ///
+    /// ```
+    /// use fundtrack::{Money, Rounding};
+    /// use fundtrack::report::Progress;
+    /// let p = Progress::of("30700.48万元".parse()?, "39757.09万元".parse()?);
+    /// assert_eq!(p.spent().to_string(), "307004800.00元");
+    /// assert_eq!(p.rate()?.to_percent(Rounding::default()).to_string(), "77.22");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of(spent: Money, allocated: Money) -> Progress {
         Progress {
             allocated,
             spent,
@@ -423,7 +433,7 @@ impl Progress {
     }
 
     /// Money not yet spent (allocated − spent), or `None` if it overflows (only possible for
-    /// totals given with [`Progress::new`]).
+    /// totals given with [`Progress::of`]).
     pub fn checked_unspent(&self) -> Option<Money> {
         self.allocated.checked_sub(self.spent)
     }
@@ -838,7 +848,7 @@ impl Execution {
         }
         let plans = planned_known.then_some(planned_parts.as_slice());
         let rows = grouped_rows(&groupings, sum_runs(parts), plans, &category_keys);
-        let mut total = Progress::new(money(total[0]), money(total[1]));
+        let mut total = Progress::of(money(total[1]), money(total[0]));
         if planned_known {
             total = total.with_planned(money(planned_total));
         }
@@ -881,7 +891,7 @@ fn grouped_rows(
         let with_planned = plans.is_some();
         let mut plans = plans.unwrap_or_default().into_iter().peekable();
         for (key, [a, s]) in sums {
-            let mut progress = Progress::new(money(a), money(s));
+            let mut progress = Progress::of(money(s), money(a));
             if with_planned {
                 while plans.next_if(|(k, _)| *k < key).is_some() {}
                 // A row whose groups have no pooled project has planned investment 0.

@@ -243,10 +243,10 @@ pub const MAX_PERIODS: u32 = 100;
 ///
 /// // 100 → 121 over two years is exactly 10% a year.
 /// let m = |s: &str| s.parse::<Money>();
-/// let g = CompoundGrowth::new(m("100万元")?, m("121万元")?, 2)?;
+/// let g = CompoundGrowth::of(m("121万元")?, m("100万元")?, 2)?;
 /// assert_eq!(g.to_percent(Rounding::default()).to_string(), "10.00");
 /// // Counts too: 12588 → 17522 persons over 4 years, 8.62% a year.
-/// let g = CompoundGrowth::new(Count::persons(12_588), Count::persons(17_522), 4)?;
+/// let g = CompoundGrowth::of(Count::persons(17_522), Count::persons(12_588), 4)?;
 /// assert_eq!(g.to_percent(Rounding::default()).to_string(), "8.62");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -290,8 +290,8 @@ impl From<CompoundGrowth> for Parts {
 }
 
 impl CompoundGrowth {
-    /// Growth from `start` to `end` over `periods` years (start first, then end), of money
-    /// or of counts.
+    /// Growth to `end` from `start` over `periods` years, of money or of counts: the value
+    /// reached first, then its base (part before whole, as [`Ratio::of`] and [`Growth::new`]).
     ///
     /// # Errors
     ///
@@ -299,7 +299,7 @@ impl CompoundGrowth {
     /// [`NoRatio::NoPeriod`] for zero periods or a negative end,
     /// [`NoRatio::UnitMismatch`] for counts of different units, and
     /// [`NoRatio::OutOfRange`] beyond [`MAX_PERIODS`] periods or for end ÷ start beyond 10¹⁵.
-    pub fn new<Q: Quantity>(start: Q, end: Q, periods: u32) -> Result<CompoundGrowth, NoRatio> {
+    pub fn of<Q: Quantity>(end: Q, start: Q, periods: u32) -> Result<CompoundGrowth, NoRatio> {
         crate::money::Quantity::try_minus(end, start)?;
         CompoundGrowth::from_values(start.value(), end.value(), periods)
     }
@@ -383,8 +383,8 @@ impl CompoundGrowth {
     /// use fundtrack::report::CompoundGrowth;
     ///
     /// let m = |s: &str| s.parse::<Money>();
-    /// let fast = CompoundGrowth::new(m("100万元")?, m("200万元")?, 3)?; // 25.99%
-    /// let slow = CompoundGrowth::new(m("100万元")?, m("121万元")?, 2)?; // 10% exactly
+    /// let fast = CompoundGrowth::of(m("200万元")?, m("100万元")?, 3)?; // 25.99%
+    /// let slow = CompoundGrowth::of(m("121万元")?, m("100万元")?, 2)?; // 10% exactly
     /// assert_eq!(fast.minus(&slow).round(Rounding::default())?.to_string(), "15.99");
     /// let target = Ratio::from_counts(1, 4)?;
     /// assert_eq!(fast.minus_ratio(&target).round(Rounding::default())?.to_string(), "0.99");
@@ -474,7 +474,7 @@ impl RateGap {
 
 /// A rounded compound rate in units of the last of `dp` places, as a `Decimal`.
 ///
-/// [`CompoundGrowth::new`] keeps end ÷ start within 10¹⁵, so the rate lies in
+/// [`CompoundGrowth::of`] keeps end ÷ start within 10¹⁵, so the rate lies in
 /// −100%..10¹⁷%: at most 10²⁷ units at `MAX_DP` places, which a `Decimal` (up to 7.9×10²⁸)
 /// holds.
 #[expect(

@@ -90,7 +90,7 @@ fn funds_by_level_are_the_printed_parts() {
 
 #[test]
 fn disbursement_rate_77_22_percent() {
-    let row = Progress::new(ledger().execution(as_of()).total().allocated(), spent());
+    let row = Progress::of(spent(), ledger().execution(as_of()).total().allocated());
     let rate = row.rate().unwrap();
     assert_eq!(pct(&rate), "77.22");
     assert_eq!(
@@ -102,7 +102,7 @@ fn disbursement_rate_77_22_percent() {
 #[test]
 fn ahead_of_schedule_by_2_22_points_by_months_and_2_43_by_days() {
     let l = ledger();
-    let row = Progress::new(l.execution(as_of()).total().allocated(), spent());
+    let row = Progress::of(spent(), l.execution(as_of()).total().allocated());
     let rate = row.rate().unwrap();
     let months = Schedule::Months.compare(&rate, l.year(), as_of());
     assert_eq!(pct(&months.expected()), "75.00");
@@ -125,7 +125,7 @@ fn milestone_met_against_the_regions_requirement() {
     // 75% by 30 September (the month schedule), an assumption, not a printed figure.
     let milestones = Milestones::new([(as_of(), Ratio::from_percent(dec!(75)).unwrap())]).unwrap();
     let l = ledger();
-    let rate = Progress::new(l.execution(as_of()).total().allocated(), spent())
+    let rate = Progress::of(spent(), l.execution(as_of()).total().allocated())
         .rate()
         .unwrap();
     let check = Schedule::Milestones(milestones).compare(&rate, l.year(), as_of());
