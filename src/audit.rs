@@ -205,8 +205,20 @@ impl Printed {
         }
     }
 
+    /// The exact values that print as this, as printed. Amounts and counts printed without
+    /// a sign are never negative (`0万元` is 0 to 0.5万元), which keeps every audited figure
+    /// monotone in its inputs.
     fn interval(&self) -> Interval {
-        self.interval_with(self.mode)
+        let mut iv = self.interval_with(self.mode);
+        let quantity = matches!(self.unit, PrintedUnit::Money | PrintedUnit::Count(_));
+        if quantity && !self.value.is_sign_negative() && iv.lo.at.sign() == num_bigint::Sign::Minus
+        {
+            iv.lo = End {
+                at: Q::int(0),
+                open: false,
+            };
+        }
+        iv
     }
 }
 
@@ -934,6 +946,25 @@ mod tests {
     }
 
     #[test]
+    fn printed_zeros_are_not_negative_amounts() {
+        let zero_part = Figure::Rate {
+            part: p("0万元"),
+            whole: p("100万元"),
+            result: p("0.3%"),
+            households: None,
+        };
+        // 0万元 is 0 to 0.5万元 of 99.5 to 100.5万元: 0% to 0.503%.
+        assert!(zero_part.check().is_consistent());
+        let zero_whole = Figure::Rate {
+            part: p("1万元"),
+            whole: p("0万元"),
+            result: p("1%"),
+            households: None,
+        };
+        assert_eq!(zero_whole.check(), Outcome::Unchecked(NoRatio::ZeroBase));
+    }
+
+    #[test]
     fn mixed_units_are_not_checked() {
         let fig = Figure::Rate {
             part: p("7282户"),
@@ -949,5 +980,72 @@ mod tests {
         assert!("12a%".parse::<Printed>().is_err());
         assert!("%".parse::<Printed>().is_err());
         assert!("1.00000000001%".parse::<Printed>().is_err());
+    }
+
+    /// Soundness: a figure computed exactly from exact inputs, then printed with the inputs
+    /// rounded, is never flagged.
+    fn printed_wan(fen: i64, dp: u32) -> Printed {
+        let wan = Decimal::new(fen, 6);
+        let shown = Rounding::known(RoundMode::HalfUp, dp).apply(wan);
+        p(&format!("{shown}万元"))
+    }
+
+    fn printed_pct(r: &crate::Ratio, dp: u32) -> Printed {
+        p(&format!(
+            "{}%",
+            r.to_percent(Rounding::known(RoundMode::HalfUp, dp))
+        ))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        #[test]
+        fn exact_figures_printed_from_rounded_inputs_are_never_flagged(
+            part in 0i64..2_000_000_000,
+            extra in 1i64..2_000_000_000,
+            inc in 1i64..1_000_000_000,
+            dp_in in 0u32..3,
+            dp_out in 0u32..3,
+            smaller in 0u32..4,
+        ) {
+            // Small amounts too, where inputs print as 0万元.
+            let div = 10i64.pow(2 * smaller);
+            let (part, extra, inc) = (part / div, extra / div + 1, inc / div + 1);
+            let whole = part + extra;
+            let (pm, wm) = (crate::Money::from_fen(part), crate::Money::from_fen(whole));
+            let rate = crate::Ratio::of(pm, wm).unwrap();
+            let printed_whole = printed_wan(whole, dp_in);
+            let fig = Figure::Rate {
+                part: printed_wan(part, dp_in),
+                whole: printed_whole,
+                result: printed_pct(&rate, dp_out),
+                households: None,
+            };
+            // A whole that prints as 0 has no rate to check; anything else must be consistent.
+            let expected = if printed_whole.value().is_zero() {
+                Outcome::Unchecked(NoRatio::ZeroBase)
+            } else {
+                fig.check()
+            };
+            proptest::prop_assert!(fig.check() == expected && (printed_whole.value().is_zero() || expected.is_consistent()), "{fig:?}");
+            let sum = Figure::Sum {
+                parts: vec![printed_wan(part, dp_in), printed_wan(extra, dp_in)],
+                total: printed_wan(whole, dp_in),
+            };
+            proptest::prop_assert!(sum.check().is_consistent(), "{sum:?}");
+            let current = whole + inc;
+            let g = crate::Ratio::of(crate::Money::from_fen(inc), wm).unwrap();
+            let growth = Figure::Growth {
+                current: printed_wan(current, dp_in),
+                change: Change::Increase(printed_wan(inc, dp_in)),
+                result: printed_pct(&g, dp_out),
+            };
+            let outcome = growth.check();
+            // A printed increase that rounds to 0 has no ratio to check.
+            proptest::prop_assert!(
+                outcome.is_consistent() || matches!(outcome, Outcome::Unchecked(_)),
+                "{growth:?}: {outcome:?}"
+            );
+        }
     }
 }

@@ -102,13 +102,7 @@ pub enum ParseErrorKind {
         /// The most allowed ([`crate::money::MAX_DP`]).
         max: u32,
     },
-    /// Two quantities that do not go together (money and persons, persons and households).
-    Mismatch {
-        /// The first quantity's unit.
-        left: &'static str,
-        /// The other quantity's unit.
-        right: &'static str,
-    },
+
     /// Too large to hold.
     Overflow,
     /// The wrong length or shape for a code; the text says what was expected.
@@ -145,9 +139,7 @@ impl fmt::Display for ParseErrorKind {
             ParseErrorKind::TooManyPlaces { places, max } => {
                 write!(f, "{places} decimal places (at most {max})")
             }
-            ParseErrorKind::Mismatch { left, right } => {
-                write!(f, "{left} and {right} do not go together")
-            }
+
             ParseErrorKind::Overflow => {
                 f.write_str("too large (at most 792281625142643375935439503.35元)")
             }

@@ -187,7 +187,7 @@ pub fn sum<Q: Quantity>(items: impl IntoIterator<Item = Q>) -> Result<Q, NoRatio
 /// assert_eq!(fee.to_money(RoundMode::HalfUp)?.to_string(), "550900.00元");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Exact {
     numerator: BigInt,
     denominator: BigInt,
@@ -281,6 +281,15 @@ impl Exact {
     }
 }
 
+impl PartialEq for Exact {
+    /// Equal by value and dimension: 1/2 元 == 2/4 元, consistent with [`PartialOrd`].
+    fn eq(&self, other: &Exact) -> bool {
+        self.partial_cmp(other) == Some(Ordering::Equal)
+    }
+}
+
+impl Eq for Exact {}
+
 impl PartialOrd for Exact {
     /// Ordered by value within one dimension; `None` across dimensions.
     fn partial_cmp(&self, other: &Exact) -> Option<Ordering> {
@@ -315,6 +324,20 @@ mod tests {
             sum([Count::persons(i64::MAX), Count::persons(1)]),
             Err(NoRatio::OutOfRange)
         );
+    }
+
+    #[test]
+    fn exact_quantities_are_equal_by_value() {
+        let half = Exact::of_parts(BigInt::from(1), BigInt::from(2), Dimension::Money);
+        let two_quarters = Exact::of_parts(BigInt::from(2), BigInt::from(4), Dimension::Money);
+        assert_eq!(half, two_quarters);
+        let persons = Exact::of_parts(
+            BigInt::from(1),
+            BigInt::from(2),
+            Dimension::Count(CountUnit::Person),
+        );
+        assert_ne!(half, persons);
+        assert_eq!(half.partial_cmp(&persons), None);
     }
 
     #[test]
