@@ -128,7 +128,7 @@ fn summary(report: &Execution, mut out: impl Write) -> io::Result<()> {
     // "—" where nothing is allocated, as the CSV leaves the field empty; a rate beyond
     // ±10¹⁵ % is an error in both.
     let rate = |p: &Progress| match p.rate() {
-        Ok(r) => Ok(format!("{}%", r.to_percent(Rounding::half_up(2)))),
+        Ok(r) => Ok(format!("{}%", r.to_percent(Rounding::HALF_UP_2))),
         Err(NoRatio::ZeroBase) => Ok("—".to_owned()),
         Err(e) => Err(io::Error::new(
             io::ErrorKind::InvalidData,

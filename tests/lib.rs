@@ -10,6 +10,7 @@
 
 mod scenarios {
     mod beihai_2021;
+    mod published_figures;
 }
 
 mod bulk;
@@ -21,6 +22,7 @@ mod format;
 mod golden;
 mod import;
 mod model;
+mod monthly;
 #[cfg(feature = "xlsx")]
 mod office;
 mod policy;

@@ -57,6 +57,8 @@ impl CountyTotals {
                 category: Some(category),
                 allocated: i128::from(a),
                 spent: i128::from(s),
+                // Partials are totals as of one date: no period figures (`build` is told).
+                period: [0, 0],
             })
     }
 
@@ -362,7 +364,7 @@ impl Partials {
     /// let report = partials.execution(ExecutionOptions::new(as_of).by_region(RegionLevel::County))?;
     /// let county = &report.rows()[0];
     /// assert_eq!(county.key().region().unwrap().to_string(), "450521");
-    /// assert_eq!(county.rate()?.to_percent(Rounding::half_up(2)).to_string(), "33.33");
+    /// assert_eq!(county.rate()?.to_percent(Rounding::half_up(2)?).to_string(), "33.33");
     /// assert_eq!(county.progress().planned().unwrap().to_string(), "450.00元");
     /// assert_eq!(report.total().spent().to_string(), "100.00元");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -383,7 +385,7 @@ impl Partials {
         let buckets = self.counties.iter().flat_map(CountyTotals::buckets);
         let planned = self.counties.iter().flat_map(CountyTotals::planned);
         // At most 1,000,000 counties × 20 buckets of i64 分: far inside Money's 2⁹⁶ 分.
-        Ok(Execution::build(options, year, buckets, planned))
+        Ok(Execution::build(options, year, false, buckets, planned))
     }
 }
 

@@ -133,7 +133,7 @@ fn figures(buf: &mut Vec<u8>, p: &Progress, with_planned: bool) -> io::Result<()
     // Empty where nothing is allocated; any other missing ratio (a quotient beyond ±10¹⁵,
     // a data error) is an error, never an empty field or a sentinel.
     let percent = |r: Result<Ratio, NoRatio>| match r {
-        Ok(r) => Ok(Some(r.to_percent(Rounding::half_up(2)))),
+        Ok(r) => Ok(Some(r.to_percent(Rounding::HALF_UP_2))),
         Err(NoRatio::ZeroBase) => Ok(None),
         Err(e) => Err(io::Error::new(
             io::ErrorKind::InvalidData,

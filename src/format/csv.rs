@@ -8,7 +8,7 @@ use crate::record::AdjustmentKind;
 use crate::report::{Execution, Progress};
 
 /// A CSV field, quoted when it holds a comma, quote or line break or has spaces at an end.
-fn field(s: &str) -> String {
+pub(crate) fn field(s: &str) -> String {
     let needs = s.contains([',', '"', '\n', '\r']) || s.trim() != s;
     if needs {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -54,8 +54,11 @@ fn push_line(out: &mut String, cells: &[String]) {
 )]
 pub fn records_csv(ledger: &Ledger, kind: CsvKind, unit: Unit) -> String {
     let amount = |m: Money| {
-        m.round_in(unit, Rounding::half_up(unit.exponent() + 2))
-            .to_string()
+        m.round_in(
+            unit,
+            Rounding::known(crate::RoundMode::HalfUp, unit.exponent() + 2),
+        )
+        .to_string()
     };
     let suffix = match unit {
         Unit::Wan => "wan",

@@ -176,7 +176,22 @@ fn broken(place: &Place, e: &calamine::XlsxError) -> InputError {
     )
 }
 
-impl Sheet<'_> {
+impl<'a> Sheet<'a> {
+    /// The cells of sheet `name`, shared strings borrowed from `book`.
+    fn load<RS: Read + Seek>(
+        book: &'a mut Xlsx<RS>,
+        name: &str,
+        place: &Place,
+    ) -> Result<Sheet<'a>, InputError> {
+        let range = book
+            .worksheet_range_ref(name)
+            .map_err(|e| broken(place, &e))?;
+        Ok(Sheet {
+            place: place.clone(),
+            range,
+        })
+    }
+
     /// The absolute rows of the used range (0-based), and its first and last column.
     fn bounds(&self) -> Option<((u32, u32), (u32, u32))> {
         Some((self.range.start()?, self.range.end()?))
@@ -230,10 +245,8 @@ fn error_text(e: &calamine::CellErrorType) -> &'static str {
 
 /// Finds the header row: rows with at most one filled cell above it are titles (noted).
 /// Returns the header's absolute row.
-fn header_row(sheet: &Sheet<'_>, notes: &mut Vec<ImportNote>) -> Result<Option<u32>, InputError> {
-    let Some(((r0, c0), (r1, c1))) = sheet.bounds() else {
-        return Ok(None);
-    };
+fn header_row(sheet: &Sheet<'_>, notes: &mut Vec<ImportNote>) -> Option<u32> {
+    let ((r0, c0), (r1, c1)) = sheet.bounds()?;
     for r in r0..=r1 {
         let cells = sheet.row(r, c0, c1);
         let filled: Vec<&Value<'_>> = cells.iter().filter(|v| !v.is_blank()).collect();
@@ -243,10 +256,10 @@ fn header_row(sheet: &Sheet<'_>, notes: &mut Vec<ImportNote>) -> Result<Option<u
                 sheet.place.at(u64::from(r) + 1, None, None),
                 NoteKind::TitleRow(title.shown().into_owned()),
             )),
-            _ => return Ok(Some(r)),
+            _ => return Some(r),
         }
     }
-    Ok(None)
+    None
 }
 
 /// Reads one sheet of records into `work`.
@@ -263,15 +276,9 @@ fn read_sheet<RS: Read + Seek>(
     receipt: &mut ImportReceipt,
 ) -> Result<usize, InputError> {
     let place = place_of(input, name);
-    let range = book
-        .worksheet_range_ref(name)
-        .map_err(|e| broken(&place, &e))?;
-    let sheet = Sheet {
-        place: place.clone(),
-        range,
-    };
+    let sheet = Sheet::load(book, name, &place)?;
     let Some(parsed) = parse_sheet(&sheet, kind, work, None)? else {
-        receipt.extend_notes(header_notes(&sheet)?);
+        receipt.extend_notes(header_notes(&sheet));
         return Ok(work.add_empty_table(&place, kind));
     };
     let (cols, read, notes) = match parsed {
@@ -281,13 +288,7 @@ fn read_sheet<RS: Read + Seek>(
             let formulas = book
                 .worksheet_formula(name)
                 .map_err(|e| broken(&place, &e))?;
-            let range = book
-                .worksheet_range_ref(name)
-                .map_err(|e| broken(&place, &e))?;
-            let sheet = Sheet {
-                place: place.clone(),
-                range,
-            };
+            let sheet = Sheet::load(book, name, &place)?;
             match parse_sheet(&sheet, kind, work, Some(&formulas))? {
                 Some(Parsed::Done(cols, read, notes)) => (cols, read, notes),
                 Some(Parsed::NeedsFormulas) | None => {
@@ -306,10 +307,10 @@ fn read_sheet<RS: Read + Seek>(
 }
 
 /// The notes about a sheet without rows (titles only).
-fn header_notes(sheet: &Sheet<'_>) -> Result<Vec<ImportNote>, InputError> {
+fn header_notes(sheet: &Sheet<'_>) -> Vec<ImportNote> {
     let mut notes = Vec::new();
-    header_row(sheet, &mut notes)?;
-    Ok(notes)
+    header_row(sheet, &mut notes);
+    notes
 }
 
 /// What reading a sheet's rows gave.
@@ -330,7 +331,7 @@ fn parse_sheet(
     let Some(((_, c0), (r1, c1))) = sheet.bounds() else {
         return Ok(None);
     };
-    let Some(h) = header_row(sheet, &mut notes)? else {
+    let Some(h) = header_row(sheet, &mut notes) else {
         return Err(InputError::new(
             sheet.place.at_table(),
             InputErrorKind::EmptySheet,
@@ -405,11 +406,7 @@ fn read_vocabulary<RS: Read + Seek>(
     name: &str,
     work: &mut Batch,
 ) -> Result<Vec<ImportNote>, InputError> {
-    let place = place_of(input, name);
-    let range = book
-        .worksheet_range_ref(name)
-        .map_err(|e| broken(&place, &e))?;
-    let sheet = Sheet { place, range };
+    let sheet = Sheet::load(book, name, &place_of(input, name))?;
     let mut notes = Vec::new();
     let Some(((r0, c0), (r1, c1))) = sheet.bounds() else {
         return Ok(notes);
