@@ -83,7 +83,10 @@ where
 }
 
 /// The set as typed records; a field its type cannot hold is an error here.
-fn records(s: &Set) -> Result<(Vec<Project>, Vec<Allocation>, Vec<Expenditure>), String> {
+/// Typed records of a set.
+type Records = (Vec<Project>, Vec<Allocation>, Vec<Expenditure>);
+
+fn records(s: &Set) -> Result<Records, String> {
     let field_count = |r: &Vec<String>, n: usize| {
         if r.len() == n {
             Ok(())
@@ -154,8 +157,7 @@ fn json(s: &Set, tamper: &dyn Fn(String) -> String) -> Result<(), String> {
     use fundtrack::format::{from_json, to_json};
     let (p, a, e) = records(&set(GOOD_A, GOOD_P, GOOD_E)).unwrap();
     let text = tamper(to_json(&(p, a, e)).unwrap());
-    type All = (Vec<Project>, Vec<Allocation>, Vec<Expenditure>);
-    let (p, a, e): All = from_json(&text).map_err(|e| e.to_string())?;
+    let (p, a, e): Records = from_json(&text).map_err(|e| e.to_string())?;
     // Rules between records: the set's own rows (as records) go to the ledger.
     let _ = s;
     insert_all(p, a, e)

@@ -70,6 +70,11 @@ pub struct Growth<Q = Money> {
 struct GrowthParts<Q> {
     current: Q,
     base: Base<Q>,
+    /// Written, and derived again on reading: known keys, not read.
+    #[serde(default, rename = "prior")]
+    _prior: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "rate")]
+    _rate: Option<serde::de::IgnoredAny>,
 }
 
 #[cfg(feature = "serde")]

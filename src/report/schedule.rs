@@ -247,6 +247,9 @@ pub struct ScheduleGap {
 struct GapParts {
     rate: Ratio,
     expected: Ratio,
+    /// Written, and recomputed on reading: a known key, not read.
+    #[serde(default, rename = "gap")]
+    _gap: Option<serde::de::IgnoredAny>,
 }
 
 #[cfg(feature = "serde")]
