@@ -77,14 +77,17 @@ fn csv_import_handles_quotes_crlf_bom_and_a_truncated_last_line() {
     )
     .unwrap();
     assert_eq!(receipt.inserted, 3);
-    let a = &l.allocations()[0];
+    let a = &l.allocations().get(0).unwrap();
     assert_eq!(
         (a.amount(), a.doc_no().unwrap().as_str(), a.batch()),
         (m("1234.56万元"), "桂财农〔2021〕1号", Some(1))
     );
-    assert_eq!(l.allocations()[1].amount(), Money::from_fen(1));
-    assert_eq!(l.allocations()[1].category(), None);
-    assert_eq!(l.allocations()[2].category().unwrap().as_str(), "以工代赈");
+    assert_eq!(l.allocations().get(1).unwrap().amount(), Money::from_fen(1));
+    assert_eq!(l.allocations().get(1).unwrap().category(), None);
+    assert_eq!(
+        l.allocations().get(2).unwrap().category().unwrap().as_str(),
+        "以工代赈"
+    );
 }
 
 /// Imports `text` as `file` of `kind` into a ledger with one county and one pooled

@@ -1,0 +1,276 @@
+//! Compact record storage: one column per field, ids packed into eight bytes, amounts as
+//! integer 分, references as row numbers.
+//!
+//! A record is rebuilt as its public type ([`Allocation`](crate::record::Allocation), …)
+//! only when it is read; the ledger itself keeps about 30–40 bytes a record here (see
+//! DESIGN.md, "The ledger's memory").
+
+use std::hash::{BuildHasher, RandomState};
+
+use chrono::NaiveDate;
+use hashbrown::HashTable;
+
+use crate::dim::{DocNo, FundLevel, ProjectStage, RegionCode};
+
+/// The top bit of a packed id: set for an id kept as text, clear for a plain number.
+const TEXT: u64 = 1 << 63;
+
+/// An id as the column compares it: a plain decimal number (digits, no leading zero, at
+/// most 18 of them), or any other text. Every text has exactly one form, so two ids are
+/// equal exactly when their forms are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum IdRef<'a> {
+    Number(u64),
+    Text(&'a [u8]),
+}
+
+impl<'a> IdRef<'a> {
+    fn of(s: &'a str) -> IdRef<'a> {
+        let b = s.as_bytes();
+        let plain = !b.is_empty()
+            && b.len() <= 18
+            && b.iter().all(u8::is_ascii_digit)
+            && (b.len() == 1 || b.first() != Some(&b'0'));
+        if plain {
+            IdRef::Number(b.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
+        } else {
+            IdRef::Text(b)
+        }
+    }
+}
+
+/// The ids of one kind of record, in row order, with a hash index for lookups and the
+/// uniqueness check: 8 bytes a row (plus the text of ids that are not plain numbers) and
+/// about 5–9 bytes of index.
+#[derive(Clone, Debug, Default)]
+pub(super) struct IdColumn {
+    /// A number, or `TEXT | offset` of a length byte and the text in `text`.
+    packed: Vec<u64>,
+    text: Vec<u8>,
+    /// Row numbers, hashed by their id.
+    index: HashTable<u32>,
+    hasher: RandomState,
+}
+
+/// The id of a packed row, read from the column's text.
+fn unpack(text: &[u8], packed: u64) -> Option<IdRef<'_>> {
+    if packed & TEXT == 0 {
+        return Some(IdRef::Number(packed));
+    }
+    let at = usize::try_from(packed & !TEXT).ok()?;
+    let len = usize::from(*text.get(at)?);
+    text.get(at + 1..at + 1 + len).map(IdRef::Text)
+}
+
+impl IdColumn {
+    pub(super) fn len(&self) -> usize {
+        self.packed.len()
+    }
+
+    fn id(&self, row: usize) -> Option<IdRef<'_>> {
+        unpack(&self.text, *self.packed.get(row)?)
+    }
+
+    /// The id of `row` as text.
+    pub(super) fn text(&self, row: usize) -> Option<String> {
+        Some(match self.id(row)? {
+            IdRef::Number(n) => n.to_string(),
+            IdRef::Text(t) => String::from_utf8(t.to_vec()).ok()?,
+        })
+    }
+
+    /// The row holding `id`.
+    pub(super) fn find(&self, id: &str) -> Option<u32> {
+        let key = IdRef::of(id);
+        let hash = self.hasher.hash_one(key);
+        self.index
+            .find(hash, |&row| {
+                usize::try_from(row)
+                    .ok()
+                    .and_then(|r| self.id(r))
+                    .is_some_and(|k| k == key)
+            })
+            .copied()
+    }
+
+    /// Appends `id` as a new row, or returns `false` (and appends nothing) when a row holds
+    /// it already. Ids are 1–64 bytes ([`RecordId`](crate::dim::RecordId),
+    /// [`ProjectId`](crate::dim::ProjectId)), so a length byte holds every length; the
+    /// caller keeps rows below `u32::MAX`.
+    pub(super) fn push_unique(&mut self, id: &str) -> bool {
+        debug_assert!(id.len() <= 64, "ids are validated to at most 64 bytes");
+        let key = IdRef::of(id);
+        let hash = self.hasher.hash_one(key);
+        let (packed, text, hasher) = (&self.packed, &self.text, &self.hasher);
+        let same = |row: &u32| {
+            usize::try_from(*row)
+                .ok()
+                .and_then(|r| packed.get(r))
+                .and_then(|p| unpack(text, *p))
+                .is_some_and(|k| k == key)
+        };
+        if self.index.find(hash, same).is_some() {
+            return false;
+        }
+        let rehash = |row: &u32| {
+            let id = usize::try_from(*row)
+                .ok()
+                .and_then(|r| packed.get(r))
+                .and_then(|p| unpack(text, *p));
+            hasher.hash_one(id.unwrap_or(IdRef::Text(&[])))
+        };
+        let row = u32::try_from(self.packed.len()).unwrap_or(u32::MAX);
+        // Appended before the text, so `rehash` (borrowing the old text) finds every row
+        // already in the index.
+        self.index.insert_unique(hash, row, rehash);
+        let packed = match key {
+            IdRef::Number(n) => n,
+            IdRef::Text(t) => {
+                let at = self.text.len() as u64 | TEXT;
+                // At most 64 bytes: the length fits a byte.
+                self.text.push(u8::try_from(t.len()).unwrap_or(u8::MAX));
+                self.text.extend_from_slice(t);
+                at
+            }
+        };
+        self.packed.push(packed);
+        true
+    }
+
+    /// Drops the rows from `len` on, and their index entries.
+    pub(super) fn truncate(&mut self, len: usize) {
+        let (packed, text, hasher) = (&self.packed, &self.text, &self.hasher);
+        let mut text_len = None;
+        for (row, p) in packed.iter().enumerate().skip(len) {
+            if let Some(key) = unpack(text, *p) {
+                let hash = hasher.hash_one(key);
+                let r = u32::try_from(row).unwrap_or(u32::MAX);
+                if let Ok(entry) = self.index.find_entry(hash, |x| *x == r) {
+                    entry.remove();
+                }
+            }
+            if p & TEXT != 0 && text_len.is_none() {
+                text_len = usize::try_from(p & !TEXT).ok();
+            }
+        }
+        self.packed.truncate(len);
+        if let Some(t) = text_len {
+            self.text.truncate(t);
+        }
+    }
+}
+
+/// The projects: id, region, category (an index into the ledger's categories), planned
+/// investment in 分, stage and year.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Projects {
+    pub(super) ids: IdColumn,
+    pub(super) region: Vec<RegionCode>,
+    pub(super) category: Vec<u32>,
+    pub(super) planned: Vec<i128>,
+    pub(super) stage: Vec<ProjectStage>,
+    pub(super) year: Vec<i32>,
+}
+
+impl Projects {
+    pub(super) fn truncate(&mut self, len: usize) {
+        self.ids.truncate(len);
+        self.region.truncate(len);
+        self.category.truncate(len);
+        self.planned.truncate(len);
+        self.stage.truncate(len);
+        self.year.truncate(len);
+    }
+}
+
+/// The allocations: id, date, bucket (an index into the ledger's buckets, which give
+/// region, level and category) and amount in 分; the rare document numbers and batch
+/// numbers beside them, by row.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Allocations {
+    pub(super) ids: IdColumn,
+    pub(super) date: Vec<NaiveDate>,
+    pub(super) bucket: Vec<u32>,
+    pub(super) fen: Vec<i128>,
+    pub(super) doc_no: Vec<(u32, DocNo)>,
+    pub(super) batch: Vec<(u32, u32)>,
+}
+
+impl Allocations {
+    pub(super) fn truncate(&mut self, len: usize) {
+        self.ids.truncate(len);
+        self.date.truncate(len);
+        self.bucket.truncate(len);
+        self.fen.truncate(len);
+        let kept = |row: u32| usize::try_from(row).is_ok_and(|r| r < len);
+        while self.doc_no.last().is_some_and(|e| !kept(e.0)) {
+            self.doc_no.pop();
+        }
+        while self.batch.last().is_some_and(|e| !kept(e.0)) {
+            self.batch.pop();
+        }
+    }
+
+    /// The value kept beside `row` in a side column (rows ascending).
+    pub(super) fn side<T>(column: &[(u32, T)], row: u32) -> Option<&T> {
+        column
+            .binary_search_by_key(&row, |e| e.0)
+            .ok()
+            .and_then(|i| column.get(i))
+            .map(|e| &e.1)
+    }
+}
+
+/// The expenditures: id, date, project (a row of the projects, which gives region and
+/// category: the ledger checked they agree), level and amount in 分.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Expenditures {
+    pub(super) ids: IdColumn,
+    pub(super) date: Vec<NaiveDate>,
+    pub(super) project: Vec<u32>,
+    pub(super) level: Vec<FundLevel>,
+    pub(super) fen: Vec<i128>,
+}
+
+impl Expenditures {
+    pub(super) fn truncate(&mut self, len: usize) {
+        self.ids.truncate(len);
+        self.date.truncate(len);
+        self.project.truncate(len);
+        self.level.truncate(len);
+        self.fen.truncate(len);
+    }
+}
+
+impl IdRef<'_> {
+    #[cfg(test)]
+    fn is_number(self) -> bool {
+        matches!(self, IdRef::Number(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_numbers_pack_and_text_round_trips() {
+        assert!(IdRef::of("0").is_number());
+        assert!(IdRef::of("244786").is_number());
+        assert!(!IdRef::of("0244786").is_number());
+        assert!(!IdRef::of("1234567890123456789").is_number());
+        let mut c = IdColumn::default();
+        for id in ["1", "01", "E-1", "244786", "凭证-7"] {
+            assert!(c.push_unique(id));
+        }
+        assert!(!c.push_unique("01"));
+        assert!(!c.push_unique("244786"));
+        assert_eq!(c.find("E-1"), Some(2));
+        assert_eq!(c.text(4).as_deref(), Some("凭证-7"));
+        assert_eq!(c.text(1).as_deref(), Some("01"));
+        c.truncate(2);
+        assert_eq!((c.len(), c.find("E-1"), c.find("01")), (2, None, Some(1)));
+        assert!(c.push_unique("E-1"));
+        assert_eq!(c.text(2).as_deref(), Some("E-1"));
+    }
+}
