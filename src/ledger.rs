@@ -20,7 +20,7 @@ use indexmap::{IndexMap, IndexSet};
 use crate::dim::{Category, FiscalYear, FundLevel, ProjectId, RegionCode};
 use crate::money::Money;
 use crate::record::{Adjustment, Allocation, Bucket, Expenditure, Project, Record, Region};
-use store::{Allocations, Expenditures, IdColumn, Projects};
+use store::{Allocations, BucketKeys, Expenditures, IdColumn, Projects};
 
 /// What to do when spending goes beyond the money in place (超支).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -456,7 +456,9 @@ pub struct Ledger {
     adjustments: Vec<Adjustment>,
     /// The categories of projects, by the index a project row holds.
     categories: IndexSet<Category>,
-    buckets: IndexMap<Bucket, Flows>,
+    /// The buckets in first-use order, with their packed keys (`Ledger::bucket_key`).
+    buckets: Vec<(Bucket, u64, Flows)>,
+    bucket_keys: BucketKeys,
     /// Planned investment of the pooled projects per (region, category), in 分: what a
     /// report's pool figures add up, kept as projects come in (a project never changes).
     pooled: IndexMap<(RegionCode, Category), i128>,
@@ -640,8 +642,9 @@ impl Ledger {
             expenditures: Expenditures::default(),
             adjustment_ids: IdColumn::default(),
             adjustments: Vec::new(),
-            categories: IndexSet::new(),
-            buckets: IndexMap::new(),
+            categories: Category::BUILT_IN.into_iter().collect(),
+            buckets: Vec::new(),
+            bucket_keys: BucketKeys::default(),
             pooled: IndexMap::new(),
             gross: 0,
         }
@@ -728,9 +731,9 @@ impl Ledger {
 
     fn allocation_at(&self, row: usize) -> Option<Allocation> {
         let a = &self.allocations;
-        let (bucket, _) = self
+        let (bucket, _, _) = self
             .buckets
-            .get_index(usize::try_from(*a.bucket.get(row)?).ok()?)?;
+            .get(usize::try_from(*a.bucket.get(row)?).ok()?)?;
         let mut out = Allocation::new(
             a.ids.text(row)?.parse().ok()?,
             *a.date.get(row)?,
@@ -794,7 +797,7 @@ impl Ledger {
     pub fn buckets(&self) -> impl Iterator<Item = BucketView<'_>> {
         self.buckets
             .iter()
-            .map(|(bucket, flows)| BucketView { bucket, flows })
+            .map(|(bucket, _, flows)| BucketView { bucket, flows })
     }
 
     /// Inserts a batch of records, whole or not at all.
@@ -845,7 +848,11 @@ impl Ledger {
             self.adjustment_ids.truncate(mark.adjustments);
             self.adjustments.truncate(mark.adjustments);
             self.categories.truncate(mark.categories);
-            self.buckets.truncate(mark.buckets);
+            if self.buckets.len() > mark.buckets {
+                for (_, key, _) in self.buckets.drain(mark.buckets..) {
+                    self.bucket_keys.remove(key);
+                }
+            }
         }
         out
     }
@@ -861,8 +868,13 @@ impl Ledger {
         let mut staged: Vec<Staged> = Vec::new();
         let mut positions: Vec<Pos> = Vec::new();
         let mut gross = self.gross;
-        for (i, row) in rows.enumerate() {
+        let mut rows = rows.enumerate();
+        // Room for the rest of the batch in the columns of the first record of each kind
+        // (a file is one kind): no rehashing of the id index on the way.
+        let mut reserved = [false; 5];
+        while let Some((i, row)) = rows.next() {
             let record = row.map_err(InsertError::Row)?;
+            self.reserve(&record, rows.size_hint().0 + 1, &mut reserved);
             let fail = |kind| {
                 InsertError::Ledger(LedgerError {
                     position: i + 1,
@@ -893,9 +905,9 @@ impl Ledger {
         staged.sort_unstable_by_key(|s| (s.bucket, s.date, s.pos));
         let mut problems = Vec::new();
         for group in staged.chunk_by(|a, b| a.bucket == b.bucket) {
-            let Some((bucket, flows)) = group
+            let Some((bucket, _, flows)) = group
                 .first()
-                .and_then(|s| self.buckets.get_index(s.bucket as usize))
+                .and_then(|s| self.buckets.get(s.bucket as usize))
             else {
                 continue;
             };
@@ -940,9 +952,9 @@ impl Ledger {
         let mut funds = Vec::new();
         let mut spent = Vec::new();
         for group in staged.chunk_by(|a, b| a.bucket == b.bucket) {
-            let Some((_, flows)) = group
+            let Some((_, _, flows)) = group
                 .first()
-                .and_then(|s| self.buckets.get_index_mut(s.bucket as usize))
+                .and_then(|s| self.buckets.get_mut(s.bucket as usize))
             else {
                 continue;
             };
@@ -969,6 +981,26 @@ impl Ledger {
                     // Within the ledger's gross amount, which is checked to fit Money.
                     *self.pooled.entry((*region, c.clone())).or_insert(0) += fen;
                 }
+            }
+        }
+    }
+
+    /// Reserves `more` rows for the kind of `record`, once per kind in a batch.
+    fn reserve(&mut self, record: &Record, more: usize, reserved: &mut [bool; 5]) {
+        let kind = match record {
+            Record::Region(_) => 0,
+            Record::Project(_) => 1,
+            Record::Allocation(_) => 2,
+            Record::Expenditure(_) => 3,
+            Record::Adjustment(_) => 4,
+        };
+        if let Some(done @ false) = reserved.get_mut(kind) {
+            *done = true;
+            match kind {
+                1 => self.projects.reserve(more),
+                2 => self.allocations.reserve(more),
+                3 => self.expenditures.reserve(more),
+                _ => {}
             }
         }
     }
@@ -1026,16 +1058,77 @@ impl Ledger {
         }
     }
 
-    /// The bucket's row, opening it (empty) if the ledger has not seen it.
-    fn bucket_row(&mut self, bucket: Bucket) -> Result<u32, LedgerErrorKind> {
-        let row = match self.buckets.get_index_of(&bucket) {
-            Some(row) => row,
-            None => self.buckets.insert_full(bucket, Flows::default()).0,
+    /// The row of a category among the ledger's categories, adding it if new.
+    fn category_row(&mut self, category: &Category) -> Result<u32, LedgerErrorKind> {
+        let row = match category.built_in_index() {
+            // The built-ins take the first rows (see `with_options`).
+            Some(i) => i,
+            None => match self.categories.get_index_of(category) {
+                Some(i) => i,
+                None => self.categories.insert_full(category.clone()).0,
+            },
         };
-        u32::try_from(row)
-            .ok()
-            .filter(|r| (*r as usize) < MAX_ROWS)
-            .ok_or(LedgerErrorKind::TooManyRecords)
+        Ledger::new_row(row)
+    }
+
+    /// A bucket packed into 64 bits: region code (32 bits), level (2), and category row
+    /// plus one, 0 for none (30; `new_row` keeps rows below 2³⁰ here).
+    fn bucket_key(region: RegionCode, level: FundLevel, category: Option<u32>) -> Option<u64> {
+        let cat = match category {
+            None => 0,
+            Some(c) => u64::from(c) + 1,
+        };
+        (cat < 1 << 30)
+            .then(|| (u64::from(region.get()) << 32) | ((level.index() as u64) << 30) | cat)
+    }
+
+    /// The bucket's row, opening it (empty) if the ledger has not seen it.
+    fn bucket_row(
+        &mut self,
+        region: RegionCode,
+        level: FundLevel,
+        category: Option<u32>,
+    ) -> Result<u32, LedgerErrorKind> {
+        let key =
+            Ledger::bucket_key(region, level, category).ok_or(LedgerErrorKind::TooManyRecords)?;
+        if let Some(row) = self.bucket_keys.get(key) {
+            return Ok(row);
+        }
+        let row = Ledger::new_row(self.buckets.len())?;
+        let cat = match category {
+            Some(c) => Some(
+                self.category(c)
+                    .ok_or(LedgerErrorKind::TooManyRecords)?
+                    .clone(),
+            ),
+            None => None,
+        };
+        self.buckets
+            .push((Bucket::new(region, level, cat), key, Flows::default()));
+        self.bucket_keys.insert(key, row);
+        Ok(row)
+    }
+
+    /// The row of `bucket`, opening it if new.
+    fn bucket_row_of(&mut self, bucket: &Bucket) -> Result<u32, LedgerErrorKind> {
+        let cat = match bucket.category() {
+            Some(c) => Some(self.category_row(c)?),
+            None => None,
+        };
+        self.bucket_row(bucket.region(), bucket.level(), cat)
+    }
+
+    /// The bucket an expenditure on `project` (checked by `pool_rules`) spends from: the
+    /// project's region and category (so the category's row comes from the project, not
+    /// from hashing the category) and the expenditure's level.
+    fn spending_bucket(&mut self, project: u32, e: &Expenditure) -> Result<u32, LedgerErrorKind> {
+        let category = self
+            .projects
+            .category
+            .get(project as usize)
+            .copied()
+            .ok_or_else(|| LedgerErrorKind::UnknownProject(e.project().clone()))?;
+        self.bucket_row(e.region(), e.level(), Some(category))
     }
 
     /// A new row number in a column of `len` rows.
@@ -1081,11 +1174,7 @@ impl Ledger {
                 if !self.projects.ids.push_unique(p.id().as_str()) {
                     return Err(duplicate(p.id()));
                 }
-                let cat = match self.categories.get_index_of(p.category()) {
-                    Some(i) => i,
-                    None => self.categories.insert_full(p.category().clone()).0,
-                };
-                let cat = Ledger::new_row(cat)?;
+                let cat = self.category_row(p.category())?;
                 let fen = p.planned().to_fen();
                 let t = &mut self.projects;
                 t.region.push(p.region());
@@ -1104,7 +1193,11 @@ impl Ledger {
                 self.date_ok(a.date())?;
                 amount_ok(a.amount())?;
                 let fen = a.amount().to_fen();
-                let bucket = self.bucket_row(a.bucket())?;
+                let cat = match a.category() {
+                    Some(c) => Some(self.category_row(c)?),
+                    None => None,
+                };
+                let bucket = self.bucket_row(a.region(), a.level(), cat)?;
                 let t = &mut self.allocations;
                 t.date.push(a.date());
                 t.bucket.push(bucket);
@@ -1139,11 +1232,7 @@ impl Ledger {
                     .ok_or_else(|| LedgerErrorKind::UnknownProject(e.project().clone()))?;
                 self.pool_rules(project, e)?;
                 let fen = e.amount().to_fen();
-                let bucket = self.bucket_row(Bucket::new(
-                    e.region(),
-                    e.level(),
-                    Some(e.category().clone()),
-                ))?;
+                let bucket = self.spending_bucket(project, e)?;
                 let t = &mut self.expenditures;
                 t.date.push(e.date());
                 t.project.push(project);
@@ -1175,7 +1264,7 @@ impl Ledger {
                 }
                 let fen = a.amount().to_fen();
                 if let Some(from) = a.source() {
-                    let bucket = self.bucket_row(from.clone())?;
+                    let bucket = self.bucket_row_of(from)?;
                     staged.push(Staged {
                         bucket,
                         spent: false,
@@ -1185,7 +1274,7 @@ impl Ledger {
                     });
                 }
                 if let Some(to) = a.target() {
-                    let bucket = self.bucket_row(to.clone())?;
+                    let bucket = self.bucket_row_of(to)?;
                     staged.push(Staged {
                         bucket,
                         spent: false,

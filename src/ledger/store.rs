@@ -49,7 +49,79 @@ pub(super) struct IdColumn {
     text: Vec<u8>,
     /// Row numbers, hashed by their id.
     index: HashTable<u32>,
-    hasher: RandomState,
+    hasher: IdHasher,
+}
+
+/// Hashes ids: a plain number by a seeded multiply-xorshift mix (the ids of a large file
+/// are mostly numbers, and `SipHash` cost a tenth of an insert), other text by `SipHash`. The
+/// seed is random per column, as `RandomState`'s keys are.
+#[derive(Clone, Debug)]
+struct IdHasher {
+    text: RandomState,
+    seed: u64,
+}
+
+impl Default for IdHasher {
+    fn default() -> IdHasher {
+        let text = RandomState::new();
+        let seed = text.hash_one(0x5eed_u64);
+        IdHasher { text, seed }
+    }
+}
+
+/// splitmix64's finaliser: a cheap hash of a number with every bit mixed.
+fn mix(n: u64) -> u64 {
+    let mut z = n;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The ledger's buckets by a packed key (region code, level, category: see
+/// `Ledger::bucket_key`) to their row: 16 bytes an entry, compared in the table itself, so a
+/// lookup is one or two cache lines where a map of `Bucket`s to flows read several.
+#[derive(Clone, Debug)]
+pub(super) struct BucketKeys {
+    table: HashTable<(u64, u32)>,
+    seed: u64,
+}
+
+impl Default for BucketKeys {
+    fn default() -> BucketKeys {
+        BucketKeys {
+            table: HashTable::new(),
+            seed: RandomState::new().hash_one(0xb0c4_u64),
+        }
+    }
+}
+
+impl BucketKeys {
+    pub(super) fn get(&self, key: u64) -> Option<u32> {
+        let hash = mix(key ^ self.seed);
+        self.table.find(hash, |e| e.0 == key).map(|e| e.1)
+    }
+
+    /// Adds a key that is not in the table.
+    pub(super) fn insert(&mut self, key: u64, row: u32) {
+        let seed = self.seed;
+        self.table
+            .insert_unique(mix(key ^ seed), (key, row), |e| mix(e.0 ^ seed));
+    }
+
+    pub(super) fn remove(&mut self, key: u64) {
+        if let Ok(entry) = self.table.find_entry(mix(key ^ self.seed), |e| e.0 == key) {
+            entry.remove();
+        }
+    }
+}
+
+impl IdHasher {
+    fn hash_one(&self, id: IdRef<'_>) -> u64 {
+        match id {
+            IdRef::Number(n) => mix(n ^ self.seed),
+            IdRef::Text(t) => self.text.hash_one(t),
+        }
+    }
 }
 
 /// The id of a packed row, read from the column's text.
@@ -77,6 +149,19 @@ impl IdColumn {
             IdRef::Number(n) => n.to_string(),
             IdRef::Text(t) => String::from_utf8(t.to_vec()).ok()?,
         })
+    }
+
+    /// Makes room for `more` rows.
+    pub(super) fn reserve(&mut self, more: usize) {
+        let (packed, text, hasher) = (&self.packed, &self.text, &self.hasher);
+        self.index.reserve(more, |row| {
+            let id = usize::try_from(*row)
+                .ok()
+                .and_then(|r| packed.get(r))
+                .and_then(|p| unpack(text, *p));
+            hasher.hash_one(id.unwrap_or(IdRef::Text(&[])))
+        });
+        self.packed.reserve(more);
     }
 
     /// The row holding `id`.
@@ -173,6 +258,15 @@ pub(super) struct Projects {
 }
 
 impl Projects {
+    pub(super) fn reserve(&mut self, more: usize) {
+        self.ids.reserve(more);
+        self.region.reserve(more);
+        self.category.reserve(more);
+        self.planned.reserve(more);
+        self.stage.reserve(more);
+        self.year.reserve(more);
+    }
+
     pub(super) fn truncate(&mut self, len: usize) {
         self.ids.truncate(len);
         self.region.truncate(len);
@@ -197,6 +291,13 @@ pub(super) struct Allocations {
 }
 
 impl Allocations {
+    pub(super) fn reserve(&mut self, more: usize) {
+        self.ids.reserve(more);
+        self.date.reserve(more);
+        self.bucket.reserve(more);
+        self.fen.reserve(more);
+    }
+
     pub(super) fn truncate(&mut self, len: usize) {
         self.ids.truncate(len);
         self.date.truncate(len);
@@ -233,6 +334,14 @@ pub(super) struct Expenditures {
 }
 
 impl Expenditures {
+    pub(super) fn reserve(&mut self, more: usize) {
+        self.ids.reserve(more);
+        self.date.reserve(more);
+        self.project.reserve(more);
+        self.level.reserve(more);
+        self.fen.reserve(more);
+    }
+
     pub(super) fn truncate(&mut self, len: usize) {
         self.ids.truncate(len);
         self.date.truncate(len);
