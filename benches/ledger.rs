@@ -14,6 +14,7 @@
     clippy::cast_possible_truncation
 )]
 
+use std::fmt::Write as _;
 use std::hint::black_box;
 
 use chrono::NaiveDate;
@@ -208,8 +209,9 @@ fn expenditures_csv(batch: &[Expenditure]) -> String {
     let mut csv = String::from("id,date,project_id,county_code,source,category,amount_yuan\n");
     for e in batch {
         let fen = u64::try_from(e.amount().to_fen()).unwrap();
-        csv.push_str(&format!(
-            "{},{},{},{},{},{},{}\n",
+        writeln!(
+            csv,
+            "{},{},{},{},{},{},{}",
             e.id(),
             e.date(),
             e.project(),
@@ -217,7 +219,8 @@ fn expenditures_csv(batch: &[Expenditure]) -> String {
             e.level().machine_name(),
             e.category().machine_name(),
             synth::yuan(fen)
-        ));
+        )
+        .unwrap();
     }
     csv
 }
