@@ -12,13 +12,13 @@
 //! (`format::national_csv`, the same writer as `national_report`).
 
 use std::fs::File;
-use std::io::{self, BufReader};
+use std::io;
 use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::{Datelike, NaiveDate};
 use fundtrack::format::{national_csv, national_csv_options};
-use fundtrack::import::{CsvBatch, CsvKind};
+use fundtrack::import::{CsvKind, import_csv};
 use fundtrack::{FiscalYear, Ledger};
 
 struct Args {
@@ -79,13 +79,10 @@ fn run() -> Result<(), String> {
         (CsvKind::Allocations, &args.allocations),
         (CsvKind::Expenditures, &args.expenditures),
     ] {
-        // One batch per file, each whole or not at all; later files refer to earlier ones.
+        // One batch per file, each whole or not at all, streamed into the ledger; later
+        // files refer to earlier ones.
         let file = File::open(path).map_err(|e| format!("{path}: {e}"))?;
-        let mut batch = CsvBatch::for_year(year);
-        batch
-            .read(kind, path, BufReader::new(file))
-            .map_err(|e| e.to_string())?;
-        batch.insert_into(&mut ledger).map_err(|e| e.to_string())?;
+        import_csv(&mut ledger, kind, path, file).map_err(|e| e.to_string())?;
     }
     let report = ledger.execution(national_csv_options(args.as_of));
     national_csv(&report, io::stdout().lock()).map_err(|e| format!("writing the report: {e}"))

@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::csv::read_lines;
+use super::csv::CsvRecords;
 use super::error::{InputError, InputErrorKind, Location};
 use crate::dim::{
     Category, DocNo, FiscalYear, FundLevel, ProjectId, ProjectStage, RecordId, RegionCode,
 };
 use crate::error::{ParseError, ParseErrorKind};
-use crate::ledger::{Ledger, Receipt};
+use crate::ledger::{InsertError, Ledger, LedgerError, Receipt};
 use crate::money::{Money, Unit};
 use crate::record::{Allocation, Expenditure, Project, Record, Region};
 
@@ -321,32 +321,11 @@ impl CsvBatch {
         reader: impl Read,
     ) -> Result<usize, InputError> {
         let input: Arc<str> = Arc::from(input);
-        let lines = read_lines(&input, reader)?;
-        let mut it = lines.into_iter();
-        let Some((_, header)) = it.next() else {
-            return Err(InputError::new(
-                Location::new(input),
-                InputErrorKind::NoHeader(Cow::Owned(kind.expected())),
-            ));
-        };
-        let cols = Columns::new(kind, &input, &header, self.year)?;
         let mut records = Vec::new();
         let mut origins = Vec::new();
-        for (line, fields) in it {
-            if fields.len() != header.len() {
-                let found = InputErrorKind::FieldCount {
-                    expected: header.len(),
-                    found: fields.len(),
-                };
-                return Err(InputError::new(Location::new(input).line(line), found));
-            }
-            let row = Row {
-                cols: &cols,
-                fields: &fields,
-                input: &input,
-                line,
-            };
-            records.push(row.record(kind)?);
+        for row in Rows::new(kind, &input, reader, self.year)? {
+            let (line, record) = row?;
+            records.push(record);
             origins.push((Arc::clone(&input), line));
         }
         let n = records.len();
@@ -420,16 +399,115 @@ impl CsvBatch {
         } = self;
         ledger.insert(records).map_err(|e| {
             let origin = e.position().checked_sub(1).and_then(|i| origins.get(i));
-            let kind = InputErrorKind::Ledger {
-                record: e.record().to_owned(),
-                kind: e.kind().clone(),
+            ledger_error(&e, origin.map(|(input, line)| (input, *line)))
+        })
+    }
+}
+
+/// A ledger error named by the input and line of the record that broke the rule.
+fn ledger_error(e: &LedgerError, origin: Option<(&Arc<str>, u64)>) -> InputError {
+    let kind = InputErrorKind::Ledger {
+        record: e.record().to_owned(),
+        kind: e.kind().clone(),
+    };
+    debug_assert!(origin.is_some(), "every record of a batch has an origin");
+    let at = match origin {
+        Some((input, line)) => Location::new(Arc::clone(input)).line(line),
+        None => Location::new("csv batch"),
+    };
+    InputError::new(at, kind)
+}
+
+/// The records of one CSV input of a kind, read and parsed one at a time after its header.
+///
+/// Errors come in the order of reading the whole input first (see [`CsvRecords`]): a
+/// header or row error is outranked by a read, encoding or CSV-structure error anywhere in
+/// the input.
+struct Rows<R> {
+    kind: CsvKind,
+    input: Arc<str>,
+    lines: CsvRecords<R>,
+    cols: Columns,
+    width: usize,
+    done: bool,
+}
+
+impl<R: Read> Rows<R> {
+    fn new(
+        kind: CsvKind,
+        input: &Arc<str>,
+        reader: R,
+        year: Option<FiscalYear>,
+    ) -> Result<Rows<R>, InputError> {
+        let mut lines = CsvRecords::new(input, reader);
+        let header = match lines.next() {
+            Some(Ok((_, header))) => header,
+            Some(Err(e)) => return Err(e),
+            None => {
+                return Err(InputError::new(
+                    Location::new(Arc::clone(input)),
+                    InputErrorKind::NoHeader(Cow::Owned(kind.expected())),
+                ));
+            }
+        };
+        let cols = match Columns::new(kind, input, &header, year) {
+            Ok(cols) => cols,
+            Err(e) => return Err(lines.finish().unwrap_or(e)),
+        };
+        Ok(Rows {
+            kind,
+            input: Arc::clone(input),
+            lines,
+            cols,
+            width: header.len(),
+            done: false,
+        })
+    }
+
+    /// The first error in the rows not read yet, if any (after a record was refused).
+    fn rest_error(&mut self) -> Option<InputError> {
+        self.find_map(Result::err)
+    }
+}
+
+impl<R: Read> Iterator for Rows<R> {
+    type Item = Result<(u64, Record), InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let (line, fields) = match self.lines.next()? {
+            Ok(l) => l,
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+        };
+        let record = if fields.len() == self.width {
+            let row = Row {
+                cols: &self.cols,
+                fields: &fields,
+                input: &self.input,
+                line,
             };
-            debug_assert!(origin.is_some(), "every record of a batch has an origin");
-            let at = match origin {
-                Some((input, line)) => Location::new(Arc::clone(input)).line(*line),
-                None => Location::new("csv batch"),
+            row.record(self.kind)
+        } else {
+            let found = InputErrorKind::FieldCount {
+                expected: self.width,
+                found: fields.len(),
             };
-            InputError::new(at, kind)
+            Err(InputError::new(
+                Location::new(Arc::clone(&self.input)).line(line),
+                found,
+            ))
+        };
+        Some(match record {
+            Ok(r) => Ok((line, r)),
+            Err(e) => {
+                self.done = true;
+                Err(self.lines.finish().unwrap_or(e))
+            }
         })
     }
 }
@@ -465,9 +543,26 @@ pub fn import_csv(
     input: &str,
     reader: impl Read,
 ) -> Result<Receipt, InputError> {
-    let mut batch = CsvBatch::for_year(ledger.year());
-    batch.read(kind, input, reader)?;
-    batch.insert_into(ledger)
+    // Streamed: each record goes into the ledger's columns as it is read, so the input is
+    // never held whole; the batch is still all or nothing.
+    let input: Arc<str> = Arc::from(input);
+    let mut rows = Rows::new(kind, &input, reader, Some(ledger.year()))?;
+    let mut lines: Vec<u64> = Vec::new();
+    let inserted = ledger.try_insert(rows.by_ref().map(|row| {
+        row.map(|(line, record)| {
+            lines.push(line);
+            record
+        })
+    }));
+    match inserted {
+        Ok(receipt) => Ok(receipt),
+        Err(InsertError::Row(e)) => Err(e),
+        // A bad row further on outranks a refused record, as when every row was read first.
+        Err(InsertError::Ledger(e)) => Err(rows.rest_error().unwrap_or_else(|| {
+            let line = e.position().checked_sub(1).and_then(|i| lines.get(i));
+            ledger_error(&e, line.map(|l| (&input, *l)))
+        })),
+    }
 }
 
 /// Where each field of a kind is in one input's header, under the name it was written as,
