@@ -39,15 +39,22 @@ impl<'a> IdRef<'a> {
     }
 }
 
-/// The ids of one kind of record, in row order, with a hash index for lookups and the
+/// The ids of one kind of record, in row order, with an index for lookups and the
 /// uniqueness check: 8 bytes a row (plus the text of ids that are not plain numbers) and
-/// about 5–9 bytes of index.
+/// at most 8 bytes of index.
+///
+/// Plain-number ids below twice the row count (or 2¹⁶) are indexed in a dense array by
+/// value, one cache line per lookup, as files number their rows; other ids in a hash
+/// table of row numbers (about 5–9 bytes a row; a lookup reads its control bytes, the row
+/// number and the id).
 #[derive(Clone, Debug, Default)]
 pub(super) struct IdColumn {
     /// A number, or `TEXT | offset` of a length byte and the text in `text`.
     packed: Vec<u64>,
     text: Vec<u8>,
-    /// Row numbers, hashed by their id.
+    /// Row + 1 by the value of a plain-number id; 0 for none.
+    dense: Vec<u32>,
+    /// Row numbers of the other ids, hashed by their id.
     index: HashTable<u32>,
     hasher: IdHasher,
 }
@@ -153,20 +160,25 @@ impl IdColumn {
 
     /// Makes room for `more` rows.
     pub(super) fn reserve(&mut self, more: usize) {
-        let (packed, text, hasher) = (&self.packed, &self.text, &self.hasher);
-        self.index.reserve(more, |row| {
-            let id = usize::try_from(*row)
-                .ok()
-                .and_then(|r| packed.get(r))
-                .and_then(|p| unpack(text, *p));
-            hasher.hash_one(id.unwrap_or(IdRef::Text(&[])))
-        });
         self.packed.reserve(more);
+    }
+
+    /// The dense slot of a plain-number id, if it has one.
+    fn slot(&self, key: IdRef<'_>) -> Option<u32> {
+        let IdRef::Number(n) = key else { return None };
+        let row = *self.dense.get(usize::try_from(n).ok()?)?;
+        row.checked_sub(1)
     }
 
     /// The row holding `id`.
     pub(super) fn find(&self, id: &str) -> Option<u32> {
         let key = IdRef::of(id);
+        if let Some(row) = self.slot(key) {
+            return Some(row);
+        }
+        if self.index.is_empty() {
+            return None;
+        }
         let hash = self.hasher.hash_one(key);
         self.index
             .find(hash, |&row| {
@@ -185,6 +197,28 @@ impl IdColumn {
     pub(super) fn push_unique(&mut self, id: &str) -> bool {
         debug_assert!(id.len() <= 64, "ids are validated to at most 64 bytes");
         let key = IdRef::of(id);
+        if self.slot(key).is_some() {
+            return false;
+        }
+        let row = u32::try_from(self.packed.len()).unwrap_or(u32::MAX);
+        if let IdRef::Number(n) = key {
+            let limit = (2 * self.packed.len()).max(1 << 16);
+            if let Some(n) = usize::try_from(n).ok().filter(|n| *n < limit) {
+                // Not in the dense array; it may be in the hash table from when the array
+                // was shorter.
+                if !self.index.is_empty() && self.find(id).is_some() {
+                    return false;
+                }
+                if self.dense.len() <= n {
+                    self.dense.resize(n + 1, 0);
+                }
+                if let Some(slot) = self.dense.get_mut(n) {
+                    *slot = row + 1;
+                }
+                self.packed.push(n as u64);
+                return true;
+            }
+        }
         let hash = self.hasher.hash_one(key);
         let (packed, text, hasher) = (&self.packed, &self.text, &self.hasher);
         let same = |row: &u32| {
@@ -204,7 +238,6 @@ impl IdColumn {
                 .and_then(|p| unpack(text, *p));
             hasher.hash_one(id.unwrap_or(IdRef::Text(&[])))
         };
-        let row = u32::try_from(self.packed.len()).unwrap_or(u32::MAX);
         // Appended before the text, so `rehash` (borrowing the old text) finds every row
         // already in the index.
         self.index.insert_unique(hash, row, rehash);
@@ -227,9 +260,16 @@ impl IdColumn {
         let (packed, text, hasher) = (&self.packed, &self.text, &self.hasher);
         let mut text_len = None;
         for (row, p) in packed.iter().enumerate().skip(len) {
-            if let Some(key) = unpack(text, *p) {
+            let r = u32::try_from(row).unwrap_or(u32::MAX);
+            let dense = usize::try_from(*p)
+                .ok()
+                .filter(|_| p & TEXT == 0)
+                .and_then(|n| self.dense.get_mut(n))
+                .filter(|slot| **slot == r + 1);
+            if let Some(slot) = dense {
+                *slot = 0;
+            } else if let Some(key) = unpack(text, *p) {
                 let hash = hasher.hash_one(key);
-                let r = u32::try_from(row).unwrap_or(u32::MAX);
                 if let Ok(entry) = self.index.find_entry(hash, |x| *x == r) {
                     entry.remove();
                 }
@@ -373,6 +413,12 @@ mod tests {
             assert!(c.push_unique(id));
         }
         assert!(!c.push_unique("01"));
+        // Beyond the dense array's reach, then within it once there are more rows.
+        assert!(c.push_unique("900000"));
+        assert!(!c.push_unique("900000"));
+        assert_eq!(c.find("900000"), Some(5));
+        c.truncate(5);
+        assert_eq!(c.find("900000"), None);
         assert!(!c.push_unique("244786"));
         assert_eq!(c.find("E-1"), Some(2));
         assert_eq!(c.text(4).as_deref(), Some("凭证-7"));
