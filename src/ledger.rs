@@ -20,7 +20,7 @@ use indexmap::{IndexMap, IndexSet};
 use crate::dim::{Category, FiscalYear, FundLevel, ProjectId, RegionCode};
 use crate::money::Money;
 use crate::record::{Adjustment, Allocation, Bucket, Expenditure, Project, Record, Region};
-use store::{Allocations, BucketKeys, Expenditures, IdColumn, Projects};
+use store::{Allocations, BucketKeys, Expenditures, FastState, IdColumn, ProjectRow, Projects};
 
 /// What to do when spending goes beyond the money in place (超支).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -446,7 +446,7 @@ const MAX_GROSS_FEN: i128 = (1i128 << 96) - 1;
 pub struct Ledger {
     year: FiscalYear,
     options: LedgerOptions,
-    regions: IndexMap<RegionCode, Region>,
+    regions: IndexMap<RegionCode, Region, FastState>,
     /// Record ids are unique per book: allocations (指标文号), expenditures (凭证号) and
     /// adjustments are numbered separately, as the books that issue them are.
     projects: Projects,
@@ -458,6 +458,10 @@ pub struct Ledger {
     categories: IndexSet<Category>,
     /// The buckets in first-use order, with their packed keys (`Ledger::bucket_key`).
     buckets: Vec<(Bucket, u64, Flows)>,
+    /// Bucket row + 1 (0: none) of the buckets of a built-in category or none, by
+    /// (region row, level, category row or 5 for none): a small dense table, one read a
+    /// lookup. Buckets of a custom category are in `bucket_keys`.
+    dense_buckets: Vec<u32>,
     bucket_keys: BucketKeys,
     /// Planned investment of the pooled projects per (region, category), in 分: what a
     /// report's pool figures add up, kept as projects come in (a project never changes).
@@ -636,7 +640,7 @@ impl Ledger {
         Ledger {
             year,
             options,
-            regions: IndexMap::new(),
+            regions: IndexMap::with_hasher(FastState::default()),
             projects: Projects::default(),
             allocations: Allocations::default(),
             expenditures: Expenditures::default(),
@@ -644,6 +648,7 @@ impl Ledger {
             adjustments: Vec::new(),
             categories: Category::BUILT_IN.into_iter().collect(),
             buckets: Vec::new(),
+            dense_buckets: Vec::new(),
             bucket_keys: BucketKeys::default(),
             pooled: IndexMap::new(),
             gross: 0,
@@ -677,11 +682,10 @@ impl Ledger {
     /// planned investment without rebuilding records.
     pub(crate) fn planned(&self) -> impl Iterator<Item = (RegionCode, i128, bool)> + '_ {
         let p = &self.projects;
-        p.region
+        p.rows
             .iter()
             .zip(&p.planned)
-            .zip(&p.stage)
-            .map(|((r, fen), stage)| (*r, *fen, stage.is_pooled()))
+            .map(|(r, fen)| (r.region, *fen, r.stage.is_pooled()))
     }
 
     /// A project by id.
@@ -721,10 +725,10 @@ impl Ledger {
         let p = &self.projects;
         Some(Project::new(
             p.ids.text(row)?.parse().ok()?,
-            *p.region.get(row)?,
-            self.category(*p.category.get(row)?)?.clone(),
+            p.rows.get(row)?.region,
+            self.category(p.rows.get(row)?.category)?.clone(),
             ledger_money(*p.planned.get(row)?),
-            *p.stage.get(row)?,
+            p.rows.get(row)?.stage,
             *p.year.get(row)?,
         ))
     }
@@ -762,9 +766,9 @@ impl Ledger {
             e.ids.text(row)?.parse().ok()?,
             *e.date.get(row)?,
             p.ids.text(project)?.parse().ok()?,
-            *p.region.get(project)?,
+            p.rows.get(project)?.region,
             *e.level.get(row)?,
-            self.category(*p.category.get(project)?)?.clone(),
+            self.category(p.rows.get(project)?.category)?.clone(),
             ledger_money(*e.fen.get(row)?),
         ))
     }
@@ -782,9 +786,8 @@ impl Ledger {
             .zip(e.level.iter().zip(&e.fen))
             .filter_map(move |((date, project), (level, fen))| {
                 let row = usize::try_from(*project).ok()?;
-                let region = *p.region.get(row)?;
-                let pooled = p.stage.get(row)?.is_pooled();
-                Some((*date, region, *level, *fen, pooled))
+                let r = p.rows.get(row)?;
+                Some((*date, r.region, *level, *fen, r.stage.is_pooled()))
             })
     }
 
@@ -851,6 +854,11 @@ impl Ledger {
             if self.buckets.len() > mark.buckets {
                 for (_, key, _) in self.buckets.drain(mark.buckets..) {
                     self.bucket_keys.remove(key);
+                }
+                for row in &mut self.dense_buckets {
+                    if *row as usize > mark.buckets {
+                        *row = 0;
+                    }
                 }
             }
         }
@@ -968,18 +976,13 @@ impl Ledger {
         }
         for row in mark.projects..self.projects.ids.len() {
             let p = &self.projects;
-            let (Some(stage), Some(region), Some(cat), Some(fen)) = (
-                p.stage.get(row),
-                p.region.get(row),
-                p.category.get(row),
-                p.planned.get(row),
-            ) else {
+            let (Some(r), Some(fen)) = (p.rows.get(row), p.planned.get(row)) else {
                 continue;
             };
-            if stage.is_pooled() {
-                if let Some(c) = self.category(*cat) {
+            if r.stage.is_pooled() {
+                if let Some(c) = self.category(r.category) {
                     // Within the ledger's gross amount, which is checked to fit Money.
-                    *self.pooled.entry((*region, c.clone())).or_insert(0) += fen;
+                    *self.pooled.entry((r.region, c.clone())).or_insert(0) += fen;
                 }
             }
         }
@@ -1039,11 +1042,11 @@ impl Ledger {
         named.unwrap_or_else(|| format!("record {}", position + 1))
     }
 
-    fn region_ok(&self, code: RegionCode) -> Result<(), LedgerErrorKind> {
-        if self.regions.contains_key(&code) {
-            Ok(())
-        } else {
-            Err(LedgerErrorKind::UnknownRegion(code))
+    /// The region's row, if it is declared.
+    fn region_ok(&self, code: RegionCode) -> Result<u32, LedgerErrorKind> {
+        match self.regions.get_index_of(&code) {
+            Some(row) => Ledger::new_row(row),
+            None => Err(LedgerErrorKind::UnknownRegion(code)),
         }
     }
 
@@ -1085,13 +1088,22 @@ impl Ledger {
     /// The bucket's row, opening it (empty) if the ledger has not seen it.
     fn bucket_row(
         &mut self,
-        region: RegionCode,
+        (region, region_row): (RegionCode, u32),
         level: FundLevel,
         category: Option<u32>,
     ) -> Result<u32, LedgerErrorKind> {
         let key =
             Ledger::bucket_key(region, level, category).ok_or(LedgerErrorKind::TooManyRecords)?;
-        if let Some(row) = self.bucket_keys.get(key) {
+        let slot = match category {
+            None => Some(5),
+            Some(c) => usize::try_from(c).ok().filter(|c| *c < 5),
+        };
+        let dense = slot.map(|slot| (region_row as usize * 4 + level.index()) * 6 + slot);
+        let known = match dense {
+            Some(i) => self.dense_buckets.get(i).and_then(|r| r.checked_sub(1)),
+            None => self.bucket_keys.get(key),
+        };
+        if let Some(row) = known {
             return Ok(row);
         }
         let row = Ledger::new_row(self.buckets.len())?;
@@ -1105,7 +1117,17 @@ impl Ledger {
         };
         self.buckets
             .push((Bucket::new(region, level, cat), key, Flows::default()));
-        self.bucket_keys.insert(key, row);
+        match dense {
+            Some(i) => {
+                if self.dense_buckets.len() <= i {
+                    self.dense_buckets.resize(i + 1, 0);
+                }
+                if let Some(slot) = self.dense_buckets.get_mut(i) {
+                    *slot = row + 1;
+                }
+            }
+            None => self.bucket_keys.insert(key, row),
+        }
         Ok(row)
     }
 
@@ -1115,20 +1137,15 @@ impl Ledger {
             Some(c) => Some(self.category_row(c)?),
             None => None,
         };
-        self.bucket_row(bucket.region(), bucket.level(), cat)
+        let region = self.region_ok(bucket.region())?;
+        self.bucket_row((bucket.region(), region), bucket.level(), cat)
     }
 
     /// The bucket an expenditure on `project` (checked by `pool_rules`) spends from: the
     /// project's region and category (so the category's row comes from the project, not
     /// from hashing the category) and the expenditure's level.
-    fn spending_bucket(&mut self, project: u32, e: &Expenditure) -> Result<u32, LedgerErrorKind> {
-        let category = self
-            .projects
-            .category
-            .get(project as usize)
-            .copied()
-            .ok_or_else(|| LedgerErrorKind::UnknownProject(e.project().clone()))?;
-        self.bucket_row(e.region(), e.level(), Some(category))
+    fn spending_bucket(&mut self, p: ProjectRow, e: &Expenditure) -> Result<u32, LedgerErrorKind> {
+        self.bucket_row((p.region, p.region_row), e.level(), Some(p.category))
     }
 
     /// A new row number in a column of `len` rows.
@@ -1166,7 +1183,7 @@ impl Ledger {
                 Ok((Pos::Region(row), 0))
             }
             Record::Project(p) => {
-                self.region_ok(p.region())?;
+                let region_row = self.region_ok(p.region())?;
                 if p.planned().is_negative() {
                     return Err(LedgerErrorKind::NegativePlanned(p.planned()));
                 }
@@ -1177,10 +1194,13 @@ impl Ledger {
                 let cat = self.category_row(p.category())?;
                 let fen = p.planned().to_fen();
                 let t = &mut self.projects;
-                t.region.push(p.region());
-                t.category.push(cat);
+                t.rows.push(ProjectRow {
+                    region: p.region(),
+                    region_row,
+                    category: cat,
+                    stage: p.stage(),
+                });
                 t.planned.push(fen);
-                t.stage.push(p.stage());
                 t.year.push(p.year());
                 Ok((Pos::Project(row), fen))
             }
@@ -1189,7 +1209,7 @@ impl Ledger {
                 if !self.allocations.ids.push_unique(a.id().as_str()) {
                     return Err(duplicate(a.id()));
                 }
-                self.region_ok(a.region())?;
+                let region_row = self.region_ok(a.region())?;
                 self.date_ok(a.date())?;
                 amount_ok(a.amount())?;
                 let fen = a.amount().to_fen();
@@ -1197,7 +1217,7 @@ impl Ledger {
                     Some(c) => Some(self.category_row(c)?),
                     None => None,
                 };
-                let bucket = self.bucket_row(a.region(), a.level(), cat)?;
+                let bucket = self.bucket_row((a.region(), region_row), a.level(), cat)?;
                 let t = &mut self.allocations;
                 t.date.push(a.date());
                 t.bucket.push(bucket);
@@ -1230,9 +1250,9 @@ impl Ledger {
                     .ids
                     .find(e.project().as_str())
                     .ok_or_else(|| LedgerErrorKind::UnknownProject(e.project().clone()))?;
-                self.pool_rules(project, e)?;
+                let project_row = self.pool_rules(project, e)?;
                 let fen = e.amount().to_fen();
-                let bucket = self.spending_bucket(project, e)?;
+                let bucket = self.spending_bucket(project_row, e)?;
                 let t = &mut self.expenditures;
                 t.date.push(e.date());
                 t.project.push(project);
@@ -1290,16 +1310,13 @@ impl Ledger {
     }
 
     /// An expenditure may go only to a pooled project of its own region and category.
-    fn pool_rules(&self, project: u32, e: &Expenditure) -> Result<(), LedgerErrorKind> {
-        let row = project as usize;
-        let p = &self.projects;
-        let (Some(stage), Some(region), Some(category)) = (
-            p.stage.get(row).copied(),
-            p.region.get(row).copied(),
-            p.category.get(row).and_then(|c| self.category(*c)),
-        ) else {
+    /// Returns the project's row.
+    fn pool_rules(&self, project: u32, e: &Expenditure) -> Result<ProjectRow, LedgerErrorKind> {
+        let row = self.projects.rows.get(project as usize).copied();
+        let Some((p, category)) = row.and_then(|p| Some((p, self.category(p.category)?))) else {
             return Err(LedgerErrorKind::UnknownProject(e.project().clone()));
         };
+        let (stage, region) = (p.stage, p.region);
         if !stage.is_pooled() {
             return Err(LedgerErrorKind::NotPooled {
                 project: e.project().clone(),
@@ -1320,7 +1337,7 @@ impl Ledger {
                 found: e.category().clone(),
             });
         }
-        Ok(())
+        Ok(p)
     }
 }
 

@@ -186,6 +186,12 @@ impl<R: Read> CsvRecords<R> {
                     break;
                 }
             }
+            if self.quotes == 0 {
+                // One line without quotes: its fields are what lies between the commas.
+                self.ready.extend(split_plain(&self.chunk, self.chunk_line));
+                self.chunk.clear();
+                continue;
+            }
             match split_records_from(&self.input, &self.chunk, self.chunk_line) {
                 Ok(records) => self.ready.extend(records),
                 Err(e) => {
@@ -226,6 +232,18 @@ impl<R: Read> Iterator for CsvRecords<R> {
         }
         self.ready.pop_front().map(Ok)
     }
+}
+
+/// [`split_records_from`] for one line without quotes, as it would split it: the fields
+/// between commas, without the line end (LF or CRLF); `None` for a blank line.
+fn split_plain(text: &str, line: u64) -> Option<Line> {
+    let body = match text.strip_suffix('\n') {
+        Some(b) => b.strip_suffix('\r').unwrap_or(b),
+        None => text,
+    };
+    let fields: Vec<String> = body.split(',').map(str::to_owned).collect();
+    let blank = fields.len() == 1 && fields.first().is_some_and(|f| f.trim().is_empty());
+    (!blank).then_some((line, fields))
 }
 
 /// Splits text into records of fields, each with the physical line it starts on; blank
@@ -363,6 +381,20 @@ mod tests {
             read("b.csv", "\u{feff}a".as_bytes()).unwrap(),
             vec![(1, vec!["a".to_owned()])]
         );
+    }
+
+    #[test]
+    fn lines_without_quotes_split_as_the_general_splitter_does() {
+        for text in [
+            "a,b\n", "a,b\r\n", "a\r", "a\r\r\n", "\r\n", " \n", ",\n", "x",
+        ] {
+            let general = split_records(&Arc::from("t.csv"), text).unwrap();
+            assert_eq!(
+                split_plain(text, 1).into_iter().collect::<Vec<_>>(),
+                general,
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -84,6 +84,44 @@ fn mix(n: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A seeded hash for the ledger's small maps keyed by numbers (regions): a multiply-mix
+/// per number instead of `SipHash` rounds; the seed is random per map.
+#[derive(Clone, Debug)]
+pub(super) struct FastState(u64);
+
+impl Default for FastState {
+    fn default() -> FastState {
+        FastState(RandomState::new().hash_one(0xfa57_u64))
+    }
+}
+
+impl BuildHasher for FastState {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(self.0)
+    }
+}
+
+/// The hasher of [`FastState`].
+pub(super) struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = mix(self.0 ^ u64::from(*b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = mix(self.0 ^ u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = mix(self.0 ^ n);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The ledger's buckets by a packed key (region code, level, category: see
 /// `Ledger::bucket_key`) to their row: 16 bytes an entry, compared in the table itself, so a
 /// lookup is one or two cache lines where a map of `Bucket`s to flows read several.
@@ -290,29 +328,34 @@ impl IdColumn {
 #[derive(Clone, Debug, Default)]
 pub(super) struct Projects {
     pub(super) ids: IdColumn,
-    pub(super) region: Vec<RegionCode>,
-    pub(super) category: Vec<u32>,
+    /// What an expenditure's checks read, together: one cache line per project.
+    pub(super) rows: Vec<ProjectRow>,
     pub(super) planned: Vec<i128>,
-    pub(super) stage: Vec<ProjectStage>,
     pub(super) year: Vec<i32>,
+}
+
+/// The fields of a project an expenditure is checked against.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ProjectRow {
+    pub(super) region: RegionCode,
+    /// The region's row among the ledger's regions.
+    pub(super) region_row: u32,
+    pub(super) category: u32,
+    pub(super) stage: ProjectStage,
 }
 
 impl Projects {
     pub(super) fn reserve(&mut self, more: usize) {
         self.ids.reserve(more);
-        self.region.reserve(more);
-        self.category.reserve(more);
+        self.rows.reserve(more);
         self.planned.reserve(more);
-        self.stage.reserve(more);
         self.year.reserve(more);
     }
 
     pub(super) fn truncate(&mut self, len: usize) {
         self.ids.truncate(len);
-        self.region.truncate(len);
-        self.category.truncate(len);
+        self.rows.truncate(len);
         self.planned.truncate(len);
-        self.stage.truncate(len);
         self.year.truncate(len);
     }
 }
