@@ -490,6 +490,57 @@ enum Pos {
     Adjustment(u32),
 }
 
+/// Where each record of a batch went, as runs of consecutive rows of one kind (a file is
+/// one run), so a batch of a million records costs a few entries here, not a million.
+#[derive(Default)]
+struct Positions {
+    /// (first position, where it went) per run.
+    runs: Vec<(u32, Pos)>,
+    len: usize,
+}
+
+impl Pos {
+    fn split(self) -> (u8, u32) {
+        match self {
+            Pos::Region(r) => (0, r),
+            Pos::Project(r) => (1, r),
+            Pos::Allocation(r) => (2, r),
+            Pos::Expenditure(r) => (3, r),
+            Pos::Adjustment(r) => (4, r),
+        }
+    }
+
+    fn with_row(self, row: u32) -> Pos {
+        match self {
+            Pos::Region(_) => Pos::Region(row),
+            Pos::Project(_) => Pos::Project(row),
+            Pos::Allocation(_) => Pos::Allocation(row),
+            Pos::Expenditure(_) => Pos::Expenditure(row),
+            Pos::Adjustment(_) => Pos::Adjustment(row),
+        }
+    }
+}
+
+impl Positions {
+    fn push(&mut self, pos: u32, at: Pos) {
+        self.len += 1;
+        if let Some(&(p0, at0)) = self.runs.last() {
+            let ((k0, r0), (k, r)) = (at0.split(), at.split());
+            if k0 == k && r0.checked_add(pos - p0) == Some(r) {
+                return;
+            }
+        }
+        self.runs.push((pos, at));
+    }
+
+    fn get(&self, pos: usize) -> Option<Pos> {
+        let pos = u32::try_from(pos).ok()?;
+        let run = self.runs.partition_point(|r| r.0 <= pos).checked_sub(1)?;
+        let &(p0, at0) = self.runs.get(run)?;
+        Some(at0.with_row(at0.split().1.checked_add(pos - p0)?))
+    }
+}
+
 /// The sizes of everything a batch appends to, so a failed batch is taken back out.
 struct Mark {
     regions: usize,
@@ -874,7 +925,7 @@ impl Ledger {
         mark: &Mark,
     ) -> Result<Receipt, InsertError<E>> {
         let mut staged: Vec<Staged> = Vec::new();
-        let mut positions: Vec<Pos> = Vec::new();
+        let mut positions = Positions::default();
         let mut gross = self.gross;
         let mut rows = rows.enumerate();
         // Room for the rest of the batch in the columns of the first record of each kind
@@ -895,7 +946,7 @@ impl Ledger {
                 .filter(|p| (*p as usize) < MAX_ROWS)
                 .ok_or_else(|| fail(LedgerErrorKind::TooManyRecords))?;
             let (at, fen) = self.append_one(&record, pos, &mut staged).map_err(fail)?;
-            positions.push(at);
+            positions.push(pos, at);
             gross = gross
                 .checked_add(fen)
                 .filter(|g| *g <= MAX_GROSS_FEN)
@@ -905,7 +956,7 @@ impl Ledger {
             let position = pos as usize;
             InsertError::Ledger(LedgerError {
                 position: position + 1,
-                record: self.describe(positions.get(position).copied(), position),
+                record: self.describe(positions.get(position), position),
                 kind,
             })
         };
@@ -941,7 +992,7 @@ impl Ledger {
             match self.options.overspend {
                 Overspend::Error => return Err(error(pos, kind)),
                 Overspend::Warn => warnings.push(Warning {
-                    record: self.describe(positions.get(pos as usize).copied(), pos as usize),
+                    record: self.describe(positions.get(pos as usize), pos as usize),
                     kind,
                 }),
             }
@@ -949,7 +1000,7 @@ impl Ledger {
         self.commit(&staged, mark);
         self.gross = gross;
         Ok(Receipt {
-            inserted: positions.len(),
+            inserted: positions.len,
             warnings,
         })
     }

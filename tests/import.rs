@@ -304,3 +304,33 @@ fn the_national_cut_through_the_ledger_matches_the_reference_report() {
         assert_eq!(String::from_utf8(csv).unwrap(), want, "{file}");
     }
 }
+
+#[test]
+fn streamed_import_names_the_line_and_keeps_the_order_of_errors() {
+    let alloc = |body: &str| format!("id,date,region,level,category,amount_wan\n{body}");
+    // A quoted line break moves the records after it a line down; a blank line too.
+    let text = alloc(
+        "A-1,2021-03-01,450521,central,\"产业\nfa\",1\n\nA-2,2021-03-01,450521,central,industry,1\nA-3,2021-03-01,450599,central,industry,1\n",
+    );
+    let err = import_error(CsvKind::Allocations, "a.csv", text.as_bytes());
+    assert!(err.starts_with("a.csv line 2 column category:"), "{err}");
+    let text = alloc(
+        "A-1,2021-03-01,450521,central,\"industry\",1\n\nA-2,2021-03-01,450521,central,industry,1\nA-3,2021-03-01,450599,central,industry,1\n",
+    );
+    assert_eq!(
+        import_error(CsvKind::Allocations, "a.csv", text.as_bytes()),
+        "a.csv line 5: allocation A-3: unknown region 450599"
+    );
+    // A bad value further on outranks a record the ledger refused earlier, as when the
+    // whole file was read first; a malformed line outranks both.
+    let text = alloc(
+        "A-1,2021-03-01,450599,central,industry,1\nA-2,2021-13-01,450521,central,industry,1\n",
+    );
+    let err = import_error(CsvKind::Allocations, "a.csv", text.as_bytes());
+    assert!(err.starts_with("a.csv line 3 column date:"), "{err}");
+    let text = alloc(
+        "A-1,2021-03-01,450599,central,industry,1\nA-2,2021-13-01,450521,central,industry,1\nA-3,x\"y,1\n",
+    );
+    let err = import_error(CsvKind::Allocations, "a.csv", text.as_bytes());
+    assert!(err.starts_with("a.csv line 4:"), "{err}");
+}

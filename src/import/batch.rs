@@ -547,10 +547,18 @@ pub fn import_csv(
     // never held whole; the batch is still all or nothing.
     let input: Arc<str> = Arc::from(input);
     let mut rows = Rows::new(kind, &input, reader, Some(ledger.year()))?;
-    let mut lines: Vec<u64> = Vec::new();
+    // The line of each record, as runs of consecutive lines: (first record, its line).
+    let mut lines: Vec<(usize, u64)> = Vec::new();
+    let mut n = 0usize;
     let inserted = ledger.try_insert(rows.by_ref().map(|row| {
         row.map(|(line, record)| {
-            lines.push(line);
+            let follows = lines
+                .last()
+                .is_some_and(|&(i, l)| l.checked_add((n - i) as u64) == Some(line));
+            if !follows {
+                lines.push((n, line));
+            }
+            n += 1;
             record
         })
     }));
@@ -559,8 +567,12 @@ pub fn import_csv(
         Err(InsertError::Row(e)) => Err(e),
         // A bad row further on outranks a refused record, as when every row was read first.
         Err(InsertError::Ledger(e)) => Err(rows.rest_error().unwrap_or_else(|| {
-            let line = e.position().checked_sub(1).and_then(|i| lines.get(i));
-            ledger_error(&e, line.map(|l| (&input, *l)))
+            let line = e.position().checked_sub(1).and_then(|i| {
+                let run = lines.partition_point(|r| r.0 <= i).checked_sub(1)?;
+                let &(first, line) = lines.get(run)?;
+                line.checked_add((i - first) as u64)
+            });
+            ledger_error(&e, line.map(|l| (&input, l)))
         })),
     }
 }
