@@ -519,6 +519,11 @@ impl<R: Read> Iterator for Rows<R> {
 ///
 /// As [`CsvBatch::read`] and [`CsvBatch::insert_into`]; nothing is inserted on error.
 ///
+/// # Panics
+///
+/// Never on any input. Rows are parsed on the calling thread and inserted on a second
+/// one; a panic there (a bug) is passed on.
+///
 /// # Example
 ///
 /// ```
@@ -544,38 +549,80 @@ pub fn import_csv(
     reader: impl Read,
 ) -> Result<Receipt, InputError> {
     // Streamed: each record goes into the ledger's columns as it is read, so the input is
-    // never held whole; the batch is still all or nothing.
+    // never held whole; the batch is still all or nothing. Two threads: this one reads and
+    // parses rows, a second inserts them, chunks of rows passing between them.
     let input: Arc<str> = Arc::from(input);
     let mut rows = Rows::new(kind, &input, reader, Some(ledger.year()))?;
     // The line of each record, as runs of consecutive lines: (first record, its line).
     let mut lines: Vec<(usize, u64)> = Vec::new();
-    let mut n = 0usize;
-    let inserted = ledger.try_insert(rows.by_ref().map(|row| {
-        row.map(|(line, record)| {
-            let follows = lines
-                .last()
-                .is_some_and(|&(i, l)| l.checked_add((n - i) as u64) == Some(line));
-            if !follows {
-                lines.push((n, line));
+    // The first row that could not be read; the inserting thread is told only that there
+    // was one, and takes the batch back out.
+    let mut bad_row: Option<InputError> = None;
+    let inserted = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Record, ()>>>(4);
+        let inserter = scope.spawn(move || ledger.try_insert(rx.into_iter().flatten()));
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut n = 0usize;
+        for row in rows.by_ref() {
+            match row {
+                Ok((line, record)) => {
+                    let follows = lines
+                        .last()
+                        .is_some_and(|&(i, l)| l.checked_add((n - i) as u64) == Some(line));
+                    if !follows {
+                        lines.push((n, line));
+                    }
+                    n += 1;
+                    chunk.push(Ok(record));
+                }
+                Err(e) => {
+                    bad_row = Some(e);
+                    chunk.push(Err(()));
+                }
             }
-            n += 1;
-            record
-        })
-    }));
+            if chunk.len() == CHUNK || bad_row.is_some() {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                // A closed channel: the inserter stopped at a record it refused.
+                if tx.send(full).is_err() || bad_row.is_some() {
+                    break;
+                }
+            }
+        }
+        if !chunk.is_empty() {
+            // Fails only when the inserter stopped already; it then has its answer.
+            tx.send(chunk).ok();
+        }
+        drop(tx);
+        inserter
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
     match inserted {
         Ok(receipt) => Ok(receipt),
-        Err(InsertError::Row(e)) => Err(e),
+        Err(InsertError::Row(())) => {
+            #[expect(
+                clippy::expect_used,
+                reason = "the reading thread sends a failed row only after keeping its error"
+            )]
+            let e = bad_row.expect("a failed row's error is kept before the row is sent");
+            Err(e)
+        }
         // A bad row further on outranks a refused record, as when every row was read first.
-        Err(InsertError::Ledger(e)) => Err(rows.rest_error().unwrap_or_else(|| {
-            let line = e.position().checked_sub(1).and_then(|i| {
-                let run = lines.partition_point(|r| r.0 <= i).checked_sub(1)?;
-                let &(first, line) = lines.get(run)?;
-                line.checked_add((i - first) as u64)
-            });
-            ledger_error(&e, line.map(|l| (&input, l)))
-        })),
+        Err(InsertError::Ledger(e)) => {
+            Err(bad_row.or_else(|| rows.rest_error()).unwrap_or_else(|| {
+                let line = e.position().checked_sub(1).and_then(|i| {
+                    let run = lines.partition_point(|r| r.0 <= i).checked_sub(1)?;
+                    let &(first, line) = lines.get(run)?;
+                    line.checked_add((i - first) as u64)
+                });
+                ledger_error(&e, line.map(|l| (&input, l)))
+            }))
+        }
     }
 }
+
+/// Rows passed at a time from the reading thread of [`import_csv`] to the inserting one.
+const CHUNK: usize = 4096;
 
 /// Where each field of a kind is in one input's header, under the name it was written as,
 /// and the unit of its amount column.
