@@ -29,7 +29,7 @@ use fundtrack::money::Unit;
 use fundtrack::policy::loans::lending_completion;
 use fundtrack::policy::milestone::{MilestoneCheck, MilestoneOptions, check_milestones};
 use fundtrack::policy::monitoring::{GroupCount, MonitoringGroup, MonitoringSummary};
-use fundtrack::policy::standard::{ProRated, StandardSchedule};
+use fundtrack::policy::standard::{ProRated, ProRating, StandardSchedule};
 use fundtrack::record::{Allocation, Region};
 use fundtrack::report::{
     Average, Base, Execution, ExecutionOptions, ExecutionRow, Growth, Milestones, PoolCoverage,
@@ -146,7 +146,7 @@ impl Beihai {
         // INFERRED INPUT: the annual task, implied by the printed 110.18%.
         let lending_task = wan("2402")?;
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).ok_or("bad date");
-        let dibao = StandardSchedule::new([
+        let dibao = StandardSchedule::annual([
             (d(2020, 1, 1)?, "6000元".parse()?),
             (d(2021, 4, 1)?, "6800元".parse()?),
         ])?;
@@ -158,7 +158,8 @@ impl Beihai {
             days,
             pool: PoolCoverage::from_totals("4.49亿元".parse()?, 391, funds.allocated()),
             lending: lending_completion(new_lending, lending_task)?,
-            dibao: dibao.pro_rated(ledger.year())?,
+            // The report prints 6600 for the year: the month-first-day convention gives it.
+            dibao: dibao.pro_rated(ledger.year(), ProRating::MonthFirstDay)?,
             housing_started: completion(count(412), count(412))?,
             housing_completed: completion(count(386), count(412))?,
             migrant: completion(count(20955), count(20815))?,
@@ -397,11 +398,11 @@ fn programmes(b: &Beihai, s: &TextStyle) -> Result<String, Box<dyn Error>> {
     ));
     line(format!(
         "从2021年4月1日起，全市农村居民最低生活保障标准从{}/年/人提高到{}/年/人，2021年按月折算全年标准为{}/人（{}个月按原标准、{}个月按新标准）。",
-        yuan.render(before.annual()),
-        yuan.render(after.annual()),
+        yuan.render(before.standard()),
+        yuan.render(after.standard()),
         yuan.render_average(b.dibao.annual()),
-        before.months(),
-        after.months(),
+        before.months().ok_or("pro-rated by month")?,
+        after.months().ok_or("pro-rated by month")?,
     ));
     line(String::new());
     line("六、“三保障”和饮水安全".into());

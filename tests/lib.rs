@@ -21,5 +21,6 @@ mod format;
 mod golden;
 mod import;
 mod model;
+mod policy;
 mod robust;
 mod wire;

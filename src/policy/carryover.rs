@@ -1,15 +1,20 @@
-//! Carry-over and recovery (结转结余与收回): the age of unspent allocations, with money
-//! unspent past a caller-set age flagged for recovery, 结转 kept apart from 结余.
+//! Carry-over and recovery (结转结余与收回): the age of unspent allocations in budget years,
+//! with money unspent past a caller-set deadline flagged for recovery, and 结转, 结余 and
+//! 质保金 kept apart.
 //!
-//! Published rule (结转结余资金管理): money of unfinished projects (结转) and money left by
-//! finished or stopped ones (结余) is recovered (收回) when unspent past a set number of
-//! months. Spending draws on a bucket's allocations oldest first (FIFO); the months are
-//! [`CarryOverOptions`] the caller sets; [`carry_over`] gives each allocation's unspent
-//! money, its age and whether it is due for recovery.
+//! Published rule: "预算下达后连续两年未用完的结转资金按结余资金管理" (the wording quoted in
+//! issue 15; the same rule for budget money generally is in 国务院《关于深化预算管理制度改革
+//! 的决定》, 国发〔2014〕45号). Budget years end on 31 December, so the age is counted in
+//! budget years from the year of allocation, not in months; the text admits two readings
+//! (due after the close of the year after allocation, or of the year after that), and the
+//! reading is the caller's [`Deadline`]. Spending draws on a bucket's allocations oldest
+//! first (FIFO); an allocation is 结转 or 结余 by its project's stage unless the caller marks
+//! it (结转, 结余 or 质保金, [`CarryOverAllocation::with_kind`]); [`carry_over`] gives each
+//! allocation's unspent money, its age and whether it is due for recovery.
 
 use std::collections::HashSet;
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use indexmap::IndexMap;
 
 use super::PolicyError;
@@ -17,7 +22,7 @@ use crate::dim::{ProjectStage, RecordId};
 use crate::money::Money;
 use crate::record::Bucket;
 
-/// Whether unspent money is 结转 or 结余.
+/// Whether unspent money is 结转, 结余 or 质保金.
 ///
 /// # Example
 ///
@@ -38,11 +43,16 @@ pub enum UnspentKind {
     CarryOver,
     /// 结余: money left over by a project that is finished (竣工, 验收) or stopped (出库).
     Surplus,
+    /// 质保金: retention money of a finished project, still owed to the contractor until
+    /// the warranty ends. Never derived from a stage: the caller marks it
+    /// ([`CarryOverAllocation::with_kind`]).
+    Retention,
 }
 
 impl UnspentKind {
-    /// The kind for a project at `stage`: completed, accepted and withdrawn projects leave
-    /// 结余; every other stage (including 滚动 to next year) carries money over as 结转.
+    /// The default kind for a project at `stage` (a library convention, overridden by a
+    /// mark): completed, accepted and withdrawn projects leave 结余; every other stage
+    /// (including 滚动 to next year) carries money over as 结转.
     pub fn of(stage: ProjectStage) -> UnspentKind {
         match stage {
             ProjectStage::Completed | ProjectStage::Accepted | ProjectStage::Withdrawn => {
@@ -57,6 +67,7 @@ impl UnspentKind {
         match self {
             UnspentKind::CarryOver => "结转",
             UnspentKind::Surplus => "结余",
+            UnspentKind::Retention => "质保金",
         }
     }
 }
@@ -89,6 +100,11 @@ pub struct CarryOverAllocation {
     date: NaiveDate,
     amount: Money,
     stage: ProjectStage,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    kind: Option<UnspentKind>,
 }
 
 impl CarryOverAllocation {
@@ -106,7 +122,40 @@ impl CarryOverAllocation {
             date,
             amount,
             stage,
+            kind: None,
         }
+    }
+
+    /// Marks the allocation's unspent money explicitly as 结转, 结余 or 质保金, overriding
+    /// the default from its project's stage ([`UnspentKind::of`]): e.g. unpaid retention
+    /// money on a completed project is 质保金, still owed, not 结余.
+    ///
+    /// ```
+    /// use fundtrack::{Category, FundLevel, ProjectStage};
+    /// use fundtrack::policy::carryover::{CarryOverAllocation, UnspentKind};
+    /// use fundtrack::record::Bucket;
+    /// use chrono::NaiveDate;
+    ///
+    /// let b = Bucket::new("450521".parse()?, FundLevel::Central, Some(Category::Infrastructure));
+    /// let a = CarryOverAllocation::new("A-9".parse()?, b, NaiveDate::from_ymd_opt(2022, 3, 1).unwrap(), "5万元".parse()?, ProjectStage::Completed)
+    ///     .with_kind(UnspentKind::Retention);
+    /// assert_eq!(a.kind(), UnspentKind::Retention);
+    /// # Ok::<(), fundtrack::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn with_kind(mut self, kind: UnspentKind) -> CarryOverAllocation {
+        self.kind = Some(kind);
+        self
+    }
+
+    /// The kind of its unspent money: the mark if any, else from the stage.
+    pub fn kind(&self) -> UnspentKind {
+        self.kind.unwrap_or_else(|| UnspentKind::of(self.stage))
+    }
+
+    /// Whether the kind was marked by the caller (not derived from the stage).
+    pub fn is_marked(&self) -> bool {
+        self.kind.is_some()
     }
 
     /// The allocation id.
@@ -161,34 +210,104 @@ impl CarryOverSpending {
     }
 }
 
-/// The as-of date and the recovery ages (收回期限), supplied by the caller: money unspent
-/// for longer than its limit is flagged for recovery.
+/// When unspent money of a kind is due for recovery (收回期限), counted in budget years
+/// (which end on 31 December) from the year of allocation.
+///
+/// The rule "预算下达后连续两年未用完的结转资金按结余资金管理" (quoted in issue 15; cf.
+/// 国发〔2014〕45号) admits two readings, both expressible: `YearEnd(1)` — the two years are
+/// the year of allocation and the next, so 2019 money is due after 2020-12-31; `YearEnd(2)`
+/// — two whole years after the year of allocation, so 2019 money is due after 2021-12-31.
 ///
 /// # Example
 ///
 /// ```
-/// use fundtrack::policy::carryover::CarryOverOptions;
+/// use fundtrack::policy::carryover::Deadline;
 /// use chrono::NaiveDate;
 ///
-/// // The two-year rule for 结转 and immediate recovery of 结余, as documented values.
-/// let opts = CarryOverOptions::new(NaiveDate::from_ymd_opt(2021, 9, 30).unwrap(), 24, 0);
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// assert_eq!(Deadline::YearEnd(1).last_day(d(2019, 9, 30)), Some(d(2020, 12, 31)));
+/// assert_eq!(Deadline::YearEnd(2).last_day(d(2019, 9, 30)), Some(d(2021, 12, 31)));
+/// assert_eq!(Deadline::Immediately.last_day(d(2019, 9, 30)), Some(d(2019, 9, 30)));
+/// assert_eq!(Deadline::Never.last_day(d(2019, 9, 30)), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Deadline {
+    /// Due from the day after allocation (money that should not stay at all).
+    Immediately,
+    /// Due after 31 December of the allocation's year + n (`YearEnd(0)`: after the close
+    /// of the year of allocation).
+    YearEnd(u32),
+    /// Never flagged by age.
+    Never,
+}
+
+impl Deadline {
+    /// The last day money allocated on `allocated` may stay unspent; `None` for
+    /// [`Deadline::Never`] or beyond the calendar.
+    pub fn last_day(self, allocated: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Deadline::Immediately => Some(allocated),
+            Deadline::YearEnd(n) => {
+                let year = allocated.year().checked_add(i32::try_from(n).ok()?)?;
+                NaiveDate::from_ymd_opt(year, 12, 31)
+            }
+            Deadline::Never => None,
+        }
+    }
+}
+
+/// The as-of date and the recovery deadlines (收回期限) by kind, supplied by the caller:
+/// money unspent after its deadline is flagged for recovery.
+///
+/// # Example
+///
+/// ```
+/// use fundtrack::policy::carryover::{CarryOverOptions, Deadline};
+/// use chrono::NaiveDate;
+///
+/// // 结转 under the first reading of the two-year rule; 结余 recovered at once and 质保金
+/// // never flagged (both illustrations, the caller's choice).
+/// let opts = CarryOverOptions::new(NaiveDate::from_ymd_opt(2021, 6, 30).unwrap(), Deadline::YearEnd(1), Deadline::Immediately)
+///     .retention(Deadline::Never);
 /// # let _ = opts;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CarryOverOptions {
     as_of: NaiveDate,
-    carry_over_months: u32,
-    surplus_months: u32,
+    carry_over: Deadline,
+    surplus: Deadline,
+    retention: Deadline,
 }
 
 impl CarryOverOptions {
-    /// Check at the end of `as_of`; 结转 older than `carry_over_months` and 结余 older than
-    /// `surplus_months` are to be recovered.
-    pub fn new(as_of: NaiveDate, carry_over_months: u32, surplus_months: u32) -> CarryOverOptions {
+    /// Check at the end of `as_of`, 结转 due by `carry_over`, 结余 by `surplus`; 质保金 is
+    /// never flagged unless [`retention`](CarryOverOptions::retention) is set (a library
+    /// default: retention money is owed to the contractor, not idle).
+    pub fn new(as_of: NaiveDate, carry_over: Deadline, surplus: Deadline) -> CarryOverOptions {
         CarryOverOptions {
             as_of,
-            carry_over_months,
-            surplus_months,
+            carry_over,
+            surplus,
+            retention: Deadline::Never,
+        }
+    }
+
+    /// Sets when 质保金 is due.
+    #[must_use]
+    pub fn retention(mut self, deadline: Deadline) -> CarryOverOptions {
+        self.retention = deadline;
+        self
+    }
+
+    /// The deadline for a kind.
+    pub fn deadline(&self, kind: UnspentKind) -> Deadline {
+        match kind {
+            UnspentKind::CarryOver => self.carry_over,
+            UnspentKind::Surplus => self.surplus,
+            UnspentKind::Retention => self.retention,
         }
     }
 }
@@ -205,8 +324,9 @@ pub struct CarryOverRow {
     #[cfg_attr(feature = "serde", serde(skip))]
     unspent: Money,
     kind: UnspentKind,
-    age_days: u32,
-    limit_date: Option<NaiveDate>,
+    marked: bool,
+    closed_years: u32,
+    deadline: Option<NaiveDate>,
     overdue: bool,
 }
 
@@ -241,23 +361,29 @@ impl CarryOverRow {
         self.unspent
     }
 
-    /// 结转 or 结余.
+    /// 结转, 结余 or 质保金.
     pub fn kind(&self) -> UnspentKind {
         self.kind
     }
 
-    /// Days from the allocation date to the as-of date.
-    pub fn age_days(&self) -> u32 {
-        self.age_days
+    /// Whether the kind was marked by the caller rather than derived from the stage.
+    pub fn is_marked(&self) -> bool {
+        self.marked
     }
 
-    /// The last day the money may stay unspent (allocation date + limit); `None` beyond
-    /// the calendar.
-    pub fn limit_date(&self) -> Option<NaiveDate> {
-        self.limit_date
+    /// Budget years closed since allocation (年度): 0 in the year of allocation, 1 in the
+    /// next, … (the as-of year − the allocation year).
+    pub fn closed_years(&self) -> u32 {
+        self.closed_years
     }
 
-    /// Whether unspent money is past its limit and to be recovered (应收回).
+    /// The last day the money may stay unspent ([`Deadline::last_day`]); `None` when
+    /// never due.
+    pub fn deadline(&self) -> Option<NaiveDate> {
+        self.deadline
+    }
+
+    /// Whether unspent money is past its deadline and to be recovered (应收回).
     pub fn to_recover(&self) -> bool {
         self.unspent().is_positive() && self.overdue
     }
@@ -363,11 +489,11 @@ fn validate(
 ///   being a bucket of its own): each spending, in date order (then input order), uses up
 ///   the oldest allocations first (by date, then input order), among those dated on or
 ///   before the spending;
-/// - unspent money is 结转 or 结余 by the stage of the allocation's project
-///   ([`UnspentKind::of`]);
-/// - money is to be recovered when it is still unspent **after** allocation date + the
-///   limit for its kind (24 months for 结转 in the two-year rule: allocated 2019-09-30, it
-///   is due on 2021-10-01).
+/// - unspent money is 结转, 结余 or 质保金 as the caller marked it, else by the stage of
+///   the allocation's project ([`UnspentKind::of`]);
+/// - money is to be recovered when it is still unspent **after** the last day its kind's
+///   [`Deadline`] allows, counted in budget years (allocated 2019-09-30, 结转 under
+///   `YearEnd(1)` is due from 2021-01-01, under `YearEnd(2)` from 2022-01-01).
 ///
 /// # Errors
 ///
@@ -379,13 +505,13 @@ fn validate(
 /// # Panics
 ///
 /// Never: the only `expect`s state invariants of the computation (queue indices stay within
-/// the allocations in force; their ages are 0 or more days and fit a `u32`).
+/// the allocations in force; their ages are 0 or more years).
 ///
 /// # Example
 ///
 /// ```
 /// use fundtrack::{Category, FundLevel, ProjectStage};
-/// use fundtrack::policy::carryover::{CarryOverAllocation, CarryOverOptions, CarryOverSpending, UnspentKind, carry_over};
+/// use fundtrack::policy::carryover::{CarryOverAllocation, CarryOverOptions, CarryOverSpending, Deadline, UnspentKind, carry_over};
 /// use fundtrack::record::Bucket;
 /// use chrono::NaiveDate;
 ///
@@ -396,8 +522,9 @@ fn validate(
 ///     CarryOverAllocation::new("A-2".parse()?, b.clone(), d(2020, 3, 1), "50万元".parse()?, ProjectStage::Implementing),
 /// ];
 /// let spending = [CarryOverSpending::new("E-1".parse()?, b, d(2020, 6, 1), "120万元".parse()?)];
-/// let r = carry_over(&allocations, &spending, &CarryOverOptions::new(d(2021, 9, 30), 24, 0))?;
-/// // FIFO: A-1 is spent in full, A-2 keeps 30万元 (19 months old: not yet due).
+/// let opts = CarryOverOptions::new(d(2021, 9, 30), Deadline::YearEnd(2), Deadline::Immediately);
+/// let r = carry_over(&allocations, &spending, &opts)?;
+/// // FIFO: A-1 is spent in full, A-2 keeps 30万元 (2020 money: due after 2022-12-31).
 /// assert!(r.rows()[0].unspent().is_zero());
 /// assert_eq!(r.rows()[1].unspent().to_string(), "300000.00元");
 /// assert_eq!(r.to_recover().count(), 0);
@@ -467,20 +594,15 @@ pub fn carry_over(
                 .amount
                 .checked_sub(spent)
                 .ok_or_else(|| PolicyError::overflow(format!("allocation {} unspent", a.id)))?;
-            let kind = UnspentKind::of(a.stage);
-            let months = match kind {
-                UnspentKind::CarryOver => opts.carry_over_months,
-                UnspentKind::Surplus => opts.surplus_months,
-            };
-            let limit_date = a.date.checked_add_months(Months::new(months));
-            // `live` holds allocations dated on or before `as_of`, and any span of calendar
-            // days (under 2²⁸) fits a u32.
+            let kind = a.kind();
+            let deadline = opts.deadline(kind).last_day(a.date);
+            // `live` holds allocations dated on or before `as_of`.
             #[expect(
                 clippy::expect_used,
-                reason = "a.date <= as_of, and a span of NaiveDates fits u32"
+                reason = "a.date <= as_of, so the year difference is 0 or more"
             )]
-            let age_days = u32::try_from((opts.as_of - a.date).num_days())
-                .expect("age of a live allocation is 0..2^28 days");
+            let closed_years = u32::try_from(opts.as_of.year() - a.date.year())
+                .expect("a live allocation is not after the as-of date");
             Ok(CarryOverRow {
                 allocation: a.id.clone(),
                 bucket: a.bucket.clone(),
@@ -489,9 +611,10 @@ pub fn carry_over(
                 spent,
                 unspent,
                 kind,
-                age_days,
-                limit_date,
-                overdue: limit_date.is_some_and(|l| opts.as_of > l),
+                marked: a.is_marked(),
+                closed_years,
+                deadline,
+                overdue: deadline.is_some_and(|l| opts.as_of > l),
             })
         })
         .collect::<Result<Vec<_>, PolicyError>>()?;
@@ -575,7 +698,7 @@ mod tests {
             carry_over(
                 &allocations,
                 &spending,
-                &CarryOverOptions::new(as_of, 24, 0),
+                &CarryOverOptions::new(as_of, Deadline::YearEnd(2), Deadline::Immediately),
             )
             .unwrap()
         };
@@ -588,18 +711,18 @@ mod tests {
             (a2.spent(), a2.unspent(), a2.kind()),
             (wan(10), wan(40), UnspentKind::CarryOver)
         );
-        // A-3's project is accepted: 5万 of 结余, recovered at once (limit 0 months).
+        // A-3's project is accepted: 5万 of 结余, recovered at once.
         assert_eq!((a3.unspent(), a3.kind()), (wan(5), UnspentKind::Surplus));
-        assert!(a3.to_recover());
-        assert_eq!(a2.age_days(), 578);
-        assert_eq!(a2.limit_date(), Some(d(2022, 3, 1)));
+        assert!(a3.to_recover() && !a3.is_marked());
+        assert_eq!(a2.closed_years(), 1);
+        assert_eq!(a2.deadline(), Some(d(2022, 12, 31)));
         assert!(!a2.to_recover());
         assert_eq!(r.unspent(UnspentKind::CarryOver).unwrap(), wan(40));
         assert_eq!(r.recoverable(UnspentKind::Surplus).unwrap(), wan(5));
         assert_eq!(r.recoverable(UnspentKind::CarryOver).unwrap(), Money::ZERO);
-        // Two years after 2020-03-01 is 2022-03-01: not yet due on that day, due the next.
-        assert!(!on(d(2022, 3, 1)).rows()[0].to_recover());
-        let later = on(d(2022, 3, 2));
+        // 2020 money under YearEnd(2): not yet due on 2022-12-31, due the next day.
+        assert!(!on(d(2022, 12, 31)).rows()[0].to_recover());
+        let later = on(d(2023, 1, 1));
         assert!(later.rows()[0].to_recover());
         assert_eq!(later.recoverable(UnspentKind::CarryOver).unwrap(), wan(40));
     }
@@ -617,7 +740,7 @@ mod tests {
         let e = carry_over(
             &allocations,
             &early,
-            &CarryOverOptions::new(d(2021, 9, 30), 24, 0),
+            &CarryOverOptions::new(d(2021, 9, 30), Deadline::YearEnd(1), Deadline::Immediately),
         )
         .unwrap_err();
         assert_eq!(
@@ -629,15 +752,19 @@ mod tests {
             carry_over(
                 &allocations,
                 &other,
-                &CarryOverOptions::new(d(2021, 9, 30), 24, 0)
+                &CarryOverOptions::new(d(2021, 9, 30), Deadline::YearEnd(1), Deadline::Immediately)
             )
             .is_err()
         );
         let dup = [allocations[0].clone(), allocations[0].clone()];
         assert_eq!(
-            carry_over(&dup, &[], &CarryOverOptions::new(d(2021, 9, 30), 24, 0))
-                .unwrap_err()
-                .to_string(),
+            carry_over(
+                &dup,
+                &[],
+                &CarryOverOptions::new(d(2021, 9, 30), Deadline::YearEnd(1), Deadline::Immediately)
+            )
+            .unwrap_err()
+            .to_string(),
             "duplicate allocation id A-1"
         );
     }
@@ -667,7 +794,8 @@ mod tests {
             d(2019, 6, 1),
             wan(30),
         )];
-        let opts = CarryOverOptions::new(d(2021, 9, 30), 24, 0);
+        let opts =
+            CarryOverOptions::new(d(2021, 9, 30), Deadline::YearEnd(1), Deadline::Immediately);
         let r = carry_over(&allocations, &spending, &opts).unwrap();
         let (a1, a2) = (&r.rows()[0], &r.rows()[1]);
         assert_eq!(a1.bucket(), &unassigned);

@@ -20,8 +20,10 @@ struct YearTable {
 }
 
 /// The caller's mapping of categories to budget items (功能分类科目) and the items' names,
-/// per year — names changed between years, and 雨露计划 goes to 2130506 in some places and
-/// 2130599 in others, so all of it is data.
+/// per year — names changed between years (2130599 was 其他扶贫支出 until 2020), and
+/// 雨露计划 goes to 2130506 in some places and 2130599 in others, so all of it is data.
+/// The item names in the examples are those of 财政部's 2021 政府收支分类科目; the
+/// category-to-item mappings are illustrations.
 ///
 /// # Example
 ///
@@ -304,27 +306,30 @@ mod tests {
     }
 
     fn table() -> (FiscalYear, FiscalYear, BudgetClassification) {
-        let (y21, y22) = (
-            FiscalYear::new(2021).unwrap(),
+        // 2020: 21305 was 扶贫 and 2130599 "其他扶贫支出"; from 2021 the items were renamed
+        // for 巩固脱贫攻坚成果衔接乡村振兴 (财政部, 政府收支分类科目 of each year). The
+        // mappings are illustrations; names are per year because they changed.
+        let (y20, y22) = (
+            FiscalYear::new(2020).unwrap(),
             FiscalYear::new(2022).unwrap(),
         );
         let yigong = Category::custom("以工代赈").unwrap();
         let t = BudgetClassification::new(
             [
-                (y21, Category::Infrastructure, code("2130504")),
-                (y21, Category::Industry, code("2130505")),
-                (y21, Category::LoanInterest, code("2130507")),
-                (y21, Category::YuluPlan, code("2130599")),
+                (y20, Category::Infrastructure, code("2130504")),
+                (y20, Category::Industry, code("2130505")),
+                (y20, Category::LoanInterest, code("2130507")),
+                (y20, Category::YuluPlan, code("2130599")),
                 (y22, Category::Infrastructure, code("2130504")),
                 (y22, Category::Industry, code("2130505")),
                 (y22, Category::YuluPlan, code("2130506")),
                 (y22, yigong, code("2130599")),
             ],
             [
-                (y21, code("2130504"), "农村基础设施建设".to_string()),
-                (y21, code("2130505"), "生产发展".to_string()),
-                (y21, code("2130507"), "贷款奖补和贴息".to_string()),
-                (y21, code("2130599"), "其他扶贫支出".to_string()),
+                (y20, code("2130504"), "农村基础设施建设".to_string()),
+                (y20, code("2130505"), "生产发展".to_string()),
+                (y20, code("2130507"), "贷款奖补和贴息".to_string()),
+                (y20, code("2130599"), "其他扶贫支出".to_string()),
                 (
                     y22,
                     code("2130599"),
@@ -333,12 +338,12 @@ mod tests {
             ],
         )
         .unwrap();
-        (y21, y22, t)
+        (y20, y22, t)
     }
 
     #[test]
     fn summaries_by_item_with_names_per_year() {
-        let (y21, y22, t) = table();
+        let (y20, y22, t) = table();
         let yigong = Category::custom("以工代赈").unwrap();
         let amounts = [
             (Category::YuluPlan, wan(15)),
@@ -348,8 +353,8 @@ mod tests {
             (yigong.clone(), wan(7)),
             (Category::Industry, wan(100)),
         ];
-        let s21 = t.summarize(y21, amounts.clone()).unwrap();
-        let rows: Vec<(String, Option<&str>, Money)> = s21
+        let s20 = t.summarize(y20, amounts.clone()).unwrap();
+        let rows: Vec<(String, Option<&str>, Money)> = s20
             .items()
             .iter()
             .map(|r| (r.code().to_string(), r.name(), r.amount()))
@@ -363,9 +368,9 @@ mod tests {
                 ("2130599".to_string(), Some("其他扶贫支出"), wan(15)),
             ]
         );
-        assert_eq!(s21.unmapped().len(), 1);
-        assert_eq!(s21.unmapped()[&yigong], wan(7));
-        assert_eq!(s21.total().unwrap(), wan(642));
+        assert_eq!(s20.unmapped().len(), 1);
+        assert_eq!(s20.unmapped()[&yigong], wan(7));
+        assert_eq!(s20.total().unwrap(), wan(642));
 
         let s22 = t.summarize(y22, amounts).unwrap();
         let codes: Vec<String> = s22.items().iter().map(|r| r.code().to_string()).collect();

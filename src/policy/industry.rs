@@ -3,8 +3,10 @@
 //! regions.
 //!
 //! Published rule: the share of transition funds (central + provincial, on allocated money
-//! unless stated) used for industry development must reach a minimum (e.g. 55% in 2022, not
-//! below the year before, 力争 60%). Every threshold is a value the caller passes
+//! unless stated) used for industry development must reach a minimum — "中央财政衔接推进乡
+//! 村振兴补助资金用于产业发展的比重力争提高到55%以上" (2022年中央一号文件, 中发〔2022〕1号),
+//! raised to 60% in 2023 (中发〔2023〕1号); "not below the year before" is a local rule some
+//! provinces add. Every threshold is a value the caller passes
 //! ([`IndustryShareRule`]); the amounts are report values — the rows of
 //! `ledger.execution(…)` grouped by level and category ([`IndustryShareInput::with_rows`]),
 //! or amounts from elsewhere ([`IndustryShareInput::with_amounts`]).
@@ -27,7 +29,8 @@ use crate::report::{Basis, CategoryKey, ExecutionRow, IndustryShare};
 /// use fundtrack::policy::industry::IndustryShareRule;
 /// use rust_decimal_macros::dec;
 ///
-/// // The documented 2022 rule and 2023 aim, supplied as data.
+/// // 55% (中发〔2022〕1号), not below last year (a local rule) and the 60% aim of
+/// // 中发〔2023〕1号, supplied as data.
 /// let rule = IndustryShareRule::new(Ratio::from_percent(dec!(55)))
 ///     .not_below_prior()
 ///     .with_aim(Ratio::from_percent(dec!(60)));

@@ -2,11 +2,14 @@
 //! lending against the annual task, balances, stock coverage and the interest subsidy
 //! (贴息).
 //!
-//! Published rule (扶贫小额信贷 / 脱贫人口小额信贷): at most 5万元 for at most 3 years, at a
-//! rate no higher than the LPR of the term's tier (1-year LPR up to a year, 5-year LPR
-//! beyond), with the budget paying a share of the interest that changes by period. Every
-//! one of these values is the caller's: [`LoanRules`] (limits), [`LprTable`] and
-//! [`SubsidyShares`] (both [`Dated`] tables). [`LoanBook`] checks loans and
+//! Published rule (脱贫人口小额信贷, 银保监发〔2021〕6号, as restated by 青阳县农业农村局
+//! 《脱贫人口小额信贷政策宣传》, 2024-07-10): "贷款金额:原则上5万元(含)以下。贷款期限:3年期
+//! (含)以内", "1年期(含)以下贷款利率不超过1年期贷款市场报价利率,1年期至3年期(含)贷款利率不超
+//! 过5年期以上贷款市场报价利率", and the budget pays a share of the interest on "5万元(含)以
+//! 内部分" that depends on when the interest arises and on whether the loan is an old
+//! 原扶贫小额信贷 ("按原政策执行(即全额贴息)"). Every one of these values is the caller's:
+//! [`LoanRules`] (limits), [`LprTable`] and [`SubsidyShares`] (dated tables, the shares by
+//! loan vintage too) and [`SubsidyOptions::principal_cap`]. [`LoanBook`] checks loans and
 //! repayments once, then answers [`LoanBook::check`], [`LoanBook::new_lending`],
 //! [`LoanBook::stock`] and [`LoanBook::interest_subsidy`]; [`lending_completion`] sets new
 //! lending against the annual task.
@@ -232,7 +235,7 @@ impl RepaymentModel {
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
-/// // The LPRs published for 2021-01-20 (documented values, supplied by the caller).
+/// // The LPRs published 2021-01-20 by 全国银行间同业拆借中心 (supplied by the caller).
 /// let lpr = LprTable::new([(NaiveDate::from_ymd_opt(2021, 1, 20).unwrap(), Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
 /// assert!(lpr.at(NaiveDate::from_ymd_opt(2021, 1, 19).unwrap()).is_none());
 /// # Ok::<(), fundtrack::policy::PolicyError>(())
@@ -299,7 +302,10 @@ impl LprTable {
 
 /// Rules a small loan must meet (小额信贷政策), all supplied by the caller: a maximum
 /// amount, a maximum term, and a rate cap — the 1-year LPR in force on the start date for
-/// terms up to the 1-year tier (12 months unless set), the 5-year LPR for longer terms.
+/// terms up to the 1-year tier, the 5-year LPR for longer terms.
+///
+/// The 1-year tier is 12 months unless set: "1年期(含)以下…不超过1年期贷款市场报价利率"
+/// (银保监发〔2021〕6号, restated by 青阳县农业农村局, 2024-07-10).
 ///
 /// # Example
 ///
@@ -310,7 +316,7 @@ impl LprTable {
 /// use rust_decimal_macros::dec;
 ///
 /// let lpr = LprTable::new([(NaiveDate::from_ymd_opt(2021, 1, 20).unwrap(), Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
-/// // Documented values: at most 5万元 and 3 years.
+/// // 5万元 and 36 months: 银保监发〔2021〕6号 ("原则上5万元(含)以下", "3年期(含)以内").
 /// let rules = LoanRules::new("5万元".parse()?, 36, lpr);
 /// assert_eq!(rules.max_term_months(), 36);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -502,10 +508,20 @@ impl LoanStock {
     }
 }
 
-/// Shares of interest the budget pays (贴息比例), by effective date, supplied by the caller
-/// (e.g. 100% before a date, 70% after).
+/// Shares of interest the budget pays (贴息比例), by the date interest arises and, where
+/// the rule says so, by the loan's start date (vintage, 发放批次), supplied by the caller.
+///
+/// [`SubsidyShares::new`] gives one table for loans of every start date;
+/// [`SubsidyShares::vintage`] adds a table for loans started on or after a date, so loans
+/// under an old and a new policy go through one calculation. Source of the shape: "对已发放
+/// 且未到期的原扶贫小额信贷按原政策执行(即全额贴息);新发放的脱贫人口小额信贷财政资金对5万元
+/// (含)以内部分在2023年年底前产生的利息给予全额贴息,2024年、2025年产生的利息给予70%贴息"
+/// (青阳县农业农村局《脱贫人口小额信贷政策宣传》, 2024-07-10). The date that separates
+/// 原扶贫小额信贷 from new loans is not in that notice: it is the caller's.
 ///
 /// # Example
+///
+/// The 2024 rule above; the vintage date 2021-04-01 is an illustration.
 ///
 /// ```
 /// use fundtrack::Ratio;
@@ -514,26 +530,32 @@ impl LoanStock {
 /// use rust_decimal_macros::dec;
 ///
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-/// let shares = SubsidyShares::new([
-///     (d(2021, 1, 1), Ratio::from_percent(dec!(100))),
-///     (d(2021, 7, 1), Ratio::from_percent(dec!(70))),
-/// ])?;
-/// assert_eq!(shares.at(d(2021, 8, 1)), Some(Ratio::from_percent(dec!(70))));
+/// let full = Ratio::from_percent(dec!(100));
+/// let shares = SubsidyShares::new([(d(2016, 1, 1), full)])?        // 原扶贫小额信贷: full
+///     .vintage(d(2021, 4, 1), [(d(2021, 4, 1), full), (d(2024, 1, 1), Ratio::from_percent(dec!(70)))])?;
+/// assert_eq!(shares.at(d(2021, 3, 1), d(2024, 8, 1)), Some(full));
+/// assert_eq!(shares.at(d(2022, 5, 1), d(2024, 8, 1)), Some(Ratio::from_percent(dec!(70))));
 /// # Ok::<(), fundtrack::policy::PolicyError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(try_from = "SubsidySharesParts"))]
 pub struct SubsidyShares {
+    /// For loans started before the first vintage (or all loans, without vintages).
     entries: Dated<Ratio>,
+    /// `(loans started from, shares by date)`, sorted, no date twice.
+    vintages: Vec<(NaiveDate, Dated<Ratio>)>,
 }
 
-/// The wire form of [`SubsidyShares`]: `{"entries": [["2021-07-01", share], …]}`, checked
-/// by [`SubsidyShares::new`] on the way in.
+/// The wire form of [`SubsidyShares`]:
+/// `{"entries": [["2021-07-01", share], …], "vintages": [["2021-04-01", [[date, share], …]], …]}`
+/// (`vintages` may be left out), checked by the constructors on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
 struct SubsidySharesParts {
     entries: Vec<(NaiveDate, Ratio)>,
+    #[serde(default)]
+    vintages: Vec<(NaiveDate, Vec<(NaiveDate, Ratio)>)>,
 }
 
 #[cfg(feature = "serde")]
@@ -541,12 +563,37 @@ impl TryFrom<SubsidySharesParts> for SubsidyShares {
     type Error = PolicyError;
 
     fn try_from(parts: SubsidySharesParts) -> Result<SubsidyShares, PolicyError> {
-        SubsidyShares::new(parts.entries)
+        parts
+            .vintages
+            .into_iter()
+            .try_fold(SubsidyShares::new(parts.entries)?, |s, (from, e)| {
+                s.vintage(from, e)
+            })
     }
 }
 
+/// A table of shares, each within 0–100%.
+fn share_table(
+    entries: impl IntoIterator<Item = (NaiveDate, Ratio)>,
+) -> Result<Dated<Ratio>, PolicyError> {
+    let entries = Dated::labelled("subsidy share date", entries)?;
+    let full = Ratio::from_percent(rust_decimal::Decimal::ONE_HUNDRED);
+    if let Some((d, r)) = entries
+        .entries()
+        .iter()
+        .find(|(_, r)| r.is_negative() || *r > full)
+    {
+        return Err(PolicyError::invalid(
+            format!("subsidy share from {d}"),
+            format!("{r:?} is outside 0–100%"),
+        ));
+    }
+    Ok(entries)
+}
+
 impl SubsidyShares {
-    /// Shares from `(effective from, share)`.
+    /// Shares from `(interest arising from, share)`, for loans of every start date (until
+    /// a [`vintage`](SubsidyShares::vintage) says otherwise).
     ///
     /// # Errors
     ///
@@ -555,29 +602,47 @@ impl SubsidyShares {
     pub fn new(
         entries: impl IntoIterator<Item = (NaiveDate, Ratio)>,
     ) -> Result<SubsidyShares, PolicyError> {
-        let entries = Dated::labelled("subsidy share date", entries)?;
-        let full = Ratio::from_percent(rust_decimal::Decimal::ONE_HUNDRED);
-        if let Some((d, r)) = entries
-            .entries()
-            .iter()
-            .find(|(_, r)| r.is_negative() || *r > full)
-        {
-            return Err(PolicyError::invalid(
-                format!("subsidy share from {d}"),
-                format!("{r:?} is outside 0–100%"),
-            ));
-        }
-        Ok(SubsidyShares { entries })
+        Ok(SubsidyShares {
+            entries: share_table(entries)?,
+            vintages: Vec::new(),
+        })
     }
 
-    /// The table itself: `(effective from, share)` in date order.
+    /// Adds the shares for loans started on or after `loans_from` (until a later vintage):
+    /// `(interest arising from, share)` as in [`SubsidyShares::new`]. Loans started before
+    /// the first vintage keep the table given to `new`.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Duplicate`] for a vintage date given twice or two entries on one
+    /// date, [`PolicyError::Invalid`] for a share outside 0–100%.
+    pub fn vintage(
+        mut self,
+        loans_from: NaiveDate,
+        entries: impl IntoIterator<Item = (NaiveDate, Ratio)>,
+    ) -> Result<SubsidyShares, PolicyError> {
+        let table = share_table(entries)?;
+        match self.vintages.binary_search_by_key(&loans_from, |(d, _)| *d) {
+            Ok(_) => Err(PolicyError::Duplicate {
+                what: "subsidy vintage date",
+                id: loans_from.to_string(),
+            }),
+            Err(i) => {
+                self.vintages.insert(i, (loans_from, table));
+                Ok(self)
+            }
+        }
+    }
+
+    /// The table for loans of every start date before the first vintage:
+    /// `(interest arising from, share)` in date order.
     ///
     /// ```
     /// # use fundtrack::Ratio;
     /// # use fundtrack::policy::loans::SubsidyShares;
     /// # use chrono::NaiveDate;
     /// # use rust_decimal_macros::dec;
-    /// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+    /// let d = |m| NaiveDate::from_ymd_opt(2024, m, 1).unwrap();
     /// let s = SubsidyShares::new([(d(7), Ratio::from_percent(dec!(70))), (d(1), Ratio::from_percent(dec!(100)))])?;
     /// assert_eq!(s.table().changes_in(d(1), d(12)).collect::<Vec<_>>(), [d(7)]);
     /// # Ok::<(), fundtrack::policy::PolicyError>(())
@@ -586,9 +651,32 @@ impl SubsidyShares {
         &self.entries
     }
 
-    /// The share in force on `date`.
-    pub fn at(&self, date: NaiveDate) -> Option<Ratio> {
-        self.entries.at(date).copied()
+    /// The vintages: `(loans started from, shares by date)` in date order.
+    pub fn vintages(&self) -> &[(NaiveDate, Dated<Ratio>)] {
+        &self.vintages
+    }
+
+    /// The table that applies to a loan started on `loan_start`.
+    pub fn table_for(&self, loan_start: NaiveDate) -> &Dated<Ratio> {
+        let n = self.vintages.partition_point(|(d, _)| *d <= loan_start);
+        match n.checked_sub(1).and_then(|i| self.vintages.get(i)) {
+            Some((_, t)) => t,
+            None => &self.entries,
+        }
+    }
+
+    /// The share of interest arising on `date` for a loan started on `loan_start`.
+    pub fn at(&self, loan_start: NaiveDate, date: NaiveDate) -> Option<Ratio> {
+        self.table_for(loan_start).at(date).copied()
+    }
+
+    /// Every share in every table (for a common denominator).
+    fn all_shares(&self) -> impl Iterator<Item = &Ratio> + '_ {
+        self.entries
+            .entries()
+            .iter()
+            .chain(self.vintages.iter().flat_map(|(_, t)| t.entries()))
+            .map(|(_, r)| r)
     }
 }
 
@@ -607,7 +695,8 @@ impl SubsidyShares {
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum DayCount {
-    /// Actual days ÷ 360 (日利率 = 年利率 ÷ 360, the usual convention of Chinese banks).
+    /// Actual days ÷ 360 (日利率 = 年利率 ÷ 360: 中国人民银行《人民币利率管理规定》,
+    /// 银发〔1999〕77号, the convention of Chinese banks). The default.
     #[default]
     Actual360,
     /// Actual days ÷ 365 (also in leap years).
@@ -633,7 +722,8 @@ impl DayCount {
 }
 
 /// What to compute an interest subsidy for (贴息测算参数): a period (both days included),
-/// the shares by date, the day count and how the payable amounts are rounded.
+/// the shares, an optional cap on the subsidised principal, the day count and how the
+/// payable amounts are rounded.
 ///
 /// # Example
 ///
@@ -643,32 +733,48 @@ impl DayCount {
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
-/// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
+/// let d = |m, day| NaiveDate::from_ymd_opt(2023, m, day).unwrap();
 /// let shares = SubsidyShares::new([(d(1, 1), Ratio::from_percent(dec!(100)))])?;
+/// // "5万元(含)以内部分" is subsidised (青阳县农业农村局, 2024-07-10).
 /// let opts = SubsidyOptions::new(d(1, 1), d(12, 31), shares)
-///     .day_count(DayCount::Actual365)
+///     .principal_cap("5万元".parse()?)
+///     .day_count(DayCount::Actual360)
 ///     .rounding(RoundMode::HalfUp);
-/// # Ok::<(), fundtrack::policy::PolicyError>(())
+/// # let _ = opts;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubsidyOptions {
     from: NaiveDate,
     to: NaiveDate,
     shares: SubsidyShares,
+    principal_cap: Option<Money>,
     day_count: DayCount,
     rounding: RoundMode,
 }
 
 impl SubsidyOptions {
-    /// The period `from..=to` with `shares`; actual/360 and half-up unless set.
+    /// The period `from..=to` with `shares`; no principal cap, actual/360 and half-up
+    /// unless set.
     pub fn new(from: NaiveDate, to: NaiveDate, shares: SubsidyShares) -> SubsidyOptions {
         SubsidyOptions {
             from,
             to,
             shares,
+            principal_cap: None,
             day_count: DayCount::default(),
             rounding: RoundMode::HalfUp,
         }
+    }
+
+    /// Subsidises interest on at most `cap` of each loan's balance (贴息本金上限, e.g.
+    /// "对5万元(含)以内部分" — 青阳县农业农村局, 2024-07-10); interest on the rest is the
+    /// borrower's. Applied per loan and per day: a loan repaid below the cap is subsidised
+    /// in full from the repayment date.
+    #[must_use]
+    pub fn principal_cap(mut self, cap: Money) -> SubsidyOptions {
+        self.principal_cap = Some(cap);
+        self
     }
 
     /// Sets the day-count basis.
@@ -686,7 +792,8 @@ impl SubsidyOptions {
     }
 }
 
-/// One loan's interest and subsidy for the period (单笔贴息).
+/// One loan's interest and subsidy for the period (单笔贴息): the subsidy due under the
+/// principal cap and, beside it, what the whole balance would have drawn.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SubsidyRow {
@@ -694,6 +801,8 @@ pub struct SubsidyRow {
     household: RecordId,
     days: u32,
     interest: Money,
+    capped_days: u32,
+    uncapped_subsidy: Money,
     subsidy: Money,
 }
 
@@ -713,12 +822,29 @@ impl SubsidyRow {
         self.days
     }
 
-    /// Interest at the loan's rate, rounded once to the 分.
+    /// Interest on the whole balance at the loan's rate, rounded once to the 分.
     pub fn interest(&self) -> Money {
         self.interest
     }
 
-    /// The subsidy due, rounded once to the 分.
+    /// Days on which the balance was above the principal cap (0 without a cap).
+    pub fn capped_days(&self) -> u32 {
+        self.capped_days
+    }
+
+    /// Whether the cap reduced the subsidy.
+    pub fn is_capped(&self) -> bool {
+        self.capped_days > 0
+    }
+
+    /// The subsidy the whole balance would draw (no principal cap), rounded once to the
+    /// 分; equal to [`subsidy`](SubsidyRow::subsidy) when the cap does not bite.
+    pub fn uncapped_subsidy(&self) -> Money {
+        self.uncapped_subsidy
+    }
+
+    /// The subsidy due: on the balance up to the cap, at the shares in force, rounded once
+    /// to the 分.
     pub fn subsidy(&self) -> Money {
         self.subsidy
     }
@@ -731,8 +857,10 @@ pub struct InterestSubsidy {
     from: NaiveDate,
     to: NaiveDate,
     day_count: DayCount,
+    principal_cap: Option<Money>,
     rows: Vec<SubsidyRow>,
     total_interest: Money,
+    total_uncapped_subsidy: Money,
     total_subsidy: Money,
 }
 
@@ -747,9 +875,19 @@ impl InterestSubsidy {
         self.total_interest
     }
 
+    /// Σ of the rows' rounded subsidies without the principal cap.
+    pub fn total_uncapped_subsidy(&self) -> Money {
+        self.total_uncapped_subsidy
+    }
+
     /// Σ of the rows' rounded subsidies (what is paid, so the table adds up).
     pub fn total_subsidy(&self) -> Money {
         self.total_subsidy
+    }
+
+    /// The principal cap applied, if any.
+    pub fn principal_cap(&self) -> Option<Money> {
+        self.principal_cap
     }
 
     /// The period and the day count used.
@@ -804,6 +942,98 @@ impl Entry {
             .amount
             .checked_sub(self.repaid_by(as_of))
             .expect("amount − repaid is within 0..=amount")
+    }
+
+    /// The loan's interest and subsidy for `opts` (see [`LoanBook::interest_subsidy`]), or
+    /// `None` when it has no interest day in the period.
+    fn subsidy_row(
+        &self,
+        opts: &SubsidyOptions,
+        basis: &BigInt,
+        share_den: &BigInt,
+    ) -> Result<Option<SubsidyRow>, PolicyError> {
+        let loan = &self.loan;
+        let lo = opts.from.max(loan.terms.start);
+        // Maturity is at least a month after the start (terms of ≥ 1 month), so it
+        // has a day before it.
+        #[expect(clippy::expect_used, reason = "maturity > start (LoanBook::new)")]
+        let last_day = self
+            .maturity
+            .pred_opt()
+            .expect("maturity is after the start date");
+        let hi = opts.to.min(last_day);
+        if lo > hi {
+            return Ok(None);
+        }
+        let table = opts.shares.table_for(loan.terms.start);
+        let mut cuts: BTreeSet<NaiveDate> = BTreeSet::new();
+        cuts.insert(lo);
+        cuts.extend(
+            self.repayments
+                .iter()
+                .map(|(d, _)| *d)
+                .filter(|d| *d > lo && *d <= hi),
+        );
+        cuts.extend(table.changes_in(lo, hi));
+        let cuts: Vec<NaiveDate> = cuts.into_iter().collect();
+        // Σ balance (分) × days, and Σ balance (分) × days × share × share_den, for the
+        // whole balance and the capped one: exact integers, divided once below.
+        let mut fen_days = BigInt::from(0u8);
+        let mut shared = BigInt::from(0u8);
+        let mut shared_capped = BigInt::from(0u8);
+        let days_total = days_in(lo, hi);
+        let mut days_seen = 0u64;
+        let mut capped_days = 0u32;
+        for (i, start) in cuts.iter().enumerate() {
+            // Cuts are distinct and sorted, so a next cut is after `start` and has a day
+            // before it.
+            #[expect(clippy::expect_used, reason = "cuts are a sorted set: next > start")]
+            let end = match cuts.get(i + 1) {
+                Some(next) => next.pred_opt().expect("a later cut has a day before it"),
+                None => hi,
+            };
+            let days = days_in(*start, end);
+            days_seen += u64::from(days);
+            let balance = self.balance(*start, RepaymentModel::RecordedOnly);
+            let capped = match opts.principal_cap {
+                Some(cap) if balance > cap => {
+                    capped_days += days;
+                    cap
+                }
+                _ => balance,
+            };
+            let share = table.at(*start).ok_or_else(|| PolicyError::Missing {
+                what: "interest subsidy share",
+                key: format!("{start} (loan {})", loan.id),
+            })?;
+            let (sn, sd) = share.big();
+            let weight = sn * (share_den / sd);
+            let fd = BigInt::from(balance.to_fen()) * days;
+            shared += &fd * &weight;
+            shared_capped += BigInt::from(capped.to_fen()) * days * &weight;
+            fen_days += fd;
+        }
+        debug_assert_eq!(days_seen, u64::from(days_total), "cuts cover lo..=hi");
+        // interest = fen_days × rate ÷ (100 × basis) 元; subsidy likewise × share.
+        let (rn, rd) = loan.terms.annual_rate.big();
+        let den = BigInt::from(100u8) * rd * basis;
+        let shared_den = &den * share_den;
+        let overflow = || PolicyError::overflow(format!("interest on loan {}", loan.id));
+        let interest =
+            yuan_from_quotient(&(fen_days * &rn), &den, opts.rounding).ok_or_else(overflow)?;
+        let uncapped_subsidy =
+            yuan_from_quotient(&(shared * &rn), &shared_den, opts.rounding).ok_or_else(overflow)?;
+        let subsidy = yuan_from_quotient(&(shared_capped * &rn), &shared_den, opts.rounding)
+            .ok_or_else(overflow)?;
+        Ok(Some(SubsidyRow {
+            loan: loan.id.clone(),
+            household: loan.household.clone(),
+            days: days_total,
+            interest,
+            capped_days,
+            uncapped_subsidy,
+            subsidy,
+        }))
     }
 }
 
@@ -1047,23 +1277,26 @@ impl LoanBook {
 
     /// The interest and the interest subsidy due for a period (贴息测算).
     ///
-    /// Rules implemented:
+    /// Rules implemented (sources in the [module table](crate::policy)):
     /// - interest accrues for each day from the start date up to the day before maturity
-    ///   (overdue days are not subsidised), within `from..=to`, on the balance at the end
-    ///   of that day before maturity (a repayment stops interest on its principal from its
-    ///   date);
+    ///   (算头不算尾; overdue days are not subsidised), within `from..=to`, on the balance
+    ///   at the end of that day before maturity (a repayment stops interest on its
+    ///   principal from its date);
     /// - daily interest = balance × annual rate ÷ 360 or 365 ([`DayCount`]);
-    /// - each day's subsidy = that day's interest × the share in force on that day
-    ///   ([`SubsidyShares`]), so a share change mid-period splits the period;
-    /// - each loan's interest and subsidy are summed exactly and rounded **once**, to the 分,
-    ///   with the options' mode (half-up unless set); the totals are sums of the rounded
-    ///   per-loan amounts, which are what is paid.
+    /// - the subsidised balance is the balance up to the principal cap, if one is set
+    ///   ([`SubsidyOptions::principal_cap`]);
+    /// - each day's subsidy = the subsidised balance's interest that day × the share in
+    ///   force for the loan's vintage on that day ([`SubsidyShares`]), so a share change
+    ///   mid-period splits the period;
+    /// - each loan's interest and subsidies are summed exactly and rounded **once**, to
+    ///   the 分, with the options' mode (half-up unless set); the totals are sums of the
+    ///   rounded per-loan amounts, which are what is paid.
     ///
     /// # Errors
     ///
-    /// [`PolicyError::Invalid`] when `from` is after `to`; [`PolicyError::Missing`] when a
-    /// day of interest has no subsidy share in force; [`PolicyError::Overflow`] for amounts
-    /// too large.
+    /// [`PolicyError::Invalid`] when `from` is after `to` or the cap is not above zero;
+    /// [`PolicyError::Missing`] when a day of interest has no subsidy share in force;
+    /// [`PolicyError::Overflow`] for amounts too large.
     ///
     /// # Panics
     ///
@@ -1072,10 +1305,11 @@ impl LoanBook {
     ///
     /// # Example
     ///
-    /// 5万元 at 3.85% for all of 2021; 100% subsidy until 30 June, 70% from 1 July
-    /// (illustrative shares supplied by the caller), actual/360:
-    /// interest = 50000 × 3.85% × 365/360 = 1951.74; subsidy =
-    /// 50000 × 3.85% × (181 + 0.7 × 184)/360 = 1656.57.
+    /// 5万元 lent 2023-07-01 for 24 months at 4.20% (the 5-year LPR published 2023-06-20
+    /// by 全国银行间同业拆借中心); interest arising to 2023-12-31 subsidised in full, from
+    /// 2024-01-01 at 70% (青阳县农业农村局, 2024-07-10); actual/360 (a caller's choice).
+    /// From 2023-07-01 to 2024-06-30: interest = 50000 × 4.20% × 366/360 = 2135.00;
+    /// subsidy = 50000 × 4.20% × (184 + 0.7 × 182)/360 = 1816.50.
     ///
     /// ```
     /// use fundtrack::Ratio;
@@ -1084,16 +1318,18 @@ impl LoanBook {
     /// use rust_decimal_macros::dec;
     ///
     /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-    /// let terms = LoanTerms::new(d(2021, 1, 1), 36, Ratio::from_percent(dec!(3.85)));
+    /// let terms = LoanTerms::new(d(2023, 7, 1), 24, Ratio::from_percent(dec!(4.20)));
     /// let book = LoanBook::new([Loan::new("L-1".parse()?, "H-1".parse()?, "5万元".parse()?, terms)], [])?;
     /// let shares = SubsidyShares::new([
     ///     (d(2021, 1, 1), Ratio::from_percent(dec!(100))),
-    ///     (d(2021, 7, 1), Ratio::from_percent(dec!(70))),
+    ///     (d(2024, 1, 1), Ratio::from_percent(dec!(70))),
     /// ])?;
-    /// let due = book.interest_subsidy(&SubsidyOptions::new(d(2021, 1, 1), d(2021, 12, 31), shares))?;
-    /// assert_eq!(due.rows()[0].days(), 365);
-    /// assert_eq!(due.total_interest().to_string(), "1951.74元");
-    /// assert_eq!(due.total_subsidy().to_string(), "1656.57元");
+    /// let opts = SubsidyOptions::new(d(2023, 7, 1), d(2024, 6, 30), shares).principal_cap("5万元".parse()?);
+    /// let due = book.interest_subsidy(&opts)?;
+    /// assert_eq!(due.rows()[0].days(), 366);
+    /// assert_eq!(due.total_interest().to_string(), "2135.00元");
+    /// assert_eq!(due.total_subsidy().to_string(), "1816.50元");
+    /// assert!(!due.rows()[0].is_capped());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn interest_subsidy(&self, opts: &SubsidyOptions) -> Result<InterestSubsidy, PolicyError> {
@@ -1103,97 +1339,50 @@ impl LoanBook {
                 "starts after it ends",
             ));
         }
+        if let Some(cap) = opts.principal_cap.filter(|c| !c.is_positive()) {
+            return Err(PolicyError::invalid(
+                format!("subsidy principal cap {cap}"),
+                "must be above zero",
+            ));
+        }
         let basis = BigInt::from(opts.day_count.days_per_year());
         // Every share over one common denominator (the product of the distinct ones), so a
         // loan's subsidy is one integer sum and one division.
         let share_den = opts
             .shares
-            .entries
-            .entries()
-            .iter()
-            .map(|(_, r)| r.big().1)
+            .all_shares()
+            .map(|r| r.big().1)
             .collect::<BTreeSet<BigInt>>()
             .into_iter()
             .fold(BigInt::from(1u8), |acc, d| acc * d);
         let mut rows = Vec::new();
         let mut total_interest = Money::ZERO;
+        let mut total_uncapped = Money::ZERO;
         let mut total_subsidy = Money::ZERO;
         for e in self.entries.values() {
-            let loan = &e.loan;
-            let lo = opts.from.max(loan.terms.start);
-            // Maturity is at least a month after the start (terms of ≥ 1 month), so it
-            // has a day before it.
-            #[expect(clippy::expect_used, reason = "maturity > start (LoanBook::new)")]
-            let last_day = e
-                .maturity
-                .pred_opt()
-                .expect("maturity is after the start date");
-            let hi = opts.to.min(last_day);
-            if lo > hi {
+            let Some(row) = e.subsidy_row(opts, &basis, &share_den)? else {
                 continue;
-            }
-            let mut cuts: BTreeSet<NaiveDate> = BTreeSet::new();
-            cuts.insert(lo);
-            cuts.extend(
-                e.repayments
-                    .iter()
-                    .map(|(d, _)| *d)
-                    .filter(|d| *d > lo && *d <= hi),
-            );
-            cuts.extend(opts.shares.entries.changes_in(lo, hi));
-            let cuts: Vec<NaiveDate> = cuts.into_iter().collect();
-            // Σ balance (分) × days, and Σ balance (分) × days × share × share_den: exact
-            // integers, divided once below.
-            let mut fen_days = BigInt::from(0u8);
-            let mut fen_days_shared = BigInt::from(0u8);
-            let days_total = days_in(lo, hi);
-            let mut days_seen = 0u64;
-            for (i, start) in cuts.iter().enumerate() {
-                // Cuts are distinct and sorted, so a next cut is after `start` and has a day
-                // before it.
-                #[expect(clippy::expect_used, reason = "cuts are a sorted set: next > start")]
-                let end = match cuts.get(i + 1) {
-                    Some(next) => next.pred_opt().expect("a later cut has a day before it"),
-                    None => hi,
-                };
-                let days = days_in(*start, end);
-                days_seen += u64::from(days);
-                let balance = e.balance(*start, RepaymentModel::RecordedOnly);
-                let share = opts.shares.at(*start).ok_or_else(|| PolicyError::Missing {
-                    what: "interest subsidy share",
-                    key: format!("{start} (loan {})", loan.id),
-                })?;
-                let fd = BigInt::from(balance.to_fen()) * days;
-                let (sn, sd) = share.big();
-                fen_days_shared += &fd * sn * (&share_den / sd);
-                fen_days += fd;
-            }
-            debug_assert_eq!(days_seen, u64::from(days_total), "cuts cover lo..=hi");
-            // interest = fen_days × rate ÷ (100 × basis) 元; subsidy likewise × share.
-            let (rn, rd) = loan.terms.annual_rate.big();
-            let den = BigInt::from(100u8) * rd * &basis;
-            let overflow = || PolicyError::overflow(format!("interest on loan {}", loan.id));
-            let interest =
-                yuan_from_quotient(&(fen_days * &rn), &den, opts.rounding).ok_or_else(overflow)?;
-            let subsidy =
-                yuan_from_quotient(&(fen_days_shared * &rn), &(den * &share_den), opts.rounding)
-                    .ok_or_else(overflow)?;
-            total_interest = total_interest.checked_add(interest).ok_or_else(overflow)?;
-            total_subsidy = total_subsidy.checked_add(subsidy).ok_or_else(overflow)?;
-            rows.push(SubsidyRow {
-                loan: loan.id.clone(),
-                household: loan.household.clone(),
-                days: days_total,
-                interest,
-                subsidy,
-            });
+            };
+            let overflow = || PolicyError::overflow(format!("subsidy total at loan {}", row.loan));
+            total_interest = total_interest
+                .checked_add(row.interest)
+                .ok_or_else(overflow)?;
+            total_uncapped = total_uncapped
+                .checked_add(row.uncapped_subsidy)
+                .ok_or_else(overflow)?;
+            total_subsidy = total_subsidy
+                .checked_add(row.subsidy)
+                .ok_or_else(overflow)?;
+            rows.push(row);
         }
         Ok(InterestSubsidy {
             from: opts.from,
             to: opts.to,
             day_count: opts.day_count,
+            principal_cap: opts.principal_cap,
             rows,
             total_interest,
+            total_uncapped_subsidy: total_uncapped,
             total_subsidy,
         })
     }
@@ -1450,6 +1639,8 @@ mod tests {
             [Repayment::new(id("R-1"), id("L-1"), d(2021, 10, 1), wan(2))],
         )
         .unwrap();
+        // Illustrative shares (a mid-year switch exercises the split; the published switch
+        // is 2024-01-01, tested in tests/policy.rs).
         let shares = SubsidyShares::new([
             (d(2020, 1, 1), pct(dec!(100))),
             (d(2021, 7, 1), pct(dec!(70))),
@@ -1605,6 +1796,19 @@ mod serde_tests {
         .unwrap();
         let json = serde_json::to_string(&s).unwrap();
         assert_eq!(serde_json::from_str::<SubsidyShares>(&json).unwrap(), s);
+        let v = s
+            .clone()
+            .vintage(d(2021, 4, 1), [(d(2024, 1, 1), pct(dec!(70)))])
+            .unwrap();
+        let json = serde_json::to_string(&v).unwrap();
+        assert_eq!(serde_json::from_str::<SubsidyShares>(&json).unwrap(), v);
+        let e = rejected::<SubsidyShares>(
+            &json.replace(r#""vintages":["#, r#""vintages":[["2021-04-01",[]],"#),
+        );
+        assert!(
+            e.starts_with("duplicate subsidy vintage date 2021-04-01"),
+            "{e}"
+        );
 
         // 101% is outside 0–100%: the constructor's message, not a silent success.
         let over = SubsidyShares::new([(d(2021, 1, 1), pct(dec!(101)))])

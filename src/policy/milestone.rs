@@ -2,7 +2,8 @@
 //! at the as-of date, with the gap in 百分点 and the money still to spend in 元.
 //!
 //! Published rule: the level above (e.g. 自治区) sets a minimum disbursement rate by a date
-//! (序时进度 or a milestone table such as 30% by 31 March, 75% by 30 September); a region
+//! (序时进度, or a milestone table of the level above's choosing — the 30% by 31 March and
+//! 75% by 30 September in examples are illustrations); a region
 //! "达到要求" when spent ÷ allocated is at least that rate. The requirement is any
 //! [`Schedule`]; the amounts are report values — a
 //! [`RegionCode`] with the [`Progress`] of `ledger.execution(…)` for it (a row or a total).

@@ -499,7 +499,8 @@ impl MonitoringSummary {
 /// use fundtrack::FiscalYear;
 /// use fundtrack::policy::monitoring::MonitoringLines;
 ///
-/// // A caller-supplied line, e.g. the one a province published for 2021.
+/// // A caller-supplied line: 6000 元 for 2021 is an illustration (each province publishes
+/// // its own line each year).
 /// let lines = MonitoringLines::new([(FiscalYear::new(2021)?, "450000".parse()?, "6000元".parse()?)])?;
 /// assert_eq!(lines.line(FiscalYear::new(2021)?, "450521".parse()?).unwrap().to_string(), "6000.00元");
 /// assert!(lines.line(FiscalYear::new(2022)?, "450521".parse()?).is_none());
