@@ -11,7 +11,7 @@ mod dated;
 mod level;
 mod period;
 
-pub use category::Category;
+pub use category::{Category, Vocabulary};
 pub use code::{DocNo, FunctionCode, ProjectId, RecordId, RegionCode, RegionLevel};
 pub use dated::{Dated, DatedError};
 pub use level::{FundLevel, ProjectStage, SourceMix};

@@ -101,6 +101,14 @@ pub enum ParseErrorKind {
     Format(&'static str),
     /// Not one of the names this vocabulary knows; the text lists them.
     Unknown(&'static str),
+    /// A label outside a closed vocabulary (categories: SPEC §2), with the nearest known
+    /// label when one is close.
+    NotInVocabulary {
+        /// The nearest known label.
+        suggestion: Option<String>,
+        /// Every known label, comma-separated.
+        known: String,
+    },
 }
 
 impl fmt::Display for ParseErrorKind {
@@ -133,6 +141,17 @@ impl fmt::Display for ParseErrorKind {
             }
             ParseErrorKind::Format(expected) => write!(f, "expected {expected}"),
             ParseErrorKind::Unknown(known) => write!(f, "unknown; expected one of {known}"),
+            ParseErrorKind::NotInVocabulary {
+                suggestion: Some(s),
+                ..
+            } => write!(f, "unknown; did you mean {s}?"),
+            ParseErrorKind::NotInVocabulary {
+                suggestion: None,
+                known,
+            } => write!(
+                f,
+                "unknown; expected one of {known} (declare a locality's own category first)"
+            ),
         }
     }
 }

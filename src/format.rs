@@ -52,6 +52,8 @@ mod rmb;
 mod svg;
 mod table;
 mod text;
+#[cfg(feature = "xlsx")]
+mod workbook;
 
 pub use amount::MoneyFormat;
 pub use contract::{NATIONAL_CSV_HEADER, national_csv, national_csv_options};
@@ -63,3 +65,5 @@ pub use rmb::{RmbUpper, rmb_upper, rmb_upper_with};
 pub use svg::RateChart;
 pub use table::{Align, TextTable, display_width, execution_table, ranking_table};
 pub use text::{TextStyle, month_day};
+#[cfg(feature = "xlsx")]
+pub use workbook::{WorkbookError, county_workbook};

@@ -6,7 +6,7 @@
 //! | need | entry point |
 //! |---|---|
 //! | one CSV file into a ledger | [`import_csv`] |
-//! | several files, one batch, whole or not at all | [`CsvBatch`] |
+//! | several files, one batch, whole or not at all | [`Batch`] |
 //! | the columns each kind of file accepts | [`CsvKind`] |
 //! | what went wrong, and where | [`InputError`], [`InputErrorKind`], [`Location`] |
 //!
@@ -23,11 +23,11 @@
 //!
 //! ```
 //! use fundtrack::{FiscalYear, Ledger};
-//! use fundtrack::import::{CsvBatch, CsvKind};
+//! use fundtrack::import::{Batch, CsvKind};
 //! use fundtrack::report::ExecutionOptions;
 //! use chrono::NaiveDate;
 //!
-//! let mut batch = CsvBatch::for_year(FiscalYear::new(2025)?);
+//! let mut batch = Batch::for_year(FiscalYear::new(2025)?);
 //! batch.read(CsvKind::Regions, "regions.csv", "code,level,parent_code\n110101,county,110100\n".as_bytes())?;
 //! batch.read(CsvKind::Projects, "projects.csv",
 //!     "id,county_code,category,planned_investment_yuan,status\n7,110101,industry,450.00,in_progress\n".as_bytes())?;
@@ -45,8 +45,17 @@
 //! [`Ledger`]: crate::Ledger
 
 mod batch;
+mod columns;
 mod csv;
 mod error;
+mod receipt;
+mod table;
+mod value;
+#[cfg(feature = "xlsx")]
+mod workbook;
+mod zh;
 
-pub use batch::{CsvBatch, CsvKind, import_csv};
+pub use batch::{Batch, import_csv};
+pub use columns::CsvKind;
 pub use error::{InputError, InputErrorKind, Location};
+pub use receipt::{ImportNote, ImportReceipt, NoteKind, TableReceipt};

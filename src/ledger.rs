@@ -17,7 +17,8 @@ mod store;
 use chrono::NaiveDate;
 use indexmap::{IndexMap, IndexSet};
 
-use crate::dim::{Category, FiscalYear, FundLevel, ProjectId, RegionCode};
+use crate::dim::{Category, FiscalYear, FundLevel, ProjectId, RegionCode, Vocabulary};
+use crate::error::{ParseError, ParseErrorKind};
 use crate::money::Money;
 use crate::record::{Adjustment, Allocation, Bucket, Expenditure, Project, Record, Region};
 use store::{Allocations, BucketKeys, Expenditures, FastState, IdColumn, ProjectRow, Projects};
@@ -157,6 +158,14 @@ pub enum LedgerErrorKind {
         expected: crate::dim::Category,
         /// The expenditure's category.
         found: crate::dim::Category,
+    },
+    /// A category that is neither built in nor declared on the ledger.
+    #[error("category {category} is not declared{}", suggestion.as_ref().map_or_else(String::new, |s| format!("; did you mean {s}?")))]
+    UndeclaredCategory {
+        /// The category.
+        category: Category,
+        /// The nearest known label.
+        suggestion: Option<String>,
     },
     /// A reallocation into the bucket it leaves.
     #[error("reallocation from {0} to itself")]
@@ -467,6 +476,8 @@ pub struct Ledger {
     /// report's pool figures add up, kept as projects come in (a project never changes).
     pooled: IndexMap<(RegionCode, Category), i128>,
     gross: i128,
+    /// The categories records may use.
+    vocabulary: Vocabulary,
 }
 
 /// One amount a batch adds to a bucket: money in place (`spent` false; negative when it
@@ -703,7 +714,49 @@ impl Ledger {
             bucket_keys: BucketKeys::default(),
             pooled: IndexMap::new(),
             gross: 0,
+            vocabulary: Vocabulary::new(),
         }
+    }
+
+    /// Declares a locality's own category (以工代赈, 就业帮扶, …) so that records may use it;
+    /// the built-in categories need no declaration. A record whose category was not
+    /// declared is refused, so a typo cannot split a category's money in two.
+    ///
+    /// # Errors
+    ///
+    /// What [`Vocabulary::declare`] refuses (a built-in's label, an empty label, …).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::{Category, FiscalYear, Ledger};
+    /// let mut ledger = Ledger::new(FiscalYear::new(2025)?);
+    /// let own = ledger.declare_category("以工代赈")?;
+    /// assert!(ledger.vocabulary().contains(&own));
+    /// assert!(!ledger.vocabulary().contains(&Category::custom("以工带赈")?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn declare_category(&mut self, label: &str) -> Result<Category, ParseError> {
+        self.vocabulary.declare(label)
+    }
+
+    /// Puts back a vocabulary (an import that declared categories and then failed).
+    pub(crate) fn set_vocabulary(&mut self, vocabulary: Vocabulary) {
+        self.vocabulary = vocabulary;
+    }
+
+    /// The categories records may use: the built-ins and those declared.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::{FiscalYear, Ledger};
+    /// let ledger = Ledger::new(FiscalYear::new(2025)?);
+    /// assert_eq!(ledger.vocabulary().labels().len(), 5);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
     }
 
     /// The fiscal year.
@@ -1093,6 +1146,22 @@ impl Ledger {
         named.unwrap_or_else(|| format!("record {}", position + 1))
     }
 
+    /// A category records may use: built in or declared.
+    fn category_ok(&self, c: &Category) -> Result<(), LedgerErrorKind> {
+        if self.vocabulary.contains(c) {
+            return Ok(());
+        }
+        let err = self.vocabulary.parse(c.as_str()).err();
+        let suggestion = err.and_then(|e| match e.kind() {
+            ParseErrorKind::NotInVocabulary { suggestion, .. } => suggestion.clone(),
+            _ => None,
+        });
+        Err(LedgerErrorKind::UndeclaredCategory {
+            category: c.clone(),
+            suggestion,
+        })
+    }
+
     /// The region's row, if it is declared.
     fn region_ok(&self, code: RegionCode) -> Result<u32, LedgerErrorKind> {
         match self.regions.get_index_of(&code) {
@@ -1224,6 +1293,9 @@ impl Ledger {
             }
         };
         let duplicate = |id: &dyn std::fmt::Display| LedgerErrorKind::DuplicateId(id.to_string());
+        for c in record_categories(record).flatten() {
+            self.category_ok(c)?;
+        }
         match record {
             Record::Region(r) => {
                 if self.regions.contains_key(&r.code()) {
@@ -1390,6 +1462,21 @@ impl Ledger {
         }
         Ok(p)
     }
+}
+
+/// The categories a record names (an adjustment names two).
+fn record_categories(record: &Record) -> impl Iterator<Item = Option<&Category>> {
+    let (a, b) = match record {
+        Record::Region(_) => (None, None),
+        Record::Project(p) => (Some(Some(p.category())), None),
+        Record::Allocation(a) => (Some(a.category()), None),
+        Record::Expenditure(e) => (Some(Some(e.category())), None),
+        Record::Adjustment(a) => (
+            a.source().map(Bucket::category),
+            a.target().map(Bucket::category),
+        ),
+    };
+    a.into_iter().chain(b)
 }
 
 /// The batch record most likely to blame for an overdraft on `date`: the latest outflow on

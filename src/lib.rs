@@ -94,9 +94,9 @@
 //!
 //! ```
 //! use fundtrack::{FiscalYear, Ledger};
-//! use fundtrack::import::{CsvBatch, CsvKind};
+//! use fundtrack::import::{Batch, CsvKind};
 //! let year = FiscalYear::new(2025)?;
-//! let mut batch = CsvBatch::for_year(year); // projects.csv has no year column
+//! let mut batch = Batch::for_year(year); // projects.csv has no year column
 //! batch.read(CsvKind::Regions, "regions.csv", "code,level,parent_code\n110101,county,110100\n".as_bytes())?;
 //! batch.read(CsvKind::Allocations, "allocations.csv",
 //!     "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,110101,central,industry,300.00\n".as_bytes())?;

@@ -239,6 +239,11 @@ pub struct Project {
     planned: Money,
     stage: ProjectStage,
     year: i32,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    name: Option<String>,
 }
 
 impl Project {
@@ -258,7 +263,30 @@ impl Project {
             planned,
             stage,
             year,
+            name: None,
         }
+    }
+
+    /// The project with its name (项目名称).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::{Category, ProjectStage};
+    /// use fundtrack::record::Project;
+    /// let p = Project::new("P-1".parse()?, "450521".parse()?, Category::Industry,
+    ///     "80万元".parse()?, ProjectStage::InPool, 2021).with_name("百香果种植基地");
+    /// assert_eq!(p.name(), Some("百香果种植基地"));
+    /// # Ok::<(), fundtrack::ParseError>(())
+    /// ```
+    pub fn with_name(mut self, name: impl Into<String>) -> Project {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The name (项目名称), when one was given.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 
     /// The id.

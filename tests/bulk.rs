@@ -431,7 +431,7 @@ fn bad_rows_name_input_line_and_column() {
         ),
         (
             "2,2025-01-02,9,450521,central,industy,1.00\n",
-            "expenditures.csv line 3 column category: invalid category \"industy\": unknown; expected one of industry, infrastructure, loan_interest, yulu_plan, other, or a Chinese label",
+            "expenditures.csv line 3 column category: invalid category \"industy\": unknown; did you mean industry?",
         ),
         (
             "2,2025-02-30,9,450521,central,industry,1.00\n",

@@ -21,6 +21,8 @@ mod format;
 mod golden;
 mod import;
 mod model;
+#[cfg(feature = "xlsx")]
+mod office;
 mod policy;
 mod robust;
 mod wire;

@@ -978,6 +978,7 @@ fn run_model(batches: &[Vec<Op>], overspend: Overspend, extra: u32) -> Result<()
         FiscalYear::new(2021).unwrap(),
         LedgerOptions::new().overspend(overspend),
     );
+    l.declare_category("以工代赈").unwrap();
     l.insert(setup()).unwrap();
     let mut model = Model::default();
     let mut n = 0;

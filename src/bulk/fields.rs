@@ -163,9 +163,25 @@ pub(crate) fn category(s: &[u8]) -> Result<usize, Kind> {
     if s.first() == Some(&b'"') {
         return Err(Kind::Quoted);
     }
-    let c = text(s).parse::<Category>().map_err(Kind::Value)?;
-    c.built_in_index()
-        .ok_or_else(|| Kind::CustomCategory(lossy(s)))
+    // The bulk path counts the built-ins only: a near miss is a typo (named with the
+    // label it is nearest), any other label a locality's own category.
+    match text(s).parse::<Category>() {
+        Ok(c) => c
+            .built_in_index()
+            .ok_or_else(|| Kind::CustomCategory(lossy(s))),
+        Err(e)
+            if matches!(
+                e.kind(),
+                crate::error::ParseErrorKind::NotInVocabulary {
+                    suggestion: None,
+                    ..
+                }
+            ) && !s.is_ascii() =>
+        {
+            Err(Kind::CustomCategory(lossy(s)))
+        }
+        Err(e) => Err(Kind::Value(e)),
+    }
 }
 
 /// A project status field → whether the project is in the pool.

@@ -202,6 +202,20 @@ pub enum ProjectStage {
 }
 
 impl ProjectStage {
+    /// Every stage, in the order a project moves through them.
+    pub const ALL: [ProjectStage; 10] = [
+        ProjectStage::Proposed,
+        ProjectStage::Reviewed,
+        ProjectStage::Appraised,
+        ProjectStage::InPool,
+        ProjectStage::InAnnualPlan,
+        ProjectStage::Implementing,
+        ProjectStage::Completed,
+        ProjectStage::Accepted,
+        ProjectStage::Withdrawn,
+        ProjectStage::Rolled,
+    ];
+
     /// The Chinese label.
     pub fn as_str(self) -> &'static str {
         match self {

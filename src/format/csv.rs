@@ -4,6 +4,7 @@ use super::names::{RegionNames, region_name};
 use crate::import::CsvKind;
 use crate::ledger::Ledger;
 use crate::money::{Money, Rounding, Unit};
+use crate::record::AdjustmentKind;
 use crate::report::{Execution, Progress};
 
 /// A CSV field, quoted when it holds a comma, quote or line break or has spaces at an end.
@@ -47,6 +48,10 @@ fn push_line(out: &mut String, cells: &[String]) {
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per record kind, each a list of cells"
+)]
 pub fn records_csv(ledger: &Ledger, kind: CsvKind, unit: Unit) -> String {
     let amount = |m: Money| {
         m.round_in(unit, Rounding::half_up(unit.exponent() + 2))
@@ -99,6 +104,7 @@ pub fn records_csv(ledger: &Ledger, kind: CsvKind, unit: Unit) -> String {
                         amount(p.planned()),
                         p.stage().machine_name().to_owned(),
                         p.year().to_string(),
+                        p.name().unwrap_or_default().to_owned(),
                     ],
                 );
             }
@@ -117,6 +123,34 @@ pub fn records_csv(ledger: &Ledger, kind: CsvKind, unit: Unit) -> String {
                         amount(e.amount()),
                     ],
                 );
+            }
+        }
+        CsvKind::Adjustments => {
+            let bucket = |b: Option<&crate::record::Bucket>| match b {
+                Some(b) => [
+                    b.region().to_string(),
+                    b.level().machine_name().to_owned(),
+                    b.category()
+                        .map_or_else(|| "unassigned".to_owned(), |c| c.machine_name().to_owned()),
+                ],
+                None => [String::new(), String::new(), String::new()],
+            };
+            for a in ledger.adjustments() {
+                let (kind, from, to, year) = match a.kind() {
+                    AdjustmentKind::Recovery { from } => ("recovery", Some(from), None, None),
+                    AdjustmentKind::Reallocation { from, to } => {
+                        ("reallocation", Some(from), Some(to), None)
+                    }
+                    AdjustmentKind::CarryIn { to, from_year } => {
+                        ("carry_in", Some(to), Some(to), Some(*from_year))
+                    }
+                };
+                let mut cells = vec![a.id().to_string(), a.date().to_string(), kind.to_owned()];
+                cells.extend(bucket(from));
+                cells.extend(bucket(to));
+                cells.push(year.map_or_else(String::new, |y| y.to_string()));
+                cells.push(amount(a.amount()));
+                push_line(&mut out, &cells);
             }
         }
     }

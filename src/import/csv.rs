@@ -6,8 +6,8 @@
 //! spans lines is named by its first line. A file that is GBK or UTF-16 rather than UTF-8
 //! is named as such.
 
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read};
+use std::borrow::Cow;
+use std::io::Read;
 use std::sync::Arc;
 
 use super::error::{InputError, InputErrorKind, Location};
@@ -15,253 +15,98 @@ use super::error::{InputError, InputErrorKind, Location};
 /// One record of a CSV input: the physical line it starts on and its fields.
 pub(crate) type Line = (u64, Vec<String>);
 
-/// Reads all of `reader` and splits it into records; `input` names it in errors.
-#[cfg(test)]
-pub(crate) fn read_lines(input: &Arc<str>, reader: impl Read) -> Result<Vec<Line>, InputError> {
-    CsvRecords::new(input, reader).collect()
+/// Reads all of `reader`, decodes it and splits it into records; `input` names it in
+/// errors. Returns the records and the encoding found.
+pub(crate) fn read_lines(
+    input: &Arc<str>,
+    mut reader: impl Read,
+) -> Result<(Vec<Line>, &'static str), InputError> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::new(Location::new(Arc::clone(input)), e.into()))?;
+    let (text, encoding) = decode(input, &bytes)?;
+    Ok((split_records(input, &text)?, encoding))
 }
 
-/// The records of a CSV input, read as they are needed: the input is never held whole.
-///
-/// The errors are those of reading it whole, in the same order of precedence: a read
-/// error first, then the first byte that is not UTF-8 (named GBK or UTF-16 when the whole
-/// input looks so), then the first malformed record. So when one of these turns up, the
-/// rest of the input is read (and dropped) to see whether an error that comes first is
-/// further on; [`CsvRecords::finish`] does the same for an error the caller found in a
-/// record (a bad value, a refused record), which any of these outranks.
-pub(crate) struct CsvRecords<R> {
-    input: Arc<str>,
-    reader: BufReader<R>,
-    /// The physical line the next line read is.
-    line: u64,
-    /// Bytes of the current physical line.
-    bytes: Vec<u8>,
-    /// Text of the record being gathered (lines until its quotes balance), and its first
-    /// line.
-    chunk: String,
-    chunk_line: u64,
-    quotes: usize,
-    gbk: GbkScan,
-    ready: VecDeque<Line>,
-    done: bool,
-}
-
-/// [`looks_gbk`] over an input read in pieces.
-#[derive(Default)]
-struct GbkScan {
-    pairs: usize,
-    lead: bool,
-    failed: bool,
-}
-
-impl GbkScan {
-    fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            if self.failed {
-                return;
-            }
-            if self.lead {
-                self.lead = false;
-                if (0x40..=0xFE).contains(&b) && b != 0x7F {
-                    self.pairs += 1;
-                } else {
-                    self.failed = true;
-                }
-            } else if b >= 0x80 {
-                if (0x81..=0xFE).contains(&b) {
-                    self.lead = true;
-                } else {
-                    self.failed = true;
-                }
-            }
-        }
-    }
-
-    fn verdict(&self) -> bool {
-        !self.failed && !self.lead && self.pairs > 0
-    }
-}
-
-impl<R: Read> CsvRecords<R> {
-    pub(crate) fn new(input: &Arc<str>, reader: R) -> CsvRecords<R> {
-        CsvRecords {
-            input: Arc::clone(input),
-            reader: BufReader::with_capacity(1 << 16, reader),
-            line: 1,
-            bytes: Vec::new(),
-            chunk: String::new(),
-            chunk_line: 1,
-            quotes: 0,
-            gbk: GbkScan::default(),
-            ready: VecDeque::new(),
-            done: false,
-        }
-    }
-
-    fn at(&self, line: u64, kind: InputErrorKind) -> InputError {
-        InputError::new(Location::new(Arc::clone(&self.input)).line(line), kind)
-    }
-
-    /// Reads the next physical line (`false` at the end) and checks its encoding; with
-    /// `keep`, adds its text to the record being gathered.
-    fn read_line(&mut self, keep: bool) -> Result<bool, InputError> {
-        self.bytes.clear();
-        let n = self
-            .reader
-            .read_until(b'\n', &mut self.bytes)
-            .map_err(|e| InputError::new(Location::new(Arc::clone(&self.input)), e.into()))?;
-        if n == 0 {
-            return Ok(false);
-        }
-        let mut start = 0;
-        if self.line == 1 {
-            if self.bytes.starts_with(&[0xFF, 0xFE]) || self.bytes.starts_with(&[0xFE, 0xFF]) {
-                return Err(self.at(1, InputErrorKind::Utf16));
-            }
-            if self.bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                start = 3;
-            }
-        }
-        let line = self.bytes.get(start..).unwrap_or_default();
-        self.gbk.feed(line);
-        let text = std::str::from_utf8(line);
-        if let (true, Ok(text)) = (keep, text) {
-            if self.chunk.is_empty() {
-                self.chunk_line = self.line;
-            }
-            self.quotes += memchr::memchr_iter(b'"', text.as_bytes()).count();
-            self.chunk.push_str(text);
-        }
-        if let Err(e) = text {
-            // `valid_up_to` is the offset of the first byte that is not UTF-8: in the line.
-            let bad = line.get(e.valid_up_to()).copied().unwrap_or_default();
-            let at = self.line;
-            // Whether the input is GBK depends on all of it.
-            self.drain_bytes()?;
-            let kind = if self.gbk.verdict() {
-                InputErrorKind::Gbk
-            } else {
-                InputErrorKind::NotUtf8(bad)
-            };
-            return Err(self.at(at, kind));
-        }
-        Ok(true)
-    }
-
-    /// Reads the rest of the input for the GBK verdict and read errors.
-    fn drain_bytes(&mut self) -> Result<(), InputError> {
-        loop {
-            self.bytes.clear();
-            let n = self
-                .reader
-                .read_until(b'\n', &mut self.bytes)
-                .map_err(|e| InputError::new(Location::new(Arc::clone(&self.input)), e.into()))?;
-            if n == 0 {
-                return Ok(());
-            }
-            self.gbk.feed(&self.bytes);
-        }
-    }
-
-    /// Reads the rest of the input for errors that outrank a malformed record.
-    fn drain_lines(&mut self) -> Result<(), InputError> {
-        while self.read_line(false)? {
-            self.line = self.line.saturating_add(1);
-        }
-        Ok(())
-    }
-
-    /// Reads lines until at least one record is ready or the input ends.
-    fn fill(&mut self) -> Result<(), InputError> {
-        while self.ready.is_empty() && !self.done {
-            let more = self.read_line(true)?;
-            if more {
-                self.line = self.line.saturating_add(1);
-                if self.quotes % 2 == 1 {
-                    continue;
-                }
-            } else {
-                self.done = true;
-                if self.chunk.is_empty() {
-                    break;
-                }
-            }
-            if self.quotes == 0 {
-                // One line without quotes: its fields are what lies between the commas.
-                self.ready.extend(split_plain(&self.chunk, self.chunk_line));
-                self.chunk.clear();
-                continue;
-            }
-            match split_records_from(&self.input, &self.chunk, self.chunk_line) {
-                Ok(records) => self.ready.extend(records),
-                Err(e) => {
-                    self.drain_lines()?;
-                    return Err(e);
-                }
-            }
-            self.chunk.clear();
-            self.quotes = 0;
-        }
-        Ok(())
-    }
-
-    /// Reads the rest of the input after the caller found an error in a record: the
-    /// error that outranks it, if the rest of the input has one.
-    pub(crate) fn finish(&mut self) -> Option<InputError> {
-        loop {
-            self.ready.clear();
-            if self.done {
-                return None;
-            }
-            if let Err(e) = self.fill() {
-                return Some(e);
-            }
-        }
-    }
-}
-
-impl<R: Read> Iterator for CsvRecords<R> {
-    type Item = Result<Line, InputError>;
-
-    fn next(&mut self) -> Option<Result<Line, InputError>> {
-        if let Err(e) = self.fill() {
-            self.done = true;
-            self.ready.clear();
-            self.chunk.clear();
-            return Some(Err(e));
-        }
-        self.ready.pop_front().map(Ok)
-    }
-}
-
-/// [`split_records_from`] for one line without quotes, as it would split it: the fields
-/// between commas, without the line end (LF or CRLF); `None` for a blank line.
-fn split_plain(text: &str, line: u64) -> Option<Line> {
-    let body = match text.strip_suffix('\n') {
-        Some(b) => b.strip_suffix('\r').unwrap_or(b),
-        None => text,
+/// The text of a CSV input and the name of its encoding: UTF-8 (with or without a
+/// byte-order mark), UTF-16 with a byte-order mark, or GBK (what Excel and WPS save on
+/// Chinese Windows, decoded as GB18030, its superset). Bytes that are none of these are an
+/// error naming the line of the first bad byte.
+pub(crate) fn decode<'b>(
+    input: &Arc<str>,
+    bytes: &'b [u8],
+) -> Result<(Cow<'b, str>, &'static str), InputError> {
+    let at = |line: u64, kind| InputError::new(Location::new(Arc::clone(input)).line(line), kind);
+    let bom16 = if bytes.starts_with(&[0xFF, 0xFE]) {
+        Some((encoding_rs::UTF_16LE, "UTF-16LE"))
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        Some((encoding_rs::UTF_16BE, "UTF-16BE"))
+    } else {
+        None
     };
-    let fields: Vec<String> = body.split(',').map(str::to_owned).collect();
-    let blank = fields.len() == 1 && fields.first().is_some_and(|f| f.trim().is_empty());
-    (!blank).then_some((line, fields))
+    if let Some((enc, name)) = bom16 {
+        let (text, had_errors) = enc.decode_with_bom_removal(bytes.get(2..).unwrap_or_default());
+        if had_errors {
+            return Err(at(1, InputErrorKind::Utf16));
+        }
+        return Ok((text, name));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return utf8(rest)
+            .map(|t| (Cow::Borrowed(t), "UTF-8 with BOM"))
+            .map_err(|(line, b)| at(line, InputErrorKind::NotUtf8(b)));
+    }
+    match utf8(bytes) {
+        Ok(t) => Ok((Cow::Borrowed(t), "UTF-8")),
+        Err((line, bad)) => {
+            if looks_gbk(bytes) {
+                let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+                if !had_errors {
+                    return Ok((text, "GBK"));
+                }
+            }
+            Err(at(line, InputErrorKind::NotUtf8(bad)))
+        }
+    }
+}
+
+/// The bytes as UTF-8, or the line and value of the first byte that is not.
+fn utf8(bytes: &[u8]) -> Result<&str, (u64, u8)> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let (good, rest) = bytes.split_at(e.valid_up_to().min(bytes.len()));
+        let breaks = memchr::memchr_iter(b'\n', good).count() as u64;
+        // `valid_up_to` is the offset of a byte of the input, so `rest` is not empty.
+        (breaks + 1, rest.first().copied().unwrap_or_default())
+    })
+}
+
+/// Whether every non-ASCII byte pairs into a GBK double-byte character (lead 0x81–0xFE,
+/// trail 0x40–0xFE except 0x7F) and there is at least one.
+fn looks_gbk(bytes: &[u8]) -> bool {
+    let mut pairs = 0usize;
+    let mut it = bytes.iter();
+    while let Some(&b) = it.next() {
+        if b < 0x80 {
+            continue;
+        }
+        if !(0x81..=0xFE).contains(&b) {
+            return false;
+        }
+        match it.next() {
+            Some(&t) if (0x40..=0xFE).contains(&t) && t != 0x7F => pairs += 1,
+            _ => return false,
+        }
+    }
+    pairs > 0
 }
 
 /// Splits text into records of fields, each with the physical line it starts on; blank
 /// lines are skipped.
-#[cfg(test)]
 pub(crate) fn split_records(input: &Arc<str>, text: &str) -> Result<Vec<Line>, InputError> {
-    split_records_from(input, text, 1)
-}
-
-/// [`split_records`] for text that starts on line `first_line` of its input.
-fn split_records_from(
-    input: &Arc<str>,
-    text: &str,
-    first_line: u64,
-) -> Result<Vec<Line>, InputError> {
     let at = |line: u64, kind| InputError::new(Location::new(Arc::clone(input)).line(line), kind);
     let mut out = Vec::new();
-    let mut line = first_line;
+    let mut line = 1u64;
     let mut chars = text.chars().peekable();
     while chars.peek().is_some() {
         let start = line;
@@ -357,75 +202,29 @@ mod tests {
         );
     }
 
-    fn read(name: &str, bytes: &[u8]) -> Result<Vec<Line>, InputError> {
-        read_lines(&Arc::from(name), bytes)
-    }
-
     #[test]
-    fn encodings_are_named() {
+    fn encodings_are_decoded_and_named() {
+        let d = |bytes: &[u8]| decode(&Arc::from("t.csv"), bytes).map(|(t, e)| (t.into_owned(), e));
         // "北海" in GBK.
         let gbk = [b'a', b',', 0xB1, 0xB1, 0xBA, 0xA3, b'\n'];
-        assert!(matches!(
-            read("g.csv", &gbk).unwrap_err().kind(),
-            InputErrorKind::Gbk
-        ));
-        assert!(matches!(
-            read("u.csv", &[0xFF, 0xFE, b'a', 0]).unwrap_err().kind(),
-            InputErrorKind::Utf16
-        ));
+        assert_eq!(d(&gbk).unwrap(), ("a,北海\n".to_owned(), "GBK"));
         assert_eq!(
-            read("x.csv", &[b'a', b'\n', 0xFF]).unwrap_err().to_string(),
-            "x.csv line 2: not UTF-8: invalid byte 0xFF"
+            d(&[0xFF, 0xFE, b'a', 0, 0x17, 0x53]).unwrap(),
+            ("a北".to_owned(), "UTF-16LE")
         );
         assert_eq!(
-            read("b.csv", "\u{feff}a".as_bytes()).unwrap(),
-            vec![(1, vec!["a".to_owned()])]
+            d(&[0xFE, 0xFF, 0, b'a']).unwrap(),
+            ("a".to_owned(), "UTF-16BE")
         );
-    }
-
-    #[test]
-    fn lines_without_quotes_split_as_the_general_splitter_does() {
-        for text in [
-            "a,b\n", "a,b\r\n", "a\r", "a\r\r\n", "\r\n", " \n", ",\n", "x",
-        ] {
-            let general = split_records(&Arc::from("t.csv"), text).unwrap();
-            assert_eq!(
-                split_plain(text, 1).into_iter().collect::<Vec<_>>(),
-                general,
-                "{text:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn errors_keep_their_precedence_when_read_in_pieces() {
-        // A later bad byte outranks an earlier malformed record, as when read whole; a
-        // later GBK byte pair names the whole input.
-        let text = b"a,b\"c\nok\n\xB1\xB1\n";
-        assert!(matches!(
-            read("p.csv", text).unwrap_err().kind(),
-            InputErrorKind::Gbk
-        ));
-        let text = b"a,b\"c\nok\n\xFF\n";
         assert_eq!(
-            read("p.csv", text).unwrap_err().to_string(),
-            "p.csv line 3: not UTF-8: invalid byte 0xFF"
+            d(&[b'a', b'\n', 0xFF]).unwrap_err().to_string(),
+            "t.csv line 2: not UTF-8: invalid byte 0xFF"
         );
-        // A record's quoted line break; the next record starts two lines on.
         assert_eq!(
-            read("q.csv", b"\"x\ny\",1\n2,3").unwrap(),
-            vec![
-                (1, vec!["x\ny".to_owned(), "1".to_owned()]),
-                (3, vec!["2".to_owned(), "3".to_owned()])
-            ]
+            d("\u{feff}a".as_bytes()).unwrap(),
+            ("a".to_owned(), "UTF-8 with BOM")
         );
-        // An error found in a record is outranked by a malformed record further on.
-        let mut records = CsvRecords::new(&Arc::from("f.csv"), &b"a\nb\nc\"d\n"[..]);
-        assert!(records.next().is_some());
-        assert!(matches!(
-            records.finish().map(|e| e.kind().clone()),
-            Some(InputErrorKind::StrayQuote)
-        ));
+        assert_eq!(d(b"a").unwrap(), ("a".to_owned(), "UTF-8"));
     }
 
     #[test]

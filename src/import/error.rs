@@ -24,7 +24,7 @@ use crate::ledger::LedgerErrorKind;
 /// assert_eq!(at.to_string(), "allocations.csv line 3 column amount_yuan");
 /// assert_eq!((at.input(), at.line_number(), at.column_name()), ("allocations.csv", Some(3), Some("amount_yuan")));
 /// let cell = Location::new("县级台账.xlsx").sheet("资金下达").cell("E7");
-/// assert_eq!(cell.to_string(), "县级台账.xlsx sheet 资金下达 cell E7");
+/// assert_eq!(cell.to_string(), "县级台账.xlsx 资金下达!E7");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Location {
@@ -104,11 +104,11 @@ impl Location {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.input)?;
-        if let Some(sheet) = &self.sheet {
-            write!(f, " sheet {sheet}")?;
-        }
-        if let Some(cell) = &self.cell {
-            write!(f, " cell {cell}")?;
+        match (&self.sheet, &self.cell) {
+            (Some(sheet), Some(cell)) => write!(f, " {sheet}!{cell}")?,
+            (Some(sheet), None) => write!(f, " sheet {sheet}")?,
+            (None, Some(cell)) => write!(f, " cell {cell}")?,
+            (None, None) => {}
         }
         if let Some(line) = self.line {
             write!(f, " line {line}")?;
@@ -338,6 +338,65 @@ pub enum InputErrorKind {
         found: String,
     },
     /// A record the ledger rejected; the whole batch stays out.
+    /// An amount column whose header does not say its unit (`金额`).
+    #[error(
+        "column {0:?} does not say its unit: write 金额（元） or 金额（万元） (amount_yuan, amount_wan)"
+    )]
+    AmountWithoutUnit(String),
+    /// A file separated by tabs or semicolons, not commas.
+    #[error("the header is separated by {}, not commas: save the file as CSV (comma-separated)", if *.0 == '\t' { "tabs" } else { "semicolons" })]
+    NotCommaSeparated(char),
+    /// A second header row under the header.
+    #[error("a second header row: one header row per table, the data right under it")]
+    SecondHeader,
+    /// A row after a total row.
+    #[error("data after the {label:?} row {row}: a total row must be the last row")]
+    AfterTotal {
+        /// The total row's label (合计).
+        label: String,
+        /// Its row.
+        row: u64,
+    },
+    /// A total row whose amount is not the sum of the rows above it.
+    #[error("the {label:?} row says {printed}, but the rows above add up to {sum}")]
+    TotalMismatch {
+        /// The label (合计).
+        label: String,
+        /// What the total row says.
+        printed: crate::money::Money,
+        /// The sum of the rows read.
+        sum: crate::money::Money,
+    },
+    /// Bytes that are not an `.xlsx` workbook.
+    #[error("not an .xlsx workbook: {0}")]
+    NotAWorkbook(String),
+    /// A hidden sheet with a name the reader knows.
+    #[error("sheet {0:?} is hidden: unhide it (its rows would be counted) or delete it")]
+    HiddenSheet(String),
+    /// Two sheets for one kind of record.
+    #[error("sheets {earlier:?} and {sheet:?} both hold {what}; keep one")]
+    SheetTwice {
+        /// The later sheet.
+        sheet: String,
+        /// The earlier sheet.
+        earlier: String,
+        /// What they hold.
+        what: &'static str,
+    },
+    /// A workbook without any sheet the reader knows.
+    #[error(
+        "no sheet the reader knows (地区, 资金下达, 项目库, 资金支出, 资金调整, 资金类别); found {0}"
+    )]
+    NoKnownSheet(String),
+    /// A column with data but no header (often a merged header cell spanning it).
+    #[error(
+        "column {0} has data but no header (merged header cells? give each column its own header cell)"
+    )]
+    HeaderlessColumn(String),
+    /// A sheet without a header row.
+    #[error("no header row")]
+    EmptySheet,
+    /// A rule of the ledger, broken by a record read from the input.
     #[error("{record}: {kind}")]
     Ledger {
         /// The record, as `allocation A-7`.
@@ -375,10 +434,7 @@ mod tests {
             .sheet("项目库")
             .cell("B2")
             .column("金额（万元）");
-        assert_eq!(
-            at.to_string(),
-            "a.xlsx sheet 项目库 cell B2 column 金额（万元）"
-        );
+        assert_eq!(at.to_string(), "a.xlsx 项目库!B2 column 金额（万元）");
         assert_eq!(Location::new("x").to_string(), "x");
     }
 }

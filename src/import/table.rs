@@ -1,0 +1,723 @@
+//! One table (a CSV input or a workbook sheet) → records: the header mapped onto a kind's
+//! columns, then each row read through [`Row`], blank, title and total rows handled the
+//! same way whichever reader found them.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::columns::{CsvKind, Header, Need, classify, normalize};
+use super::error::{InputError, InputErrorKind, Location};
+use super::receipt::{ImportNote, NoteKind};
+use super::value::{self, Value};
+use crate::dim::{
+    Category, DocNo, FiscalYear, FundLevel, ProjectId, ProjectStage, RecordId, RegionCode,
+    Vocabulary,
+};
+use crate::error::{ParseError, ParseErrorKind};
+use crate::money::{Money, Unit};
+use crate::record::{Adjustment, Allocation, Bucket, Expenditure, Project, Record, Region};
+
+/// Where a cell of a table is, for messages: CSV inputs by line and column name, sheets by
+/// cell.
+#[derive(Clone, Debug)]
+pub(crate) struct Place {
+    pub(crate) input: Arc<str>,
+    pub(crate) sheet: Option<Arc<str>>,
+}
+
+impl Place {
+    /// The location of a cell: `row` is the line (CSV) or the 1-based row (sheet), `col`
+    /// the 0-based column, `name` the column's header as written.
+    pub(crate) fn at(&self, row: u64, col: Option<usize>, name: Option<&str>) -> Location {
+        let at = Location::new(Arc::clone(&self.input));
+        let at = match (&self.sheet, col) {
+            (Some(sheet), Some(c)) => at.sheet(Arc::clone(sheet)).cell(cell_ref(row, c)),
+            (Some(sheet), None) => at.sheet(Arc::clone(sheet)).line(row),
+            (None, _) => at.line(row),
+        };
+        match name {
+            Some(n) => at.column(n.to_owned()),
+            None => at,
+        }
+    }
+
+    /// The location of the whole table.
+    pub(crate) fn at_table(&self) -> Location {
+        let at = Location::new(Arc::clone(&self.input));
+        match &self.sheet {
+            Some(sheet) => at.sheet(Arc::clone(sheet)),
+            None => at,
+        }
+    }
+}
+
+/// A1 notation: column letters then the 1-based row.
+pub(crate) fn cell_ref(row: u64, col: usize) -> String {
+    const LETTERS: &[u8; 26] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut letters = Vec::new();
+    let mut n = col + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.extend(LETTERS.get(rem).map(|b| char::from(*b)));
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    let mut s: String = letters.into_iter().collect();
+    s.push_str(&row.to_string());
+    s
+}
+
+/// Options that hold for every table of a batch.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TableOptions {
+    pub(crate) year: Option<FiscalYear>,
+    pub(crate) strict: bool,
+}
+
+/// One table's header mapped onto a kind's fields.
+pub(crate) struct Columns {
+    kind: CsvKind,
+    /// Per field of `kind.fields()`: its column index and the header as written.
+    found: Vec<Option<(usize, String)>>,
+    amount: Option<(usize, Unit, String)>,
+    year: Option<FiscalYear>,
+    /// The allocation id is the 指标文号 column (no 编号 column).
+    id_is_doc_no: bool,
+    width: usize,
+}
+
+impl Columns {
+    /// Maps a header; `at(col)` locates a header cell. Unknown and unused columns become
+    /// notes (unknown ones are errors when `strict`).
+    pub(crate) fn new(
+        kind: CsvKind,
+        header: &[Cow<'_, str>],
+        place: &Place,
+        header_row: u64,
+        options: &TableOptions,
+        notes: &mut Vec<ImportNote>,
+    ) -> Result<Columns, InputError> {
+        let fields = kind.fields();
+        let at = |i: usize, name: &str| place.at(header_row, Some(i), Some(name));
+        let mut found: Vec<Option<(usize, String)>> = fields.iter().map(|_| None).collect();
+        let mut amount: Option<(usize, Unit, String)> = None;
+        for (i, raw) in header.iter().enumerate() {
+            let name = raw.trim();
+            if name.is_empty() {
+                continue;
+            }
+            let err = |kind| InputError::new(at(i, name), kind);
+            match classify(kind, name) {
+                Header::Field(f) => {
+                    let Some(slot) = found.get_mut(f) else {
+                        continue;
+                    };
+                    if let Some((_, earlier)) = slot {
+                        return Err(err(same_field(name, earlier)));
+                    }
+                    *slot = Some((i, name.to_owned()));
+                    if fields.get(f).is_some_and(|f| f.need == Need::Unused) {
+                        notes.push(ImportNote::new(
+                            at(i, name),
+                            NoteKind::UnusedColumn(name.to_owned()),
+                        ));
+                    }
+                }
+                Header::Amount(u) => {
+                    if let Some((_, _, earlier)) = &amount {
+                        return Err(err(same_field(name, earlier)));
+                    }
+                    amount = Some((i, u, name.to_owned()));
+                }
+                Header::AmountWithoutUnit => {
+                    return Err(err(InputErrorKind::AmountWithoutUnit(name.to_owned())));
+                }
+                Header::Unknown if options.strict => {
+                    return Err(err(InputErrorKind::UnknownColumn {
+                        column: name.to_owned(),
+                        expected: Cow::Owned(kind.expected()),
+                    }));
+                }
+                Header::Unknown => {
+                    notes.push(ImportNote::new(
+                        at(i, name),
+                        NoteKind::UnknownColumn(name.to_owned()),
+                    ));
+                }
+            }
+        }
+        let missing = |column: String| {
+            InputError::new(
+                place.at(header_row, None, None),
+                InputErrorKind::MissingColumn {
+                    column: Cow::Owned(column),
+                    expected: Cow::Owned(kind.expected()),
+                },
+            )
+        };
+        let position = |name: &str| fields.iter().position(|f| f.name == name);
+        let mut id_is_doc_no = false;
+        if kind == CsvKind::Allocations {
+            let (id, doc) = (position("id"), position("doc_no"));
+            let has = |f: Option<usize>| f.and_then(|f| found.get(f)).is_some_and(Option::is_some);
+            if !has(id) && has(doc) {
+                id_is_doc_no = true;
+            }
+        }
+        for (f, slot) in fields.iter().zip(&found) {
+            if f.need == Need::Required && slot.is_none() && !(id_is_doc_no && f.name == "id") {
+                let names: Vec<&str> = [f.name, f.chinese]
+                    .into_iter()
+                    .chain(f.aliases.iter().copied())
+                    .collect();
+                return Err(missing(names.join(" or ")));
+            }
+        }
+        if let Some(a) = kind.amount_stem() {
+            if amount.is_none() {
+                return Err(missing(format!(
+                    "{0}_yuan, {0}_wan, {0}_yi or {1}（元）/（万元）/（亿元）",
+                    a.machine, a.chinese
+                )));
+            }
+        }
+        let cols = Columns {
+            kind,
+            found,
+            amount,
+            year: options.year,
+            id_is_doc_no,
+            width: header.len(),
+        };
+        if kind == CsvKind::Projects && cols.year.is_none() && cols.index("year").is_none() {
+            return Err(missing(
+                "year or 年度 (or read into a batch made with Batch::for_year)".to_owned(),
+            ));
+        }
+        Ok(cols)
+    }
+
+    /// The index of a field's column and the name it was written as.
+    pub(crate) fn index(&self, field: &str) -> Option<(usize, &str)> {
+        let field = if self.id_is_doc_no && field == "id" {
+            "doc_no"
+        } else {
+            field
+        };
+        let f = self.kind.fields().iter().position(|f| f.name == field)?;
+        let (i, name) = self.found.get(f)?.as_ref()?;
+        Some((*i, name))
+    }
+
+    /// The amount column.
+    pub(crate) fn amount(&self) -> Option<(usize, Unit, &str)> {
+        self.amount.as_ref().map(|(i, u, n)| (*i, *u, n.as_str()))
+    }
+
+    /// Whether column `col` feeds a record (a stored field or the amount).
+    #[cfg(feature = "xlsx")]
+    pub(crate) fn is_used(&self, col: usize) -> bool {
+        self.amount.as_ref().is_some_and(|(i, _, _)| *i == col)
+            || self.kind.fields().iter().zip(&self.found).any(|(f, slot)| {
+                f.need != Need::Unused && slot.as_ref().is_some_and(|(i, _)| *i == col)
+            })
+    }
+
+    /// How many columns the header has.
+    pub(crate) fn width(&self) -> usize {
+        self.width
+    }
+
+    pub(crate) fn kind(&self) -> CsvKind {
+        self.kind
+    }
+
+    /// Whether a data row repeats the header (a second header row): its id cell is a name
+    /// of the id column.
+    pub(crate) fn is_header_again(&self, cells: &[Value<'_>]) -> bool {
+        let Some((i, _)) = self.index("id") else {
+            return false;
+        };
+        match cells.get(i) {
+            // Ids are mostly ASCII codes; only text that could be a header is normalized.
+            Some(Value::Text(t)) if !t.is_ascii() || t.contains('_') || t.trim() == "id" => {
+                classify(self.kind, t) != Header::Unknown
+            }
+            _ => false,
+        }
+    }
+}
+
+fn same_field(column: &str, earlier: &str) -> InputErrorKind {
+    if normalize(column) == normalize(earlier) {
+        InputErrorKind::DuplicateColumn(column.to_owned())
+    } else {
+        InputErrorKind::SameField {
+            column: column.to_owned(),
+            earlier: earlier.to_owned(),
+        }
+    }
+}
+
+/// The label of a total row (合计, 总计, 小计), if `cells` is one: a cell that says so, and
+/// no id other than that label.
+pub(crate) fn total_label(cols: &Columns, cells: &[Value<'_>]) -> Option<String> {
+    let is_total = |v: &Value<'_>| match v {
+        Value::Text(t) if t.contains('计') || t.trim().eq_ignore_ascii_case("total") => matches!(
+            normalize(t).as_ref(),
+            "合计" | "总计" | "小计" | "total" | "本页合计"
+        ),
+        _ => false,
+    };
+    let label = cells.iter().find(|v| is_total(v))?;
+    let id_ok = cols
+        .index("id")
+        .is_none_or(|(i, _)| cells.get(i).is_none_or(|v| v.is_blank() || is_total(v)));
+    id_ok.then(|| label.shown().trim().to_owned())
+}
+
+/// One data row being turned into a record.
+pub(crate) struct Row<'r, 'v> {
+    pub(crate) cols: &'r Columns,
+    pub(crate) cells: &'r [Value<'v>],
+    pub(crate) place: &'r Place,
+    pub(crate) line: u64,
+    pub(crate) vocabulary: &'r Vocabulary,
+}
+
+impl Row<'_, '_> {
+    /// The location of `field`'s cell.
+    fn at(&self, field: &str) -> Location {
+        match self.cols.index(field) {
+            Some((i, name)) => self.place.at(self.line, Some(i), Some(name)),
+            None => self.place.at(self.line, None, Some(field)),
+        }
+    }
+
+    fn err(&self, field: &str, e: ParseError) -> InputError {
+        InputError::new(self.at(field), InputErrorKind::Value(e))
+    }
+
+    /// The cell of `field`, or `Empty` when the column is absent.
+    fn cell(&self, field: &str) -> Value<'_> {
+        self.cols
+            .index(field)
+            .and_then(|(i, _)| self.cells.get(i).copied())
+            .unwrap_or(Value::Empty)
+    }
+
+    /// The text of `field`, or `None` when the column is absent or the cell blank.
+    fn get(&self, field: &str) -> Result<Option<Cow<'_, str>>, InputError> {
+        let v = self.cell(field);
+        if v.is_blank() {
+            return Ok(None);
+        }
+        value::text(field_what(field), &v)
+            .map(Some)
+            .map_err(|e| self.err(field, e))
+    }
+
+    /// A required value parsed from text.
+    fn parse<T: std::str::FromStr<Err = ParseError>>(&self, field: &str) -> Result<T, InputError> {
+        match self.get(field)? {
+            Some(text) => text.parse().map_err(|e| self.err(field, e)),
+            None => Err(self.err(
+                field,
+                ParseError::new(field_what(field), "", ParseErrorKind::Empty),
+            )),
+        }
+    }
+
+    fn opt<T: std::str::FromStr<Err = ParseError>>(
+        &self,
+        field: &str,
+    ) -> Result<Option<T>, InputError> {
+        self.get(field)?
+            .map(|t| t.parse().map_err(|e| self.err(field, e)))
+            .transpose()
+    }
+
+    fn date(&self, field: &str) -> Result<NaiveDate, InputError> {
+        value::date(&self.cell(field)).map_err(|e| self.err(field, e))
+    }
+
+    fn whole<T: TryFrom<i64>>(
+        &self,
+        field: &str,
+        expected: &'static str,
+    ) -> Result<Option<T>, InputError> {
+        let v = self.cell(field);
+        if v.is_blank() {
+            return Ok(None);
+        }
+        value::whole(field_what(field), &v, expected)
+            .map(Some)
+            .map_err(|e| self.err(field, e))
+    }
+
+    pub(crate) fn amount(&self) -> Result<Money, InputError> {
+        let Some((i, unit, name)) = self.cols.amount() else {
+            return Err(self.err(
+                "amount",
+                ParseError::new("amount", "", ParseErrorKind::Empty),
+            ));
+        };
+        let v = self.cells.get(i).copied().unwrap_or(Value::Empty);
+        value::amount(&v, unit).map_err(|e| {
+            InputError::new(
+                self.place.at(self.line, Some(i), Some(name)),
+                InputErrorKind::Value(e),
+            )
+        })
+    }
+
+    /// A category, `None` for money not yet assigned (an empty cell, `unassigned`, 未分配).
+    fn category(&self, field: &str) -> Result<Option<Category>, InputError> {
+        match self.get(field)?.as_deref() {
+            None | Some("unassigned" | "未分配") => Ok(None),
+            Some(c) => self
+                .vocabulary
+                .parse(c)
+                .map(Some)
+                .map_err(|e| self.err(field, e)),
+        }
+    }
+
+    fn required_category(&self, field: &str) -> Result<Category, InputError> {
+        let v = self.get(field)?;
+        self.vocabulary
+            .parse(v.as_deref().unwrap_or(""))
+            .map_err(|e| self.err(field, e))
+    }
+
+    /// A region: the name defaults to the code; `level` and `parent_code`, when given,
+    /// must be what the code says.
+    fn region(&self) -> Result<Region, InputError> {
+        let code: RegionCode = self.parse("code")?;
+        if let Some(level) = self.get("level")? {
+            let by_code = code.level().as_str();
+            if level != by_code {
+                let expected = format!("level {by_code}");
+                return Err(InputError::new(
+                    self.at("level"),
+                    region_tree(code, &expected, &level),
+                ));
+            }
+        }
+        // A blank cell gives no parent; a given one must be the code's.
+        if let Some(parent) = self.get("parent_code")? {
+            let by_code = code.parent();
+            let ok = match by_code {
+                None => false,
+                Some(p) => parent.parse::<RegionCode>().is_ok_and(|q| q == p),
+            };
+            if !ok {
+                let expected = by_code.map_or_else(
+                    || "no parent_code (a province)".to_owned(),
+                    |p| format!("parent_code {p}"),
+                );
+                return Err(InputError::new(
+                    self.at("parent_code"),
+                    region_tree(code, &expected, &parent),
+                ));
+            }
+        }
+        let name = self
+            .get("name")?
+            .map_or_else(|| code.to_string(), Cow::into_owned);
+        Ok(Region::new(code, name))
+    }
+
+    fn bucket(&self, side: &str) -> Result<Bucket, InputError> {
+        let region: RegionCode = self.parse(&format!("{side}_region"))?;
+        let level: FundLevel = self.parse(&format!("{side}_level"))?;
+        let category = self.category(&format!("{side}_category"))?;
+        Ok(Bucket::new(region, level, category))
+    }
+
+    fn adjustment(&self) -> Result<Adjustment, InputError> {
+        let id: RecordId = self.parse("id")?;
+        let date = self.date("date")?;
+        let kind = self.get("kind")?;
+        let from = self.bucket("from")?;
+        let amount = self.amount()?;
+        let has_target = self.get("to_region")?.is_some();
+        match kind.as_deref() {
+            Some("收回" | "recovery") => {
+                if has_target {
+                    return Err(self.err(
+                        "to_region",
+                        ParseError::new(
+                            "region",
+                            self.get("to_region")?.unwrap_or_default(),
+                            ParseErrorKind::Format(
+                                "no 调入 region on a 收回 row (money leaves the ledger)",
+                            ),
+                        ),
+                    ));
+                }
+                Ok(Adjustment::recovery(id, date, from, amount))
+            }
+            Some("调整" | "reallocation") => {
+                let to = self.bucket("to")?;
+                Ok(Adjustment::reallocation(id, date, from, to, amount))
+            }
+            Some("结转" | "carry_in") => {
+                let to = self.bucket("to")?;
+                if to != from {
+                    return Err(self.err(
+                        "to_region",
+                        ParseError::new(
+                            "bucket",
+                            to.to_string(),
+                            ParseErrorKind::Format(
+                                "the 调出 bucket of the earlier year (a 结转 brings a bucket's own money forward; a move between buckets is a 调整 row)",
+                            ),
+                        ),
+                    ));
+                }
+                let year = match (
+                    self.whole::<i32>("from_year", "a year such as 2020")?,
+                    self.cols.year,
+                ) {
+                    (Some(y), _) => y,
+                    (None, Some(fy)) => fy.year() - 1,
+                    (None, None) => {
+                        return Err(self.err(
+                            "from_year",
+                            ParseError::new("year", "", ParseErrorKind::Empty),
+                        ));
+                    }
+                };
+                Ok(Adjustment::carry_in(id, date, to, year, amount))
+            }
+            _ => Err(self.err(
+                "kind",
+                ParseError::new(
+                    "adjustment kind",
+                    kind.as_deref().unwrap_or(""),
+                    ParseErrorKind::Unknown("收回, 调整, 结转 (recovery, reallocation, carry_in)"),
+                ),
+            )),
+        }
+    }
+
+    /// The row's record.
+    pub(crate) fn record(&self) -> Result<Record, InputError> {
+        Ok(match self.cols.kind() {
+            CsvKind::Regions => self.region()?.into(),
+            CsvKind::Allocations => {
+                let id: RecordId = self.parse("id")?;
+                let date = self.date("date")?;
+                let region: RegionCode = self.parse("region")?;
+                let level: FundLevel = self.parse("level")?;
+                let category = self.category("category")?;
+                let amount = self.amount()?;
+                let doc_no: Option<DocNo> = self.opt("doc_no")?;
+                let batch: Option<u32> = self.whole("batch", "a whole batch number such as 2")?;
+                let mut a = Allocation::new(id, date, region, level, amount);
+                if let Some(c) = category {
+                    a = a.with_category(c);
+                }
+                if let Some(d) = doc_no {
+                    a = a.with_doc_no(d);
+                }
+                if let Some(b) = batch {
+                    a = a.with_batch(b);
+                }
+                a.into()
+            }
+            CsvKind::Projects => {
+                let id: ProjectId = self.parse("id")?;
+                let region: RegionCode = self.parse("region")?;
+                let category = self.required_category("category")?;
+                let planned = self.amount()?;
+                let stage: ProjectStage = self.parse("stage")?;
+                let year: i32 = match (self.whole("year", "a year such as 2021")?, self.cols.year) {
+                    (Some(y), _) => y,
+                    (None, Some(fy)) => fy.year(),
+                    (None, None) => {
+                        return Err(
+                            self.err("year", ParseError::new("year", "", ParseErrorKind::Empty))
+                        );
+                    }
+                };
+                let p = Project::new(id, region, category, planned, stage, year);
+                match self.get("name")? {
+                    Some(n) => p.with_name(n),
+                    None => p,
+                }
+                .into()
+            }
+            CsvKind::Expenditures => {
+                let id: RecordId = self.parse("id")?;
+                let date = self.date("date")?;
+                let project: ProjectId = self.parse("project")?;
+                let region: RegionCode = self.parse("region")?;
+                let level: FundLevel = self.parse("level")?;
+                let category = self.required_category("category")?;
+                let amount = self.amount()?;
+                Expenditure::new(id, date, project, region, level, category, amount).into()
+            }
+            CsvKind::Adjustments => self.adjustment()?.into(),
+        })
+    }
+}
+
+/// What a field holds, for parse errors of cells that are not text.
+fn field_what(field: &str) -> &'static str {
+    match field {
+        "id" => "id",
+        "name" => "name",
+        "region" | "code" | "from_region" | "to_region" | "parent_code" => "region code",
+        "project" => "project id",
+        "doc_no" => "document number",
+        "year" | "from_year" => "year",
+        "batch" => "batch",
+        "level" | "from_level" | "to_level" => "fund level",
+        "stage" => "project stage",
+        "kind" => "adjustment kind",
+        "date" => "date",
+        _ => "value",
+    }
+}
+
+fn region_tree(code: RegionCode, expected: &str, found: &str) -> InputErrorKind {
+    InputErrorKind::RegionTree {
+        code,
+        expected: expected.to_owned(),
+        found: found.to_owned(),
+    }
+}
+
+/// The rows of one table after its header, as the reader yields them: the row number (CSV
+/// line or sheet row) and its cells.
+pub(crate) struct TableRead {
+    pub(crate) records: Vec<(u64, Record)>,
+    pub(crate) notes: Vec<ImportNote>,
+}
+
+/// Reads the data rows of one table. Blank rows are skipped (and counted in a note); a
+/// total row (合计) ends the table, is not counted, and its amount must equal the sum of
+/// the rows; anything after it is an error; a row that repeats the header is an error.
+pub(crate) fn read_rows<'v>(
+    cols: &Columns,
+    place: &Place,
+    vocabulary: &Vocabulary,
+    rows: impl Iterator<Item = Result<(u64, Vec<Value<'v>>), InputError>>,
+) -> Result<TableRead, InputError> {
+    let mut records = Vec::new();
+    let mut notes = Vec::new();
+    let mut blank = 0usize;
+    let mut first_blank: Option<u64> = None;
+    let mut total: Option<(u64, String)> = None;
+    let mut sum: i128 = 0;
+    for item in rows {
+        let (row, cells) = item?;
+        if cells.iter().all(Value::is_blank) {
+            blank += 1;
+            first_blank.get_or_insert(row);
+            continue;
+        }
+        if let Some((at_row, label)) = &total {
+            return Err(InputError::new(
+                place.at(row, None, None),
+                InputErrorKind::AfterTotal {
+                    label: label.clone(),
+                    row: *at_row,
+                },
+            ));
+        }
+        if cols.is_header_again(&cells) {
+            return Err(InputError::new(
+                place.at(row, None, None),
+                InputErrorKind::SecondHeader,
+            ));
+        }
+        if let Some(label) = total_label(cols, &cells) {
+            let r = Row {
+                cols,
+                cells: &cells,
+                place,
+                line: row,
+                vocabulary,
+            };
+            let printed = match cols.amount() {
+                Some((i, _, _)) if !cells.get(i).is_none_or(Value::is_blank) => Some(r.amount()?),
+                _ => None,
+            };
+            if let Some(p) = printed {
+                let rows_sum = i64::try_from(sum).map(Money::from_fen).map_err(|_| {
+                    InputError::new(place.at(row, None, None), InputErrorKind::Overflow)
+                })?;
+                if p != rows_sum {
+                    let (i, _, name) = cols.amount().unwrap_or((0, Unit::Yuan, ""));
+                    return Err(InputError::new(
+                        place.at(row, Some(i), Some(name)),
+                        InputErrorKind::TotalMismatch {
+                            label,
+                            printed: p,
+                            sum: rows_sum,
+                        },
+                    ));
+                }
+            }
+            notes.push(ImportNote::new(
+                place.at(row, None, None),
+                NoteKind::TotalRow {
+                    label: label.clone(),
+                    checked: printed,
+                },
+            ));
+            total = Some((row, label));
+            continue;
+        }
+        let r = Row {
+            cols,
+            cells: &cells,
+            place,
+            line: row,
+            vocabulary,
+        };
+        let record = r.record()?;
+        if cols.amount().is_some() {
+            sum = sum.saturating_add(record_amount(&record));
+        }
+        records.push((row, record));
+    }
+    if let Some(first) = first_blank {
+        notes.push(ImportNote::new(
+            place.at(first, None, None),
+            NoteKind::BlankRows(blank),
+        ));
+    }
+    Ok(TableRead { records, notes })
+}
+
+/// The amount a record carries, in 分 (planned investment for a project).
+fn record_amount(r: &Record) -> i128 {
+    match r {
+        Record::Region(_) => 0,
+        Record::Project(p) => p.planned().to_fen(),
+        Record::Allocation(a) => a.amount().to_fen(),
+        Record::Expenditure(e) => e.amount().to_fen(),
+        Record::Adjustment(a) => a.amount().to_fen(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_in_a1_notation() {
+        assert_eq!(cell_ref(1, 0), "A1");
+        assert_eq!(cell_ref(17, 6), "G17");
+        assert_eq!(cell_ref(2, 25), "Z2");
+        assert_eq!(cell_ref(2, 26), "AA2");
+        assert_eq!(cell_ref(9, 701), "ZZ9");
+        assert_eq!(cell_ref(9, 702), "AAA9");
+    }
+}
