@@ -827,14 +827,21 @@ impl Ledger {
 
     fn project_at(&self, row: usize) -> Option<Project> {
         let p = &self.projects;
-        Some(Project::new(
+        let name = u32::try_from(row)
+            .ok()
+            .and_then(|r| Allocations::side(&p.name, r));
+        let project = Project::new(
             p.ids.text(row)?.parse().ok()?,
             p.rows.get(row)?.region,
             self.category(p.rows.get(row)?.category)?.clone(),
             ledger_money(*p.planned.get(row)?),
             p.rows.get(row)?.stage,
             *p.year.get(row)?,
-        ))
+        );
+        Some(match name {
+            Some(n) => project.with_name(n.as_ref()),
+            None => project,
+        })
     }
 
     fn allocation_at(&self, row: usize) -> Option<Allocation> {
@@ -1325,6 +1332,9 @@ impl Ledger {
                 });
                 t.planned.push(fen);
                 t.year.push(p.year());
+                if let Some(name) = p.name() {
+                    t.name.push((row, name.into()));
+                }
                 Ok((Pos::Project(row), fen))
             }
             Record::Allocation(a) => {

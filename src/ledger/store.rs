@@ -332,6 +332,8 @@ pub(super) struct Projects {
     pub(super) rows: Vec<ProjectRow>,
     pub(super) planned: Vec<i128>,
     pub(super) year: Vec<i32>,
+    /// Names (项目名称) of the projects that have one, by row.
+    pub(super) name: Vec<(u32, Box<str>)>,
 }
 
 /// The fields of a project an expenditure is checked against.
@@ -356,6 +358,13 @@ impl Projects {
         self.ids.truncate(len);
         self.rows.truncate(len);
         self.planned.truncate(len);
+        while self
+            .name
+            .last()
+            .is_some_and(|e| usize::try_from(e.0).is_ok_and(|r| r >= len))
+        {
+            self.name.pop();
+        }
         self.year.truncate(len);
     }
 }
