@@ -161,6 +161,16 @@ fn bench(c: &mut Criterion) {
             black_box(report)
         });
     });
+    // The monthly report's shape: five subtotal groupings and 本月 (two more sums a bucket).
+    let monthly = ExecutionOptions::monthly(mid, RegionLevel::County);
+    g.bench_function("execution_monthly_mid_year", |b| {
+        b.iter(|| {
+            let report = ledger.execution(monthly.clone());
+            assert_eq!(report.total().spent().to_fen(), mid_year.1);
+            assert!(report.total().period_spent().is_some());
+            black_box(report)
+        });
+    });
     g.bench_function("execution_total_year_end", |b| {
         b.iter(|| {
             let report = ledger.execution(end);

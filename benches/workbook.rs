@@ -8,7 +8,12 @@
 //! `cargo bench --bench workbook`; `cargo test --benches` reads a small workbook once and
 //! checks its total.
 
-#![allow(missing_docs, clippy::unwrap_used, clippy::cast_precision_loss)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::cast_precision_loss,
+    clippy::indexing_slicing
+)]
 
 use std::hint::black_box;
 use std::io::Cursor;

@@ -24,7 +24,7 @@ use std::error::Error;
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use fundtrack::format::{Align, MoneyFormat, TextStyle, TextTable, rmb_upper};
+use fundtrack::format::{Align, Bulletin, Clause, MoneyFormat, Paragraph, TextStyle, TextTable};
 use fundtrack::money::Unit;
 use fundtrack::policy::loans::lending_completion;
 use fundtrack::policy::milestone::{MilestoneCheck, MilestoneOptions, check_milestones};
@@ -32,8 +32,8 @@ use fundtrack::policy::monitoring::{GroupCount, MonitoringGroup, MonitoringSumma
 use fundtrack::policy::standard::{ProRated, ProRating, StandardSchedule};
 use fundtrack::record::{Allocation, Region};
 use fundtrack::report::{
-    Average, Base, Execution, ExecutionOptions, ExecutionRow, Growth, Milestones, PoolCoverage,
-    Progress, Schedule, ScheduleGap, completion,
+    Average, Base, Execution, ExecutionOptions, Growth, Milestones, PoolCoverage, Progress,
+    Schedule, ScheduleGap, completion,
 };
 use fundtrack::{FiscalYear, FundLevel, Ledger, Money, Ratio, RegionCode, SourceMix};
 use rust_decimal::Decimal;
@@ -218,20 +218,6 @@ pub(crate) fn bulletin(b: &Beihai) -> Result<String, Box<dyn Error>> {
     let s = TextStyle::default();
     let r = s.percent_rounding();
     let pct = |x: Decimal| format!("{x}%");
-    let upper = b
-        .by_level
-        .rows()
-        .iter()
-        .find(|row| row.key().level() == Some(FundLevel::Provincial));
-    let level_amount = |level| {
-        let row = b
-            .by_level
-            .rows()
-            .iter()
-            .find(|row| row.key().level() == Some(level));
-        row.map_or(Money::ZERO, ExecutionRow::allocated)
-    };
-    let upper = upper.map_or(Money::ZERO, ExecutionRow::allocated);
     let prior = b.upper_growth.prior().ok_or("no prior")?;
     let mut out = String::new();
     let mut line = |text: String| {
@@ -246,24 +232,43 @@ pub(crate) fn bulletin(b: &Beihai) -> Result<String, Box<dyn Error>> {
     line("（截至2021年9月30日，据人民网广西频道2021年10月15日报道整理）".into());
     line(String::new());
     line("一、资金落实和支出".into());
-    line(format!(
-        "{}（大写：{}），其中向上级争取中央、自治区衔接资金2批次共{}，{}〔推算输入：上年同口径{}〕，市本级资金{}，县区本级资金{}。",
-        s.allocated(b.as_of, "全市", b.funds.allocated()),
-        rmb_upper(b.funds.allocated()),
-        s.amount(upper),
-        s.growth(&b.upper_growth),
-        s.amount(prior),
-        s.amount(level_amount(FundLevel::City)),
-        s.amount(level_amount(FundLevel::County)),
-    ));
-    line(format!(
-        "{}（按日计序时进度{}，{}），{}〔参数：9月30日要求{}〕。",
-        s.progress(b.as_of, "全市", &b.funds, Some(&b.months)),
-        s.percent(&b.days.expected()),
-        s.schedule_gap(&b.days),
-        s.milestone_check(&b.milestone, "自治区"),
-        s.percent(&b.milestone_rate),
-    ));
+    // The first two paragraphs are the library's bulletin, worded as the report words them.
+    let paragraphs = Bulletin::new("全市")
+        .style(s)
+        .without_year()
+        .with_capital()
+        .totals(b.funds)
+        .level_label(
+            FundLevel::Provincial,
+            "向上级争取中央、自治区衔接资金2批次共",
+        )
+        .after(
+            Clause::Level(FundLevel::Provincial),
+            format!(
+                "，{}〔推算输入：上年同口径{}〕",
+                s.growth(&b.upper_growth),
+                s.amount(prior)
+            ),
+        )
+        .level_label(FundLevel::City, "市本级资金")
+        .level_label(FundLevel::County, "县区本级资金")
+        .after(
+            Clause::Gap,
+            format!(
+                "（按日计序时进度{}，{}），{}〔参数：9月30日要求{}〕",
+                s.percent(&b.days.expected()),
+                s.schedule_gap(&b.days),
+                s.milestone_check(&b.milestone, "自治区"),
+                s.percent(&b.milestone_rate),
+            ),
+        )
+        .omit(Paragraph::Categories)
+        .omit(Paragraph::Regions)
+        .omit(Paragraph::Pool)
+        .paragraphs(&b.by_level, Some(&b.ledger));
+    for p in paragraphs {
+        line(p);
+    }
     line(String::new());
     let shares = b
         .by_level

@@ -17,7 +17,8 @@
 //! | SVG bar chart with the 序时进度 line | [`RateChart`] |
 //! | region names for rows (the ledger, a map, or none) | [`RegionNames`] |
 //! | CSV out | [`execution_csv`], [`records_csv`] (read back by [`import_csv`](crate::import::import_csv)) |
-//! | JSON (feature `serde`) | `to_json`, `from_json` |
+//! | JSON (feature `serde`) | `to_json`, `from_json`; every figure of a report as decimal strings: `Figures` |
+//! | the monthly report package (月报) | [`monthly_text`], [`monthly_csv`] (CSV for Excel), [`monthly_html`] (printable page), [`monthly_chart`], `monthly_xlsx` (feature `xlsx`), [`Bulletin`] (paragraphs) |
 //!
 //! Machine formats (CSV, JSON) never carry thousands separators or currency signs, and use
 //! the machine names of levels and categories; text uses the Chinese labels.
@@ -43,10 +44,14 @@
 //! ```
 
 mod amount;
+mod bulletin;
 mod contract;
 mod csv;
 #[cfg(feature = "serde")]
+mod figures;
+#[cfg(feature = "serde")]
 mod json;
+mod monthly;
 mod names;
 mod rmb;
 mod svg;
@@ -54,16 +59,24 @@ mod table;
 mod text;
 #[cfg(feature = "xlsx")]
 mod workbook;
+#[cfg(feature = "xlsx")]
+mod xlsx;
 
 pub use amount::MoneyFormat;
+pub use bulletin::{Bulletin, Clause, Paragraph};
 pub use contract::{NATIONAL_CSV_HEADER, national_csv, national_csv_options};
 pub use csv::{execution_csv, records_csv};
 #[cfg(feature = "serde")]
+pub use figures::{FigurePeriod, FigureRounding, FigureRow, FigureSchedule, Figures};
+#[cfg(feature = "serde")]
 pub use json::{JsonError, from_json, to_json};
+pub use monthly::{monthly_chart, monthly_csv, monthly_html, monthly_text};
 pub use names::RegionNames;
 pub use rmb::{RmbUpper, rmb_upper, rmb_upper_with};
 pub use svg::RateChart;
 pub use table::{Align, TextTable, display_width, execution_table, ranking_table};
 pub use text::{TextStyle, month_day};
 #[cfg(feature = "xlsx")]
-pub use workbook::{WorkbookError, county_workbook};
+pub use workbook::county_workbook;
+#[cfg(feature = "xlsx")]
+pub use xlsx::{WorkbookError, monthly_xlsx};

@@ -127,6 +127,8 @@
 //!
 //! - `serde` (default): `Serialize`/`Deserialize` for records and reports, with amounts and
 //!   ratios as decimal strings whatever `rust_decimal`'s own serde features say.
+//! - `xlsx` (default): the monthly report as an Excel workbook
+//!   ([`format::monthly_xlsx`], with `rust_xlsxwriter`).
 
 pub mod bulk;
 pub mod dim;

@@ -21,6 +21,7 @@ mod format;
 mod golden;
 mod import;
 mod model;
+mod monthly;
 #[cfg(feature = "xlsx")]
 mod office;
 mod policy;

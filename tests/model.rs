@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use fundtrack::dim::RegionLevel;
 use fundtrack::record::{Adjustment, Allocation, Bucket, Expenditure, Project, Region};
-use fundtrack::report::{ExecutionOptions, Shares};
+use fundtrack::report::{ExecutionOptions, Grouping as G, Shares};
 use fundtrack::{
     Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, RegionCode, Rounding,
 };
@@ -194,6 +194,31 @@ proptest! {
                 sum_rows += row.allocated().to_fen();
             }
             prop_assert_eq!(sum_rows, i128::from(funds));
+            // The monthly report: 本月 is the fold over the month; every grouping's rows (detail,
+            // each 小计) add up to the 合计 to the 分, and a region's 小计 rows to its row.
+            let monthly = ledger.execution(ExecutionOptions::monthly(as_of, RegionLevel::County));
+            let (from, to) = monthly.options().period().unwrap();
+            let month: Vec<&Event> = model.iter().filter(|e| date(e.day) > from && date(e.day) <= to).collect();
+            let fold = |es: &[&Event], f: fn(&Event) -> i64| Money::from_fen(es.iter().map(|e| f(e)).sum());
+            let total = monthly.total();
+            prop_assert_eq!(total.period_allocated(), Some(fold(&month, |e| e.funds)));
+            prop_assert_eq!(total.period_spent(), Some(fold(&month, |e| e.spent)));
+            let figures = |p: &fundtrack::report::Progress| [p.allocated().to_fen(), p.spent().to_fen(), p.period_allocated().unwrap().to_fen(), p.period_spent().unwrap().to_fen()];
+            let add = |rows: Vec<[i128; 4]>| rows.into_iter().fold([0i128; 4], |mut acc, r| { for (a, x) in acc.iter_mut().zip(r) { *a += x; } acc });
+            let mut groupings = vec![monthly.options().grouping()];
+            groupings.extend_from_slice(monthly.options().subtotals());
+            for g in groupings {
+                let rows: Vec<_> = monthly.rows_of(g).map(|r| figures(r.progress())).collect();
+                if !rows.is_empty() {
+                    prop_assert_eq!(add(rows), figures(total), "grouping {:?}", g);
+                }
+            }
+            for region_row in monthly.rows_of(G::REGION) {
+                let within = |g| add(monthly.rows_of(g).filter(|r| r.key().region() == region_row.key().region()).map(|r| figures(r.progress())).collect());
+                prop_assert_eq!(within(G::REGION | G::LEVEL), figures(region_row.progress()));
+                prop_assert_eq!(within(G::REGION | G::CATEGORY), figures(region_row.progress()));
+                prop_assert_eq!(within(G::REGION | G::LEVEL | G::CATEGORY), figures(region_row.progress()));
+            }
             // Rolled up to the city, the money moved between counties is counted once.
             let city = ledger.execution(ExecutionOptions::new(as_of).by_region(RegionLevel::City));
             prop_assert!(city.rows().len() <= 1);

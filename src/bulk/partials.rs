@@ -56,6 +56,8 @@ impl CountyTotals {
                 category: Some(category),
                 allocated: i128::from(a),
                 spent: i128::from(s),
+                // Partials are totals as of one date: no period figures (`build` is told).
+                period: [0, 0],
             })
     }
 
@@ -380,7 +382,7 @@ impl Partials {
         let buckets = self.counties.iter().flat_map(CountyTotals::buckets);
         let planned = self.counties.iter().flat_map(CountyTotals::planned);
         // At most 1,000,000 counties × 20 buckets of i64 分: far inside Money's 2⁹⁶ 分.
-        Ok(Execution::build(options, year, buckets, planned))
+        Ok(Execution::build(options, year, false, buckets, planned))
     }
 }
 

@@ -8,7 +8,7 @@ use crate::record::AdjustmentKind;
 use crate::report::{Execution, Progress};
 
 /// A CSV field, quoted when it holds a comma, quote or line break or has spaces at an end.
-fn field(s: &str) -> String {
+pub(crate) fn field(s: &str) -> String {
     let needs = s.contains([',', '"', '\n', '\r']) || s.trim() != s;
     if needs {
         format!("\"{}\"", s.replace('"', "\"\""))

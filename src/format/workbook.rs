@@ -9,6 +9,7 @@ use rust_xlsxwriter::{
 };
 
 use super::table::display_width;
+use super::xlsx::WorkbookError;
 use crate::dim::{FundLevel, ProjectStage};
 use crate::import::CsvKind;
 use crate::ledger::Ledger;
@@ -21,17 +22,6 @@ const LIST_ROWS: u32 = 5_000;
 
 /// The sheet that lists the categories (资金类别表).
 const VOCABULARY_SHEET: &str = "资金类别";
-
-/// Writing a workbook failed (the file-format writer refused something).
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write the workbook: {0}")]
-pub struct WorkbookError(String);
-
-impl From<XlsxError> for WorkbookError {
-    fn from(e: XlsxError) -> WorkbookError {
-        WorkbookError(e.to_string())
-    }
-}
 
 /// The county workbook of SPEC §10 as `.xlsx` bytes: sheets 地区, 资金下达, 项目库, 资金支出,
 /// 资金调整 with their Chinese headers, and 资金类别 listing the categories (the built-ins and

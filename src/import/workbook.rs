@@ -230,10 +230,8 @@ fn error_text(e: &calamine::CellErrorType) -> &'static str {
 
 /// Finds the header row: rows with at most one filled cell above it are titles (noted).
 /// Returns the header's absolute row.
-fn header_row(sheet: &Sheet<'_>, notes: &mut Vec<ImportNote>) -> Result<Option<u32>, InputError> {
-    let Some(((r0, c0), (r1, c1))) = sheet.bounds() else {
-        return Ok(None);
-    };
+fn header_row(sheet: &Sheet<'_>, notes: &mut Vec<ImportNote>) -> Option<u32> {
+    let ((r0, c0), (r1, c1)) = sheet.bounds()?;
     for r in r0..=r1 {
         let cells = sheet.row(r, c0, c1);
         let filled: Vec<&Value<'_>> = cells.iter().filter(|v| !v.is_blank()).collect();
@@ -243,10 +241,10 @@ fn header_row(sheet: &Sheet<'_>, notes: &mut Vec<ImportNote>) -> Result<Option<u
                 sheet.place.at(u64::from(r) + 1, None, None),
                 NoteKind::TitleRow(title.shown().into_owned()),
             )),
-            _ => return Ok(Some(r)),
+            _ => return Some(r),
         }
     }
-    Ok(None)
+    None
 }
 
 /// Reads one sheet of records into `work`.
@@ -271,7 +269,7 @@ fn read_sheet<RS: Read + Seek>(
         range,
     };
     let Some(parsed) = parse_sheet(&sheet, kind, work, None)? else {
-        receipt.extend_notes(header_notes(&sheet)?);
+        receipt.extend_notes(header_notes(&sheet));
         return Ok(work.add_empty_table(&place, kind));
     };
     let (cols, read, notes) = match parsed {
@@ -306,10 +304,10 @@ fn read_sheet<RS: Read + Seek>(
 }
 
 /// The notes about a sheet without rows (titles only).
-fn header_notes(sheet: &Sheet<'_>) -> Result<Vec<ImportNote>, InputError> {
+fn header_notes(sheet: &Sheet<'_>) -> Vec<ImportNote> {
     let mut notes = Vec::new();
-    header_row(sheet, &mut notes)?;
-    Ok(notes)
+    header_row(sheet, &mut notes);
+    notes
 }
 
 /// What reading a sheet's rows gave.
@@ -330,7 +328,7 @@ fn parse_sheet(
     let Some(((_, c0), (r1, c1))) = sheet.bounds() else {
         return Ok(None);
     };
-    let Some(h) = header_row(sheet, &mut notes)? else {
+    let Some(h) = header_row(sheet, &mut notes) else {
         return Err(InputError::new(
             sheet.place.at_table(),
             InputErrorKind::EmptySheet,

@@ -1,12 +1,13 @@
 //! Budget execution (预算执行/支出进度): allocated, spent and the disbursement rate, grouped
 //! by any combination of region, fund level and category.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use num_bigint::BigInt;
 
 use super::{Schedule, ScheduleGap, Shares};
 use crate::dim::{Category, FiscalYear, FundLevel, RegionCode, RegionLevel, SourceMix};
+use crate::error::{ParseError, ParseErrorKind};
 use crate::ledger::Ledger;
 use crate::money::{Money, NoRatio, Ratio, RoundMode, div_round};
 
@@ -55,6 +56,11 @@ pub struct ExecutionOptions {
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
     subtotals: Vec<Grouping>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    since: Option<NaiveDate>,
 }
 
 impl ExecutionOptions {
@@ -69,7 +75,109 @@ impl ExecutionOptions {
             sources: SourceMix::AllLevels,
             schedule: Schedule::Months,
             subtotals: Vec::new(),
+            since: None,
         }
+    }
+
+    /// The shape of the monthly report (月报, SPEC §11): rows by region at `level`, fund level
+    /// and category; 小计 per level and per category inside each region, per region, per
+    /// level and per category; 本月 beside 累计 ([`ExecutionOptions::month_to_date`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::report::{ExecutionOptions, Grouping};
+    /// use fundtrack::dim::RegionLevel;
+    /// use chrono::NaiveDate;
+    ///
+    /// let opts = ExecutionOptions::monthly(NaiveDate::from_ymd_opt(2021, 9, 30).unwrap(), RegionLevel::County);
+    /// assert_eq!(opts.grouping(), Grouping::REGION | Grouping::LEVEL | Grouping::CATEGORY);
+    /// assert_eq!(opts.subtotals().len(), 5);
+    /// assert_eq!(opts.period().map(|p| p.0.to_string()), Some("2021-08-31".into()));
+    /// ```
+    pub fn monthly(as_of: NaiveDate, level: RegionLevel) -> ExecutionOptions {
+        ExecutionOptions::new(as_of)
+            .by_region(level)
+            .by_level()
+            .by_category()
+            .subtotal(Grouping::REGION | Grouping::LEVEL)
+            .subtotal(Grouping::REGION | Grouping::CATEGORY)
+            .subtotal(Grouping::REGION)
+            .subtotal(Grouping::LEVEL)
+            .subtotal(Grouping::CATEGORY)
+            .month_to_date()
+    }
+
+    /// Adds the figures of a period (本期) beside the year-to-date ones (累计): money put in
+    /// place and spent after `from` up to and including the as-of date, (`from`, as-of].
+    /// Rates and gaps stay on the year to date.
+    ///
+    /// # Errors
+    ///
+    /// When `from` is not before the as-of date (the period would be empty or reversed).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::report::ExecutionOptions;
+    /// use chrono::NaiveDate;
+    ///
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
+    /// let opts = ExecutionOptions::new(d(9, 30)).since(d(6, 30))?; // the third quarter
+    /// assert_eq!(opts.period(), Some((d(6, 30), d(9, 30))));
+    /// assert!(ExecutionOptions::new(d(9, 30)).since(d(9, 30)).is_err());
+    /// # Ok::<(), fundtrack::ParseError>(())
+    /// ```
+    pub fn since(mut self, from: NaiveDate) -> Result<ExecutionOptions, ParseError> {
+        if from >= self.as_of {
+            return Err(ParseError::new(
+                "period start",
+                from.to_string(),
+                ParseErrorKind::Format("a date before the as-of date"),
+            ));
+        }
+        self.since = Some(from);
+        Ok(self)
+    }
+
+    /// The month to date (本月) beside the year to date: the period from the end of the
+    /// previous month (for a January date, the end of the previous year) to the as-of date.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::report::ExecutionOptions;
+    /// use chrono::NaiveDate;
+    ///
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let opts = ExecutionOptions::new(d(2021, 9, 30)).month_to_date();
+    /// assert_eq!(opts.period(), Some((d(2021, 8, 31), d(2021, 9, 30))));
+    /// let jan = ExecutionOptions::new(d(2021, 1, 1)).month_to_date();
+    /// assert_eq!(jan.period(), Some((d(2020, 12, 31), d(2021, 1, 1))));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Only for an as-of date in the first month `chrono` can represent (year −262143).
+    #[must_use]
+    #[expect(
+        clippy::expect_used,
+        reason = "every month has a 1st, and a fiscal year's dates have a day before it"
+    )]
+    pub fn month_to_date(mut self) -> ExecutionOptions {
+        // The day before the 1st of the as-of month: always before the as-of date.
+        let first = self.as_of.with_day(1).expect("a month has a 1st");
+        self.since = Some(
+            first
+                .pred_opt()
+                .expect("a date after the first representable"),
+        );
+        self
+    }
+
+    /// The period of the 本期 figures, (`from`, `to`], when one was asked for.
+    pub fn period(&self) -> Option<(NaiveDate, NaiveDate)> {
+        self.since.map(|from| (from, self.as_of))
     }
 
     /// One row per region at `level`; money held above that level stays with its holder
@@ -383,16 +491,59 @@ pub struct Progress {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     planned: Option<Money>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    period_allocated: Option<Money>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    period_spent: Option<Money>,
 }
 
 impl Progress {
-    /// `allocated` in place, `spent` of it spent; planned investment unknown.
+    /// `allocated` in place, `spent` of it spent; planned investment and period figures
+    /// unknown.
     pub fn new(allocated: Money, spent: Money) -> Progress {
         Progress {
             allocated,
             spent,
             planned: None,
+            period_allocated: None,
+            period_spent: None,
         }
+    }
+
+    /// The same, with the figures of a period (本期, e.g. 本月): money put in place and money
+    /// spent within it.
+    ///
+    /// ```
+    /// use fundtrack::report::Progress;
+    ///
+    /// let p = Progress::new("100万元".parse()?, "60万元".parse()?).with_period("0万元".parse()?, "12.5万元".parse()?);
+    /// assert_eq!(p.period_spent().map(|m| m.to_string()), Some("125000.00元".into()));
+    /// # Ok::<(), fundtrack::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn with_period(mut self, allocated: Money, spent: Money) -> Progress {
+        self.period_allocated = Some(allocated);
+        self.period_spent = Some(spent);
+        self
+    }
+
+    /// Money put in place within the report's period (本期下达, net of recoveries and moves),
+    /// where a period was asked for and its producer knows it (the ledger does; the bulk
+    /// path keeps totals as of one date only).
+    pub fn period_allocated(&self) -> Option<Money> {
+        self.period_allocated
+    }
+
+    /// Money spent within the report's period (本期支出, 本月支出 for a month), where known;
+    /// see [`Progress::period_allocated`].
+    pub fn period_spent(&self) -> Option<Money> {
+        self.period_spent
     }
 
     /// The same, with the planned investment of the project pool (项目库计划投资).
@@ -650,6 +801,9 @@ pub(crate) struct BucketFen<'a> {
     pub(crate) category: Option<&'a Category>,
     pub(crate) allocated: i128,
     pub(crate) spent: i128,
+    /// Put in place and spent within the options' period (zeros from a producer that
+    /// keeps no period figures: see `Execution::build`'s `knows_period`).
+    pub(crate) period: [i128; 2],
 }
 
 /// Planned investment in 分 of the pooled projects of one region and category.
@@ -762,9 +916,13 @@ fn sum_runs<const N: usize>(mut parts: Sums<N>) -> Sums<N> {
 impl Execution {
     /// The one report engine: filters the producers' buckets by the options, groups and sums
     /// them, adds subtotals and the total, and attaches planned investment where it is known.
+    /// `knows_period`: whether the producer gives each bucket's figures within the options'
+    /// period (the ledger does; the bulk path keeps totals as of one date, so its rows carry
+    /// no period figures).
     pub(crate) fn build<'a>(
         options: ExecutionOptions,
         year: FiscalYear,
+        knows_period: bool,
         buckets: impl IntoIterator<Item = BucketFen<'a>>,
         planned: impl IntoIterator<Item = PlannedFen<'a>>,
     ) -> Execution {
@@ -784,19 +942,24 @@ impl Execution {
             };
             (region | level | category) & mask(detail)
         };
-        let mut parts: Vec<(Packed, [i128; 2])> = Vec::new();
-        let mut total = [0i128; 2];
+        let mut parts: Vec<(Packed, [i128; 4])> = Vec::new();
+        let mut total = [0i128; 4];
+        // Period figures only when asked for and every bucket's producer knows them.
+        let period_known = options.since.is_some() && knows_period;
         for b in buckets {
             if !options.sources.includes(b.level)
                 || !options.within.is_none_or(|w| w.contains(b.region))
             {
                 continue;
             }
-            total[0] += b.allocated;
-            total[1] += b.spent;
+            let [pa, ps] = b.period;
+            let v = [b.allocated, b.spent, pa, ps];
+            for (acc, x) in total.iter_mut().zip(v) {
+                *acc += x;
+            }
             if detail != Grouping::NONE {
                 let key = key_of(b.region, Some(b.level), b.category);
-                parts.push((key, [b.allocated, b.spent]));
+                parts.push((key, v));
             }
         }
         // Planned investment has no fund level: known on rows not split by level, over all levels.
@@ -837,8 +1000,14 @@ impl Execution {
             rerank(&mut p.0);
         }
         let plans = planned_known.then_some(planned_parts.as_slice());
-        let rows = grouped_rows(&groupings, sum_runs(parts), plans, &category_keys);
-        let mut total = Progress::new(money(total[0]), money(total[1]));
+        let rows = grouped_rows(
+            &groupings,
+            sum_runs(parts),
+            plans,
+            period_known,
+            &category_keys,
+        );
+        let mut total = progress(total, period_known);
         if planned_known {
             total = total.with_planned(money(planned_total));
         }
@@ -856,15 +1025,16 @@ impl Execution {
 /// level.
 fn grouped_rows(
     groupings: &[Grouping],
-    detail_sums: Sums<2>,
+    detail_sums: Sums<4>,
     plans: Option<&[(Packed, [i128; 1])]>,
+    period_known: bool,
     categories: &[CategoryKey],
 ) -> Vec<ExecutionRow> {
     let Some((&detail, subtotals)) = groupings.split_first() else {
         return Vec::new();
     };
     // Subtotals from the detail sums first; then the detail sums are used up.
-    let mut sums_of: Vec<(Grouping, Sums<2>)> = subtotals
+    let mut sums_of: Vec<(Grouping, Sums<4>)> = subtotals
         .iter()
         .map(|&g| {
             let projected = detail_sums.iter().map(|&(k, v)| (k & mask(g), v));
@@ -880,8 +1050,8 @@ fn grouped_rows(
         });
         let with_planned = plans.is_some();
         let mut plans = plans.unwrap_or_default().into_iter().peekable();
-        for (key, [a, s]) in sums {
-            let mut progress = Progress::new(money(a), money(s));
+        for (key, sums) in sums {
+            let mut progress = progress(sums, period_known);
             if with_planned {
                 while plans.next_if(|(k, _)| *k < key).is_some() {}
                 // A row whose groups have no pooled project has planned investment 0.
@@ -895,6 +1065,17 @@ fn grouped_rows(
         }
     }
     rows
+}
+
+/// The [`Progress`] of sums in 分 (allocated, spent, and within the period), with the period
+/// figures when they are known.
+fn progress([a, s, pa, ps]: [i128; 4], period_known: bool) -> Progress {
+    let p = Progress::new(money(a), money(s));
+    if period_known {
+        p.with_period(money(pa), money(ps))
+    } else {
+        p
+    }
 }
 
 /// The groupings of a report's rows: the detail grouping, then each subtotal grouping asked
@@ -969,14 +1150,25 @@ impl Ledger {
     pub fn execution(&self, options: impl Into<ExecutionOptions>) -> Execution {
         let options = options.into();
         let as_of = options.as_of;
+        let since = options.since;
         let buckets = self.buckets().filter(|v| v.active(as_of)).map(|view| {
             let b = view.bucket();
+            let allocated = view.allocated_fen(as_of);
+            let spent = view.spent_fen(as_of);
+            // (since, as_of]: the running totals at the end less those at the start.
+            let period = since.map_or([0, 0], |from| {
+                [
+                    allocated - view.allocated_fen(from),
+                    spent - view.spent_fen(from),
+                ]
+            });
             BucketFen {
                 region: b.region(),
                 level: b.level(),
                 category: b.category(),
-                allocated: view.allocated_fen(as_of),
-                spent: view.spent_fen(as_of),
+                allocated,
+                spent,
+                period,
             }
         });
         let planned = self
@@ -988,6 +1180,6 @@ impl Ledger {
             });
         // The ledger keeps its gross amount (planned investment included) within Money's
         // range, so the report's sums fit.
-        Execution::build(options, self.year(), buckets, planned)
+        Execution::build(options, self.year(), true, buckets, planned)
     }
 }
