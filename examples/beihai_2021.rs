@@ -25,7 +25,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use fundtrack::format::{Align, Bulletin, Clause, MoneyFormat, Paragraph, TextStyle, TextTable};
-use fundtrack::money::Unit;
+use fundtrack::money::{Count, CountUnit, Unit};
 use fundtrack::policy::loans::lending_completion;
 use fundtrack::policy::milestone::{MilestoneCheck, MilestoneOptions, check_milestones};
 use fundtrack::policy::monitoring::{GroupCount, MonitoringGroup, MonitoringSummary};
@@ -68,10 +68,6 @@ pub(crate) struct Beihai {
 
 fn wan(s: &str) -> Result<Money, Box<dyn Error>> {
     Ok(format!("{s}万元").parse()?)
-}
-
-fn count(n: u64) -> Decimal {
-    Decimal::from(n)
 }
 
 /// Reported figures (报道数): printed without inputs, carried as given.
@@ -119,7 +115,7 @@ impl Beihai {
         ])?;
         let by_level = ledger.execution(ExecutionOptions::new(as_of).by_level());
         // "全市支出衔接资金30700.48万元": a printed total.
-        let funds = Progress::new(by_level.total().allocated(), wan("30700.48")?);
+        let funds = Progress::of(wan("30700.48")?, by_level.total().allocated());
         let rate = funds.rate()?;
         let upper =
             ledger.execution(ExecutionOptions::new(as_of).sources(SourceMix::CentralAndProvincial));
@@ -129,7 +125,7 @@ impl Beihai {
             Base::Comparable(wan("13233.59")?),
         );
         // PARAMETER: the region's milestone is not printed; 75% by 30 September is assumed.
-        let milestone_rate = Ratio::from_percent(dec!(75));
+        let milestone_rate = Ratio::from_percent(dec!(75))?;
         let rule = Schedule::Milestones(Milestones::new([(as_of, milestone_rate)])?);
         let checks = check_milestones([(city, &funds)], &MilestoneOptions::new(as_of, rule)?)?;
         let milestone = checks
@@ -160,12 +156,12 @@ impl Beihai {
             lending: lending_completion(new_lending, lending_task)?,
             // The report prints 6600 for the year: the month-first-day convention gives it.
             dibao: dibao.pro_rated(ledger.year(), ProRating::MonthFirstDay)?,
-            housing_started: completion(count(412), count(412))?,
-            housing_completed: completion(count(386), count(412))?,
-            migrant: completion(count(20955), count(20815))?,
-            water: Average::of_money(wan("204")?, 56)?,
-            jobs: Average::of_money(wan("529.59")?, 810)?,
-            training: Average::of_money(wan("162.88")?, 196)?,
+            housing_started: completion(Count::households(412), Count::households(412))?,
+            housing_completed: completion(Count::households(386), Count::households(412))?,
+            migrant: completion(Count::persons(20955), Count::persons(20815))?,
+            water: Average::new(wan("204")?, Count::projects(56))?,
+            jobs: Average::new(wan("529.59")?, Count::items(810))?,
+            training: Average::new(wan("162.88")?, Count::new(196, CountUnit::PersonTime))?,
             cadres_stayed: 24 + 156,
             cadres: Ratio::from_counts(24 + 156, 447)?,
             ledger,
@@ -425,7 +421,7 @@ fn programmes(b: &Beihai, s: &TextStyle) -> Result<String, Box<dyn Error>> {
         "落实乡村医生“乡聘村用”专项经费{}。争取农村人饮维修养护资金{}，推进{}个农村饮水工程维修养护，平均每个工程{}，9万人受益。",
         reported_wan(reported::RURAL_DOCTORS_WAN)?,
         s.amount(wan("204")?),
-        b.water.count(),
+        b.water.per().get(),
         s.money_format().render_average(&b.water),
     ));
     line(String::new());
@@ -433,10 +429,10 @@ fn programmes(b: &Beihai, s: &TextStyle) -> Result<String, Box<dyn Error>> {
     line(format!(
         "截至9月底，脱贫人口外出务工20955人，是上年度（20815人）的{}。开发乡村公益性岗位{}个，发放岗位补贴{}，平均每个岗位{}；开展脱贫劳动力培训{}人次，发放补贴资金{}，平均每人次{}。",
         s.percent(&b.migrant),
-        b.jobs.count(),
+        b.jobs.per().get(),
         s.amount(wan("529.59")?),
         s.money_format().render_average(&b.jobs),
-        b.training.count(),
+        b.training.per().get(),
         s.amount(wan("162.88")?),
         s.money_format().render_average(&b.training),
     ));

@@ -97,7 +97,7 @@ fn check(input: &str, as_of: NaiveDate) -> Result<(), String> {
     let total = execution.total();
     let rate = total.rate().map_or_else(
         |why| format!("— ({why})"),
-        |r| format!("{}%", r.to_percent(Rounding::half_up(2))),
+        |r| format!("{}%", r.to_percent(Rounding::HALF_UP_2)),
     );
     println!("# 截至{as_of}");
     println!("allocated {}", total.allocated());

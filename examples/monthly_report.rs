@@ -125,6 +125,11 @@ fn read_input(input: &Path, year: FiscalYear) -> Result<Ledger, String> {
     let rows = batch
         .read_workbook(&name, std::io::Cursor::new(bytes))
         .map_err(|e| input_error(&e))?;
+    insert(batch, rows, year)
+}
+
+/// Inserts a batch of `rows` records into a new ledger, whole or not at all.
+fn insert(batch: Batch, rows: usize, year: FiscalYear) -> Result<Ledger, String> {
     if rows > PROGRESS_ROWS {
         eprintln!("monthly_report: 已读取 {rows} 条记录，正在校验入账……");
     }
@@ -180,14 +185,7 @@ fn read_ledger(dir: &Path, year: FiscalYear) -> Result<Ledger, String> {
             .read(*kind, name, bytes.as_slice())
             .map_err(|e| input_error(&e))?;
     }
-    if rows > PROGRESS_ROWS {
-        eprintln!("monthly_report: 已读取 {rows} 条记录，正在校验入账……");
-    }
-    let mut ledger = Ledger::new(year);
-    batch
-        .insert_into(&mut ledger)
-        .map_err(|e| input_error(&e))?;
-    Ok(ledger)
+    insert(batch, rows, year)
 }
 
 fn memchr_count(bytes: &[u8]) -> usize {

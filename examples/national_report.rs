@@ -90,7 +90,7 @@ fn run() -> Result<(), String> {
 fn summary(report: &Execution, mut out: impl Write) -> io::Result<()> {
     let rate = |p: &Progress| {
         p.rate().map_or("—".to_owned(), |r| {
-            format!("{}%", r.to_percent(Rounding::half_up(2)))
+            format!("{}%", r.to_percent(Rounding::HALF_UP_2))
         })
     };
     let line = |out: &mut dyn Write, name: &str, p: &Progress| {

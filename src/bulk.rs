@@ -44,7 +44,7 @@
 //!
 //! let overall = report.total();
 //! assert_eq!(overall.spent().to_string(), "3112783.42元");
-//! assert_eq!(overall.rate()?.to_percent(fundtrack::Rounding::half_up(2)).to_string(), "35.76");
+//! assert_eq!(overall.rate()?.to_percent(fundtrack::Rounding::half_up(2)?).to_string(), "35.76");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -95,6 +95,14 @@ pub enum ParseErrorKind {
     },
     /// A negative zero such as `-0`: a sign on zero hides a typing error.
     NegativeZero,
+    /// A rounding to more decimal places than a printed figure can have.
+    TooManyPlaces {
+        /// The places asked for.
+        places: u32,
+        /// The most allowed ([`crate::money::MAX_DP`]).
+        max: u32,
+    },
+
     /// Too large to hold.
     Overflow,
     /// The wrong length or shape for a code; the text says what was expected.
@@ -136,6 +144,10 @@ impl fmt::Display for ParseErrorKind {
                 )
             }
             ParseErrorKind::NegativeZero => f.write_str("negative zero"),
+            ParseErrorKind::TooManyPlaces { places, max } => {
+                write!(f, "{places} decimal places (at most {max})")
+            }
+
             ParseErrorKind::Overflow => {
                 f.write_str("too large (at most 792281625142643375935439503.35元)")
             }

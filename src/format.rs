@@ -32,7 +32,7 @@
 //! use chrono::NaiveDate;
 //!
 //! let as_of = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
-//! let row = Progress::new("39757.09万元".parse()?, "30700.48万元".parse()?);
+//! let row = Progress::of("30700.48万元".parse()?, "39757.09万元".parse()?);
 //! let gap = Schedule::Months.compare(&row.rate().unwrap(), FiscalYear::new(2021)?, as_of);
 //! let style = TextStyle::default();
 //! assert_eq!(

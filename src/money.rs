@@ -4,7 +4,9 @@
 //! quotient; [`PercentagePoints`] is the difference of two ratios (百分点); [`Rounding`]
 //! is the one place where anything is rounded.
 
+mod count;
 mod parse;
+mod quantity;
 mod ratio;
 mod round;
 #[cfg(feature = "serde")]
@@ -16,6 +18,8 @@ use rust_decimal::Decimal;
 
 use crate::error::{ParseError, ParseErrorKind};
 
+pub use count::{Count, CountUnit};
+pub use quantity::{Dimension, Exact, Quantity, sum};
 pub use ratio::{NoRatio, PercentagePoints, Ratio};
 pub use round::{MAX_DP, RoundMode, Rounding};
 
@@ -232,9 +236,9 @@ impl Money {
     /// # use fundtrack::{Money, Rounding};
     /// use fundtrack::money::Unit;
     /// let m: Money = "449000000元".parse()?;
-    /// assert_eq!(m.round_in(Unit::Yi, Rounding::half_up(2)).to_string(), "4.49");
-    /// assert_eq!(m.round_in(Unit::Wan, Rounding::half_up(2)).to_string(), "44900.00");
-    /// # Ok::<(), fundtrack::ParseError>(())
+    /// assert_eq!(m.round_in(Unit::Yi, Rounding::half_up(2)?).to_string(), "4.49");
+    /// assert_eq!(m.round_in(Unit::Wan, Rounding::half_up(2)?).to_string(), "44900.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn round_in(self, unit: Unit, rounding: Rounding) -> Decimal {
         rounding.apply(self.to_unit(unit))
@@ -258,6 +262,33 @@ impl Money {
     /// ```
     pub fn checked_mul_count(self, n: u64) -> Option<Money> {
         Money::checked_from_fen(self.to_fen().checked_mul(i128::from(n))?)
+    }
+
+    /// `self × ratio`, rounded to `rounding.dp()` places of 元 (at most 2; 0 is whole 元):
+    /// a 1% 项目管理费, a subsidy share, "spent = amount × rate".
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::FinerThanFen`] for more than 2 places, [`NoRatio::OutOfRange`] when the
+    /// product is beyond [`Money`]'s range.
+    ///
+    /// ```
+    /// use fundtrack::{Money, Ratio, Rounding};
+    /// use fundtrack::Decimal;
+    ///
+    /// let fee = "5509万元".parse::<Money>()?.times(&Ratio::from_percent(Decimal::ONE)?, Rounding::default())?;
+    /// assert_eq!(fee.to_string(), "550900.00元");
+    /// let third = Money::from_fen(100).times(&Ratio::from_counts(1, 3)?, Rounding::default())?;
+    /// assert_eq!(third.to_string(), "0.33元");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn times(self, ratio: &Ratio, rounding: Rounding) -> Result<Money, NoRatio> {
+        self.times_exact(ratio).to_money_at(rounding)
+    }
+
+    /// `self × ratio`, exact: round it later, once, for printing or into [`Money`].
+    pub fn times_exact(self, ratio: &Ratio) -> Exact {
+        ratio.of_quantity(self)
     }
 
     /// The sum of amounts, or `None` on overflow.

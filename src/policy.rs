@@ -72,8 +72,8 @@
 //! // Beihai's rural 低保 standard (its 2021 report); the LPRs of 2023-06-20
 //! // (全国银行间同业拆借中心); the 2024 subsidy shares (青阳县农业农村局, 2024-07-10).
 //! let dibao = StandardSchedule::annual([(d(2020, 1, 1), "6000元".parse()?), (d(2021, 4, 1), "6800元".parse()?)])?;
-//! let lpr = LprTable::new([(d(2023, 6, 20), Ratio::from_percent(dec!(3.55)), Ratio::from_percent(dec!(4.20)))])?;
-//! let shares = SubsidyShares::new([(d(2021, 1, 1), Ratio::from_percent(dec!(100))), (d(2024, 1, 1), Ratio::from_percent(dec!(70)))])?;
+//! let lpr = LprTable::new([(d(2023, 6, 20), Ratio::from_percent(dec!(3.55))?, Ratio::from_percent(dec!(4.20))?)])?;
+//! let shares = SubsidyShares::new([(d(2021, 1, 1), Ratio::from_percent(dec!(100))?), (d(2024, 1, 1), Ratio::from_percent(dec!(70))?)])?;
 //! assert_eq!(dibao.at(d(2021, 3, 31)).unwrap().to_string(), "6000.00元");
 //! assert!(lpr.at(d(2023, 6, 19)).is_none());
 //! assert_eq!(shares.table().entries().len(), 2);
@@ -223,7 +223,9 @@ pub(crate) fn yuan_from_quotient(num: &BigInt, den: &BigInt, mode: RoundMode) ->
         den.sign() == Sign::Plus,
         "denominator {den} must be positive"
     );
-    let d = Rounding::new(mode, 2).apply_quotient(num, den)?;
+    let d = Rounding::HALF_UP_2
+        .with_mode(mode)
+        .apply_quotient(num, den)?;
     Money::yuan(d).ok()
 }
 
@@ -251,12 +253,14 @@ mod tests {
     #[test]
     fn beihai_2021_completion_figures() {
         use crate::report::completion;
-        use rust_decimal::Decimal;
         use rust_decimal_macros::dec;
-        let pct = |a: u64, t: u64| {
-            completion(Decimal::from(a), Decimal::from(t))
-                .unwrap()
-                .to_percent(Rounding::default())
+        let pct = |a: i64, t: i64| {
+            completion(
+                crate::money::Count::households(a),
+                crate::money::Count::households(t),
+            )
+            .unwrap()
+            .to_percent(Rounding::default())
         };
         // Housing (危房改造): target 412, started 412, completed 386.
         assert_eq!(pct(412, 412), dec!(100.00));

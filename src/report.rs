@@ -18,35 +18,34 @@ pub use execution::{
     Basis, CategoryKey, Execution, ExecutionOptions, ExecutionRow, GroupKey, Grouping, Progress,
 };
 pub(crate) use execution::{BucketFen, PlannedFen};
-pub use growth::{Base, CompoundGrowth, Growth, MAX_PERIODS};
+pub use growth::{Base, CompoundGrowth, Contribution, Growth, MAX_PERIODS, RateGap};
 pub use industry::{IndustryShare, IndustryShareOptions};
 pub use ranking::{Ranked, Ranking};
-pub use schedule::{MilestoneError, Milestones, Schedule, ScheduleGap};
+pub use schedule::{MilestoneError, Milestones, PerMonthRate, Schedule, ScheduleGap};
 pub use share::Shares;
 
-use crate::money::{NoRatio, Ratio};
+use crate::money::{NoRatio, Quantity, Ratio};
 
-/// Completion rate (完成率): `achieved ÷ target` for any counted quantity (loans, housing
-/// starts, jobs).
+/// Completion rate (完成率): `achieved ÷ target` for money or counts (loans, housing starts,
+/// jobs); achieved first, then target, of one type, counts of one unit.
 ///
 /// # Errors
 ///
-/// [`NoRatio::ZeroBase`] for a zero target, [`NoRatio::NegativeBase`] for a negative one.
+/// [`NoRatio::ZeroBase`] for a zero target, [`NoRatio::NegativeBase`] for a negative one,
+/// [`NoRatio::UnitMismatch`] for counts of different units.
 ///
 /// # Example
 ///
 /// ```
 /// use fundtrack::Rounding;
+/// use fundtrack::money::Count;
 /// use fundtrack::report::completion;
-/// use rust_decimal_macros::dec;
 ///
 /// // Beihai 2021: 20955 migrant workers against 20815 last year.
-/// let r = completion(dec!(20955), dec!(20815)).unwrap();
+/// let r = completion(Count::persons(20_955), Count::persons(20_815))?;
 /// assert_eq!(r.to_percent(Rounding::default()).to_string(), "100.67");
+/// # Ok::<(), fundtrack::NoRatio>(())
 /// ```
-pub fn completion(
-    achieved: rust_decimal::Decimal,
-    target: rust_decimal::Decimal,
-) -> Result<Ratio, NoRatio> {
-    Ratio::new(achieved, target)
+pub fn completion<Q: Quantity>(achieved: Q, target: Q) -> Result<Ratio, NoRatio> {
+    Ratio::of(achieved, target)
 }

@@ -804,6 +804,43 @@ fn a_failed_batch_in_warn_mode_leaves_the_ledger_unchanged() {
     }
 }
 
+fn quantity_rows() -> Vec<String> {
+    use fundtrack::audit::Printed;
+    use fundtrack::money::Count;
+    let mut rows: Vec<String> = [
+        "1.23456万人",
+        "1114",
+        "万人",
+        "12a人",
+        "1e3人",
+        "99999999999999999999人",
+    ]
+    .into_iter()
+    .map(|s| bad(s, s.parse::<Count>()))
+    .collect();
+    rows.extend(
+        ["12a%", "%", "1.00000000001%", "万元", "９９%"]
+            .into_iter()
+            .map(|s| bad(s, s.parse::<Printed>())),
+    );
+    rows.push(bad_parts(
+        "Rounding::half_up(11)",
+        "\"half_up to 11 places\"",
+        fundtrack::Rounding::half_up(11),
+    ));
+    rows.push(bad_parts(
+        "Rounding::trunc(4294967295)",
+        "\"trunc to 4294967295 places\"",
+        fundtrack::Rounding::trunc(u32::MAX),
+    ));
+    rows
+}
+
+#[test]
+fn quantity_catalogue() {
+    snap("errors_quantities", &quantity_rows());
+}
+
 #[test]
 fn catalogue_counts_distinct_bad_inputs() {
     let mut all: Vec<String> = Vec::new();
@@ -812,6 +849,7 @@ fn catalogue_counts_distinct_bad_inputs() {
     all.extend(code_rows());
     all.extend(vocabulary_rows());
     all.extend(ledger_rows());
+    all.extend(quantity_rows());
     let mut inputs: Vec<&str> = all.iter().filter_map(|r| r.split(" → ").next()).collect();
     let n = inputs.len();
     inputs.sort_unstable();

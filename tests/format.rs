@@ -58,7 +58,7 @@ fn rmb_upper_vectors() {
                     "trunc" => RoundMode::Trunc,
                     other => panic!("unknown rounding {other}"),
                 };
-                Money::yuan(Rounding::new(mode, 2).apply(value))
+                Money::yuan(Rounding::new(mode, 2).unwrap().apply(value))
             }
         };
         match money {
@@ -112,16 +112,16 @@ fn money_in_units_precisions_and_modes() {
         ("yi exact", MoneyFormat::new(Unit::Yi).exact()),
         (
             "wan half-even",
-            MoneyFormat::default().rounding(Rounding::half_even(2)),
+            MoneyFormat::default().rounding(Rounding::half_even(2).unwrap()),
         ),
         (
             "wan trunc 0",
-            MoneyFormat::default().rounding(Rounding::trunc(0)),
+            MoneyFormat::default().rounding(Rounding::trunc(0).unwrap()),
         ),
         (
             "wan 1 no unit",
             MoneyFormat::default()
-                .rounding(Rounding::half_up(1))
+                .rounding(Rounding::half_up(1).unwrap())
                 .without_unit(),
         ),
     ];
@@ -151,14 +151,14 @@ fn beihai_sentences_snapshot() {
     let as_of = d(9, 30);
     let year = FiscalYear::new(2021).unwrap();
     let style = TextStyle::default();
-    let row = Progress::new(m("39757.09万元"), m("30700.48万元"));
+    let row = Progress::of(m("30700.48万元"), m("39757.09万元"));
     let rate = row.rate().unwrap();
     let months = Schedule::Months.compare(&rate, year, as_of);
     let days = Schedule::Days.compare(&rate, year, as_of);
     // PARAMETER: the region's milestone is not printed; 75% by 30 September is assumed.
-    let rule = Milestones::new([(as_of, Ratio::from_percent(dec!(75)))]).unwrap();
+    let rule = Milestones::new([(as_of, Ratio::from_percent(dec!(75)).unwrap())]).unwrap();
     let met = Schedule::Milestones(rule.clone()).compare(&rate, year, as_of);
-    let slow = Progress::new(m("39757.09万元"), m("27000万元"));
+    let slow = Progress::of(m("27000万元"), m("39757.09万元"));
     let slow_months = Schedule::Months.compare(&slow.rate().unwrap(), year, as_of);
     let missed = Schedule::Milestones(rule).compare(&slow.rate().unwrap(), year, as_of);
     let growth = Growth::new(m("15302万元"), Base::Comparable(m("13233.59万元")));
@@ -168,17 +168,14 @@ fn beihai_sentences_snapshot() {
         style.progress(as_of, "全市", &row, Some(&months)),
         style.progress(as_of, "全市", &row, Some(&days)),
         style.progress(as_of, "全市", &slow, Some(&slow_months)),
-        style.progress(
-            as_of,
-            "全市",
-            &Progress::new(Money::ZERO, Money::ZERO),
-            None,
-        ),
+        style.progress(as_of, "全市", &Progress::of(Money::ZERO, Money::ZERO), None),
         style.milestone(&met, "自治区"),
         style.milestone(&missed, "自治区"),
         style.growth(&growth),
         style.growth(&fall),
-        style.percents(Rounding::half_up(1)).growth(&growth),
+        style
+            .percents(Rounding::half_up(1).unwrap())
+            .growth(&growth),
         style.rounding_note(),
     ];
     snapshot("format_beihai_sentences", &text.join("\n"));
@@ -612,7 +609,7 @@ mod json {
     #[test]
     fn money_and_ratio_json_are_strings() {
         // Whatever rust_decimal's serde features say (serde-float would write numbers).
-        let row = Progress::new(m("39757.09万元"), m("30700.48万元"));
+        let row = Progress::of(m("30700.48万元"), m("39757.09万元"));
         let v: serde_json::Value = serde_json::from_str(&to_json(&row).unwrap()).unwrap();
         assert_eq!(v["allocated"], serde_json::json!("397570900.00"));
         assert_eq!(v["spent"], serde_json::json!("307004800.00"));

@@ -46,7 +46,7 @@ fn ratios_round_to_the_golden_values() {
     for v in all {
         let r = Ratio::new(v.numerator, v.denominator).unwrap();
         for (mode, want) in v.expected {
-            let got = r.to_percent(Rounding::new(mode, v.dp));
+            let got = r.to_percent(Rounding::new(mode, v.dp).unwrap());
             assert_eq!(
                 got.to_string(),
                 want.to_string(),
@@ -106,7 +106,7 @@ fn ledger_rates_round_to_the_golden_values() {
         let rate = l.execution(d).total().rate().unwrap();
         for (mode, want) in v.expected {
             assert_eq!(
-                rate.to_percent(Rounding::new(mode, v.dp)),
+                rate.to_percent(Rounding::new(mode, v.dp).unwrap()),
                 want,
                 "{} ({mode:?})",
                 v.note

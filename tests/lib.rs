@@ -10,6 +10,7 @@
 
 mod scenarios {
     mod beihai_2021;
+    mod published_figures;
 }
 
 mod bulk;

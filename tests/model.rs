@@ -179,7 +179,7 @@ proptest! {
                 let (s, f) = (i128::from(spent), i128::from(funds));
                 let q = (2 * s * 100_000_000 + f).div_euclid(2 * f);
                 let naive = Decimal::from_i128_with_scale(q, 6);
-                prop_assert_eq!(rate.to_percent(Rounding::half_up(6)), naive);
+                prop_assert_eq!(rate.to_percent(Rounding::half_up(6).unwrap()), naive);
             } else {
                 prop_assert!(report.total().rate().is_err());
             }

@@ -55,7 +55,7 @@ fn yuan(s: &str) -> Money {
 }
 
 fn pct(p: rust_decimal::Decimal) -> Ratio {
-    Ratio::from_percent(p)
+    Ratio::from_percent(p).unwrap()
 }
 
 // ---------------------------------------------------------------------------------------

@@ -36,7 +36,11 @@ fn amounts_and_gaps_travel_as_strings() {
 
 #[test]
 fn shares_and_compound_growth_are_checked_on_the_way_in() {
-    let s = Shares::of_counts([("a".to_string(), 215), ("b".to_string(), 508)]).unwrap();
+    let s = Shares::of([
+        ("a".to_string(), fundtrack::money::Count::persons(215)),
+        ("b".to_string(), fundtrack::money::Count::persons(508)),
+    ])
+    .unwrap();
     let (json, back) = round_trip(&s);
     assert_eq!(
         json,
@@ -50,9 +54,14 @@ fn shares_and_compound_growth_are_checked_on_the_way_in() {
         .is_err()
     );
 
-    let g = CompoundGrowth::new(dec!(100), dec!(121), 2).unwrap();
+    let g = CompoundGrowth::of(
+        Money::yuan(dec!(121)).unwrap(),
+        Money::yuan(dec!(100)).unwrap(),
+        2,
+    )
+    .unwrap();
     let (json, back) = round_trip(&g);
-    assert_eq!(json, r#"{"start":"100","end":"121","periods":2}"#);
+    assert_eq!(json, r#"{"start":"100.00","end":"121.00","periods":2}"#);
     assert_eq!(back, g);
     assert!(
         serde_json::from_str::<CompoundGrowth>(r#"{"start":"0","end":"1","periods":2}"#).is_err()
@@ -64,8 +73,8 @@ fn milestones_and_growth_are_rebuilt_from_their_inputs() {
     use fundtrack::report::{Base, Growth, Milestones};
     let d = |m| chrono::NaiveDate::from_ymd_opt(2021, m, 30).unwrap();
     let m = Milestones::new([
-        (d(3), Ratio::from_percent(dec!(30))),
-        (d(6), Ratio::from_percent(dec!(50))),
+        (d(3), Ratio::from_percent(dec!(30)).unwrap()),
+        (d(6), Ratio::from_percent(dec!(50)).unwrap()),
     ])
     .unwrap();
     let (json, back) = round_trip(&m);
@@ -89,4 +98,36 @@ fn milestones_and_growth_are_rebuilt_from_their_inputs() {
     let tampered = json.replace(r#""numerator":"0.15""#, r#""numerator":"9""#);
     let back: Growth = serde_json::from_str(&tampered).unwrap();
     assert_eq!(back, g);
+}
+
+#[test]
+fn roundings_with_too_many_places_are_refused_on_the_way_in() {
+    // Used to be accepted uncapped (and then loop for ever rounding at 4294967295 places).
+    let err = serde_json::from_str::<fundtrack::Rounding>(r#"{"mode":"half_up","dp":4294967295}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("4294967295 decimal places (at most 10)"),
+        "{err}"
+    );
+    let ok: fundtrack::Rounding = serde_json::from_str(r#"{"mode":"trunc","dp":10}"#).unwrap();
+    assert_eq!(ok, fundtrack::Rounding::trunc(10).unwrap());
+    assert!(
+        serde_json::from_str::<fundtrack::Rounding>(r#"{"mode":"trunc","dp":1,"x":0}"#).is_err()
+    );
+}
+
+#[test]
+fn counts_and_averages_round_trip() {
+    use fundtrack::money::Count;
+    use fundtrack::report::Average;
+    let c: Count = "28.54万人".parse().unwrap();
+    let (json, back) = round_trip(&c);
+    assert_eq!(json, r#""285400人""#);
+    assert_eq!(back, c);
+    let a = Average::new(Count::persons(1114), Count::households(295)).unwrap();
+    let (json, back) = round_trip(&a);
+    assert_eq!(json, r#"{"total":"1114人","per":"295户"}"#);
+    assert_eq!(back, a);
+    assert!(serde_json::from_str::<Average<Count>>(r#"{"total":"1人","per":"0户"}"#).is_err());
 }

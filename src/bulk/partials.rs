@@ -361,7 +361,7 @@ impl Partials {
     /// let report = partials.execution(ExecutionOptions::new(as_of).by_region(RegionLevel::County))?;
     /// let county = &report.rows()[0];
     /// assert_eq!(county.key().region().unwrap().to_string(), "450521");
-    /// assert_eq!(county.rate()?.to_percent(Rounding::half_up(2)).to_string(), "33.33");
+    /// assert_eq!(county.rate()?.to_percent(Rounding::half_up(2)?).to_string(), "33.33");
     /// assert_eq!(county.progress().planned().unwrap().to_string(), "450.00元");
     /// assert_eq!(report.total().spent().to_string(), "100.00元");
     /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -48,7 +48,7 @@ impl MoneyFormat {
     pub const fn new(unit: Unit) -> MoneyFormat {
         MoneyFormat {
             unit,
-            rounding: Rounding::half_up(2),
+            rounding: Rounding::HALF_UP_2,
             thousands: false,
             suffix: true,
         }
@@ -64,7 +64,7 @@ impl MoneyFormat {
     /// Shows every 分 in this unit (2 places in 元, 6 in 万元, 10 in 亿元): nothing is rounded.
     #[must_use]
     pub const fn exact(mut self) -> MoneyFormat {
-        self.rounding = self.rounding.with_dp(self.unit_exponent() + 2);
+        self.rounding = Rounding::known(self.rounding.mode(), self.unit_exponent() + 2);
         self
     }
 
@@ -130,9 +130,9 @@ impl MoneyFormat {
     /// use fundtrack::format::MoneyFormat;
     /// use fundtrack::report::Average;
     ///
-    /// let per_project = Average::of_money("4.49亿元".parse()?, 391).unwrap();
+    /// let per_project = Average::new("4.49亿元".parse::<fundtrack::Money>()?, fundtrack::money::Count::projects(391))?;
     /// assert_eq!(MoneyFormat::default().render_average(&per_project), "114.83万元");
-    /// # Ok::<(), fundtrack::ParseError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn render_average(&self, average: &Average) -> String {
         self.decorate(average.money_in(self.unit, self.rounding))
@@ -178,13 +178,13 @@ mod tests {
         assert_eq!(MoneyFormat::default().render(x), "30700.49万元");
         assert_eq!(
             MoneyFormat::default()
-                .rounding(Rounding::half_even(2))
+                .rounding(Rounding::half_even(2).unwrap())
                 .render(x),
             "30700.48万元"
         );
         assert_eq!(
             MoneyFormat::default()
-                .rounding(Rounding::new(RoundMode::Trunc, 1))
+                .rounding(Rounding::new(RoundMode::Trunc, 1).unwrap())
                 .render(x),
             "30700.4万元"
         );

@@ -130,7 +130,7 @@ pub fn national_csv<W: Write>(report: &Execution, mut out: W) -> io::Result<()> 
 
 /// The figures of one row: amounts, rate and, on county rows, planned investment and coverage.
 fn figures(buf: &mut Vec<u8>, p: &Progress, with_planned: bool) -> io::Result<()> {
-    let percent = |r: Result<Ratio, _>| r.map(|r| r.to_percent(Rounding::half_up(2)));
+    let percent = |r: Result<Ratio, _>| r.map(|r| r.to_percent(Rounding::HALF_UP_2));
     push_hundredths(buf, p.allocated().to_fen());
     buf.push(b',');
     push_hundredths(buf, p.spent().to_fen());

@@ -54,8 +54,11 @@ fn push_line(out: &mut String, cells: &[String]) {
 )]
 pub fn records_csv(ledger: &Ledger, kind: CsvKind, unit: Unit) -> String {
     let amount = |m: Money| {
-        m.round_in(unit, Rounding::half_up(unit.exponent() + 2))
-            .to_string()
+        m.round_in(
+            unit,
+            Rounding::known(crate::RoundMode::HalfUp, unit.exponent() + 2),
+        )
+        .to_string()
     };
     let suffix = match unit {
         Unit::Wan => "wan",

@@ -64,7 +64,7 @@ impl JsonError {
 /// use fundtrack::format::to_json;
 /// use fundtrack::report::Progress;
 ///
-/// let row = Progress::new("39757.09万元".parse()?, "30700.48万元".parse()?);
+/// let row = Progress::of("30700.48万元".parse()?, "39757.09万元".parse()?);
 /// let json = to_json(&row)?;
 /// assert!(json.contains(r#""allocated": "397570900.00""#), "{json}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -85,7 +85,7 @@ pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsonError> {
 /// use fundtrack::format::{from_json, to_json};
 /// use fundtrack::report::Progress;
 ///
-/// let row = Progress::new("39757.09万元".parse()?, "30700.48万元".parse()?);
+/// let row = Progress::of("30700.48万元".parse()?, "39757.09万元".parse()?);
 /// assert_eq!(from_json::<Progress>(&to_json(&row)?)?, row);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

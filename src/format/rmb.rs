@@ -67,7 +67,7 @@ impl RmbUpper {
 /// - A negative amount is written with `负` after the prefix: `人民币负壹佰元整`.
 ///
 /// [`Money`] is always whole 分, so there is nothing to round. To write a decimal with more
-/// places, round it first and say so: `Money::yuan(Rounding::half_up(2).apply(d))`;
+/// places, round it first and say so: `Money::yuan(Rounding::default().apply(d))`;
 /// `Money::yuan(d)` alone rejects a third decimal place.
 ///
 /// # Example

@@ -29,11 +29,12 @@ const TOP: i64 = 50;
 /// use rust_decimal_macros::dec;
 ///
 /// let svg = RateChart::new("支出进度")
-///     .bar("合浦县", Some(Ratio::from_percent(dec!(80.12))))
+///     .bar("合浦县", Some(Ratio::from_percent(dec!(80.12))?))
 ///     .bar("海城区", None)
-///     .reference("序时进度", Ratio::from_percent(dec!(75)))
+///     .reference("序时进度", Ratio::from_percent(dec!(75))?)
 ///     .render();
 /// assert!(svg.starts_with("<svg") && svg.contains("80.12%") && svg.contains("无法计算"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RateChart {
@@ -115,7 +116,7 @@ impl RateChart {
         {
             top = top.max(pct(r));
         }
-        let tens = Rounding::trunc(0).apply(top / Decimal::TEN);
+        let tens = Rounding::known(crate::RoundMode::Trunc, 0).apply(top / Decimal::TEN);
         if tens * Decimal::TEN < top {
             (tens + Decimal::ONE) * Decimal::TEN
         } else {
@@ -128,7 +129,7 @@ impl RateChart {
         let axis = self.axis();
         let x = |p: Decimal| {
             let px = Decimal::from(LEFT) + p * Decimal::from(PLOT) / axis;
-            Rounding::half_up(1).apply(px)
+            Rounding::HALF_UP_1.apply(px)
         };
         // One row of ROW pixels per bar below the top margin.
         let plot_bottom = self.bars.iter().fold(TOP, |y, _| y + ROW);
@@ -247,7 +248,7 @@ mod tests {
     #[test]
     fn axis_grows_past_100_and_text_is_escaped() {
         let svg = RateChart::new("a<b")
-            .bar("x&y", Some(Ratio::from_percent(dec!(112.94))))
+            .bar("x&y", Some(Ratio::from_percent(dec!(112.94)).unwrap()))
             .render();
         assert!(svg.contains("a&lt;b") && svg.contains("x&amp;y"));
         assert!(svg.contains(">120%<"), "{svg}");

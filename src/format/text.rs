@@ -21,11 +21,11 @@ use crate::report::{Execution, Growth, Progress, ScheduleGap};
 /// use fundtrack::format::TextStyle;
 ///
 /// let style = TextStyle::default();
-/// let rate = Ratio::of("30700.48万元".parse()?, "39757.09万元".parse()?).unwrap();
+/// let rate = Ratio::of("30700.48万元".parse::<Money>()?, "39757.09万元".parse()?).unwrap();
 /// assert_eq!(style.percent(&rate), "77.22%");
-/// assert_eq!(style.percents(Rounding::half_up(1)).percent(&rate), "77.2%");
+/// assert_eq!(style.percents(Rounding::half_up(1)?).percent(&rate), "77.2%");
 /// assert_eq!(style.rounding_note(), "金额单位为万元，金额、百分比和百分点均四舍五入保留2位小数");
-/// # Ok::<(), fundtrack::ParseError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct TextStyle {
@@ -105,9 +105,9 @@ impl TextStyle {
     ///
     /// let y = FiscalYear::new(2021)?;
     /// let d = NaiveDate::from_ymd_opt(2021, 6, 30).unwrap();
-    /// let gap = Schedule::Months.compare(&Ratio::from_percent(dec!(46.9)), y, d);
+    /// let gap = Schedule::Months.compare(&Ratio::from_percent(dec!(46.9))?, y, d);
     /// assert_eq!(TextStyle::default().schedule_gap(&gap), "低于序时进度3.10个百分点");
-    /// # Ok::<(), fundtrack::ParseError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn schedule_gap(&self, gap: &ScheduleGap) -> String {
         let points = gap.gap().abs().round(self.percent);
@@ -136,14 +136,14 @@ impl TextStyle {
     ///
     /// let y = FiscalYear::new(2021)?;
     /// let d = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
-    /// let rule = Schedule::Fixed(Ratio::from_percent(dec!(75)));
+    /// let rule = Schedule::Fixed(Ratio::from_percent(dec!(75))?);
     /// let s = TextStyle::default();
-    /// assert_eq!(s.milestone(&rule.compare(&Ratio::from_percent(dec!(77.22)), y, d), "自治区"), "达到自治区要求");
+    /// assert_eq!(s.milestone(&rule.compare(&Ratio::from_percent(dec!(77.22))?, y, d), "自治区"), "达到自治区要求");
     /// assert_eq!(
-    ///     s.milestone(&rule.compare(&Ratio::from_percent(dec!(73.5)), y, d), "自治区"),
+    ///     s.milestone(&rule.compare(&Ratio::from_percent(dec!(73.5))?, y, d), "自治区"),
     ///     "未达到自治区要求（低于要求1.50个百分点）",
     /// );
-    /// # Ok::<(), fundtrack::ParseError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn milestone(&self, gap: &ScheduleGap, authority: &str) -> String {
         if gap.is_ahead() {
@@ -171,8 +171,8 @@ impl TextStyle {
     /// use rust_decimal_macros::dec;
     ///
     /// let d = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
-    /// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))))?;
-    /// let county = Progress::new("3976万元".parse()?, "2922.36万元".parse()?);
+    /// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))?))?;
+    /// let county = Progress::of("2922.36万元".parse()?, "3976万元".parse()?);
     /// let report = check_milestones([("450521".parse()?, county)], &opts)?;
     /// assert_eq!(
     ///     TextStyle::default().milestone_check(&report.checks()[0], "自治区"),
@@ -252,7 +252,7 @@ impl TextStyle {
     /// use chrono::NaiveDate;
     ///
     /// let as_of = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
-    /// let row = Progress::new("39757.09万元".parse()?, "30700.48万元".parse()?);
+    /// let row = Progress::of("30700.48万元".parse()?, "39757.09万元".parse()?);
     /// let gap = Schedule::Months.compare(&row.rate().unwrap(), FiscalYear::new(2021)?, as_of);
     /// assert_eq!(
     ///     TextStyle::default().progress(as_of, "全市", &row, Some(&gap)),
@@ -350,7 +350,7 @@ mod tests {
         let y = FiscalYear::new(2021).unwrap();
         let d = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
         let s = TextStyle::default();
-        let at = |p| Schedule::Months.compare(&Ratio::from_percent(p), y, d);
+        let at = |p| Schedule::Months.compare(&Ratio::from_percent(p).unwrap(), y, d);
         assert_eq!(s.schedule_gap(&at(dec!(75.004))), "与序时进度持平");
         assert_eq!(
             s.schedule_gap(&at(dec!(74.995))),
@@ -373,7 +373,7 @@ mod tests {
         );
         let other = TextStyle::default()
             .money(MoneyFormat::new(Unit::Yi))
-            .percents(Rounding::half_up(1));
+            .percents(Rounding::half_up(1).unwrap());
         assert_eq!(
             other.rounding_note(),
             "金额单位为亿元，金额四舍五入保留2位小数，百分比和百分点四舍五入保留1位小数"

@@ -636,24 +636,25 @@ pub(crate) fn read_rows<'v>(
                 InputErrorKind::SecondHeader,
             ));
         }
+        let r = Row {
+            cols,
+            cells: &cells,
+            place,
+            line: row,
+            vocabulary,
+        };
         if let Some(label) = total_label(cols, &cells) {
-            let r = Row {
-                cols,
-                cells: &cells,
-                place,
-                line: row,
-                vocabulary,
-            };
             let printed = match cols.amount() {
-                Some((i, _, _)) if !cells.get(i).is_none_or(Value::is_blank) => Some(r.amount()?),
+                Some((i, _, name)) if !cells.get(i).is_none_or(Value::is_blank) => {
+                    Some((r.amount()?, i, name))
+                }
                 _ => None,
             };
-            if let Some(p) = printed {
+            if let Some((p, i, name)) = printed {
                 let rows_sum = i64::try_from(sum).map(Money::from_fen).map_err(|_| {
                     InputError::new(place.at(row, None, None), InputErrorKind::Overflow)
                 })?;
                 if p != rows_sum {
-                    let (i, _, name) = cols.amount().unwrap_or((0, Unit::Yuan, ""));
                     return Err(InputError::new(
                         place.at(row, Some(i), Some(name)),
                         InputErrorKind::TotalMismatch {
@@ -668,19 +669,12 @@ pub(crate) fn read_rows<'v>(
                 place.at(row, None, None),
                 NoteKind::TotalRow {
                     label: label.clone(),
-                    checked: printed,
+                    checked: printed.map(|(p, _, _)| p),
                 },
             ));
             total = Some((row, label));
             continue;
         }
-        let r = Row {
-            cols,
-            cells: &cells,
-            place,
-            line: row,
-            vocabulary,
-        };
         let record = r.record()?;
         if cols.amount().is_some() {
             sum = sum.saturating_add(record_amount(&record));

@@ -176,7 +176,22 @@ fn broken(place: &Place, e: &calamine::XlsxError) -> InputError {
     )
 }
 
-impl Sheet<'_> {
+impl<'a> Sheet<'a> {
+    /// The cells of sheet `name`, shared strings borrowed from `book`.
+    fn load<RS: Read + Seek>(
+        book: &'a mut Xlsx<RS>,
+        name: &str,
+        place: &Place,
+    ) -> Result<Sheet<'a>, InputError> {
+        let range = book
+            .worksheet_range_ref(name)
+            .map_err(|e| broken(place, &e))?;
+        Ok(Sheet {
+            place: place.clone(),
+            range,
+        })
+    }
+
     /// The absolute rows of the used range (0-based), and its first and last column.
     fn bounds(&self) -> Option<((u32, u32), (u32, u32))> {
         Some((self.range.start()?, self.range.end()?))
@@ -261,13 +276,7 @@ fn read_sheet<RS: Read + Seek>(
     receipt: &mut ImportReceipt,
 ) -> Result<usize, InputError> {
     let place = place_of(input, name);
-    let range = book
-        .worksheet_range_ref(name)
-        .map_err(|e| broken(&place, &e))?;
-    let sheet = Sheet {
-        place: place.clone(),
-        range,
-    };
+    let sheet = Sheet::load(book, name, &place)?;
     let Some(parsed) = parse_sheet(&sheet, kind, work, None)? else {
         receipt.extend_notes(header_notes(&sheet));
         return Ok(work.add_empty_table(&place, kind));
@@ -279,13 +288,7 @@ fn read_sheet<RS: Read + Seek>(
             let formulas = book
                 .worksheet_formula(name)
                 .map_err(|e| broken(&place, &e))?;
-            let range = book
-                .worksheet_range_ref(name)
-                .map_err(|e| broken(&place, &e))?;
-            let sheet = Sheet {
-                place: place.clone(),
-                range,
-            };
+            let sheet = Sheet::load(book, name, &place)?;
             match parse_sheet(&sheet, kind, work, Some(&formulas))? {
                 Some(Parsed::Done(cols, read, notes)) => (cols, read, notes),
                 Some(Parsed::NeedsFormulas) | None => {
@@ -403,11 +406,7 @@ fn read_vocabulary<RS: Read + Seek>(
     name: &str,
     work: &mut Batch,
 ) -> Result<Vec<ImportNote>, InputError> {
-    let place = place_of(input, name);
-    let range = book
-        .worksheet_range_ref(name)
-        .map_err(|e| broken(&place, &e))?;
-    let sheet = Sheet { place, range };
+    let sheet = Sheet::load(book, name, &place_of(input, name))?;
     let mut notes = Vec::new();
     let Some(((r0, c0), (r1, c1))) = sheet.bounds() else {
         return Ok(notes);

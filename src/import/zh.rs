@@ -271,6 +271,7 @@ pub(crate) fn parse_zh(e: &ParseError, f: &mut fmt::Formatter<'_>) -> fmt::Resul
             write!(f, "折合元有 {decimals} 位小数（最多 2 位，金额精确到分）")
         }
         P::NegativeZero => f.write_str("负零"),
+        P::TooManyPlaces { places, max } => write!(f, "{places} 位小数（最多 {max} 位）"),
         P::Overflow => f.write_str("数值过大"),
         P::Format(expected) => write!(f, "格式不对；应为{}", expected_zh(expected)),
         P::Unknown(known) => write!(f, "无法识别；可用的有：{known}"),

@@ -6,7 +6,7 @@ use std::fmt;
 use num_bigint::{BigInt, Sign};
 use rust_decimal::Decimal;
 
-use super::Money;
+use super::quantity::{Exact, Quantity, same_dimension};
 use super::round::{Rounding, big_parts, div_round_i128};
 
 /// Why a quotient has no value (无法计算): a rate over nothing is not 0%.
@@ -33,6 +33,10 @@ pub enum NoRatio {
     OutOfRange,
     /// A compound rate over zero periods, or of a negative end value.
     NoPeriod,
+    /// Two quantities that do not go together: persons over households, a sum of both.
+    UnitMismatch,
+    /// Money asked for at more places than the 分.
+    FinerThanFen,
 }
 
 impl fmt::Display for NoRatio {
@@ -43,6 +47,8 @@ impl fmt::Display for NoRatio {
             NoRatio::MixedSigns => "the parts have mixed signs",
             NoRatio::OutOfRange => "the quotient is out of range",
             NoRatio::NoPeriod => "no period to compound over",
+            NoRatio::UnitMismatch => "the quantities are of different units",
+            NoRatio::FinerThanFen => "money has no places beyond the 分",
         })
     }
 }
@@ -54,21 +60,18 @@ const MAX_QUOTIENT: i64 = 1_000_000_000_000_000;
 
 /// Rounds `n / d` (`d > 0`) of a [`Ratio`] or [`PercentagePoints`], possibly × 100 or ÷ a unit.
 ///
-/// Every `Ratio` but one from [`Ratio::from_percent`] is within ±10¹⁵ (its constructors check
-/// it) and a difference of two within ±2×10¹⁵, so `n / d` here is within ±2×10¹⁷; at
-/// [`MAX_DP`](super::MAX_DP) places that is under 2×10²⁷ units, which a `Decimal` (up to
-/// 7.9×10²⁸) holds, and the first attempt succeeds. Only an unchecked `from_percent` beyond
-/// ±10¹⁷ gets here with more: it is rounded at fewer places (still exact to those places),
-/// and beyond the `Decimal` range saturated with its sign, as `from_percent` documents.
+/// Every `Ratio` is within ±10¹⁵ (every constructor checks it, [`Ratio::from_percent`] and
+/// serde included) and a difference of two within ±2×10¹⁵, so `n / d` here is within
+/// ±2×10¹⁷; at [`MAX_DP`](super::MAX_DP) places that is under 2×10²⁷ units, which a
+/// `Decimal` (up to 7.9×10²⁸) holds. There is no saturated or sentinel value.
+#[expect(
+    clippy::expect_used,
+    reason = "every Ratio is within ±10¹⁵ and every Rounding within MAX_DP places, so the rounded value fits"
+)]
 pub(crate) fn round_in_range(n: &BigInt, d: &BigInt, rounding: Rounding) -> Decimal {
-    (0..=rounding.dp())
-        .rev()
-        .find_map(|dp| rounding.with_dp(dp).apply_quotient(n, d))
-        .unwrap_or(if n.sign() == Sign::Minus {
-            Decimal::MIN
-        } else {
-            Decimal::MAX
-        })
+    let out = rounding.apply_quotient(n, d);
+    debug_assert!(out.is_some(), "{n} / {d} at {} places", rounding.dp());
+    out.expect("a ratio within ±10¹⁵ or a gap within ±2×10¹⁵ fits in a Decimal at MAX_DP places")
 }
 
 /// An exact, unrounded quotient `numerator / denominator` (比率), with a positive denominator.
@@ -85,9 +88,9 @@ pub(crate) fn round_in_range(n: &BigInt, d: &BigInt, rounding: Rounding) -> Deci
 /// let spent: Money = "30700.48万元".parse()?;
 /// let allocated: Money = "39757.09万元".parse()?;
 /// let rate = Ratio::of(spent, allocated).unwrap();
-/// assert_eq!(rate.to_percent(Rounding::half_up(2)).to_string(), "77.22");
-/// assert_eq!(rate.to_percent(Rounding::half_up(6)).to_string(), "77.220139");
-/// # Ok::<(), fundtrack::ParseError>(())
+/// assert_eq!(rate.to_percent(Rounding::half_up(2)?).to_string(), "77.22");
+/// assert_eq!(rate.to_percent(Rounding::half_up(6)?).to_string(), "77.220139");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy)]
 pub struct Ratio {
@@ -96,6 +99,18 @@ pub struct Ratio {
 }
 
 impl Ratio {
+    /// 0 (0%).
+    pub const ZERO: Ratio = Ratio {
+        numerator: Decimal::ZERO,
+        denominator: Decimal::ONE,
+    };
+
+    /// 1 (100%).
+    pub const ONE: Ratio = Ratio {
+        numerator: Decimal::ONE,
+        denominator: Decimal::ONE,
+    };
+
     /// `numerator / denominator`.
     ///
     /// # Errors
@@ -107,7 +122,8 @@ impl Ratio {
     /// use fundtrack::{Ratio, Rounding};
     /// use rust_decimal_macros::dec;
     /// let r = Ratio::new(dec!(1), dec!(3)).unwrap();
-    /// assert_eq!(r.to_decimal(Rounding::half_up(4)).to_string(), "0.3333");
+    /// assert_eq!(r.to_decimal(Rounding::half_up(4)?).to_string(), "0.3333");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(numerator: Decimal, denominator: Decimal) -> Result<Ratio, NoRatio> {
         if denominator.is_zero() {
@@ -129,30 +145,130 @@ impl Ratio {
         })
     }
 
-    /// `part / whole` for amounts of money.
+    /// `part / whole` (比率) of two amounts of money or two counts: part first, then whole.
     ///
     /// # Errors
     ///
-    /// As [`Ratio::new`]: a zero or negative `whole` has no ratio.
-    pub fn of(part: Money, whole: Money) -> Result<Ratio, NoRatio> {
-        // The checks of `Ratio::new`, on whole 分: reports take millions of rates.
-        let (p, w) = (part.to_fen(), whole.to_fen());
+    /// As [`Ratio::new`]: a zero or negative `whole` has no ratio;
+    /// [`NoRatio::UnitMismatch`] for counts of different units (persons over households).
+    ///
+    /// ```
+    /// use fundtrack::{Money, Ratio, Rounding};
+    /// use fundtrack::money::Count;
+    /// let r = Ratio::of("24627万元".parse::<Money>()?, "60999万元".parse()?)?;
+    /// assert_eq!(r.to_percent(Rounding::half_up(1)?).to_string(), "40.4");
+    /// let c = Ratio::of(Count::items(26_236), Count::items(28_447))?;
+    /// assert_eq!(c.to_percent(Rounding::default()).to_string(), "92.23");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of<Q: Quantity>(part: Q, whole: Q) -> Result<Ratio, NoRatio> {
+        same_dimension(&part, &whole)?;
+        // The checks of `Ratio::new`, on integers of the smallest unit (分 or one unit, of
+        // one dimension so of one scale): reports take millions of rates.
+        let (p, w) = (part.scaled().0, whole.scaled().0);
         if w == 0 {
             return Err(NoRatio::ZeroBase);
         }
         if w < 0 {
             return Err(NoRatio::NegativeBase);
         }
-        // |part| beyond 10¹⁵ × whole; an overflowing bound is beyond any amount of Money.
+        // |part| beyond 10¹⁵ × whole; an overflowing bound is beyond any quantity.
         if w.checked_mul(i128::from(MAX_QUOTIENT))
             .is_some_and(|bound| p.abs() > bound)
         {
             return Err(NoRatio::OutOfRange);
         }
         Ok(Ratio {
-            numerator: part.as_decimal(),
-            denominator: whole.as_decimal(),
+            numerator: part.value(),
+            denominator: whole.value(),
         })
+    }
+
+    /// An exact quotient `n / d` of big integers, reduced; `d` may be negative.
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::ZeroBase`] for `d = 0`, [`NoRatio::OutOfRange`] beyond ±10¹⁵ or when the
+    /// reduced terms do not fit in a `Decimal`.
+    pub(crate) fn from_big(n: &BigInt, d: &BigInt) -> Result<Ratio, NoRatio> {
+        if d.sign() == Sign::NoSign {
+            return Err(NoRatio::ZeroBase);
+        }
+        let g = gcd(n, d);
+        let (mut n, mut d) = (n / &g, d / &g);
+        if d.sign() == Sign::Minus {
+            n = -n;
+            d = -d;
+        }
+        let fit = |x: &BigInt| {
+            i128::try_from(x)
+                .ok()
+                .and_then(|v| Decimal::try_from_i128_with_scale(v, 0).ok())
+                .ok_or(NoRatio::OutOfRange)
+        };
+        Ratio::new(fit(&n)?, fit(&d)?)
+    }
+
+    /// The amount-weighted mean of rates (加权平均): Σ rateᵢ × weightᵢ ÷ Σ weightᵢ, exact;
+    /// an aggregate rate from sub-rates and their bases. Rate first, then its weight.
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::ZeroBase`] when the weights sum to zero (or there are none),
+    /// [`NoRatio::NegativeBase`] for a negative weight, [`NoRatio::UnitMismatch`] for
+    /// weights of different units, [`NoRatio::OutOfRange`] when the exact mean does not fit.
+    ///
+    /// ```
+    /// use fundtrack::{Money, Ratio, Rounding};
+    /// // Two counties: 50% of 100万元 and 80% of 300万元 spent → 72.5% overall.
+    /// let a = Ratio::from_counts(1, 2)?;
+    /// let b = Ratio::from_counts(4, 5)?;
+    /// let m = Ratio::weighted_mean([(a, "100万元".parse::<Money>()?), (b, "300万元".parse()?)])?;
+    /// assert_eq!(m.to_percent(Rounding::default()).to_string(), "72.50");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn weighted_mean<Q: Quantity>(
+        items: impl IntoIterator<Item = (Ratio, Q)>,
+    ) -> Result<Ratio, NoRatio> {
+        let (mut num, mut den) = (BigInt::from(0u8), BigInt::from(1u8));
+        let mut total = BigInt::from(0u8);
+        let mut first: Option<Q> = None;
+        for (rate, weight) in items {
+            if let Some(f) = &first {
+                same_dimension(f, &weight)?;
+            } else {
+                first = Some(weight);
+            }
+            let w = BigInt::from(weight.scaled().0);
+            if w.sign() == Sign::Minus {
+                return Err(NoRatio::NegativeBase);
+            }
+            // num/den + rate × w, with rate = rn/rd.
+            let (rn, rd) = rate.big();
+            num = num * &rd + rn * &w * &den;
+            den *= rd;
+            let g = gcd(&num, &den);
+            num /= &g;
+            den /= g;
+            total += w;
+        }
+        if total.sign() == Sign::NoSign {
+            return Err(NoRatio::ZeroBase);
+        }
+        Ratio::from_big(&num, &(den * total))
+    }
+
+    /// `quantity × self`, exact.
+    pub(crate) fn of_quantity<Q: Quantity>(&self, quantity: Q) -> Exact {
+        let (qm, qs) = big_parts(quantity.value());
+        let (n, d) = self.big();
+        // A ratio's denominator is positive, and so is 10^scale: never zero.
+        Exact::of_parts(qm * n, qs * d, quantity.dimension())
+    }
+
+    /// The ratio as a gap in percentage points from zero (拉动 is a ratio read in points).
+    pub fn to_points(&self) -> PercentagePoints {
+        self.minus(&Ratio::ZERO)
     }
 
     /// `part / whole` for counts (households, persons, projects).
@@ -172,41 +288,21 @@ impl Ratio {
 
     /// A ratio given as a percentage (`30` → 30% = 0.3), as milestone tables print it.
     ///
-    /// Unchecked, for percentages written in code; for a percentage read from input use
-    /// [`Ratio::try_from_percent`], which refuses one beyond ±10¹⁷ (the range of every other
-    /// `Ratio`). Beyond that range no report holds the rate and a printed value may not fit
-    /// in a `Decimal`: it is then printed with fewer decimal places, and beyond the `Decimal`
-    /// range saturated at ±`Decimal::MAX` (sign kept).
-    ///
-    /// ```
-    /// use fundtrack::{Ratio, Rounding};
-    /// use rust_decimal_macros::dec;
-    /// let r = Ratio::from_percent(dec!(30));
-    /// assert_eq!(r.to_decimal(Rounding::half_up(2)).to_string(), "0.30");
-    /// ```
-    pub fn from_percent(percent: Decimal) -> Ratio {
-        Ratio {
-            numerator: percent,
-            denominator: Decimal::ONE_HUNDRED,
-        }
-    }
-
-    /// A ratio given as a percentage (`30` → 30% = 0.3), checked.
-    ///
     /// # Errors
     ///
     /// [`NoRatio::OutOfRange`] for a percentage beyond ±10¹⁷ (a quotient beyond ±10¹⁵, as
-    /// [`Ratio::new`]).
+    /// [`Ratio::new`]): no figure is printed saturated.
     ///
     /// ```
     /// use fundtrack::{NoRatio, Ratio, Rounding};
-    /// use rust_decimal_macros::dec;
-    /// let r = Ratio::try_from_percent(dec!(3.85))?;
+    /// use fundtrack::Decimal;
+    /// let r = Ratio::from_percent(Decimal::new(385, 2))?;
     /// assert_eq!(r.to_percent(Rounding::default()).to_string(), "3.85");
-    /// assert_eq!(Ratio::try_from_percent(dec!(1e18)), Err(NoRatio::OutOfRange));
-    /// # Ok::<(), NoRatio>(())
+    /// assert_eq!(r.to_decimal(Rounding::half_up(4)?).to_string(), "0.0385");
+    /// assert_eq!(Ratio::from_percent(Decimal::new(1, 0) * Decimal::from(10i64.pow(18))), Err(NoRatio::OutOfRange));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn try_from_percent(percent: Decimal) -> Result<Ratio, NoRatio> {
+    pub fn from_percent(percent: Decimal) -> Result<Ratio, NoRatio> {
         Ratio::new(percent, Decimal::ONE_HUNDRED)
     }
 
@@ -399,7 +495,22 @@ impl Ord for PercentagePoints {
 
 impl fmt::Debug for PercentagePoints {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PercentagePoints({})", self.round(Rounding::half_up(6)))
+        write!(f, "PercentagePoints({})", self.round(Rounding::HALF_UP_6))
+    }
+}
+
+/// The greatest common divisor of `a` and `b` (positive; 1 when both are zero).
+pub(crate) fn gcd(a: &BigInt, b: &BigInt) -> BigInt {
+    let (mut a, mut b) = (a.magnitude().clone(), b.magnitude().clone());
+    while b != num_bigint::BigUint::from(0u8) {
+        let r = &a % &b;
+        a = b;
+        b = r;
+    }
+    if a == num_bigint::BigUint::from(0u8) {
+        BigInt::from(1u8)
+    } else {
+        BigInt::from(a)
     }
 }
 
@@ -412,7 +523,10 @@ mod tests {
     #[test]
     fn beihai_rate_and_gaps_come_from_unrounded_values() {
         let rate = Ratio::new(dec!(30700.48), dec!(39757.09)).unwrap();
-        assert_eq!(rate.to_percent(Rounding::half_up(4)), dec!(77.2201));
+        assert_eq!(
+            rate.to_percent(Rounding::half_up(4).unwrap()),
+            dec!(77.2201)
+        );
         let months = Ratio::from_counts(9, 12).unwrap();
         let days = Ratio::from_counts(273, 365).unwrap();
         assert_eq!(rate.minus(&months).round(Rounding::default()), dec!(2.22));
@@ -423,9 +537,12 @@ mod tests {
     fn exact_ties_at_the_second_place() {
         // 1/800 = 0.125% exactly.
         let r = Ratio::from_counts(1, 800).unwrap();
-        assert_eq!(r.to_percent(Rounding::half_up(2)), dec!(0.13));
-        assert_eq!(r.to_percent(Rounding::half_even(2)), dec!(0.12));
-        assert_eq!(r.to_percent(Rounding::new(RoundMode::Trunc, 2)), dec!(0.12));
+        assert_eq!(r.to_percent(Rounding::half_up(2).unwrap()), dec!(0.13));
+        assert_eq!(r.to_percent(Rounding::half_even(2).unwrap()), dec!(0.12));
+        assert_eq!(
+            r.to_percent(Rounding::new(RoundMode::Trunc, 2).unwrap()),
+            dec!(0.12)
+        );
     }
 
     #[test]
@@ -438,36 +555,19 @@ mod tests {
     #[test]
     fn percentages_beyond_the_range_are_refused() {
         assert_eq!(
-            Ratio::try_from_percent(dec!(1e17)).unwrap(),
+            Ratio::from_percent(dec!(1e17)).unwrap(),
             Ratio::new(dec!(1e15), dec!(1)).unwrap()
         );
-        assert_eq!(
-            Ratio::try_from_percent(dec!(-1e18)),
-            Err(NoRatio::OutOfRange)
-        );
+        assert_eq!(Ratio::from_percent(dec!(-1e18)), Err(NoRatio::OutOfRange));
         // Was printed as +79228162514264337593543950335 (Decimal::MAX), sign and all wrong.
-        assert_eq!(
-            Ratio::try_from_percent(-Decimal::MAX),
-            Err(NoRatio::OutOfRange)
-        );
-    }
-
-    #[test]
-    fn unchecked_percentages_beyond_the_range_keep_value_and_sign() {
-        // Was printed as +79228162514264337593543950335 (Decimal::MAX) for any of these.
-        let p = dec!(-1e27);
-        assert_eq!(Ratio::from_percent(p).to_percent(Rounding::default()), p);
-        let low = Ratio::from_percent(-Decimal::MAX);
-        let high = Ratio::from_percent(Decimal::MAX);
-        assert_eq!(low.minus(&high).round(Rounding::default()), Decimal::MIN);
-        assert_eq!(high.minus(&low).round(Rounding::default()), Decimal::MAX);
+        assert_eq!(Ratio::from_percent(-Decimal::MAX), Err(NoRatio::OutOfRange));
     }
 
     #[test]
     fn the_widest_ratios_print_exactly() {
         let top = Ratio::new(dec!(1e15), dec!(1)).unwrap();
         let bottom = Ratio::new(dec!(-1e15), dec!(1)).unwrap();
-        let r = Rounding::half_up(crate::money::MAX_DP);
+        let r = Rounding::half_up(crate::money::MAX_DP).unwrap();
         assert_eq!(top.to_percent(r).normalize(), dec!(1e17));
         assert_eq!(top.to_percent(r).scale(), 10);
         assert_eq!(top.minus(&bottom).round(r).normalize(), dec!(2e17));
@@ -511,7 +611,7 @@ mod tests {
             crate::RoundMode::Ceil,
             crate::RoundMode::Floor,
         ] {
-            let rounding = Rounding::new(mode, dp);
+            let rounding = Rounding::new(mode, dp).unwrap();
             let (bn, bd) = r.big();
             let big = rounding.apply_quotient(&(bn * BigInt::from(10u8).pow(shift)), &bd);
             let fast = r.small_rounded(shift, rounding);

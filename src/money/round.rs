@@ -5,6 +5,8 @@ use std::cmp::Ordering;
 use num_bigint::{BigInt, Sign};
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use crate::error::{ParseError, ParseErrorKind};
+
 /// How to round a value to a number of decimal places (舍入方式).
 ///
 /// [`RoundMode::HalfUp`] (四舍五入, ties away from zero) is the default and what Chinese
@@ -17,9 +19,10 @@ use rust_decimal::{Decimal, RoundingStrategy};
 /// use fundtrack::{RoundMode, Rounding};
 /// use rust_decimal_macros::dec;
 ///
-/// assert_eq!(Rounding::new(RoundMode::HalfUp, 2).apply(dec!(0.125)), dec!(0.13));
-/// assert_eq!(Rounding::new(RoundMode::HalfEven, 2).apply(dec!(0.125)), dec!(0.12));
-/// assert_eq!(Rounding::new(RoundMode::Trunc, 2).apply(dec!(0.129)), dec!(0.12));
+/// assert_eq!(Rounding::new(RoundMode::HalfUp, 2)?.apply(dec!(0.125)), dec!(0.13));
+/// assert_eq!(Rounding::new(RoundMode::HalfEven, 2)?.apply(dec!(0.125)), dec!(0.12));
+/// assert_eq!(Rounding::new(RoundMode::Trunc, 2)?.apply(dec!(0.129)), dec!(0.12));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -119,48 +122,137 @@ pub const MAX_DP: u32 = 10;
 ///
 /// let r = Rounding::default();
 /// assert_eq!(r.apply(dec!(77.22013)).to_string(), "77.22");
-/// assert_eq!(Rounding::half_up(1).apply(dec!(15.634)).to_string(), "15.6");
+/// assert_eq!(Rounding::half_up(1)?.apply(dec!(15.634)).to_string(), "15.6");
 /// assert_eq!(r.apply(dec!(75)).to_string(), "75.00");
+/// assert!(Rounding::half_up(4_294_967_295).is_err()); // never clamped, never a hang
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RoundingParts"))]
 pub struct Rounding {
     mode: RoundMode,
     dp: u32,
 }
 
+/// The wire form of a [`Rounding`], checked on the way in like every constructor.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoundingParts {
+    mode: RoundMode,
+    dp: u32,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RoundingParts> for Rounding {
+    type Error = ParseError;
+    fn try_from(p: RoundingParts) -> Result<Rounding, ParseError> {
+        Rounding::new(p.mode, p.dp)
+    }
+}
+
 impl Default for Rounding {
     fn default() -> Self {
-        Rounding::half_up(2)
+        Rounding::HALF_UP_2
     }
 }
 
 impl Rounding {
-    /// A mode and a number of decimal places (at most [`MAX_DP`]; more is clamped).
-    pub const fn new(mode: RoundMode, dp: u32) -> Rounding {
-        let dp = if dp > MAX_DP { MAX_DP } else { dp };
-        Rounding { mode, dp }
+    /// 四舍五入 to 2 places: the default, and what 支出进度 and 百分点 gaps print.
+    pub const HALF_UP_2: Rounding = Rounding {
+        mode: RoundMode::HalfUp,
+        dp: 2,
+    };
+
+    /// 四舍五入 to 1 place: what press growth rates print.
+    pub const HALF_UP_1: Rounding = Rounding {
+        mode: RoundMode::HalfUp,
+        dp: 1,
+    };
+
+    /// 四舍五入 to 6 places, for `Debug` output.
+    pub(crate) const HALF_UP_6: Rounding = Rounding {
+        mode: RoundMode::HalfUp,
+        dp: 6,
+    };
+
+    /// A mode and a number of decimal places.
+    ///
+    /// # Errors
+    ///
+    /// [`ParseErrorKind::TooManyPlaces`] for more than [`MAX_DP`] places: never clamped.
+    ///
+    /// ```
+    /// use fundtrack::{RoundMode, Rounding};
+    /// assert_eq!(Rounding::new(RoundMode::Trunc, 3)?.dp(), 3);
+    /// assert!(Rounding::new(RoundMode::HalfUp, 11).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(mode: RoundMode, dp: u32) -> Result<Rounding, ParseError> {
+        if dp > MAX_DP {
+            return Err(ParseError::new(
+                "rounding",
+                format!("{} to {dp} places", mode.machine_name()),
+                ParseErrorKind::TooManyPlaces {
+                    places: dp,
+                    max: MAX_DP,
+                },
+            ));
+        }
+        Ok(Rounding { mode, dp })
     }
 
     /// 四舍五入 to `dp` places.
-    pub const fn half_up(dp: u32) -> Rounding {
+    ///
+    /// # Errors
+    ///
+    /// As [`Rounding::new`].
+    pub fn half_up(dp: u32) -> Result<Rounding, ParseError> {
         Rounding::new(RoundMode::HalfUp, dp)
     }
 
     /// Ties to even, to `dp` places.
-    pub const fn half_even(dp: u32) -> Rounding {
+    ///
+    /// # Errors
+    ///
+    /// As [`Rounding::new`].
+    pub fn half_even(dp: u32) -> Result<Rounding, ParseError> {
         Rounding::new(RoundMode::HalfEven, dp)
     }
 
     /// Truncation toward zero, to `dp` places.
-    pub const fn trunc(dp: u32) -> Rounding {
+    ///
+    /// # Errors
+    ///
+    /// As [`Rounding::new`].
+    pub fn trunc(dp: u32) -> Result<Rounding, ParseError> {
         Rounding::new(RoundMode::Trunc, dp)
     }
 
     /// The same mode at another precision.
-    #[must_use]
-    pub const fn with_dp(self, dp: u32) -> Rounding {
+    ///
+    /// # Errors
+    ///
+    /// As [`Rounding::new`].
+    pub fn with_dp(self, dp: u32) -> Result<Rounding, ParseError> {
         Rounding::new(self.mode, dp)
+    }
+
+    /// The same precision in another mode (never fails: the places were checked).
+    #[must_use]
+    pub const fn with_mode(self, mode: RoundMode) -> Rounding {
+        Rounding { mode, dp: self.dp }
+    }
+
+    /// A rounding the crate itself asks for, at places it knows are within [`MAX_DP`]
+    /// (constants, or a unit's exponent + 2 ≤ 10).
+    pub(crate) const fn known(mode: RoundMode, dp: u32) -> Rounding {
+        debug_assert!(dp <= MAX_DP, "the crate asks for at most MAX_DP places");
+        Rounding {
+            mode,
+            dp: if dp > MAX_DP { MAX_DP } else { dp },
+        }
     }
 
     /// The mode.
@@ -253,7 +345,11 @@ mod tests {
             (dec!(2.675), RoundMode::HalfUp, dec!(2.68)),
         ];
         for (v, mode, want) in cases {
-            assert_eq!(Rounding::new(mode, 2).apply(v), want, "{v} {mode:?}");
+            assert_eq!(
+                Rounding::new(mode, 2).unwrap().apply(v),
+                want,
+                "{v} {mode:?}"
+            );
         }
     }
 
@@ -268,7 +364,7 @@ mod tests {
                     RoundMode::Ceil,
                     RoundMode::Floor,
                 ] {
-                    let r = Rounding::new(mode, 1);
+                    let r = Rounding::new(mode, 1).unwrap();
                     let exact = Decimal::from(n) / Decimal::from(d);
                     let got = r.apply_quotient(&BigInt::from(n), &BigInt::from(d));
                     // Divisions by 3 and 7 are not exact in Decimal, but never land on a tie.
@@ -279,7 +375,13 @@ mod tests {
     }
 
     #[test]
-    fn precision_is_clamped() {
-        assert_eq!(Rounding::half_up(40).dp(), MAX_DP);
+    fn too_many_places_is_an_error_not_a_clamp() {
+        let err = Rounding::half_up(40).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"invalid rounding "half_up to 40 places": 40 decimal places (at most 10)"#
+        );
+        assert!(Rounding::half_up(u32::MAX).is_err());
+        assert_eq!(Rounding::half_up(MAX_DP).unwrap().dp(), MAX_DP);
     }
 }

@@ -31,10 +31,11 @@ use crate::report::{Basis, CategoryKey, ExecutionRow, IndustryShare};
 ///
 /// // 55% (中发〔2022〕1号), not below last year (a local rule) and the 60% aim of
 /// // 中发〔2023〕1号, supplied as data.
-/// let rule = IndustryShareRule::new(Ratio::from_percent(dec!(55)))
+/// let rule = IndustryShareRule::new(Ratio::from_percent(dec!(55))?)
 ///     .not_below_prior()
-///     .with_aim(Ratio::from_percent(dec!(60)));
-/// assert_eq!(rule.minimum(), Ratio::from_percent(dec!(55)));
+///     .with_aim(Ratio::from_percent(dec!(60))?);
+/// assert_eq!(rule.minimum(), Ratio::from_percent(dec!(55))?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -85,9 +86,10 @@ impl IndustryShareRule {
 /// use fundtrack::policy::industry::{IndustryShareCheckOptions, IndustryShareRule};
 /// use rust_decimal_macros::dec;
 ///
-/// let opts = IndustryShareCheckOptions::new(IndustryShareRule::new(Ratio::from_percent(dec!(55))), SourceMix::CentralAndProvincial)
+/// let opts = IndustryShareCheckOptions::new(IndustryShareRule::new(Ratio::from_percent(dec!(55))?), SourceMix::CentralAndProvincial)
 ///     .basis(Basis::Spent);
 /// # let _ = opts;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndustryShareCheckOptions {
@@ -142,9 +144,9 @@ impl IndustryShareCheckOptions {
 ///         (FundLevel::Central, Category::Industry, "600万元".parse()?),
 ///         (FundLevel::Central, Category::Infrastructure, "400万元".parse()?),
 ///     ])
-///     .with_prior_share(Ratio::from_percent(dec!(58)));
+///     .with_prior_share(Ratio::from_percent(dec!(58))?);
 /// # let _ = input;
-/// # Ok::<(), fundtrack::ParseError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -195,7 +197,7 @@ impl IndustryShareInput {
     /// ])?;
     /// let by_bucket = ledger.execution(ExecutionOptions::new(d).within(county).by_level().by_category());
     /// let input = IndustryShareInput::new(county).with_rows(by_bucket.rows())?;
-    /// let opts = IndustryShareCheckOptions::new(IndustryShareRule::new(Ratio::from_percent(dec!(55))), SourceMix::CentralAndProvincial);
+    /// let opts = IndustryShareCheckOptions::new(IndustryShareRule::new(Ratio::from_percent(dec!(55))?), SourceMix::CentralAndProvincial);
     /// let r = check_industry_shares([input], &opts)?;
     /// assert_eq!(r.rows()[0].share()?.to_percent(Rounding::default()).to_string(), "60.00");
     /// assert!(r.failing().is_empty());
@@ -373,7 +375,7 @@ impl IndustryShareReport {
 /// use fundtrack::policy::industry::{IndustryShareInput, IndustryShareCheckOptions, IndustryShareRule, check_industry_shares};
 /// use rust_decimal_macros::dec;
 ///
-/// let rule = IndustryShareRule::new(Ratio::from_percent(dec!(55))).not_below_prior();
+/// let rule = IndustryShareRule::new(Ratio::from_percent(dec!(55))?).not_below_prior();
 /// let opts = IndustryShareCheckOptions::new(rule, SourceMix::CentralAndProvincial);
 /// let a = IndustryShareInput::new("450521".parse()?)
 ///     .with_amounts(Basis::Allocated, [
@@ -381,7 +383,7 @@ impl IndustryShareReport {
 ///         (FundLevel::Provincial, Category::Infrastructure, "460万元".parse()?),
 ///         (FundLevel::County, Category::Industry, "500万元".parse()?), // not in the mix
 ///     ])
-///     .with_prior_share(Ratio::from_percent(dec!(50)));
+///     .with_prior_share(Ratio::from_percent(dec!(50))?);
 /// let report = check_industry_shares([a], &opts)?;
 /// let row = &report.rows()[0];
 /// assert_eq!(row.share()?.to_percent(Rounding::default()).to_string(), "54.00");
@@ -471,9 +473,9 @@ mod tests {
 
     #[test]
     fn industry_share_rules_on_mix_and_basis() {
-        let rule = IndustryShareRule::new(Ratio::from_percent(dec!(55)))
+        let rule = IndustryShareRule::new(Ratio::from_percent(dec!(55)).unwrap())
             .not_below_prior()
-            .with_aim(Ratio::from_percent(dec!(60)));
+            .with_aim(Ratio::from_percent(dec!(60)).unwrap());
         let c = |l, cat, m: &str| (l, cat, wan(m));
         // A: central+provincial allocated 580 industry of 1000 → 58%; prior 60% → below prior by 2.
         let a = IndustryShareInput::new(region("450521"))
@@ -493,7 +495,7 @@ mod tests {
                     c(FundLevel::Central, Category::Other, "300"),
                 ],
             )
-            .with_prior_share(Ratio::from_percent(dec!(60)));
+            .with_prior_share(Ratio::from_percent(dec!(60)).unwrap());
         // B: 620 of 1000 → 62%, prior 55% → passes, above the aim.
         let b = IndustryShareInput::new(region("450502"))
             .with_amounts(
@@ -503,7 +505,7 @@ mod tests {
                     c(FundLevel::Provincial, Category::YuluPlan, "380"),
                 ],
             )
-            .with_prior_share(Ratio::from_percent(dec!(55)));
+            .with_prior_share(Ratio::from_percent(dec!(55)).unwrap());
         // C: no prior share given.
         let cc = IndustryShareInput::new(region("450503")).with_amounts(
             Basis::Allocated,
@@ -544,7 +546,7 @@ mod tests {
 
         // Spent basis, all levels: A has 100 of 400 → 25%: below 55 by 30 and below prior.
         let spent = IndustryShareCheckOptions::new(
-            IndustryShareRule::new(Ratio::from_percent(dec!(55))).not_below_prior(),
+            IndustryShareRule::new(Ratio::from_percent(dec!(55)).unwrap()).not_below_prior(),
             SourceMix::AllLevels,
         )
         .basis(Basis::Spent);
@@ -611,7 +613,7 @@ mod tests {
             .with_rows(rows.rows())
             .unwrap();
         let opts = IndustryShareCheckOptions::new(
-            IndustryShareRule::new(Ratio::from_percent(dec!(55))),
+            IndustryShareRule::new(Ratio::from_percent(dec!(55)).unwrap()),
             SourceMix::AllLevels,
         );
         let r = check_industry_shares([input], &opts).unwrap();

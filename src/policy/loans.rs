@@ -38,8 +38,9 @@ use crate::report::completion;
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
-/// let t = LoanTerms::new(NaiveDate::from_ymd_opt(2021, 3, 15).unwrap(), 36, Ratio::from_percent(dec!(3.85)));
+/// let t = LoanTerms::new(NaiveDate::from_ymd_opt(2021, 3, 15).unwrap(), 36, Ratio::from_percent(dec!(3.85))?);
 /// assert_eq!(t.maturity(), NaiveDate::from_ymd_opt(2024, 3, 15));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -92,10 +93,10 @@ impl LoanTerms {
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
-/// let terms = LoanTerms::new(NaiveDate::from_ymd_opt(2021, 3, 15).unwrap(), 36, Ratio::from_percent(dec!(3.85)));
+/// let terms = LoanTerms::new(NaiveDate::from_ymd_opt(2021, 3, 15).unwrap(), 36, Ratio::from_percent(dec!(3.85))?);
 /// let loan = Loan::new("L-001".parse()?, "H-17".parse()?, "5万元".parse()?, terms);
 /// assert_eq!(loan.amount().to_string(), "50000.00元");
-/// # Ok::<(), fundtrack::ParseError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -236,9 +237,9 @@ impl RepaymentModel {
 /// use rust_decimal_macros::dec;
 ///
 /// // The LPRs published 2021-01-20 by 全国银行间同业拆借中心 (supplied by the caller).
-/// let lpr = LprTable::new([(NaiveDate::from_ymd_opt(2021, 1, 20).unwrap(), Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
+/// let lpr = LprTable::new([(NaiveDate::from_ymd_opt(2021, 1, 20).unwrap(), Ratio::from_percent(dec!(3.85))?, Ratio::from_percent(dec!(4.65))?)])?;
 /// assert!(lpr.at(NaiveDate::from_ymd_opt(2021, 1, 19).unwrap()).is_none());
-/// # Ok::<(), fundtrack::policy::PolicyError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -286,9 +287,9 @@ impl LprTable {
     /// # use chrono::NaiveDate;
     /// # use rust_decimal_macros::dec;
     /// let d = NaiveDate::from_ymd_opt(2021, 1, 20).unwrap();
-    /// let lpr = LprTable::new([(d, Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
+    /// let lpr = LprTable::new([(d, Ratio::from_percent(dec!(3.85))?, Ratio::from_percent(dec!(4.65))?)])?;
     /// assert_eq!(lpr.table().entries()[0].0, d);
-    /// # Ok::<(), fundtrack::policy::PolicyError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn table(&self) -> &Dated<(Ratio, Ratio)> {
         &self.entries
@@ -315,7 +316,7 @@ impl LprTable {
 /// use chrono::NaiveDate;
 /// use rust_decimal_macros::dec;
 ///
-/// let lpr = LprTable::new([(NaiveDate::from_ymd_opt(2021, 1, 20).unwrap(), Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
+/// let lpr = LprTable::new([(NaiveDate::from_ymd_opt(2021, 1, 20).unwrap(), Ratio::from_percent(dec!(3.85))?, Ratio::from_percent(dec!(4.65))?)])?;
 /// // 5万元 and 36 months: 银保监发〔2021〕6号 ("原则上5万元(含)以下", "3年期(含)以内").
 /// let rules = LoanRules::new("5万元".parse()?, 36, lpr);
 /// assert_eq!(rules.max_term_months(), 36);
@@ -417,7 +418,10 @@ impl LoanViolation {
 
 impl fmt::Display for LoanViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pct = |r: &Ratio| r.to_percent(crate::money::Rounding::half_up(4)).normalize();
+        let pct = |r: &Ratio| {
+            r.to_percent(crate::money::Rounding::known(crate::RoundMode::HalfUp, 4))
+                .normalize()
+        };
         match self {
             LoanViolation::AmountAbove { amount, max } => {
                 write!(f, "{}: {amount} > {max}", self.as_str())
@@ -530,12 +534,12 @@ impl LoanStock {
 /// use rust_decimal_macros::dec;
 ///
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-/// let full = Ratio::from_percent(dec!(100));
+/// let full = Ratio::from_percent(dec!(100))?;
 /// let shares = SubsidyShares::new([(d(2016, 1, 1), full)])?        // 原扶贫小额信贷: full
-///     .vintage(d(2021, 4, 1), [(d(2021, 4, 1), full), (d(2024, 1, 1), Ratio::from_percent(dec!(70)))])?;
+///     .vintage(d(2021, 4, 1), [(d(2021, 4, 1), full), (d(2024, 1, 1), Ratio::from_percent(dec!(70))?)])?;
 /// assert_eq!(shares.at(d(2021, 3, 1), d(2024, 8, 1)), Some(full));
-/// assert_eq!(shares.at(d(2022, 5, 1), d(2024, 8, 1)), Some(Ratio::from_percent(dec!(70))));
-/// # Ok::<(), fundtrack::policy::PolicyError>(())
+/// assert_eq!(shares.at(d(2022, 5, 1), d(2024, 8, 1)), Some(Ratio::from_percent(dec!(70))?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -577,7 +581,7 @@ fn share_table(
     entries: impl IntoIterator<Item = (NaiveDate, Ratio)>,
 ) -> Result<Dated<Ratio>, PolicyError> {
     let entries = Dated::labelled("subsidy share date", entries)?;
-    let full = Ratio::from_percent(rust_decimal::Decimal::ONE_HUNDRED);
+    let full = Ratio::ONE;
     if let Some((d, r)) = entries
         .entries()
         .iter()
@@ -643,9 +647,9 @@ impl SubsidyShares {
     /// # use chrono::NaiveDate;
     /// # use rust_decimal_macros::dec;
     /// let d = |m| NaiveDate::from_ymd_opt(2024, m, 1).unwrap();
-    /// let s = SubsidyShares::new([(d(7), Ratio::from_percent(dec!(70))), (d(1), Ratio::from_percent(dec!(100)))])?;
+    /// let s = SubsidyShares::new([(d(7), Ratio::from_percent(dec!(70))?), (d(1), Ratio::from_percent(dec!(100))?)])?;
     /// assert_eq!(s.table().changes_in(d(1), d(12)).collect::<Vec<_>>(), [d(7)]);
-    /// # Ok::<(), fundtrack::policy::PolicyError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn table(&self) -> &Dated<Ratio> {
         &self.entries
@@ -734,7 +738,7 @@ impl DayCount {
 /// use rust_decimal_macros::dec;
 ///
 /// let d = |m, day| NaiveDate::from_ymd_opt(2023, m, day).unwrap();
-/// let shares = SubsidyShares::new([(d(1, 1), Ratio::from_percent(dec!(100)))])?;
+/// let shares = SubsidyShares::new([(d(1, 1), Ratio::from_percent(dec!(100))?)])?;
 /// // "5万元(含)以内部分" is subsidised (青阳县农业农村局, 2024-07-10).
 /// let opts = SubsidyOptions::new(d(1, 1), d(12, 31), shares)
 ///     .principal_cap("5万元".parse()?)
@@ -1052,7 +1056,7 @@ impl Entry {
 /// use rust_decimal_macros::dec;
 ///
 /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-/// let terms = LoanTerms::new(d(2021, 3, 1), 36, Ratio::from_percent(dec!(4.65)));
+/// let terms = LoanTerms::new(d(2021, 3, 1), 36, Ratio::from_percent(dec!(4.65))?);
 /// let book = LoanBook::new(
 ///     [Loan::new("L-1".parse()?, "H-1".parse()?, "5万元".parse()?, terms)],
 ///     [Repayment::new("R-1".parse()?, "L-1".parse()?, d(2022, 3, 1), "1万元".parse()?)],
@@ -1177,9 +1181,9 @@ impl LoanBook {
     /// use rust_decimal_macros::dec;
     ///
     /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-    /// let lpr = LprTable::new([(d(2021, 1, 20), Ratio::from_percent(dec!(3.85)), Ratio::from_percent(dec!(4.65)))])?;
+    /// let lpr = LprTable::new([(d(2021, 1, 20), Ratio::from_percent(dec!(3.85))?, Ratio::from_percent(dec!(4.65))?)])?;
     /// let rules = LoanRules::new("5万元".parse()?, 36, lpr);
-    /// let bad = LoanTerms::new(d(2021, 3, 1), 48, Ratio::from_percent(dec!(5)));
+    /// let bad = LoanTerms::new(d(2021, 3, 1), 48, Ratio::from_percent(dec!(5))?);
     /// let book = LoanBook::new([Loan::new("L-9".parse()?, "H-1".parse()?, "6万元".parse()?, bad)], [])?;
     /// let found = book.check(&rules);
     /// assert_eq!(found[0].violations().len(), 3);
@@ -1318,11 +1322,11 @@ impl LoanBook {
     /// use rust_decimal_macros::dec;
     ///
     /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-    /// let terms = LoanTerms::new(d(2023, 7, 1), 24, Ratio::from_percent(dec!(4.20)));
+    /// let terms = LoanTerms::new(d(2023, 7, 1), 24, Ratio::from_percent(dec!(4.20))?);
     /// let book = LoanBook::new([Loan::new("L-1".parse()?, "H-1".parse()?, "5万元".parse()?, terms)], [])?;
     /// let shares = SubsidyShares::new([
-    ///     (d(2021, 1, 1), Ratio::from_percent(dec!(100))),
-    ///     (d(2024, 1, 1), Ratio::from_percent(dec!(70))),
+    ///     (d(2021, 1, 1), Ratio::from_percent(dec!(100))?),
+    ///     (d(2024, 1, 1), Ratio::from_percent(dec!(70))?),
     /// ])?;
     /// let opts = SubsidyOptions::new(d(2023, 7, 1), d(2024, 6, 30), shares).principal_cap("5万元".parse()?);
     /// let due = book.interest_subsidy(&opts)?;
@@ -1428,7 +1432,7 @@ fn days_in(from: NaiveDate, to: NaiveDate) -> u32 {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn lending_completion(new_lending: Money, task: Money) -> Result<Ratio, NoRatio> {
-    completion(new_lending.as_decimal(), task.as_decimal())
+    completion(new_lending, task)
 }
 
 #[cfg(test)]
@@ -1450,7 +1454,7 @@ mod tests {
     }
 
     fn pct(p: rust_decimal::Decimal) -> Ratio {
-        Ratio::from_percent(p)
+        Ratio::from_percent(p).unwrap()
     }
 
     fn loan(i: &str, h: &str, amount: Money, start: NaiveDate, months: u32, rate: Ratio) -> Loan {
@@ -1466,7 +1470,7 @@ mod tests {
         let r = lending_completion(new, inferred_task).unwrap();
         // 2646.50 / 2402 = 1.1017901…
         assert_eq!(r.to_percent(Rounding::default()), dec!(110.18));
-        assert_eq!(r.to_percent(Rounding::half_up(5)), dec!(110.17902));
+        assert_eq!(r.to_percent(Rounding::half_up(5).unwrap()), dec!(110.17902));
         assert_eq!(lending_completion(new, Money::ZERO), Err(NoRatio::ZeroBase));
     }
 
@@ -1739,7 +1743,7 @@ mod serde_tests {
     }
 
     fn pct(p: rust_decimal::Decimal) -> Ratio {
-        Ratio::from_percent(p)
+        Ratio::from_percent(p).unwrap()
     }
 
     /// `serde_json`'s message for a rejected value: the constructor's, then the position.

@@ -70,8 +70,8 @@ impl MilestoneOptions {
 /// use rust_decimal_macros::dec;
 ///
 /// let d = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
-/// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))))?;
-/// let county = Progress::new("3976万元".parse()?, "2922.36万元".parse()?);
+/// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))?))?;
+/// let county = Progress::of("2922.36万元".parse()?, "3976万元".parse()?);
 /// let report = check_milestones([("450521".parse()?, &county)], &opts)?;
 /// let c = &report.checks()[0];
 /// assert_eq!(c.met(), Some(false));
@@ -140,10 +140,10 @@ impl MilestoneCheck {
 /// use rust_decimal_macros::dec;
 ///
 /// let d = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
-/// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))))?;
-/// let ahead = Progress::new("100万元".parse()?, "80万元".parse()?);
-/// let behind = Progress::new("100万元".parse()?, "70万元".parse()?);
-/// let empty = Progress::new(Money::ZERO, Money::ZERO);
+/// let opts = MilestoneOptions::new(d, Schedule::Fixed(Ratio::from_percent(dec!(75))?))?;
+/// let ahead = Progress::of("80万元".parse()?, "100万元".parse()?);
+/// let behind = Progress::of("70万元".parse()?, "100万元".parse()?);
+/// let empty = Progress::of(Money::ZERO, Money::ZERO);
 /// let (a, b, c) = ("450521".parse()?, "450502".parse()?, "450503".parse()?);
 /// let report = check_milestones([(a, &ahead), (b, &behind), (c, &empty)], &opts)?;
 /// assert_eq!(report.failing(), [b]);
@@ -218,9 +218,9 @@ impl MilestoneReport {
 /// use rust_decimal_macros::dec;
 ///
 /// let sep30 = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
-/// let m = Milestones::new([(sep30, Ratio::from_percent(dec!(75)))])?;
+/// let m = Milestones::new([(sep30, Ratio::from_percent(dec!(75))?)])?;
 /// let opts = MilestoneOptions::new(sep30, Schedule::Milestones(m))?;
-/// let beihai = Progress::new("39757.09万元".parse()?, "30700.48万元".parse()?);
+/// let beihai = Progress::of("30700.48万元".parse()?, "39757.09万元".parse()?);
 /// let report = check_milestones([("450500".parse()?, &beihai)], &opts)?;
 /// let c = &report.checks()[0];
 /// assert_eq!(c.met(), Some(true));
@@ -291,7 +291,7 @@ mod tests {
     fn beihai() -> (RegionCode, Progress) {
         (
             region("450500"),
-            Progress::new(wan("39757.09"), wan("30700.48")),
+            Progress::of(wan("30700.48"), wan("39757.09")),
         )
     }
 
@@ -337,13 +337,13 @@ mod tests {
         // A hypothetical 80% milestone by 30 September: 0.8 × 397570900 = 318056720;
         // 318056720 − 307004800 = 11051920.00元 short; 77.2201 − 80 = −2.78 百分点.
         let m = Milestones::new([
-            (d(3, 31), Ratio::from_percent(dec!(30))),
-            (d(9, 30), Ratio::from_percent(dec!(80))),
+            (d(3, 31), Ratio::from_percent(dec!(30)).unwrap()),
+            (d(9, 30), Ratio::from_percent(dec!(80)).unwrap()),
         ])
         .unwrap();
         let opts = MilestoneOptions::new(d(9, 30), Schedule::Milestones(m)).unwrap();
-        let other = (region("450700"), Progress::new(wan("100"), wan("85")));
-        let empty = (region("450800"), Progress::new(Money::ZERO, Money::ZERO));
+        let other = (region("450700"), Progress::of(wan("85"), wan("100")));
+        let empty = (region("450800"), Progress::of(Money::ZERO, Money::ZERO));
         let r = check_milestones(refs(&[beihai(), other, empty]), &opts).unwrap();
         let c = &r.checks()[0];
         assert_eq!(c.met(), Some(false));
@@ -360,13 +360,13 @@ mod tests {
         let opts =
             MilestoneOptions::new(d(6, 30), Schedule::Fixed(Ratio::from_counts(1, 3).unwrap()))
                 .unwrap();
-        let p = Progress::new(Money::from_fen(10_001), Money::ZERO);
+        let p = Progress::of(Money::ZERO, Money::from_fen(10_001));
         let c = &check_milestones([(region("450521"), &p)], &opts)
             .unwrap()
             .checks()[0]
             .clone();
         assert_eq!(c.shortfall(), Money::from_fen(3_334));
-        let after = Progress::new(Money::from_fen(10_001), Money::from_fen(3_334));
+        let after = Progress::of(Money::from_fen(3_334), Money::from_fen(10_001));
         assert_eq!(
             check_milestones([(region("450521"), &after)], &opts)
                 .unwrap()

@@ -17,6 +17,7 @@ use indexmap::IndexMap;
 use super::PolicyError;
 use crate::dim::{FiscalYear, RecordId, RegionCode};
 use crate::error::{ParseError, ParseErrorKind};
+use crate::money::{Count, CountUnit};
 use crate::money::{Money, NoRatio, Ratio};
 use crate::report::{Average, Shares};
 
@@ -468,7 +469,13 @@ impl MonitoringSummary {
     ///
     /// [`NoRatio::ZeroBase`] when nobody is monitored.
     pub fn person_shares(&self) -> Result<Shares<MonitoringGroup>, NoRatio> {
-        Shares::of_counts(self.groups.iter().map(|(g, c)| (*g, c.persons)))
+        let persons = |n| Count::from_tally(n, CountUnit::Person).ok_or(NoRatio::OutOfRange);
+        let parts = self
+            .groups
+            .iter()
+            .map(|(g, c)| Ok((*g, persons(c.persons)?)))
+            .collect::<Result<Vec<_>, NoRatio>>()?;
+        Shares::of(parts)
     }
 
     /// Persons per household (户均人口), exact.
@@ -476,8 +483,12 @@ impl MonitoringSummary {
     /// # Errors
     ///
     /// [`NoRatio::ZeroBase`] when there are no households.
-    pub fn persons_per_household(&self) -> Result<Average, NoRatio> {
-        Average::of_counts(self.total.persons, self.total.households)
+    pub fn persons_per_household(&self) -> Result<Average<Count>, NoRatio> {
+        let count = |n, unit| Count::from_tally(n, unit).ok_or(NoRatio::OutOfRange);
+        Average::new(
+            count(self.total.persons, CountUnit::Person)?,
+            count(self.total.households, CountUnit::Household)?,
+        )
     }
 
     /// The risk-eliminated rate by persons (风险消除率): eliminated persons ÷ all persons.

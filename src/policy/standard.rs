@@ -329,8 +329,12 @@ impl StandardSchedule {
             ProRating::Daily => u64::from(year.days_in_year()),
             _ => 12,
         };
-        let annual = Average::of_money(total, den).map_err(|_| overflow())?;
-        let monthly = Average::of_money(total, den * 12).map_err(|_| overflow())?;
+        // The divisor is a number of periods (months or days), counted as items.
+        let periods = |n: u64| {
+            crate::money::Count::from_tally(n, crate::money::CountUnit::Item).ok_or_else(overflow)
+        };
+        let annual = Average::new(total, periods(den)?).map_err(|_| overflow())?;
+        let monthly = Average::new(total, periods(den * 12)?).map_err(|_| overflow())?;
         Ok(ProRated {
             year,
             basis: self.basis,
@@ -464,7 +468,7 @@ mod tests {
             .pro_rated(FiscalYear::new(2021).unwrap(), ProRating::MonthFirstDay)
             .unwrap();
         // 6000 × 3/12 + 6800 × 9/12 = 1500 + 5100 = 6600.
-        assert_eq!(y.annual().total(), dec!(79200.00));
+        assert_eq!(y.annual().total(), Money::from_fen(7_920_000));
         assert_eq!(y.annual_in_yuan(Rounding::default()), dec!(6600.00));
         let segs = y.segments();
         assert_eq!((segs[0].months(), segs[0].to()), (Some(3), d(2021, 3, 31)));
@@ -493,14 +497,20 @@ mod tests {
             .pro_rated(FiscalYear::new(2021).unwrap(), ProRating::MonthFirstDay)
             .unwrap();
         assert_eq!(y.segments()[0].months(), Some(5));
-        assert_eq!(y.annual_in_yuan(Rounding::half_up(4)), dec!(5000.5833));
-        assert_eq!(y.annual_in_yuan(Rounding::trunc(2)), dec!(5000.58));
+        assert_eq!(
+            y.annual_in_yuan(Rounding::half_up(4).unwrap()),
+            dec!(5000.5833)
+        );
+        assert_eq!(y.annual_in_yuan(Rounding::trunc(2).unwrap()), dec!(5000.58));
         // Month-last-day convention: May counts at 5001: (5000×4 + 5001×8)/12 = 5000.666…
         let last = s
             .pro_rated(FiscalYear::new(2021).unwrap(), ProRating::MonthLastDay)
             .unwrap();
         assert_eq!(last.segments()[0].months(), Some(4));
-        assert_eq!(last.annual_in_yuan(Rounding::half_up(4)), dec!(5000.6667));
+        assert_eq!(
+            last.annual_in_yuan(Rounding::half_up(4).unwrap()),
+            dec!(5000.6667)
+        );
         // By day: 134 days (1 Jan – 14 May) at 5000, 231 at 5001: 5000 + 231/365.
         let day = s
             .pro_rated(FiscalYear::new(2021).unwrap(), ProRating::Daily)
@@ -508,7 +518,10 @@ mod tests {
         let days: Vec<u32> = day.segments().iter().map(StandardSegment::days).collect();
         assert_eq!(days, [134, 231]);
         assert_eq!(day.segments()[0].months(), None);
-        assert_eq!(day.annual_in_yuan(Rounding::half_up(4)), dec!(5000.6329));
+        assert_eq!(
+            day.annual_in_yuan(Rounding::half_up(4).unwrap()),
+            dec!(5000.6329)
+        );
     }
 
     #[test]

@@ -2,105 +2,100 @@
 
 use rust_decimal::Decimal;
 
-use crate::money::{Money, NoRatio, Ratio, Rounding, Unit};
+use crate::money::{Count, Money, NoRatio, Quantity, Ratio, Rounding, Unit};
 
-/// An exact average: a total divided by a non-zero count (均值), rounded only when printed.
+/// An exact average (均值): a total of money or of a count divided by a non-zero count,
+/// rounded only when printed. Total first, then what it is per.
 ///
 /// # Example
 ///
 /// ```
-/// use fundtrack::Rounding;
-/// use fundtrack::money::Unit;
+/// use fundtrack::{Money, Rounding};
+/// use fundtrack::money::{Count, Unit};
 /// use fundtrack::report::Average;
 ///
 /// // Beihai 2021 pool: 4.49亿元 over 391 projects.
-/// let avg = Average::of_money("4.49亿元".parse()?, 391).unwrap();
+/// let avg = Average::new("4.49亿元".parse::<Money>()?, Count::projects(391))?;
 /// assert_eq!(avg.money_in(Unit::Wan, Rounding::default()).to_string(), "114.83");
 /// // 1114 persons in 295 households.
-/// let per = Average::of_counts(1114, 295).unwrap();
+/// let per = Average::new(Count::persons(1114), Count::households(295))?;
 /// assert_eq!(per.to_decimal(Rounding::default()).to_string(), "3.78");
-/// # Ok::<(), fundtrack::ParseError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "Parts", into = "Parts"))]
-pub struct Average {
-    total: Decimal,
-    count: u64,
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        try_from = "Parts<Q>",
+        into = "Parts<Q>",
+        bound(
+            serialize = "Q: Quantity + serde::Serialize",
+            deserialize = "Q: Quantity + serde::Deserialize<'de>"
+        )
+    )
+)]
+pub struct Average<Q = Money> {
+    total: Q,
+    per: Count,
     ratio: Ratio,
 }
 
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
-struct Parts {
-    total: String,
-    count: u64,
+#[serde(deny_unknown_fields)]
+struct Parts<Q> {
+    total: Q,
+    per: Count,
 }
 
 #[cfg(feature = "serde")]
-impl TryFrom<Parts> for Average {
-    type Error = String;
-    fn try_from(p: Parts) -> Result<Average, String> {
-        let total = Decimal::from_str_exact(&p.total)
-            .map_err(|e| format!("invalid total {:?}: {e}", p.total))?;
-        Average::new(total, p.count).map_err(|e| format!("invalid average: {e}"))
+impl<Q: Quantity> TryFrom<Parts<Q>> for Average<Q> {
+    type Error = NoRatio;
+    fn try_from(p: Parts<Q>) -> Result<Average<Q>, NoRatio> {
+        Average::new(p.total, p.per)
     }
 }
 
 #[cfg(feature = "serde")]
-impl From<Average> for Parts {
-    fn from(a: Average) -> Parts {
+impl<Q: Quantity> From<Average<Q>> for Parts<Q> {
+    fn from(a: Average<Q>) -> Parts<Q> {
         Parts {
-            total: a.total.to_string(),
-            count: a.count,
+            total: a.total,
+            per: a.per,
         }
     }
 }
 
-impl Average {
-    fn new(total: Decimal, count: u64) -> Result<Average, NoRatio> {
-        let ratio = Ratio::new(total, Decimal::from(count))?;
-        Ok(Average {
-            total,
-            count,
-            ratio,
-        })
-    }
-
-    /// An amount of money per unit (per project, per job, per trainee).
+impl<Q: Quantity> Average<Q> {
+    /// `total` per one of `per` (per project, per job, per trainee, per household).
     ///
     /// # Errors
     ///
-    /// [`NoRatio::ZeroBase`] for a count of zero.
-    pub fn of_money(total: Money, count: u64) -> Result<Average, NoRatio> {
-        Average::new(total.as_decimal(), count)
-    }
-
-    /// A count per unit (persons per household).
-    ///
-    /// # Errors
-    ///
-    /// [`NoRatio::ZeroBase`] for a count of zero.
-    pub fn of_counts(total: u64, count: u64) -> Result<Average, NoRatio> {
-        Average::new(Decimal::from(total), count)
+    /// [`NoRatio::ZeroBase`] for a count of zero, [`NoRatio::NegativeBase`] for a negative one.
+    pub fn new(total: Q, per: Count) -> Result<Average<Q>, NoRatio> {
+        let ratio = Ratio::new(total.value(), Decimal::from(per.get()))?;
+        Ok(Average { total, per, ratio })
     }
 
     /// The total divided.
-    pub fn total(&self) -> Decimal {
+    pub fn total(&self) -> Q {
         self.total
     }
 
     /// The count divided by.
-    pub fn count(&self) -> u64 {
-        self.count
+    pub fn per(&self) -> Count {
+        self.per
     }
 
-    /// The average, rounded.
+    /// The average, rounded (in 元 or units per one).
     pub fn to_decimal(&self, rounding: Rounding) -> Decimal {
         self.ratio.to_decimal(rounding)
     }
+}
 
-    /// A money average in `unit` (the total is in 元), rounded.
+impl Average<Money> {
+    /// The money average in `unit` (万元 per project), rounded.
     pub fn money_in(&self, unit: Unit, rounding: Rounding) -> Decimal {
         let (n, d) = self.ratio.big();
         let d = d * num_bigint::BigInt::from(10u8).pow(unit.exponent());

@@ -142,7 +142,10 @@ impl PoolCoverage {
 
     /// Average planned investment per project.
     pub fn average(&self) -> Result<Average, NoRatio> {
-        Average::of_money(self.planned, self.projects)
+        let projects =
+            crate::money::Count::from_tally(self.projects, crate::money::CountUnit::Project)
+                .ok_or(NoRatio::OutOfRange)?;
+        Average::new(self.planned, projects)
     }
 
     /// Share of spending that went to pooled projects; `None` without spending figures.

@@ -471,14 +471,14 @@ impl std::ops::BitOr for Grouping {
 /// use chrono::NaiveDate;
 ///
 /// // Beihai 2021: the city-wide totals are printed, not their records.
-/// let p = Progress::new("39757.09万元".parse()?, "30700.48万元".parse()?);
+/// let p = Progress::of("30700.48万元".parse()?, "39757.09万元".parse()?);
 /// assert_eq!(p.rate().unwrap().to_percent(Rounding::default()).to_string(), "77.22");
 /// let as_of = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
 /// let gap = p.gap(&Schedule::Months, FiscalYear::new(2021)?, as_of).unwrap();
 /// assert_eq!(gap.gap().round(Rounding::default()).to_string(), "2.22");
 /// let required = Ratio::from_counts(80, 100).unwrap();
 /// assert_eq!(p.shortfall(&required).unwrap().to_string(), "11051920.00元"); // 80% of 39757.09万元 − 30700.48万元
-/// assert!(Progress::new(Money::ZERO, Money::ZERO).rate().is_err());
+/// assert!(Progress::of(Money::ZERO, Money::ZERO).rate().is_err());
 /// # Ok::<(), fundtrack::ParseError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -504,9 +504,18 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// `allocated` in place, `spent` of it spent; planned investment and period figures
+    /// `spent` of `allocated` (part before whole, as [`Ratio::of`]); planned investment
     /// unknown.
-    pub fn new(allocated: Money, spent: Money) -> Progress {
+    ///
+    /// ```
+    /// use fundtrack::{Money, Rounding};
+    /// use fundtrack::report::Progress;
+    /// let p = Progress::of("30700.48万元".parse()?, "39757.09万元".parse()?);
+    /// assert_eq!(p.spent().to_string(), "307004800.00元");
+    /// assert_eq!(p.rate()?.to_percent(Rounding::default()).to_string(), "77.22");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of(spent: Money, allocated: Money) -> Progress {
         Progress {
             allocated,
             spent,
@@ -516,20 +525,22 @@ impl Progress {
         }
     }
 
-    /// The same, with the figures of a period (本期, e.g. 本月): money put in place and money
-    /// spent within it.
+    /// The same, with the figures of a period (本期, e.g. 本月): money spent within it, of
+    /// money put in place within it — given as a `Progress`, so that the order is the one
+    /// of [`Progress::of`] (its own period figures are not used).
     ///
     /// ```
     /// use fundtrack::report::Progress;
     ///
-    /// let p = Progress::new("100万元".parse()?, "60万元".parse()?).with_period("0万元".parse()?, "12.5万元".parse()?);
+    /// let month = Progress::of("12.5万元".parse()?, "0万元".parse()?);
+    /// let p = Progress::of("60万元".parse()?, "100万元".parse()?).with_period(month);
     /// assert_eq!(p.period_spent().map(|m| m.to_string()), Some("125000.00元".into()));
     /// # Ok::<(), fundtrack::ParseError>(())
     /// ```
     #[must_use]
-    pub fn with_period(mut self, allocated: Money, spent: Money) -> Progress {
-        self.period_allocated = Some(allocated);
-        self.period_spent = Some(spent);
+    pub fn with_period(mut self, period: Progress) -> Progress {
+        self.period_allocated = Some(period.allocated);
+        self.period_spent = Some(period.spent);
         self
     }
 
@@ -574,7 +585,7 @@ impl Progress {
     }
 
     /// Money not yet spent (allocated − spent), or `None` if it overflows (only possible for
-    /// totals given with [`Progress::new`]).
+    /// totals given with [`Progress::of`]).
     pub fn checked_unspent(&self) -> Option<Money> {
         self.allocated.checked_sub(self.spent)
     }
@@ -783,7 +794,7 @@ impl Execution {
     /// When the total is zero (or the parts have mixed signs).
     pub fn shares(&self, basis: Basis) -> Result<Shares<GroupKey>, NoRatio> {
         let detail = self.options.grouping();
-        Shares::of_money(self.rows_of(detail).map(|r| {
+        Shares::of(self.rows_of(detail).map(|r| {
             let amount = match basis {
                 Basis::Allocated => r.progress.allocated,
                 Basis::Spent => r.progress.spent,
@@ -1070,9 +1081,9 @@ fn grouped_rows(
 /// The [`Progress`] of sums in 分 (allocated, spent, and within the period), with the period
 /// figures when they are known.
 fn progress([a, s, pa, ps]: [i128; 4], period_known: bool) -> Progress {
-    let p = Progress::new(money(a), money(s));
+    let p = Progress::of(money(s), money(a));
     if period_known {
-        p.with_period(money(pa), money(ps))
+        p.with_period(Progress::of(money(ps), money(pa)))
     } else {
         p
     }

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::dim::{Dated, FiscalYear};
-use crate::money::{PercentagePoints, Ratio};
+use crate::money::{NoRatio, PercentagePoints, Ratio};
 
 /// How far through the year spending is expected to be at a date (序时进度).
 ///
@@ -21,8 +21,9 @@ use crate::money::{PercentagePoints, Ratio};
 /// let p = |s: &Schedule| s.expected(y, as_of).to_percent(Rounding::default()).to_string();
 /// assert_eq!(p(&Schedule::Months), "75.00");
 /// assert_eq!(p(&Schedule::Days), "74.79");
-/// assert_eq!(p(&Schedule::PerMonth(Ratio::from_percent(dec!(10)))), "90.00");
-/// # Ok::<(), fundtrack::ParseError>(())
+/// let ten = fundtrack::report::PerMonthRate::new(Ratio::from_percent(dec!(10))?)?;
+/// assert_eq!(p(&Schedule::PerMonth(ten)), "90.00");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -35,7 +36,7 @@ pub enum Schedule {
     /// Days elapsed ÷ days in the year (365 or 366).
     Days,
     /// A rate per elapsed month set by the level above (e.g. 10% a month), capped at 100%.
-    PerMonth(Ratio),
+    PerMonth(PerMonthRate),
     /// A fixed target for the date.
     Fixed(Ratio),
     /// The latest milestone on or before the date (0 before the first).
@@ -45,33 +46,57 @@ pub enum Schedule {
 impl Schedule {
     /// The expected share of the year's money spent by `as_of`, exact.
     ///
-    /// A per-month rate times the months elapsed is capped at 100%; a negative per-month
-    /// rate (a data error) gives a negative target, and one so negative that the target is
-    /// beyond what a [`Ratio`] holds gives the most negative ratio (printed saturated, as
-    /// [`Ratio::from_percent`] says), never a positive one.
+    /// A per-month rate times the months elapsed is capped at 100%.
     pub fn expected(&self, year: FiscalYear, as_of: NaiveDate) -> Ratio {
         match self {
             Schedule::Months => elapsed(year.months_elapsed(as_of), 12),
             Schedule::Days => elapsed(year.days_elapsed(as_of), year.days_in_year()),
-            Schedule::PerMonth(rate) => {
-                let months = Decimal::from(year.months_elapsed(as_of));
-                let full = Ratio::from_percent(Decimal::ONE_HUNDRED);
-                let target = rate
-                    .numerator()
-                    .checked_mul(months)
-                    .map(|n| Ratio::new(n, rate.denominator()));
-                match target {
-                    Some(Ok(t)) if t < full => t,
-                    // Too large to hold: positive, so beyond 100% too.
-                    _ if !rate.is_negative() => full,
-                    Some(Ok(_)) => full,
-                    // A negative rate × months beyond any ratio: the most negative one.
-                    Some(Err(_)) | None => Ratio::from_percent(Decimal::MIN),
-                }
-            }
+            Schedule::PerMonth(rate) => rate.after(year.months_elapsed(as_of)),
             Schedule::Fixed(rate) => *rate,
             Schedule::Milestones(m) => m.minimum_at(as_of),
         }
+    }
+
+    /// The schedule after `months` whole months elapsed (按月序时进度): months ÷ 12, with no
+    /// date to invent ("1-4月" is 4 months).
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::OutOfRange`] for more than 12 months.
+    ///
+    /// ```
+    /// use fundtrack::Rounding;
+    /// use fundtrack::report::Schedule;
+    /// assert_eq!(Schedule::months_elapsed(4)?.to_percent(Rounding::default()).to_string(), "33.33");
+    /// assert!(Schedule::months_elapsed(13).is_err());
+    /// # Ok::<(), fundtrack::NoRatio>(())
+    /// ```
+    pub fn months_elapsed(months: u32) -> Result<Ratio, NoRatio> {
+        if months > 12 {
+            return Err(NoRatio::OutOfRange);
+        }
+        Ratio::from_counts(u64::from(months), 12)
+    }
+
+    /// The schedule on day `day` of a year of `days_in_year` days (按日序时进度): day ÷ days.
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::ZeroBase`] for a year of no days, [`NoRatio::OutOfRange`] for a day
+    /// beyond the year.
+    ///
+    /// ```
+    /// use fundtrack::Rounding;
+    /// use fundtrack::report::Schedule;
+    /// // 30 April 2023: day 120 of 365.
+    /// assert_eq!(Schedule::day_of(120, 365)?.to_percent(Rounding::default()).to_string(), "32.88");
+    /// # Ok::<(), fundtrack::NoRatio>(())
+    /// ```
+    pub fn day_of(day: u32, days_in_year: u32) -> Result<Ratio, NoRatio> {
+        if day > days_in_year {
+            return Err(NoRatio::OutOfRange);
+        }
+        Ratio::from_counts(u64::from(day), u64::from(days_in_year))
     }
 
     /// The Chinese label of the method.
@@ -92,7 +117,7 @@ impl Schedule {
     /// use fundtrack::report::Schedule;
     /// use chrono::NaiveDate;
     ///
-    /// let rate = Ratio::of("30700.48万元".parse()?, "39757.09万元".parse()?).unwrap();
+    /// let rate = Ratio::of("30700.48万元".parse::<Money>()?, "39757.09万元".parse()?).unwrap();
     /// let as_of = NaiveDate::from_ymd_opt(2021, 9, 30).unwrap();
     /// let gap = Schedule::Months.compare(&rate, FiscalYear::new(2021)?, as_of);
     /// assert!(gap.is_ahead());
@@ -107,6 +132,83 @@ impl Schedule {
             expected,
         }
     }
+}
+
+/// A target rate per elapsed month (每月进度目标), between 0 (exclusive) and 100%.
+///
+/// Checked when built, so the target after any number of months is a rate between 0 and
+/// 100% (capped) and never a value no ratio holds.
+///
+/// ```
+/// use fundtrack::{FiscalYear, Ratio, Rounding};
+/// use fundtrack::report::{PerMonthRate, Schedule};
+/// use fundtrack::Decimal;
+///
+/// let ten = PerMonthRate::new(Ratio::from_percent(Decimal::TEN)?)?;
+/// assert_eq!(ten.after(4).to_percent(Rounding::default()).to_string(), "40.00");
+/// assert_eq!(ten.after(12).to_percent(Rounding::default()).to_string(), "100.00");
+/// assert!(PerMonthRate::new(Ratio::from_percent(-Decimal::ONE)?).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "Ratio", into = "Ratio"))]
+pub struct PerMonthRate(Ratio);
+
+impl PerMonthRate {
+    /// A per-month target rate.
+    ///
+    /// # Errors
+    ///
+    /// [`NoRatio::OutOfRange`] for a rate ≤ 0 or above 100%.
+    pub fn new(rate: Ratio) -> Result<PerMonthRate, NoRatio> {
+        if rate <= zero() || rate > full() {
+            return Err(NoRatio::OutOfRange);
+        }
+        Ok(PerMonthRate(rate))
+    }
+
+    /// The rate per month.
+    pub fn rate(&self) -> Ratio {
+        self.0
+    }
+
+    /// The target after `months` elapsed months: rate × months, capped at 100%.
+    pub fn after(&self, months: u32) -> Ratio {
+        let target = self
+            .0
+            .numerator()
+            .checked_mul(Decimal::from(months))
+            .map(|n| Ratio::new(n, self.0.denominator()));
+        match target {
+            Some(Ok(t)) if t < full() => t,
+            // At most 100% × 12 months within a year; a product beyond a Ratio is beyond 100%.
+            _ => full(),
+        }
+    }
+}
+
+impl TryFrom<Ratio> for PerMonthRate {
+    type Error = NoRatio;
+    fn try_from(rate: Ratio) -> Result<PerMonthRate, NoRatio> {
+        PerMonthRate::new(rate)
+    }
+}
+
+impl From<PerMonthRate> for Ratio {
+    fn from(r: PerMonthRate) -> Ratio {
+        r.0
+    }
+}
+
+/// 0 as a ratio.
+fn zero() -> Ratio {
+    Ratio::ZERO
+}
+
+/// 100% as a ratio.
+fn full() -> Ratio {
+    Ratio::ONE
 }
 
 /// `part / whole` of a year for a schedule: `whole` is 12 months or the 365 or 366 days of a
@@ -157,6 +259,30 @@ impl From<GapParts> for ScheduleGap {
 }
 
 impl ScheduleGap {
+    /// A rate against an expected rate given directly: from [`Schedule::months_elapsed`],
+    /// [`Schedule::day_of`] or a fixed target. Rate first, then the schedule.
+    ///
+    /// ```
+    /// use fundtrack::{Ratio, Rounding};
+    /// use fundtrack::report::{Schedule, ScheduleGap};
+    /// use fundtrack::Decimal;
+    ///
+    /// // 1-4月 spending at 36.7% of the budget, 4 months elapsed: ahead by 3.37 points.
+    /// let gap = ScheduleGap::new(Ratio::from_percent(Decimal::new(367, 1))?, Schedule::months_elapsed(4)?);
+    /// assert_eq!(gap.gap().round(Rounding::half_up(1)?).to_string(), "3.4");
+    /// // Against a fixed target of 40%.
+    /// let fixed = ScheduleGap::new(Ratio::from_percent(Decimal::new(367, 1))?, Ratio::from_percent(Decimal::new(40, 0))?);
+    /// assert!(!fixed.is_ahead());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(rate: Ratio, expected: Ratio) -> ScheduleGap {
+        ScheduleGap {
+            rate,
+            gap: rate.minus(&expected),
+            expected,
+        }
+    }
+
     /// The actual rate, unrounded.
     pub fn rate(&self) -> Ratio {
         self.rate
@@ -191,12 +317,12 @@ impl ScheduleGap {
 ///
 /// let d = |m, day| NaiveDate::from_ymd_opt(2021, m, day).unwrap();
 /// let m = Milestones::new([
-///     (d(3, 31), Ratio::from_percent(dec!(30))),
-///     (d(6, 30), Ratio::from_percent(dec!(50))),
+///     (d(3, 31), Ratio::from_percent(dec!(30))?),
+///     (d(6, 30), Ratio::from_percent(dec!(50))?),
 /// ])?;
 /// assert_eq!(m.minimum_at(d(9, 30)).to_percent(Rounding::default()).to_string(), "50.00");
 /// assert_eq!(m.minimum_at(d(1, 31)).to_percent(Rounding::default()).to_string(), "0.00");
-/// # Ok::<(), fundtrack::report::MilestoneError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -260,7 +386,7 @@ impl Milestones {
             .at(as_of)
             .copied()
             // Before the first milestone nothing is required yet: 0% is the rule, not a guess.
-            .unwrap_or(Ratio::from_percent(Decimal::ZERO))
+            .unwrap_or_else(zero)
     }
 
     /// The milestones in date order.
@@ -276,40 +402,31 @@ mod tests {
     use rust_decimal_macros::dec;
 
     #[test]
-    fn per_month_target_is_capped() {
+    fn per_month_target_is_capped_and_checked() {
         let y = FiscalYear::new(2021).unwrap();
-        let s = Schedule::PerMonth(Ratio::from_percent(dec!(10)));
+        let s =
+            Schedule::PerMonth(PerMonthRate::new(Ratio::from_percent(dec!(10)).unwrap()).unwrap());
         let dec31 = NaiveDate::from_ymd_opt(2021, 12, 31).unwrap();
         assert_eq!(
             s.expected(y, dec31).to_percent(Rounding::default()),
             dec!(100.00)
         );
-    }
-
-    #[test]
-    fn a_huge_negative_per_month_rate_is_not_read_as_full() {
-        let y = FiscalYear::new(2021).unwrap();
-        let jun30 = NaiveDate::from_ymd_opt(2021, 6, 30).unwrap();
-        // rate × 6 months overflows: this used to come out as 100%.
-        let s = Schedule::PerMonth(Ratio::from_percent(Decimal::MIN / dec!(2)));
-        assert!(s.expected(y, jun30).is_negative());
-        let small = Schedule::PerMonth(Ratio::from_percent(dec!(-1)));
-        assert_eq!(
-            small.expected(y, jun30).to_percent(Rounding::default()),
-            dec!(-6.00)
-        );
-        let huge = Schedule::PerMonth(Ratio::from_percent(Decimal::MAX / dec!(2)));
-        assert_eq!(
-            huge.expected(y, jun30).to_percent(Rounding::default()),
-            dec!(100.00)
-        );
+        // A negative or zero rate used to give a negative or saturated target.
+        for p in [dec!(-1), dec!(0), dec!(100.01), Decimal::MAX / dec!(1e13)] {
+            assert!(
+                Ratio::from_percent(p).map_or(true, |r| PerMonthRate::new(r).is_err()),
+                "{p}"
+            );
+        }
+        let whole = PerMonthRate::new(Ratio::from_percent(dec!(100)).unwrap()).unwrap();
+        assert_eq!(whole.after(u32::MAX), full());
     }
 
     #[test]
     fn behind_schedule_is_a_negative_gap() {
         let y = FiscalYear::new(2021).unwrap();
         let as_of = NaiveDate::from_ymd_opt(2021, 6, 30).unwrap();
-        let g = Schedule::Months.compare(&Ratio::from_percent(dec!(40)), y, as_of);
+        let g = Schedule::Months.compare(&Ratio::from_percent(dec!(40)).unwrap(), y, as_of);
         assert!(!g.is_ahead());
         assert_eq!(g.gap().abs().round(Rounding::default()), dec!(10.00));
     }
@@ -317,7 +434,7 @@ mod tests {
     #[test]
     fn milestones_reject_contradictions() {
         let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
-        let r = Ratio::from_percent;
+        let r = |p| Ratio::from_percent(p).unwrap();
         assert_eq!(
             Milestones::new([(d(3), r(dec!(30))), (d(3), r(dec!(40)))]),
             Err(MilestoneError::DuplicateDate(d(3)))

@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use num_bigint::BigInt;
 use rust_decimal::Decimal;
 
-use crate::money::{Money, NoRatio, Ratio, RoundMode, Rounding, big_parts};
+use crate::money::{NoRatio, Quantity, Ratio, RoundMode, Rounding, big_parts};
 
 /// A set of parts and their shares of the whole (占比), in the order given.
 ///
@@ -21,7 +21,9 @@ use crate::money::{Money, NoRatio, Ratio, RoundMode, Rounding, big_parts};
 /// use fundtrack::report::Shares;
 ///
 /// // Beihai 2021 monitoring: persons by group.
-/// let s = Shares::of_counts([("边缘易致贫户", 215), ("脱贫不稳定户", 508), ("突发严重困难户", 391)])?;
+/// use fundtrack::money::Count;
+/// let p = Count::persons;
+/// let s = Shares::of([("边缘易致贫户", p(215)), ("脱贫不稳定户", p(508)), ("突发严重困难户", p(391))])?;
 /// let p = s.percents_summing_to_100(2);
 /// assert_eq!(p["边缘易致贫户"].to_string(), "19.30");
 /// assert_eq!(p["脱贫不稳定户"].to_string(), "45.60");
@@ -62,22 +64,24 @@ impl<K: Hash + Eq + Clone> Shares<K> {
         Ok(Shares { parts: map, total })
     }
 
-    /// Shares of amounts of money.
+    /// Shares of amounts of money or of counts (one type, counts of one unit).
     ///
     /// # Errors
     ///
-    /// As [`Shares::new`].
-    pub fn of_money(parts: impl IntoIterator<Item = (K, Money)>) -> Result<Shares<K>, NoRatio> {
-        Shares::new(parts.into_iter().map(|(k, m)| (k, m.as_decimal())))
-    }
-
-    /// Shares of counts (persons, households, projects).
-    ///
-    /// # Errors
-    ///
-    /// [`NoRatio::ZeroBase`] when every count is zero.
-    pub fn of_counts(parts: impl IntoIterator<Item = (K, u64)>) -> Result<Shares<K>, NoRatio> {
-        Shares::new(parts.into_iter().map(|(k, n)| (k, Decimal::from(n))))
+    /// As [`Shares::new`], and [`NoRatio::UnitMismatch`] for counts of different units
+    /// (persons beside households).
+    pub fn of<Q: Quantity>(parts: impl IntoIterator<Item = (K, Q)>) -> Result<Shares<K>, NoRatio> {
+        let mut first: Option<Q> = None;
+        let mut values = Vec::new();
+        for (k, q) in parts {
+            if let Some(f) = &first {
+                crate::money::Quantity::try_minus(*f, q)?;
+            } else {
+                first = Some(q);
+            }
+            values.push((k, q.value()));
+        }
+        Shares::new(values)
     }
 
     /// The whole: the sum of the parts.
@@ -132,7 +136,8 @@ impl<K: Hash + Eq + Clone> Shares<K> {
     /// ```
     /// use fundtrack::Rounding;
     /// use fundtrack::report::Shares;
-    /// let s = Shares::of_counts([("a", 1), ("b", 1), ("c", 1)])?;
+    /// use fundtrack::money::Count;
+    /// let s = Shares::of([("a", Count::items(1)), ("b", Count::items(1)), ("c", Count::items(1))])?;
     /// let p = s.percents_summing_to_100(1);
     /// assert_eq!(p.values().map(|d| d.to_string()).collect::<Vec<_>>(), ["33.4", "33.3", "33.3"]);
     /// # Ok::<(), fundtrack::NoRatio>(())
@@ -242,11 +247,20 @@ mod wire {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Count;
     use rust_decimal_macros::dec;
 
     #[test]
     fn sums_to_exactly_one_hundred() {
-        let s = Shares::of_counts([(1, 1u64), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1)]).unwrap();
+        let s = Shares::of([
+            (1, Count::persons(1)),
+            (2, Count::persons(1)),
+            (3, Count::persons(1)),
+            (4, Count::persons(1)),
+            (5, Count::persons(1)),
+            (6, Count::persons(1)),
+        ])
+        .unwrap();
         let p = s.percents_summing_to_100(2);
         assert_eq!(p.values().copied().sum::<Decimal>(), dec!(100.00));
         let plain = s.percents(Rounding::default());
@@ -271,7 +285,12 @@ mod tests {
     fn the_missing_units_go_to_the_largest_remainders() {
         // 1/7, 2/7, 4/7 = 14.2857…, 28.5714…, 57.1428…: truncated 14.28 + 28.57 + 57.14 = 99.99,
         // and the one missing unit goes to the largest remainder (0.57 of a unit, the first).
-        let s = Shares::of_counts([("a", 1u64), ("b", 2), ("c", 4)]).unwrap();
+        let s = Shares::of([
+            ("a", Count::persons(1)),
+            ("b", Count::persons(2)),
+            ("c", Count::persons(4)),
+        ])
+        .unwrap();
         let p = s.percents_summing_to_100(2);
         assert_eq!(
             p.values().copied().collect::<Vec<_>>(),
@@ -279,7 +298,7 @@ mod tests {
         );
         // Each printed share is its truncated value or one unit more.
         for ((_, _, r), printed) in s.iter().zip(p.values()) {
-            let floor = r.to_percent(Rounding::trunc(2));
+            let floor = r.to_percent(Rounding::trunc(2).unwrap());
             assert!(*printed == floor || *printed == floor + dec!(0.01));
         }
     }
