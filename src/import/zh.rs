@@ -234,6 +234,7 @@ fn ledger_zh(kind: &LedgerErrorKind, f: &mut fmt::Formatter<'_>) -> fmt::Result 
             "{bucket} 在 {date} 超支：到位资金 {funds}，已支出 {spent}"
         ),
         L::Overflow => f.write_str("金额过大，超出台账可表示的范围"),
+        L::TooManyRecords => f.write_str("记录过多：台账每类记录（及每批）至多 4294967293 条"),
     }
 }
 
