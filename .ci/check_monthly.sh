@@ -43,7 +43,7 @@ if cargo run --quiet --example monthly_report -- \
   --input "$work/bad.xlsx" --as-of 2025-09-30 --out "$work/none" 2> "$work/err"; then
   echo "check_monthly: a bad workbook was accepted" >&2; exit 1
 fi
-grep -q "资金支出!F3（资金类别）：资金类别“产业扶贫”无效：不在可用类别中；是否应为“产业发展”？" "$work/err" \
+grep -q "资金支出!F3（资金类别）：资金类别“产业扶贫”无效：无法识别；是否应为“产业发展”？" "$work/err" \
   || { cat "$work/err" >&2; exit 1; }
 test ! -e "$work/none" || { echo "check_monthly: partial output left behind" >&2; exit 1; }
 

@@ -1,6 +1,7 @@
-//! The in-memory `Ledger` at national scale: inserting expenditures, and the execution
-//! report over 1M expenditures (target: ≤ 20 ns per expenditure), each checked against
-//! totals computed while generating.
+//! The in-memory `Ledger` at national scale, each case checked against totals computed while
+//! generating: importing expenditures from CSV, inserting them, appending a month to a
+//! ledger that holds a year (the cost must follow the month, not the year), and the
+//! execution report over 1M expenditures (target: ≤ 20 ns per expenditure).
 //!
 //! `cargo bench --bench ledger`; `cargo test --benches` runs a small version once as a
 //! check.
@@ -13,11 +14,13 @@
     clippy::cast_possible_truncation
 )]
 
+use std::fmt::Write as _;
 use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use fundtrack::dim::RegionLevel;
+use fundtrack::import::{CsvKind, import_csv};
 use fundtrack::record::{Allocation, Expenditure, Project, Record, Region};
 use fundtrack::report::ExecutionOptions;
 use fundtrack::{Category, FiscalYear, FundLevel, Ledger, Money, ProjectStage, RegionCode};
@@ -44,6 +47,11 @@ struct Setup {
 /// (one per bucket, 1,000,000.00 元 each), and `n` expenditures of 1.00–1,000.00 元 on random
 /// buckets and days, not yet inserted.
 fn setup(n: usize) -> Setup {
+    setup_days(n, "E", 0, 365)
+}
+
+/// As [`setup`], with expenditures numbered `{prefix}-{j}` on days `from..to` of 2025.
+fn setup_days(n: usize, prefix: &str, from: u64, to: u64) -> Setup {
     let mut rng = Rng(20_250_630);
     let mut ledger = Ledger::new(FiscalYear::new(2025).unwrap());
     ledger
@@ -83,7 +91,7 @@ fn setup(n: usize) -> Setup {
                 rng.below(COUNTIES),
                 rng.below(4) as usize,
                 rng.below(5) as usize,
-                rng.below(365),
+                from + rng.below(to - from),
             );
             let fen = 100 + rng.below(99_901);
             end += i128::from(fen);
@@ -92,7 +100,7 @@ fn setup(n: usize) -> Setup {
             }
             let cat = Category::BUILT_IN[k].clone();
             Expenditure::new(
-                format!("E-{j}").parse().unwrap(),
+                format!("{prefix}-{j}").parse().unwrap(),
                 day(d),
                 format!("P-{i}-{k}").parse().unwrap(),
                 code(i),
@@ -184,6 +192,103 @@ fn bench(c: &mut Criterion) {
             BatchSize::LargeInput,
         );
     });
+
+    // Importing the same batch from CSV text: reading, parsing and inserting with every
+    // check.
+    let csv = expenditures_csv(&batch);
+    let spent: i128 = batch.iter().map(|e| e.amount().to_fen()).sum();
+    g.bench_function("import_expenditures_csv", |b| {
+        b.iter_batched(
+            || empty.clone(),
+            |mut l| {
+                let receipt =
+                    import_csv(&mut l, CsvKind::Expenditures, "e.csv", csv.as_bytes()).unwrap();
+                assert_eq!(receipt.inserted, batch.len());
+                assert_eq!(l.execution(end).total().spent().to_fen(), spent);
+                black_box(l)
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    g.finish();
+    incremental(c, full);
+}
+
+/// The expenditures as the benchmark kit's CSV.
+fn expenditures_csv(batch: &[Expenditure]) -> String {
+    let mut csv = String::from("id,date,project_id,county_code,source,category,amount_yuan\n");
+    for e in batch {
+        let fen = u64::try_from(e.amount().to_fen()).unwrap();
+        writeln!(
+            csv,
+            "{},{},{},{},{},{},{}",
+            e.id(),
+            e.date(),
+            e.project(),
+            e.region(),
+            e.level().machine_name(),
+            e.category().machine_name(),
+            synth::yuan(fen)
+        )
+        .unwrap();
+    }
+    csv
+}
+
+/// Appending a month (December, 100,000 expenditures; 2,000 under `cargo test`) to a
+/// ledger that holds the allocations only, and to one that also holds a year's
+/// expenditures (1M on January–November; 20,000): the two should cost about the same,
+/// since a batch's checks and merges touch its own rows and the buckets they fall in.
+fn incremental(c: &mut Criterion, full: bool) {
+    let (year, month) = if full {
+        (1_000_000, 100_000)
+    } else {
+        (20_000, 2_000)
+    };
+    let Setup {
+        ledger: mut holding_year,
+        expenditures,
+        year_end: (allocated, spent_year),
+        ..
+    } = setup_days(year, "E", 0, 334);
+    holding_year.insert(expenditures).unwrap();
+    let Setup {
+        ledger: empty,
+        expenditures: december,
+        year_end: (_, spent_month),
+        ..
+    } = setup_days(month, "M", 334, 365);
+    let end = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    let mut g = c.benchmark_group("ledger_append_month");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(month as u64));
+    for (name, base, before) in [
+        ("to_allocations_only", &empty, 0),
+        ("to_a_year", &holding_year, spent_year),
+    ] {
+        // The answer, checked once outside the timed loop.
+        let mut l = base.clone();
+        l.insert(december.clone()).unwrap();
+        let total = l.execution(end);
+        assert_eq!(
+            (
+                total.total().allocated().to_fen(),
+                total.total().spent().to_fen()
+            ),
+            (allocated, before + spent_month)
+        );
+        g.bench_function(name, |b| {
+            b.iter_batched(
+                || (base.clone(), december.clone()),
+                |(mut l, batch)| {
+                    let receipt = l.insert(batch).unwrap();
+                    assert_eq!((receipt.inserted, receipt.warnings.len()), (month, 0));
+                    black_box(l)
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
     g.finish();
 }
 

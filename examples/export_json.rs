@@ -98,7 +98,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(from_json::<PoolCoverage>(&to_json(&pool)?)?, pool);
     assert_eq!(from_json::<IndustryShare>(&to_json(&industry)?)?, industry);
     for a in ledger.allocations() {
-        assert_eq!(&from_json::<Allocation>(&to_json(a)?)?, a);
+        assert_eq!(&from_json::<Allocation>(&to_json(&a)?)?, &a);
     }
     println!("{json}");
     eprintln!(

@@ -12,15 +12,16 @@
 //! a region's total is its own buckets plus its descendants', each 元 counted once. There
 //! is no record that could add the same 元 twice.
 
-use std::collections::{HashMap, HashSet};
+mod store;
 
 use chrono::NaiveDate;
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 
-use crate::dim::{Category, FiscalYear, ProjectId, RecordId, RegionCode, Vocabulary};
+use crate::dim::{Category, FiscalYear, FundLevel, ProjectId, RegionCode, Vocabulary};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::money::Money;
 use crate::record::{Adjustment, Allocation, Bucket, Expenditure, Project, Record, Region};
+use store::{Allocations, BucketKeys, Expenditures, FastState, IdColumn, ProjectRow, Projects};
 
 /// What to do when spending goes beyond the money in place (超支).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -181,6 +182,9 @@ pub enum LedgerErrorKind {
         /// Money spent up to that date.
         spent: Money,
     },
+    /// More records of one kind, or in one batch, than the ledger numbers (`u32` rows).
+    #[error("too many records for the ledger (at most 4294967293 of a kind, and in a batch)")]
+    TooManyRecords,
     /// The ledger's gross amounts would exceed what [`Money`] holds.
     #[error(
         "amounts too large for the ledger (gross total beyond 792281625142643375935439503.35元)"
@@ -218,8 +222,8 @@ pub struct Receipt {
 ///
 /// Two arrays, not one of pairs: a report binary-searches the dates of every bucket, and
 /// 4-byte dates keep that search in few cache lines (the pairs were 12–20% slower on the
-/// ledger bench). Invariant, held by [`Series::merged`], the only builder: one running
-/// total per entry (`dates` and `running` have one element per entry; dates may repeat).
+/// ledger bench). Invariant, held by [`Series::add`], the only writer: one running total
+/// per entry (`dates` and `running` have one element per entry; dates may repeat).
 #[derive(Clone, Debug, Default)]
 struct Series {
     dates: Vec<NaiveDate>,
@@ -247,32 +251,58 @@ impl Series {
         self.dates.first().copied()
     }
 
-    fn dates(&self) -> impl Iterator<Item = NaiveDate> + '_ {
-        self.dates.iter().copied()
+    /// The dates of the entries after `date`.
+    fn dates_after(&self, date: NaiveDate) -> &[NaiveDate] {
+        let k = self.dates.partition_point(|d| *d <= date);
+        self.dates.get(k..).unwrap_or_default()
     }
 
-    /// A new series with `more` merged in; `None` on overflow.
-    fn merged(&self, more: &[(NaiveDate, i128)]) -> Option<Series> {
-        debug_assert_eq!(self.dates.len(), self.running.len());
-        let mut items: Vec<(NaiveDate, i128)> = Vec::with_capacity(self.dates.len() + more.len());
-        let mut prev = 0i128;
-        for (d, r) in self.dates.iter().zip(&self.running) {
-            items.push((*d, r - prev));
+    /// Adds date-sorted amounts. Entries dated on or before the first new amount stay as
+    /// they are, so appending a later month costs the new amounts only; entries after it
+    /// are merged (earlier entries first on equal dates). Running totals are sums of the
+    /// ledger's amounts, at most its gross (below 2⁹⁶) in size: they cannot overflow.
+    #[expect(
+        clippy::expect_used,
+        reason = "one running total per entry (see Series)"
+    )]
+    fn add(&mut self, more: &[(NaiveDate, i128)]) {
+        let Some(&(first, _)) = more.first() else {
+            return;
+        };
+        let k = self.dates.partition_point(|d| *d <= first);
+        let base = match k {
+            0 => 0,
+            n => *self
+                .running
+                .get(n - 1)
+                .expect("a running total for every entry"),
+        };
+        let mut old = Vec::with_capacity(self.dates.len() - k);
+        let mut prev = base;
+        for (d, r) in self.dates.iter().zip(&self.running).skip(k) {
+            old.push((*d, r - prev));
             prev = *r;
         }
-        items.extend_from_slice(more);
-        items.sort_by_key(|e| e.0);
-        let mut out = Series {
-            dates: Vec::with_capacity(items.len()),
-            running: Vec::with_capacity(items.len()),
-        };
-        let mut total = 0i128;
-        for (d, v) in items {
-            total = total.checked_add(v)?;
-            out.dates.push(d);
-            out.running.push(total);
+        self.dates.truncate(k);
+        self.running.truncate(k);
+        self.dates.reserve(old.len() + more.len());
+        self.running.reserve(old.len() + more.len());
+        let (mut old, mut new) = (old.into_iter().peekable(), more.iter().copied().peekable());
+        let mut total = base;
+        loop {
+            let take_old = match (old.peek(), new.peek()) {
+                (Some(o), Some(n)) => o.0 <= n.0,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let next = if take_old { old.next() } else { new.next() };
+            if let Some((d, v)) = next {
+                total += v;
+                self.dates.push(d);
+                self.running.push(total);
+            }
         }
-        Some(out)
     }
 }
 
@@ -284,17 +314,33 @@ struct Flows {
 }
 
 impl Flows {
-    /// The first date at which spending exceeds money in place by more than it did in
-    /// `before` (the bucket before this batch), with both totals. With an empty `before`,
-    /// the first overdraft of all. A batch is to blame only for the overdraft it causes or
-    /// deepens; one accepted earlier with a warning is not blamed on later records.
-    fn first_new_overdraft(&self, before: &Flows) -> Option<(NaiveDate, i128, i128)> {
-        let mut dates: Vec<NaiveDate> = self.funds.dates().chain(self.spent.dates()).collect();
+    /// The first date at which spending would exceed money in place by more than it does
+    /// now, were the batch's amounts for this bucket (`new`, sorted by date) added; with
+    /// both totals. A batch is to blame only for the overdraft it causes or deepens; one
+    /// accepted earlier with a warning is not blamed on later records. Dates before the
+    /// first new amount do not change, so only the dates from it on are checked: the cost
+    /// is the new amounts and the entries after them, not the bucket's history.
+    fn first_new_overdraft(&self, new: &[Staged]) -> Option<(NaiveDate, i128, i128)> {
+        let first = new.first()?.date;
+        let before = first.pred_opt().unwrap_or(first);
+        let mut dates: Vec<NaiveDate> = new.iter().map(|s| s.date).collect();
+        dates.extend_from_slice(self.funds.dates_after(before));
+        dates.extend_from_slice(self.spent.dates_after(before));
         dates.sort_unstable();
         dates.dedup();
+        let (mut df, mut ds) = (0i128, 0i128);
+        let mut pending = new.iter().peekable();
         dates.into_iter().find_map(|d| {
-            let (f, s) = (self.funds.at(d), self.spent.at(d));
-            let old_deficit = (before.spent.at(d) - before.funds.at(d)).max(0);
+            while let Some(s) = pending.next_if(|s| s.date <= d) {
+                if s.spent {
+                    ds += s.fen;
+                } else {
+                    df += s.fen;
+                }
+            }
+            let (of, os) = (self.funds.at(d), self.spent.at(d));
+            let (f, s) = (of + df, os + ds);
+            let old_deficit = (os - of).max(0);
             (s - f > old_deficit).then_some((d, f, s))
         })
     }
@@ -372,18 +418,13 @@ const MAX_GROSS_FEN: i128 = (1i128 << 96) - 1;
 ///
 /// Records go in by batch with [`Ledger::insert`]: the whole batch is checked first and
 /// goes in whole, or not at all with a [`LedgerError`] naming the record and the rule.
-/// The books a record id is unique in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum IdKind {
-    Allocation,
-    Expenditure,
-    Adjustment,
-}
-
 /// Checks (SPEC §6): unknown region or project, duplicate id, date outside the year,
 /// non-positive amount, spending on a project outside the pool or in another region or
 /// category, and money out of a (region, level, category) bucket beyond what it held up to
 /// each date. Amounts are whole 分 by construction of [`Money`].
+///
+/// Records are kept compactly (ids packed, amounts in 分, references as row numbers) and
+/// read back as their public types ([`Ledger::allocations`], …).
 ///
 /// Reports are methods too: [`Ledger::execution`], [`Ledger::pool_coverage`],
 /// [`Ledger::industry_share`].
@@ -414,15 +455,23 @@ enum IdKind {
 pub struct Ledger {
     year: FiscalYear,
     options: LedgerOptions,
-    regions: IndexMap<RegionCode, Region>,
-    projects: IndexMap<ProjectId, Project>,
-    /// Record ids by kind: allocations (指标文号), expenditures (凭证号) and adjustments
-    /// are numbered separately, as the books that issue them are.
-    ids: HashSet<(IdKind, RecordId)>,
-    allocations: Vec<Allocation>,
-    expenditures: Vec<Expenditure>,
+    regions: IndexMap<RegionCode, Region, FastState>,
+    /// Record ids are unique per book: allocations (指标文号), expenditures (凭证号) and
+    /// adjustments are numbered separately, as the books that issue them are.
+    projects: Projects,
+    allocations: Allocations,
+    expenditures: Expenditures,
+    adjustment_ids: IdColumn,
     adjustments: Vec<Adjustment>,
-    buckets: IndexMap<Bucket, Flows>,
+    /// The categories of projects, by the index a project row holds.
+    categories: IndexSet<Category>,
+    /// The buckets in first-use order, with their packed keys (`Ledger::bucket_key`).
+    buckets: Vec<(Bucket, u64, Flows)>,
+    /// Bucket row + 1 (0: none) of the buckets of a built-in category or none, by
+    /// (region row, level, category row or 5 for none): a small dense table, one read a
+    /// lookup. Buckets of a custom category are in `bucket_keys`.
+    dense_buckets: Vec<u32>,
+    bucket_keys: BucketKeys,
     /// Planned investment of the pooled projects per (region, category), in 分: what a
     /// report's pool figures add up, kept as projects come in (a project never changes).
     pooled: IndexMap<(RegionCode, Category), i128>,
@@ -431,28 +480,216 @@ pub struct Ledger {
     vocabulary: Vocabulary,
 }
 
-/// Amounts one batch adds to one bucket: (date, 分, position in batch).
-#[derive(Default)]
+/// One amount a batch adds to a bucket: money in place (`spent` false; negative when it
+/// leaves) or spent, with the record's position in the batch.
+#[derive(Clone, Copy, Debug)]
 struct Staged {
-    funds: Vec<(NaiveDate, i128, usize)>,
-    spent: Vec<(NaiveDate, i128, usize)>,
+    bucket: u32,
+    spent: bool,
+    date: NaiveDate,
+    pos: u32,
+    fen: i128,
 }
 
-impl Staged {
-    /// The position of the first record of the batch that touches this bucket.
-    #[expect(
-        clippy::expect_used,
-        reason = "a bucket is staged only by pushing an amount into it, so it holds at least one"
-    )]
-    fn first_position(&self) -> usize {
-        self.funds
-            .iter()
-            .chain(&self.spent)
-            .map(|e| e.2)
-            .min()
-            .expect("a staged bucket holds at least one amount: staging it pushed one")
+/// A record of a batch by kind and row, for naming it after it went into the columns.
+#[derive(Clone, Copy, Debug)]
+enum Pos {
+    Region(u32),
+    Project(u32),
+    Allocation(u32),
+    Expenditure(u32),
+    Adjustment(u32),
+}
+
+/// Where each record of a batch went, as runs of consecutive rows of one kind (a file is
+/// one run), so a batch of a million records costs a few entries here, not a million.
+#[derive(Default)]
+struct Positions {
+    /// (first position, where it went) per run.
+    runs: Vec<(u32, Pos)>,
+    len: usize,
+}
+
+impl Pos {
+    fn split(self) -> (u8, u32) {
+        match self {
+            Pos::Region(r) => (0, r),
+            Pos::Project(r) => (1, r),
+            Pos::Allocation(r) => (2, r),
+            Pos::Expenditure(r) => (3, r),
+            Pos::Adjustment(r) => (4, r),
+        }
+    }
+
+    fn with_row(self, row: u32) -> Pos {
+        match self {
+            Pos::Region(_) => Pos::Region(row),
+            Pos::Project(_) => Pos::Project(row),
+            Pos::Allocation(_) => Pos::Allocation(row),
+            Pos::Expenditure(_) => Pos::Expenditure(row),
+            Pos::Adjustment(_) => Pos::Adjustment(row),
+        }
     }
 }
+
+impl Positions {
+    fn push(&mut self, pos: u32, at: Pos) {
+        self.len += 1;
+        if let Some(&(p0, at0)) = self.runs.last() {
+            let ((k0, r0), (k, r)) = (at0.split(), at.split());
+            if k0 == k && r0.checked_add(pos - p0) == Some(r) {
+                return;
+            }
+        }
+        self.runs.push((pos, at));
+    }
+
+    fn get(&self, pos: usize) -> Option<Pos> {
+        let pos = u32::try_from(pos).ok()?;
+        let run = self.runs.partition_point(|r| r.0 <= pos).checked_sub(1)?;
+        let &(p0, at0) = self.runs.get(run)?;
+        Some(at0.with_row(at0.split().1.checked_add(pos - p0)?))
+    }
+}
+
+/// The sizes of everything a batch appends to, so a failed batch is taken back out.
+struct Mark {
+    regions: usize,
+    projects: usize,
+    allocations: usize,
+    expenditures: usize,
+    adjustments: usize,
+    categories: usize,
+    buckets: usize,
+}
+
+/// Why [`Ledger::try_insert`] stopped: a row could not be read, or the ledger refused the
+/// batch.
+#[derive(Debug)]
+pub(crate) enum InsertError<E> {
+    Row(E),
+    Ledger(LedgerError),
+}
+
+/// The most records of one kind (and in one batch) the ledger holds: rows are `u32`.
+const MAX_ROWS: usize = u32::MAX as usize - 1;
+
+/// A read-only list of one kind of record, in insertion order (from
+/// [`Ledger::allocations`], [`Ledger::expenditures`], [`Ledger::projects`]).
+///
+/// The ledger keeps records in compact columns; each is rebuilt as its public type when
+/// it is read, so items are values, not references.
+///
+/// ```
+/// use fundtrack::{FiscalYear, Ledger};
+/// use fundtrack::record::Region;
+///
+/// let mut ledger = Ledger::new(FiscalYear::new(2021)?);
+/// ledger.insert([Region::new("450521".parse()?, "合浦县")])?;
+/// assert!(ledger.allocations().is_empty());
+/// assert_eq!(ledger.allocations().iter().count(), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Records<'a, T> {
+    ledger: &'a Ledger,
+    len: usize,
+    kind: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Records<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Records<'_, T> {}
+
+impl<T> Records<'_, T> {
+    /// The number of records.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// `true` with no records.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// An iterator over [`Records`].
+pub struct RecordsIter<'a, T> {
+    records: Records<'a, T>,
+    next: usize,
+}
+
+macro_rules! records_of {
+    ($t:ty, $at:ident) => {
+        impl<'a> Records<'a, $t> {
+            /// The record at `index` (0-based, insertion order).
+            pub fn get(&self, index: usize) -> Option<$t> {
+                if index < self.len {
+                    self.ledger.$at(index)
+                } else {
+                    None
+                }
+            }
+
+            /// The records in insertion order.
+            pub fn iter(&self) -> RecordsIter<'a, $t> {
+                RecordsIter {
+                    records: *self,
+                    next: 0,
+                }
+            }
+        }
+
+        impl Iterator for RecordsIter<'_, $t> {
+            type Item = $t;
+            fn next(&mut self) -> Option<$t> {
+                let item = self.records.get(self.next)?;
+                self.next += 1;
+                Some(item)
+            }
+            fn size_hint(&self) -> (usize, Option<usize>) {
+                let left = self.records.len.saturating_sub(self.next);
+                (left, Some(left))
+            }
+        }
+
+        impl ExactSizeIterator for RecordsIter<'_, $t> {}
+
+        impl<'a> IntoIterator for Records<'a, $t> {
+            type Item = $t;
+            type IntoIter = RecordsIter<'a, $t>;
+            fn into_iter(self) -> RecordsIter<'a, $t> {
+                self.iter()
+            }
+        }
+
+        impl<'a> IntoIterator for &Records<'a, $t> {
+            type Item = $t;
+            type IntoIter = RecordsIter<'a, $t>;
+            fn into_iter(self) -> RecordsIter<'a, $t> {
+                self.iter()
+            }
+        }
+
+        impl PartialEq for Records<'_, $t> {
+            fn eq(&self, other: &Self) -> bool {
+                self.len == other.len && self.iter().eq(other.iter())
+            }
+        }
+
+        impl std::fmt::Debug for Records<'_, $t> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_list().entries(self.iter()).finish()
+            }
+        }
+    };
+}
+
+records_of!(Allocation, allocation_at);
+records_of!(Expenditure, expenditure_at);
+records_of!(Project, project_at);
 
 impl Ledger {
     /// An empty ledger for `year` with default options.
@@ -465,13 +702,16 @@ impl Ledger {
         Ledger {
             year,
             options,
-            regions: IndexMap::new(),
-            projects: IndexMap::new(),
-            ids: HashSet::new(),
-            allocations: Vec::new(),
-            expenditures: Vec::new(),
+            regions: IndexMap::with_hasher(FastState::default()),
+            projects: Projects::default(),
+            allocations: Allocations::default(),
+            expenditures: Expenditures::default(),
+            adjustment_ids: IdColumn::default(),
             adjustments: Vec::new(),
-            buckets: IndexMap::new(),
+            categories: Category::BUILT_IN.into_iter().collect(),
+            buckets: Vec::new(),
+            dense_buckets: Vec::new(),
+            bucket_keys: BucketKeys::default(),
             pooled: IndexMap::new(),
             gross: 0,
             vocabulary: Vocabulary::new(),
@@ -535,28 +775,131 @@ impl Ledger {
     }
 
     /// The projects, in insertion order.
-    pub fn projects(&self) -> impl Iterator<Item = &Project> {
-        self.projects.values()
+    pub fn projects(&self) -> RecordsIter<'_, Project> {
+        RecordsIter {
+            records: self.records(self.projects.ids.len()),
+            next: 0,
+        }
+    }
+
+    /// Every project as (region, planned 分, whether it is pooled), for reports that add
+    /// planned investment without rebuilding records.
+    pub(crate) fn planned(&self) -> impl Iterator<Item = (RegionCode, i128, bool)> + '_ {
+        let p = &self.projects;
+        p.rows
+            .iter()
+            .zip(&p.planned)
+            .map(|(r, fen)| (r.region, *fen, r.stage.is_pooled()))
     }
 
     /// A project by id.
-    pub fn project(&self, id: &str) -> Option<&Project> {
-        self.projects.get(id)
+    pub fn project(&self, id: &str) -> Option<Project> {
+        let row = self.projects.ids.find(id)?;
+        self.project_at(usize::try_from(row).ok()?)
     }
 
     /// The allocations, in insertion order.
-    pub fn allocations(&self) -> &[Allocation] {
-        &self.allocations
+    pub fn allocations(&self) -> Records<'_, Allocation> {
+        self.records(self.allocations.ids.len())
     }
 
     /// The expenditures, in insertion order.
-    pub fn expenditures(&self) -> &[Expenditure] {
-        &self.expenditures
+    pub fn expenditures(&self) -> Records<'_, Expenditure> {
+        self.records(self.expenditures.ids.len())
     }
 
     /// The adjustments, in insertion order.
     pub fn adjustments(&self) -> &[Adjustment] {
         &self.adjustments
+    }
+
+    fn records<T>(&self, len: usize) -> Records<'_, T> {
+        Records {
+            ledger: self,
+            len,
+            kind: std::marker::PhantomData,
+        }
+    }
+
+    fn category(&self, index: u32) -> Option<&Category> {
+        self.categories.get_index(usize::try_from(index).ok()?)
+    }
+
+    fn project_at(&self, row: usize) -> Option<Project> {
+        let p = &self.projects;
+        let name = u32::try_from(row)
+            .ok()
+            .and_then(|r| Allocations::side(&p.name, r));
+        let project = Project::new(
+            p.ids.text(row)?.parse().ok()?,
+            p.rows.get(row)?.region,
+            self.category(p.rows.get(row)?.category)?.clone(),
+            ledger_money(*p.planned.get(row)?),
+            p.rows.get(row)?.stage,
+            *p.year.get(row)?,
+        );
+        Some(match name {
+            Some(n) => project.with_name(n.as_ref()),
+            None => project,
+        })
+    }
+
+    fn allocation_at(&self, row: usize) -> Option<Allocation> {
+        let a = &self.allocations;
+        let (bucket, _, _) = self
+            .buckets
+            .get(usize::try_from(*a.bucket.get(row)?).ok()?)?;
+        let mut out = Allocation::new(
+            a.ids.text(row)?.parse().ok()?,
+            *a.date.get(row)?,
+            bucket.region(),
+            bucket.level(),
+            ledger_money(*a.fen.get(row)?),
+        );
+        if let Some(c) = bucket.category() {
+            out = out.with_category(c.clone());
+        }
+        let r = u32::try_from(row).ok()?;
+        if let Some(doc) = Allocations::side(&a.doc_no, r) {
+            out = out.with_doc_no(doc.clone());
+        }
+        if let Some(batch) = Allocations::side(&a.batch, r) {
+            out = out.with_batch(*batch);
+        }
+        Some(out)
+    }
+
+    fn expenditure_at(&self, row: usize) -> Option<Expenditure> {
+        let e = &self.expenditures;
+        let project = usize::try_from(*e.project.get(row)?).ok()?;
+        let p = &self.projects;
+        Some(Expenditure::new(
+            e.ids.text(row)?.parse().ok()?,
+            *e.date.get(row)?,
+            p.ids.text(project)?.parse().ok()?,
+            p.rows.get(project)?.region,
+            *e.level.get(row)?,
+            self.category(p.rows.get(project)?.category)?.clone(),
+            ledger_money(*e.fen.get(row)?),
+        ))
+    }
+
+    /// Every expenditure as (date, region, level, 分, whether its project is pooled), for
+    /// reports that add spending without rebuilding records.
+    pub(crate) fn spending(
+        &self,
+    ) -> impl Iterator<Item = (NaiveDate, RegionCode, FundLevel, i128, bool)> + '_ {
+        let e = &self.expenditures;
+        let p = &self.projects;
+        e.date
+            .iter()
+            .zip(&e.project)
+            .zip(e.level.iter().zip(&e.fen))
+            .filter_map(move |((date, project), (level, fen))| {
+                let row = usize::try_from(*project).ok()?;
+                let r = p.rows.get(row)?;
+                Some((*date, r.region, *level, *fen, r.stage.is_pooled()))
+            })
     }
 
     /// Planned investment of the pooled projects, in 分, per region and category.
@@ -568,12 +911,15 @@ impl Ledger {
     pub fn buckets(&self) -> impl Iterator<Item = BucketView<'_>> {
         self.buckets
             .iter()
-            .map(|(bucket, flows)| BucketView { bucket, flows })
+            .map(|(bucket, _, flows)| BucketView { bucket, flows })
     }
 
     /// Inserts a batch of records, whole or not at all.
     ///
-    /// Records may refer to regions and projects earlier in the same batch.
+    /// Records may refer to regions and projects earlier in the same batch. The checks
+    /// cost O(n log n) for a batch of n records (a hash lookup per record, one sort of the
+    /// batch's amounts by bucket and date), and a bucket's history is revisited only after
+    /// the batch's first date in it: appending a month to a year costs the month.
     ///
     /// # Errors
     ///
@@ -583,239 +929,548 @@ impl Ledger {
         &mut self,
         batch: impl IntoIterator<Item = R>,
     ) -> Result<Receipt, LedgerError> {
-        let batch: Vec<Record> = batch.into_iter().map(Into::into).collect();
-        let (staged, gross) = self.check(&batch)?;
-        let mut merged: Vec<(Bucket, Flows)> = Vec::with_capacity(staged.len());
-        let mut warnings = Vec::new();
-        for (bucket, st) in staged {
-            // A bucket this batch opens starts empty (no money in or out), not with a guess.
-            let old = self.buckets.get(&bucket).cloned().unwrap_or_default();
-            let strip =
-                |v: &[(NaiveDate, i128, usize)]| v.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>();
-            let overflow = |pos: usize| batch_error(&batch, pos, LedgerErrorKind::Overflow);
-            let first = st.first_position();
-            let flows = Flows {
-                funds: old
-                    .funds
-                    .merged(&strip(&st.funds))
-                    .ok_or_else(|| overflow(first))?,
-                spent: old
-                    .spent
-                    .merged(&strip(&st.spent))
-                    .ok_or_else(|| overflow(first))?,
-            };
-            if let Some((date, f, s)) = flows.first_new_overdraft(&old) {
-                let pos = culprit(&st, date).unwrap_or(first);
-                // `first` only when no outflow of this batch precedes the date: then an inflow
-                // was moved later or reduced, and the first record of the batch is named.
-                let kind = LedgerErrorKind::Overdrawn {
-                    bucket: bucket.clone(),
-                    date,
-                    funds: ledger_money(f),
-                    spent: ledger_money(s),
-                };
-                match self.options.overspend {
-                    Overspend::Error => return Err(batch_error(&batch, pos, kind)),
-                    Overspend::Warn => warnings.push(Warning {
-                        record: describe(&batch, pos),
-                        kind,
-                    }),
+        let rows = batch
+            .into_iter()
+            .map(|r| Ok::<Record, std::convert::Infallible>(r.into()));
+        self.try_insert(rows).map_err(|e| match e {
+            InsertError::Ledger(e) => e,
+            InsertError::Row(never) => match never {},
+        })
+    }
+
+    /// [`Ledger::insert`] for records read one at a time: a row that cannot be read stops
+    /// the batch, which then leaves the ledger unchanged, as a refused one does.
+    pub(crate) fn try_insert<E>(
+        &mut self,
+        rows: impl Iterator<Item = Result<Record, E>>,
+    ) -> Result<Receipt, InsertError<E>> {
+        let mark = Mark {
+            regions: self.regions.len(),
+            projects: self.projects.ids.len(),
+            allocations: self.allocations.ids.len(),
+            expenditures: self.expenditures.ids.len(),
+            adjustments: self.adjustments.len(),
+            categories: self.categories.len(),
+            buckets: self.buckets.len(),
+        };
+        let out = self.append(rows, &mark);
+        if out.is_err() {
+            self.regions.truncate(mark.regions);
+            self.projects.truncate(mark.projects);
+            self.allocations.truncate(mark.allocations);
+            self.expenditures.truncate(mark.expenditures);
+            self.adjustment_ids.truncate(mark.adjustments);
+            self.adjustments.truncate(mark.adjustments);
+            self.categories.truncate(mark.categories);
+            if self.buckets.len() > mark.buckets {
+                for (_, key, _) in self.buckets.drain(mark.buckets..) {
+                    self.bucket_keys.remove(key);
                 }
-            }
-            merged.push((bucket, flows));
-        }
-        // Everything checked: commit.
-        self.gross = gross;
-        for (bucket, flows) in merged {
-            self.buckets.insert(bucket, flows);
-        }
-        let inserted = batch.len();
-        for r in batch {
-            match r {
-                Record::Region(r) => {
-                    self.regions.insert(r.code(), r);
-                }
-                Record::Project(p) => {
-                    if p.stage().is_pooled() {
-                        let key = (p.region(), p.category().clone());
-                        // Within the ledger's gross amount, which is checked to fit Money.
-                        *self.pooled.entry(key).or_insert(0) += p.planned().to_fen();
+                for row in &mut self.dense_buckets {
+                    if *row as usize > mark.buckets {
+                        *row = 0;
                     }
-                    self.projects.insert(p.id().clone(), p);
-                }
-                Record::Allocation(a) => {
-                    self.ids.insert((IdKind::Allocation, a.id().clone()));
-                    self.allocations.push(a);
-                }
-                Record::Expenditure(e) => {
-                    self.ids.insert((IdKind::Expenditure, e.id().clone()));
-                    self.expenditures.push(e);
-                }
-                Record::Adjustment(a) => {
-                    self.ids.insert((IdKind::Adjustment, a.id().clone()));
-                    self.adjustments.push(a);
                 }
             }
         }
-        Ok(Receipt { inserted, warnings })
+        out
     }
 
-    fn fresh_id<'b>(
-        &self,
-        seen: &mut HashSet<(IdKind, &'b RecordId)>,
-        kind: IdKind,
-        id: &'b RecordId,
-    ) -> Result<(), LedgerErrorKind> {
-        if self.ids.contains(&(kind, id.clone())) || !seen.insert((kind, id)) {
-            return Err(LedgerErrorKind::DuplicateId(id.to_string()));
-        }
-        Ok(())
-    }
-
-    /// Checks every record against the ledger and the batch so far; stages bucket amounts.
-    #[allow(clippy::too_many_lines)] // one arm per record kind, each a short list of rules
-    fn check(&self, batch: &[Record]) -> Result<(IndexMap<Bucket, Staged>, i128), LedgerError> {
-        let mut regions: HashSet<RegionCode> = HashSet::new();
-        let mut projects: HashMap<&ProjectId, &Project> = HashMap::new();
-        let mut ids: HashSet<(IdKind, &RecordId)> = HashSet::new();
-        let mut staged: IndexMap<Bucket, Staged> = IndexMap::new();
+    /// Appends every row to the columns, checking each; then checks the buckets the batch
+    /// touches and, if all is well, adds its amounts to them. On error the caller takes
+    /// the rows back out (`mark`); the buckets' flows change only when nothing failed.
+    fn append<E>(
+        &mut self,
+        rows: impl Iterator<Item = Result<Record, E>>,
+        mark: &Mark,
+    ) -> Result<Receipt, InsertError<E>> {
+        let mut staged: Vec<Staged> = Vec::new();
+        let mut positions = Positions::default();
         let mut gross = self.gross;
-        for (pos, record) in batch.iter().enumerate() {
-            let fail = |kind| batch_error(batch, pos, kind);
-            let known =
-                |code: RegionCode| self.regions.contains_key(&code) || regions.contains(&code);
-            let region_ok = |code: RegionCode| {
-                if known(code) {
-                    Ok(())
-                } else {
-                    Err(fail(LedgerErrorKind::UnknownRegion(code)))
-                }
+        let mut rows = rows.enumerate();
+        // Room for the rest of the batch in the columns of the first record of each kind
+        // (a file is one kind): no rehashing of the id index on the way.
+        let mut reserved = [false; 5];
+        while let Some((i, row)) = rows.next() {
+            let record = row.map_err(InsertError::Row)?;
+            self.reserve(&record, rows.size_hint().0 + 1, &mut reserved);
+            let fail = |kind| {
+                InsertError::Ledger(LedgerError {
+                    position: i + 1,
+                    record: record.describe(),
+                    kind,
+                })
             };
-            let date_ok = |date: NaiveDate| {
-                if self.year.contains(date) {
-                    Ok(())
-                } else {
-                    Err(fail(LedgerErrorKind::OutsideYear {
-                        date,
-                        year: self.year.year(),
-                    }))
-                }
-            };
-            let amount_ok = |m: Money| {
-                if m.is_positive() {
-                    Ok(())
-                } else {
-                    Err(fail(LedgerErrorKind::NotPositive(m)))
-                }
-            };
-            let category_ok = |c: Option<&Category>| match c {
-                Some(c) if !self.vocabulary.contains(c) => {
-                    let err = self.vocabulary.parse(c.as_str()).err();
-                    let suggestion = err.and_then(|e| match e.kind() {
-                        ParseErrorKind::NotInVocabulary { suggestion, .. } => suggestion.clone(),
-                        _ => None,
-                    });
-                    Err(fail(LedgerErrorKind::UndeclaredCategory {
-                        category: c.clone(),
-                        suggestion,
-                    }))
-                }
-                _ => Ok(()),
-            };
-            for b in record_categories(record) {
-                category_ok(b)?;
-            }
-            let amount_fen = match record {
-                Record::Region(r) => {
-                    if known(r.code()) {
-                        return Err(fail(LedgerErrorKind::DuplicateRegion(r.code())));
-                    }
-                    regions.insert(r.code());
-                    0
-                }
-                Record::Project(p) => {
-                    region_ok(p.region())?;
-                    if p.planned().is_negative() {
-                        return Err(fail(LedgerErrorKind::NegativePlanned(p.planned())));
-                    }
-                    if self.projects.contains_key(p.id()) || projects.insert(p.id(), p).is_some() {
-                        return Err(fail(LedgerErrorKind::DuplicateId(p.id().to_string())));
-                    }
-                    p.planned().to_fen()
-                }
-                Record::Allocation(a) => {
-                    self.fresh_id(&mut ids, IdKind::Allocation, a.id())
-                        .map_err(fail)?;
-                    region_ok(a.region())?;
-                    date_ok(a.date())?;
-                    amount_ok(a.amount())?;
-                    let f = a.amount().to_fen();
-                    staged
-                        .entry(a.bucket())
-                        .or_default()
-                        .funds
-                        .push((a.date(), f, pos));
-                    f
-                }
-                Record::Expenditure(e) => {
-                    self.fresh_id(&mut ids, IdKind::Expenditure, e.id())
-                        .map_err(fail)?;
-                    region_ok(e.region())?;
-                    date_ok(e.date())?;
-                    amount_ok(e.amount())?;
-                    let p = projects
-                        .get(e.project())
-                        .copied()
-                        .or_else(|| self.projects.get(e.project()))
-                        .ok_or_else(|| {
-                            fail(LedgerErrorKind::UnknownProject(e.project().clone()))
-                        })?;
-                    pool_rules(p, e).map_err(fail)?;
-                    let f = e.amount().to_fen();
-                    staged
-                        .entry(e.bucket())
-                        .or_default()
-                        .spent
-                        .push((e.date(), f, pos));
-                    f
-                }
-                Record::Adjustment(a) => {
-                    self.fresh_id(&mut ids, IdKind::Adjustment, a.id())
-                        .map_err(fail)?;
-                    date_ok(a.date())?;
-                    amount_ok(a.amount())?;
-                    for b in a.source().into_iter().chain(a.target()) {
-                        region_ok(b.region())?;
-                    }
-                    if let (Some(from), Some(to)) = (a.source(), a.target()) {
-                        if from == to {
-                            return Err(fail(LedgerErrorKind::SameBucket(from.clone())));
-                        }
-                    }
-                    let f = a.amount().to_fen();
-                    if let Some(from) = a.source() {
-                        staged
-                            .entry(from.clone())
-                            .or_default()
-                            .funds
-                            .push((a.date(), -f, pos));
-                    }
-                    if let Some(to) = a.target() {
-                        staged
-                            .entry(to.clone())
-                            .or_default()
-                            .funds
-                            .push((a.date(), f, pos));
-                    }
-                    f
-                }
-            };
+            let pos = u32::try_from(i)
+                .ok()
+                .filter(|p| (*p as usize) < MAX_ROWS)
+                .ok_or_else(|| fail(LedgerErrorKind::TooManyRecords))?;
+            let (at, fen) = self.append_one(&record, pos, &mut staged).map_err(fail)?;
+            positions.push(pos, at);
             gross = gross
-                .checked_add(amount_fen)
+                .checked_add(fen)
                 .filter(|g| *g <= MAX_GROSS_FEN)
                 .ok_or_else(|| fail(LedgerErrorKind::Overflow))?;
         }
-        Ok((staged, gross))
+        let error = |pos: u32, kind| {
+            let position = pos as usize;
+            InsertError::Ledger(LedgerError {
+                position: position + 1,
+                record: self.describe(positions.get(position), position),
+                kind,
+            })
+        };
+        // Group the batch's amounts by bucket, each group by date (then batch order).
+        staged.sort_unstable_by_key(|s| (s.bucket, s.date, s.pos));
+        let mut problems = Vec::new();
+        for group in staged.chunk_by(|a, b| a.bucket == b.bucket) {
+            let Some((bucket, _, flows)) = group
+                .first()
+                .and_then(|s| self.buckets.get(s.bucket as usize))
+            else {
+                continue;
+            };
+            let Some((date, f, s)) = flows.first_new_overdraft(group) else {
+                continue;
+            };
+            let first = group.iter().map(|s| s.pos).min().unwrap_or(0);
+            // `first` only when no outflow of this batch precedes the date: then an inflow
+            // was moved later or reduced, and the first record of the batch is named.
+            let pos = culprit(group, date).unwrap_or(first);
+            let kind = LedgerErrorKind::Overdrawn {
+                bucket: bucket.clone(),
+                date,
+                funds: ledger_money(f),
+                spent: ledger_money(s),
+            };
+            problems.push((first, pos, kind));
+        }
+        // Named in the order the batch first touches the buckets.
+        problems.sort_by_key(|p| p.0);
+        let mut warnings = Vec::new();
+        for (_, pos, kind) in problems {
+            match self.options.overspend {
+                Overspend::Error => return Err(error(pos, kind)),
+                Overspend::Warn => warnings.push(Warning {
+                    record: self.describe(positions.get(pos as usize), pos as usize),
+                    kind,
+                }),
+            }
+        }
+        self.commit(&staged, mark);
+        self.gross = gross;
+        Ok(Receipt {
+            inserted: positions.len,
+            warnings,
+        })
+    }
+
+    /// Adds a checked batch's amounts to its buckets, and its pooled projects' planned
+    /// investment to the pool sums.
+    fn commit(&mut self, staged: &[Staged], mark: &Mark) {
+        let mut funds = Vec::new();
+        let mut spent = Vec::new();
+        for group in staged.chunk_by(|a, b| a.bucket == b.bucket) {
+            let Some((_, _, flows)) = group
+                .first()
+                .and_then(|s| self.buckets.get_mut(s.bucket as usize))
+            else {
+                continue;
+            };
+            funds.clear();
+            spent.clear();
+            for s in group {
+                if s.spent { &mut spent } else { &mut funds }.push((s.date, s.fen));
+            }
+            flows.funds.add(&funds);
+            flows.spent.add(&spent);
+        }
+        for row in mark.projects..self.projects.ids.len() {
+            let p = &self.projects;
+            let (Some(r), Some(fen)) = (p.rows.get(row), p.planned.get(row)) else {
+                continue;
+            };
+            if r.stage.is_pooled() {
+                if let Some(c) = self.category(r.category) {
+                    // Within the ledger's gross amount, which is checked to fit Money.
+                    *self.pooled.entry((r.region, c.clone())).or_insert(0) += fen;
+                }
+            }
+        }
+    }
+
+    /// Reserves `more` rows for the kind of `record`, once per kind in a batch.
+    fn reserve(&mut self, record: &Record, more: usize, reserved: &mut [bool; 5]) {
+        let kind = match record {
+            Record::Region(_) => 0,
+            Record::Project(_) => 1,
+            Record::Allocation(_) => 2,
+            Record::Expenditure(_) => 3,
+            Record::Adjustment(_) => 4,
+        };
+        if let Some(done @ false) = reserved.get_mut(kind) {
+            *done = true;
+            match kind {
+                1 => self.projects.reserve(more),
+                2 => self.allocations.reserve(more),
+                3 => self.expenditures.reserve(more),
+                _ => {}
+            }
+        }
+    }
+
+    /// Names a record of the batch as [`Record::describe`] does.
+    fn describe(&self, at: Option<Pos>, position: usize) -> String {
+        let row = |r: u32| r as usize;
+        let named = match at {
+            Some(Pos::Region(r)) => self
+                .regions
+                .get_index(row(r))
+                .map(|(code, _)| format!("region {code}")),
+            Some(Pos::Project(r)) => self
+                .projects
+                .ids
+                .text(row(r))
+                .map(|id| format!("project {id}")),
+            Some(Pos::Allocation(r)) => self
+                .allocations
+                .ids
+                .text(row(r))
+                .map(|id| format!("allocation {id}")),
+            Some(Pos::Expenditure(r)) => self
+                .expenditures
+                .ids
+                .text(row(r))
+                .map(|id| format!("expenditure {id}")),
+            Some(Pos::Adjustment(r)) => self
+                .adjustment_ids
+                .text(row(r))
+                .map(|id| format!("adjustment {id}")),
+            None => None,
+        };
+        // Every position of a batch names a stored row; the fallback is a label, never a
+        // figure.
+        named.unwrap_or_else(|| format!("record {}", position + 1))
+    }
+
+    /// A category records may use: built in or declared.
+    fn category_ok(&self, c: &Category) -> Result<(), LedgerErrorKind> {
+        if self.vocabulary.contains(c) {
+            return Ok(());
+        }
+        let err = self.vocabulary.parse(c.as_str()).err();
+        let suggestion = err.and_then(|e| match e.kind() {
+            ParseErrorKind::NotInVocabulary { suggestion, .. } => suggestion.clone(),
+            _ => None,
+        });
+        Err(LedgerErrorKind::UndeclaredCategory {
+            category: c.clone(),
+            suggestion,
+        })
+    }
+
+    /// The region's row, if it is declared.
+    fn region_ok(&self, code: RegionCode) -> Result<u32, LedgerErrorKind> {
+        match self.regions.get_index_of(&code) {
+            Some(row) => Ledger::new_row(row),
+            None => Err(LedgerErrorKind::UnknownRegion(code)),
+        }
+    }
+
+    fn date_ok(&self, date: NaiveDate) -> Result<(), LedgerErrorKind> {
+        if self.year.contains(date) {
+            Ok(())
+        } else {
+            Err(LedgerErrorKind::OutsideYear {
+                date,
+                year: self.year.year(),
+            })
+        }
+    }
+
+    /// The row of a category among the ledger's categories, adding it if new.
+    fn category_row(&mut self, category: &Category) -> Result<u32, LedgerErrorKind> {
+        let row = match category.built_in_index() {
+            // The built-ins take the first rows (see `with_options`).
+            Some(i) => i,
+            None => match self.categories.get_index_of(category) {
+                Some(i) => i,
+                None => self.categories.insert_full(category.clone()).0,
+            },
+        };
+        Ledger::new_row(row)
+    }
+
+    /// A bucket packed into 64 bits: region code (32 bits), level (2), and category row
+    /// plus one, 0 for none (30; `new_row` keeps rows below 2³⁰ here).
+    fn bucket_key(region: RegionCode, level: FundLevel, category: Option<u32>) -> Option<u64> {
+        let cat = match category {
+            None => 0,
+            Some(c) => u64::from(c) + 1,
+        };
+        (cat < 1 << 30)
+            .then(|| (u64::from(region.get()) << 32) | ((level.index() as u64) << 30) | cat)
+    }
+
+    /// The bucket's row, opening it (empty) if the ledger has not seen it.
+    fn bucket_row(
+        &mut self,
+        (region, region_row): (RegionCode, u32),
+        level: FundLevel,
+        category: Option<u32>,
+    ) -> Result<u32, LedgerErrorKind> {
+        let key =
+            Ledger::bucket_key(region, level, category).ok_or(LedgerErrorKind::TooManyRecords)?;
+        let slot = match category {
+            None => Some(5),
+            Some(c) => usize::try_from(c).ok().filter(|c| *c < 5),
+        };
+        let dense = slot.map(|slot| (region_row as usize * 4 + level.index()) * 6 + slot);
+        let known = match dense {
+            Some(i) => self.dense_buckets.get(i).and_then(|r| r.checked_sub(1)),
+            None => self.bucket_keys.get(key),
+        };
+        if let Some(row) = known {
+            return Ok(row);
+        }
+        let row = Ledger::new_row(self.buckets.len())?;
+        let cat = match category {
+            Some(c) => Some(
+                self.category(c)
+                    .ok_or(LedgerErrorKind::TooManyRecords)?
+                    .clone(),
+            ),
+            None => None,
+        };
+        self.buckets
+            .push((Bucket::new(region, level, cat), key, Flows::default()));
+        match dense {
+            Some(i) => {
+                if self.dense_buckets.len() <= i {
+                    self.dense_buckets.resize(i + 1, 0);
+                }
+                if let Some(slot) = self.dense_buckets.get_mut(i) {
+                    *slot = row + 1;
+                }
+            }
+            None => self.bucket_keys.insert(key, row),
+        }
+        Ok(row)
+    }
+
+    /// The row of `bucket`, opening it if new.
+    fn bucket_row_of(&mut self, bucket: &Bucket) -> Result<u32, LedgerErrorKind> {
+        let cat = match bucket.category() {
+            Some(c) => Some(self.category_row(c)?),
+            None => None,
+        };
+        let region = self.region_ok(bucket.region())?;
+        self.bucket_row((bucket.region(), region), bucket.level(), cat)
+    }
+
+    /// The bucket an expenditure on `project` (checked by `pool_rules`) spends from: the
+    /// project's region and category (so the category's row comes from the project, not
+    /// from hashing the category) and the expenditure's level.
+    fn spending_bucket(&mut self, p: ProjectRow, e: &Expenditure) -> Result<u32, LedgerErrorKind> {
+        self.bucket_row((p.region, p.region_row), e.level(), Some(p.category))
+    }
+
+    /// A new row number in a column of `len` rows.
+    fn new_row(len: usize) -> Result<u32, LedgerErrorKind> {
+        u32::try_from(len)
+            .ok()
+            .filter(|r| (*r as usize) < MAX_ROWS)
+            .ok_or(LedgerErrorKind::TooManyRecords)
+    }
+
+    /// Checks one record against the ledger and the batch so far (already appended), and
+    /// appends it; stages its bucket amounts. Returns where it went and its gross amount.
+    #[allow(clippy::too_many_lines)] // one arm per record kind, each a short list of rules
+    fn append_one(
+        &mut self,
+        record: &Record,
+        pos: u32,
+        staged: &mut Vec<Staged>,
+    ) -> Result<(Pos, i128), LedgerErrorKind> {
+        let amount_ok = |m: Money| {
+            if m.is_positive() {
+                Ok(())
+            } else {
+                Err(LedgerErrorKind::NotPositive(m))
+            }
+        };
+        let duplicate = |id: &dyn std::fmt::Display| LedgerErrorKind::DuplicateId(id.to_string());
+        for c in record_categories(record).flatten() {
+            self.category_ok(c)?;
+        }
+        match record {
+            Record::Region(r) => {
+                if self.regions.contains_key(&r.code()) {
+                    return Err(LedgerErrorKind::DuplicateRegion(r.code()));
+                }
+                let row = Ledger::new_row(self.regions.len())?;
+                self.regions.insert(r.code(), r.clone());
+                Ok((Pos::Region(row), 0))
+            }
+            Record::Project(p) => {
+                let region_row = self.region_ok(p.region())?;
+                if p.planned().is_negative() {
+                    return Err(LedgerErrorKind::NegativePlanned(p.planned()));
+                }
+                let row = Ledger::new_row(self.projects.ids.len())?;
+                if !self.projects.ids.push_unique(p.id().as_str()) {
+                    return Err(duplicate(p.id()));
+                }
+                let cat = self.category_row(p.category())?;
+                let fen = p.planned().to_fen();
+                let t = &mut self.projects;
+                t.rows.push(ProjectRow {
+                    region: p.region(),
+                    region_row,
+                    category: cat,
+                    stage: p.stage(),
+                });
+                t.planned.push(fen);
+                t.year.push(p.year());
+                if let Some(name) = p.name() {
+                    t.name.push((row, name.into()));
+                }
+                Ok((Pos::Project(row), fen))
+            }
+            Record::Allocation(a) => {
+                let row = Ledger::new_row(self.allocations.ids.len())?;
+                if !self.allocations.ids.push_unique(a.id().as_str()) {
+                    return Err(duplicate(a.id()));
+                }
+                let region_row = self.region_ok(a.region())?;
+                self.date_ok(a.date())?;
+                amount_ok(a.amount())?;
+                let fen = a.amount().to_fen();
+                let cat = match a.category() {
+                    Some(c) => Some(self.category_row(c)?),
+                    None => None,
+                };
+                let bucket = self.bucket_row((a.region(), region_row), a.level(), cat)?;
+                let t = &mut self.allocations;
+                t.date.push(a.date());
+                t.bucket.push(bucket);
+                t.fen.push(fen);
+                if let Some(doc) = a.doc_no() {
+                    t.doc_no.push((row, doc.clone()));
+                }
+                if let Some(batch) = a.batch() {
+                    t.batch.push((row, batch));
+                }
+                staged.push(Staged {
+                    bucket,
+                    spent: false,
+                    date: a.date(),
+                    pos,
+                    fen,
+                });
+                Ok((Pos::Allocation(row), fen))
+            }
+            Record::Expenditure(e) => {
+                let row = Ledger::new_row(self.expenditures.ids.len())?;
+                if !self.expenditures.ids.push_unique(e.id().as_str()) {
+                    return Err(duplicate(e.id()));
+                }
+                self.region_ok(e.region())?;
+                self.date_ok(e.date())?;
+                amount_ok(e.amount())?;
+                let project = self
+                    .projects
+                    .ids
+                    .find(e.project().as_str())
+                    .ok_or_else(|| LedgerErrorKind::UnknownProject(e.project().clone()))?;
+                let project_row = self.pool_rules(project, e)?;
+                let fen = e.amount().to_fen();
+                let bucket = self.spending_bucket(project_row, e)?;
+                let t = &mut self.expenditures;
+                t.date.push(e.date());
+                t.project.push(project);
+                t.level.push(e.level());
+                t.fen.push(fen);
+                staged.push(Staged {
+                    bucket,
+                    spent: true,
+                    date: e.date(),
+                    pos,
+                    fen,
+                });
+                Ok((Pos::Expenditure(row), fen))
+            }
+            Record::Adjustment(a) => {
+                let row = Ledger::new_row(self.adjustments.len())?;
+                if !self.adjustment_ids.push_unique(a.id().as_str()) {
+                    return Err(duplicate(a.id()));
+                }
+                self.date_ok(a.date())?;
+                amount_ok(a.amount())?;
+                for b in a.source().into_iter().chain(a.target()) {
+                    self.region_ok(b.region())?;
+                }
+                if let (Some(from), Some(to)) = (a.source(), a.target()) {
+                    if from == to {
+                        return Err(LedgerErrorKind::SameBucket(from.clone()));
+                    }
+                }
+                let fen = a.amount().to_fen();
+                if let Some(from) = a.source() {
+                    let bucket = self.bucket_row_of(from)?;
+                    staged.push(Staged {
+                        bucket,
+                        spent: false,
+                        date: a.date(),
+                        pos,
+                        fen: -fen,
+                    });
+                }
+                if let Some(to) = a.target() {
+                    let bucket = self.bucket_row_of(to)?;
+                    staged.push(Staged {
+                        bucket,
+                        spent: false,
+                        date: a.date(),
+                        pos,
+                        fen,
+                    });
+                }
+                self.adjustments.push(a.clone());
+                Ok((Pos::Adjustment(row), fen))
+            }
+        }
+    }
+
+    /// An expenditure may go only to a pooled project of its own region and category.
+    /// Returns the project's row.
+    fn pool_rules(&self, project: u32, e: &Expenditure) -> Result<ProjectRow, LedgerErrorKind> {
+        let row = self.projects.rows.get(project as usize).copied();
+        let Some((p, category)) = row.and_then(|p| Some((p, self.category(p.category)?))) else {
+            return Err(LedgerErrorKind::UnknownProject(e.project().clone()));
+        };
+        let (stage, region) = (p.stage, p.region);
+        if !stage.is_pooled() {
+            return Err(LedgerErrorKind::NotPooled {
+                project: e.project().clone(),
+                stage,
+            });
+        }
+        if region != e.region() {
+            return Err(LedgerErrorKind::RegionMismatch {
+                project: e.project().clone(),
+                expected: region,
+                found: e.region(),
+            });
+        }
+        if category != e.category() {
+            return Err(LedgerErrorKind::CategoryMismatch {
+                project: e.project().clone(),
+                expected: category.clone(),
+                found: e.category().clone(),
+            });
+        }
+        Ok(p)
     }
 }
 
@@ -834,54 +1489,14 @@ fn record_categories(record: &Record) -> impl Iterator<Item = Option<&Category>>
     a.into_iter().chain(b)
 }
 
-/// An expenditure may go only to a pooled project of its own region and category.
-fn pool_rules(p: &Project, e: &Expenditure) -> Result<(), LedgerErrorKind> {
-    if !p.stage().is_pooled() {
-        return Err(LedgerErrorKind::NotPooled {
-            project: p.id().clone(),
-            stage: p.stage(),
-        });
-    }
-    if p.region() != e.region() {
-        return Err(LedgerErrorKind::RegionMismatch {
-            project: p.id().clone(),
-            expected: p.region(),
-            found: e.region(),
-        });
-    }
-    if p.category() != e.category() {
-        return Err(LedgerErrorKind::CategoryMismatch {
-            project: p.id().clone(),
-            expected: p.category().clone(),
-            found: e.category().clone(),
-        });
-    }
-    Ok(())
-}
-
 /// The batch record most likely to blame for an overdraft on `date`: the latest outflow on
-/// or before it.
-fn culprit(st: &Staged, date: NaiveDate) -> Option<usize> {
-    let outflows = st.spent.iter().chain(st.funds.iter().filter(|e| e.1 < 0));
-    outflows
-        .filter(|e| e.0 <= date)
-        .max_by_key(|e| (e.0, e.2))
-        .map(|e| e.2)
-}
-
-fn batch_error(batch: &[Record], pos: usize, kind: LedgerErrorKind) -> LedgerError {
-    LedgerError {
-        position: pos + 1,
-        record: describe(batch, pos),
-        kind,
-    }
-}
-
-fn describe(batch: &[Record], pos: usize) -> String {
-    // `pos` always indexes the batch; the fallback is a label, never a figure.
-    batch
-        .get(pos)
-        .map_or_else(|| format!("record {}", pos + 1), Record::describe)
+/// or before it (`group` is sorted by date, then position).
+fn culprit(group: &[Staged], date: NaiveDate) -> Option<u32> {
+    group
+        .iter()
+        .filter(|s| s.date <= date && (s.spent || s.fen < 0))
+        .max_by_key(|s| (s.date, s.pos))
+        .map(|s| s.pos)
 }
 
 #[cfg(test)]

@@ -431,7 +431,7 @@ fn bad_rows_name_input_line_and_column() {
         ),
         (
             "2,2025-01-02,9,450521,centre,industry,1.00\n",
-            "expenditures.csv line 3 column source: invalid fund level \"centre\": unknown; expected one of central, provincial, city, county (中央, 省级, 市级, 县级)",
+            "expenditures.csv line 3 column source: invalid fund level \"centre\": unknown; did you mean central?",
         ),
         (
             "2,2025-01-02,9,450521,central,industy,1.00\n",

@@ -650,7 +650,7 @@ mod json {
             growth
         );
         for a in l.allocations() {
-            assert_eq!(&from_json::<Allocation>(&to_json(a).unwrap()).unwrap(), a);
+            assert_eq!(&from_json::<Allocation>(&to_json(&a).unwrap()).unwrap(), &a);
         }
     }
 

@@ -78,14 +78,17 @@ fn csv_import_handles_quotes_crlf_bom_and_a_truncated_last_line() {
     )
     .unwrap();
     assert_eq!(receipt.inserted, 3);
-    let a = &l.allocations()[0];
+    let a = &l.allocations().get(0).unwrap();
     assert_eq!(
         (a.amount(), a.doc_no().unwrap().as_str(), a.batch()),
         (m("1234.56万元"), "桂财农〔2021〕1号", Some(1))
     );
-    assert_eq!(l.allocations()[1].amount(), Money::from_fen(1));
-    assert_eq!(l.allocations()[1].category(), None);
-    assert_eq!(l.allocations()[2].category().unwrap().as_str(), "以工代赈");
+    assert_eq!(l.allocations().get(1).unwrap().amount(), Money::from_fen(1));
+    assert_eq!(l.allocations().get(1).unwrap().category(), None);
+    assert_eq!(
+        l.allocations().get(2).unwrap().category().unwrap().as_str(),
+        "以工代赈"
+    );
 }
 
 /// Imports `text` as `file` of `kind` into a ledger with one county and one pooled
@@ -333,4 +336,83 @@ fn a_region_row_is_checked_against_its_code() {
         msg("地区代码,地区级别\n110000,省级\n"),
         r#"regions.csv line 2 column 地区级别: region 110000: its code says level province, not "省级""#
     );
+}
+
+/// `import_csv` streams its input; `Batch::read` reads it whole. Both must give the same
+/// records and the same first error, whatever the input.
+#[test]
+fn streamed_import_matches_reading_whole() {
+    let base = || {
+        let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
+        l.insert([Region::new("450521".parse().unwrap(), "合浦县")])
+            .unwrap();
+        l
+    };
+    let whole = |text: &[u8]| -> Result<(usize, Vec<String>), String> {
+        let mut l = base();
+        let mut b = Batch::for_ledger(&l);
+        b.read(CsvKind::Allocations, "a.csv", text)
+            .map_err(|e| e.to_string())?;
+        let r = b.insert_into(&mut l).map_err(|e| e.to_string())?;
+        let ids = l.allocations().iter().map(|a| a.id().to_string()).collect();
+        Ok((r.inserted, ids))
+    };
+    let streamed = |text: &[u8]| -> Result<(usize, Vec<String>), String> {
+        let mut l = base();
+        let r =
+            import_csv(&mut l, CsvKind::Allocations, "a.csv", text).map_err(|e| e.to_string())?;
+        let ids = l.allocations().iter().map(|a| a.id().to_string()).collect();
+        Ok((r.inserted, ids))
+    };
+    let h = "id,date,region,level,category,amount_wan\n";
+    let ok = "A-1,2021-03-01,450521,central,industry,1\n";
+    let gbk_line: Vec<u8> = [
+        b"A-2,2021-03-01,450521,central,".as_slice(),
+        &[0xB2, 0xFA, 0xD2, 0xB5],
+        b",1\n",
+    ]
+    .concat();
+    let mut cases: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        h.as_bytes().to_vec(),
+        format!("{h}{ok}").into_bytes(),
+        format!("\u{feff}{h}{ok}").into_bytes(),
+        format!("{h}{ok}A-2,2021-03-01,450521,central,产业,1\n").into_bytes(),
+        format!("{h}{ok}\n\nA-2,2021-03-01,450521,central,\"indus\ntry\",1\n").into_bytes(),
+        format!("{h}A-1,2021-03-01,450599,central,industry,1\nA-2,2021-13-01,450521,central,industry,1\n").into_bytes(),
+        format!("{h}A-1,2021-13-01,450521,central,industry,1\nA-2,x\"y,1\n").into_bytes(),
+        format!("{h}A-1,2021-03-01,450599,central,industry,1\n{ok}").into_bytes(),
+        format!("{h}{ok}A-2,2021-03-01,450521,central,industry\n").into_bytes(),
+        format!("{h}{ok}合计,,,,,2\n").into_bytes(),
+        format!("{h}{ok}\"unclosed,1\n").into_bytes(),
+        format!("id\tdate\n{ok}").into_bytes(),
+        format!("id,date,regio\n{ok}").into_bytes(),
+    ];
+    // GBK after ASCII lines (decoded, as reading whole does); a bad byte after a BOM and
+    // after a malformed line; UTF-16.
+    cases.push([h.as_bytes(), ok.as_bytes(), &gbk_line].concat());
+    cases.push([h.as_bytes(), b"A-1,x\"y,1\n", &gbk_line].concat());
+    cases.push([h.as_bytes(), b"A-1,x\"y,1\n", &[0xFF, b'\n']].concat());
+    cases.push(
+        [
+            "\u{feff}".as_bytes(),
+            h.as_bytes(),
+            ok.as_bytes(),
+            &[0xB2, 0xFA, b'\n'],
+        ]
+        .concat(),
+    );
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(format!("{h}{ok}").encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    cases.push(utf16);
+    for text in &cases {
+        assert_eq!(
+            streamed(text),
+            whole(text),
+            "{:?}",
+            String::from_utf8_lossy(text)
+        );
+    }
 }

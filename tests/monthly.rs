@@ -78,7 +78,7 @@ fn month_figures_are_the_difference_of_two_year_to_date_reports() {
         .expenditures()
         .iter()
         .filter(|e| e.date() > date(8, 31) && e.date() <= date(9, 30))
-        .map(fundtrack::record::Expenditure::amount);
+        .map(|e| e.amount());
     assert_eq!(
         month.total().period_spent(),
         Money::checked_sum(spent_in_september)
@@ -93,7 +93,7 @@ fn month_figures_are_the_difference_of_two_year_to_date_reports() {
         .expenditures()
         .iter()
         .filter(|e| e.date() > date(6, 30) && e.date() <= date(9, 30))
-        .map(fundtrack::record::Expenditure::amount);
+        .map(|e| e.amount());
     assert_eq!(quarter.total().period_spent(), Money::checked_sum(q));
     assert!(
         ExecutionOptions::new(date(9, 30))

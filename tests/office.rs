@@ -288,7 +288,7 @@ fn the_county_workbook_reads_exactly_into_one_batch() {
         .collect();
     assert_eq!(amounts, ["864.15元", "123456.78元"]);
     assert_eq!(ledger.project("P1").unwrap().name(), Some("百香果种植基地"));
-    let a = &ledger.allocations()[1];
+    let a = &ledger.allocations().get(1).unwrap();
     assert_eq!(
         (
             a.date(),
@@ -320,9 +320,9 @@ fn the_template_filled_with_a_ledger_reads_back_the_same_records() {
         .unwrap();
     let recs = |l: &Ledger| {
         let mut v: Vec<Record> = l.regions().cloned().map(Record::from).collect();
-        v.extend(l.projects().cloned().map(Record::from));
-        v.extend(l.allocations().iter().cloned().map(Record::from));
-        v.extend(l.expenditures().iter().cloned().map(Record::from));
+        v.extend(l.projects().map(Record::from));
+        v.extend(l.allocations().iter().map(Record::from));
+        v.extend(l.expenditures().iter().map(Record::from));
         v
     };
     assert_eq!(recs(&first), recs(&second));

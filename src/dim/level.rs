@@ -97,12 +97,27 @@ impl FromStr for FundLevel {
                 FundLevel::County
             }
             _ => {
-                return Err(ParseError::new(
+                const LABELS: [&str; 14] = [
+                    "central",
+                    "中央",
+                    "provincial",
+                    "省级",
+                    "自治区",
+                    "省本级",
+                    "city",
+                    "市级",
+                    "市本级",
+                    "county",
+                    "县级",
+                    "县区",
+                    "县本级",
+                    "县区本级",
+                ];
+                return Err(unknown(
                     "fund level",
                     s,
-                    ParseErrorKind::Unknown(
-                        "central, provincial, city, county (中央, 省级, 市级, 县级)",
-                    ),
+                    &LABELS,
+                    "central, provincial, city, county (中央, 省级, 市级, 县级)",
                 ));
             }
         })
@@ -286,14 +301,54 @@ impl FromStr for ProjectStage {
             "withdrawn" | "调整" | "出库" | "调整/出库" => ProjectStage::Withdrawn,
             "rolled" | "滚动" => ProjectStage::Rolled,
             _ => {
-                return Err(ParseError::new(
+                const LABELS: [&str; 20] = [
+                    "proposed",
+                    "申报",
+                    "reviewed",
+                    "审核",
+                    "appraised",
+                    "论证",
+                    "in_pool",
+                    "审定入库",
+                    "in_annual_plan",
+                    "纳入年度计划",
+                    "implementing",
+                    "实施",
+                    "completed",
+                    "竣工",
+                    "accepted",
+                    "验收",
+                    "withdrawn",
+                    "调整/出库",
+                    "rolled",
+                    "滚动",
+                ];
+                return Err(unknown(
                     "project stage",
                     s,
-                    ParseErrorKind::Unknown(
-                        "proposed, reviewed, appraised, in_pool, in_annual_plan, implementing, completed, accepted, withdrawn, rolled",
-                    ),
+                    &LABELS,
+                    "proposed, reviewed, appraised, in_pool, in_annual_plan, implementing, completed, accepted, withdrawn, rolled (申报, 审核, 论证, 审定入库, 纳入年度计划, 实施, 竣工, 验收, 调整/出库, 滚动)",
                 ));
             }
         })
     }
+}
+
+/// An unknown label of a closed vocabulary: the nearest known label when one is close (a
+/// typo), else the list of labels.
+fn unknown(
+    what: &'static str,
+    input: &str,
+    labels: &[&'static str],
+    list: &'static str,
+) -> ParseError {
+    let near = super::category::nearest(input.trim(), labels.iter().map(|l| (*l, *l)));
+    let kind = match near {
+        Some(s) => ParseErrorKind::NotInVocabulary {
+            suggestion: Some(s.to_owned()),
+            known: list.to_owned(),
+        },
+        None => ParseErrorKind::Unknown(list),
+    };
+    ParseError::new(what, input, kind)
 }

@@ -5,14 +5,14 @@ use std::io::Read;
 use std::sync::Arc;
 
 use super::columns::CsvKind;
-use super::csv::read_lines;
+use super::csv::{CsvStream, Start, read_lines};
 use super::error::{InputError, InputErrorKind, Location};
-use super::receipt::{ImportReceipt, TableReceipt};
-use super::table::{Columns, Place, TableOptions, TableRead, read_rows};
+use super::receipt::{ImportNote, ImportReceipt, TableReceipt};
+use super::table::{Columns, Place, RowReader, TableOptions, TableRead, read_rows};
 use super::value::Value;
 use crate::dim::{Category, FiscalYear, Vocabulary};
 use crate::error::ParseError;
-use crate::ledger::{Ledger, Receipt};
+use crate::ledger::{InsertError, Ledger, Receipt};
 use crate::record::Record;
 
 /// Records read from CSV files and workbooks, each remembering its input and line (or
@@ -274,28 +274,11 @@ impl Batch {
                 InputErrorKind::NoHeader(Cow::Owned(kind.expected())),
             ));
         };
-        if let [only] = header.as_slice() {
-            if let Some(sep) = ['\t', ';'].into_iter().find(|c| only.contains(*c)) {
-                return Err(InputError::new(
-                    Location::new(input).line(*header_line),
-                    InputErrorKind::NotCommaSeparated(sep),
-                ));
-            }
-        }
         let place = Place {
             input: Arc::clone(&input),
             sheet: None,
         };
-        let mut notes = Vec::new();
-        let header: Vec<Cow<'_, str>> = header.iter().map(|h| Cow::Borrowed(h.as_str())).collect();
-        let cols = Columns::new(
-            kind,
-            &header,
-            &place,
-            *header_line,
-            &self.options,
-            &mut notes,
-        )?;
+        let (cols, notes) = header_columns(kind, &place, *header_line, header, &self.options)?;
         let width = cols.width();
         let rows = it.map(|(line, fields)| {
             if fields.len() == width {
@@ -425,6 +408,11 @@ impl Batch {
 ///
 /// As [`Batch::read`] and [`Batch::insert_into`]; nothing is inserted on error.
 ///
+/// # Panics
+///
+/// Never on any input. Rows are read and parsed on the calling thread and inserted on a
+/// second one (the input is not held whole); a panic there (a bug) is passed on.
+///
 /// # Example
 ///
 /// ```
@@ -449,7 +437,179 @@ pub fn import_csv(
     input: &str,
     reader: impl Read,
 ) -> Result<Receipt, InputError> {
-    let mut batch = Batch::for_ledger(ledger);
-    batch.read(kind, input, reader)?;
-    batch.insert_into(ledger)
+    // Streamed: each record goes into the ledger's columns as it is read, so the input is
+    // not held whole (see `CsvStream`); the batch is still all or nothing. Two threads:
+    // this one reads and parses rows, a second inserts them, in chunks.
+    let batch = Batch::for_ledger(ledger);
+    let name: Arc<str> = Arc::from(input);
+    let mut lines = match CsvStream::open(&name, reader)? {
+        Start::Stream(lines) => lines,
+        Start::Whole(reader) => {
+            let mut batch = batch;
+            batch.read(kind, input, reader)?;
+            return batch.insert_into(ledger);
+        }
+    };
+    let (header_line, header) = match lines.next() {
+        Some(first) => first?,
+        None => {
+            return Err(InputError::new(
+                Location::new(name),
+                InputErrorKind::NoHeader(Cow::Owned(kind.expected())),
+            ));
+        }
+    };
+    let place = Place {
+        input: Arc::clone(&name),
+        sheet: None,
+    };
+    let (cols, _notes) = header_columns(kind, &place, header_line, &header, &batch.options)
+        .map_err(|e| lines.finish().unwrap_or(e))?;
+    let width = cols.width();
+    let mut rows = RowReader::new(&cols, &place, batch.vocabulary());
+    // The next record of the input, or the first error in it (outranked as reading whole).
+    let mut next_record = |lines: &mut CsvStream<_>| -> Option<Result<(u64, Record), InputError>> {
+        loop {
+            let (line, fields) = match lines.next()? {
+                Ok(l) => l,
+                Err(e) => return Some(Err(e)),
+            };
+            let record = if fields.len() == width {
+                let cells: Vec<Value<'_>> =
+                    fields.iter().map(|f| Value::Text(f.as_str())).collect();
+                rows.push(line, &cells)
+            } else {
+                Err(InputError::new(
+                    place.at(line, None, None),
+                    InputErrorKind::FieldCount {
+                        expected: width,
+                        found: fields.len(),
+                    },
+                ))
+            };
+            match record {
+                Ok(Some(r)) => return Some(Ok((line, r))),
+                Ok(None) => {}
+                Err(e) => return Some(Err(lines.finish().unwrap_or(e))),
+            }
+        }
+    };
+    let (inserted, runs, bad_row) = insert_streamed(ledger, || next_record(&mut lines));
+    match inserted {
+        Ok(receipt) => Ok(receipt),
+        Err(InsertError::Row(())) => {
+            #[expect(
+                clippy::expect_used,
+                reason = "the reading thread sends a failed row only after keeping its error"
+            )]
+            let e = bad_row.expect("a failed row's error is kept before the row is sent");
+            Err(e)
+        }
+        // A bad row further on outranks a refused record, as when every row is read first.
+        Err(InsertError::Ledger(e)) => {
+            let later = bad_row
+                .or_else(|| std::iter::from_fn(|| next_record(&mut lines)).find_map(Result::err));
+            Err(later.unwrap_or_else(|| {
+                let line = e.position().checked_sub(1).and_then(|i| {
+                    let run = runs.partition_point(|r| r.0 <= i).checked_sub(1)?;
+                    let &(first, line) = runs.get(run)?;
+                    line.checked_add((i - first) as u64)
+                });
+                let at = line.map_or_else(|| place.at_table(), |l| place.at(l, None, None));
+                InputError::new(
+                    at,
+                    InputErrorKind::Ledger {
+                        record: e.record().to_owned(),
+                        kind: e.kind().clone(),
+                    },
+                )
+            }))
+        }
+    }
 }
+
+/// The columns of a CSV header (and notes on it); a header that is one field holding a tab
+/// or semicolon names the separator.
+fn header_columns(
+    kind: CsvKind,
+    place: &Place,
+    header_line: u64,
+    header: &[String],
+    options: &TableOptions,
+) -> Result<(Columns, Vec<ImportNote>), InputError> {
+    if let [only] = header {
+        if let Some(sep) = ['\t', ';'].into_iter().find(|c| only.contains(*c)) {
+            return Err(InputError::new(
+                Location::new(Arc::clone(&place.input)).line(header_line),
+                InputErrorKind::NotCommaSeparated(sep),
+            ));
+        }
+    }
+    let mut notes = Vec::new();
+    let header: Vec<Cow<'_, str>> = header.iter().map(|h| Cow::Borrowed(h.as_str())).collect();
+    let cols = Columns::new(kind, &header, place, header_line, options, &mut notes)?;
+    Ok((cols, notes))
+}
+
+/// What [`insert_streamed`] did: the ledger's answer, the lines of the records as runs
+/// (first record, its line) and the first row that could not be read.
+type Streamed = (
+    Result<Receipt, InsertError<()>>,
+    Vec<(usize, u64)>,
+    Option<InputError>,
+);
+
+/// Inserts the records `next` gives into `ledger` on a second thread, in chunks; returns
+/// the ledger's answer, the lines of the records as runs (first record, its line) and the
+/// first row that could not be read (the inserter, told only that there was one, took
+/// the batch back out).
+fn insert_streamed(
+    ledger: &mut Ledger,
+    mut next: impl FnMut() -> Option<Result<(u64, Record), InputError>>,
+) -> Streamed {
+    let mut runs: Vec<(usize, u64)> = Vec::new();
+    let mut bad_row: Option<InputError> = None;
+    let inserted = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Record, ()>>>(4);
+        let inserter = scope.spawn(move || ledger.try_insert(rx.into_iter().flatten()));
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut n = 0usize;
+        while let Some(row) = next() {
+            match row {
+                Ok((line, record)) => {
+                    let follows = runs
+                        .last()
+                        .is_some_and(|&(i, l)| l.checked_add((n - i) as u64) == Some(line));
+                    if !follows {
+                        runs.push((n, line));
+                    }
+                    n += 1;
+                    chunk.push(Ok(record));
+                }
+                Err(e) => {
+                    bad_row = Some(e);
+                    chunk.push(Err(()));
+                }
+            }
+            if chunk.len() == CHUNK || bad_row.is_some() {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                // A closed channel: the inserter stopped at a record it refused.
+                if tx.send(full).is_err() || bad_row.is_some() {
+                    break;
+                }
+            }
+        }
+        if !chunk.is_empty() {
+            // Fails only when the inserter stopped already; it then has its answer.
+            tx.send(chunk).ok();
+        }
+        drop(tx);
+        inserter
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    (inserted, runs, bad_row)
+}
+
+/// Rows passed at a time from the reading thread of [`import_csv`] to the inserting one.
+const CHUNK: usize = 4096;

@@ -7,7 +7,8 @@
 //! is named as such.
 
 use std::borrow::Cow;
-use std::io::Read;
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 
 use super::error::{InputError, InputErrorKind, Location};
@@ -25,7 +26,7 @@ pub(crate) fn read_lines(
     reader
         .read_to_end(&mut bytes)
         .map_err(|e| InputError::new(Location::new(Arc::clone(input)), e.into()))?;
-    let (text, encoding) = decode(input, &bytes)?;
+    let (text, encoding) = decode(input, &bytes, 1)?;
     Ok((split_records(input, &text)?, encoding))
 }
 
@@ -36,11 +37,18 @@ pub(crate) fn read_lines(
 pub(crate) fn decode<'b>(
     input: &Arc<str>,
     bytes: &'b [u8],
+    first_line: u64,
 ) -> Result<(Cow<'b, str>, &'static str), InputError> {
-    let at = |line: u64, kind| InputError::new(Location::new(Arc::clone(input)).line(line), kind);
-    let bom16 = if bytes.starts_with(&[0xFF, 0xFE]) {
+    let at = |line: u64, kind| {
+        let line = line.saturating_add(first_line - 1);
+        InputError::new(Location::new(Arc::clone(input)).line(line), kind)
+    };
+    // Byte-order marks only at the start of the input (text from a later line on is decoded
+    // as part of the whole).
+    let start = first_line == 1;
+    let bom16 = if start && bytes.starts_with(&[0xFF, 0xFE]) {
         Some((encoding_rs::UTF_16LE, "UTF-16LE"))
-    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+    } else if start && bytes.starts_with(&[0xFE, 0xFF]) {
         Some((encoding_rs::UTF_16BE, "UTF-16BE"))
     } else {
         None
@@ -52,7 +60,7 @@ pub(crate) fn decode<'b>(
         }
         return Ok((text, name));
     }
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).filter(|_| start) {
         return utf8(rest)
             .map(|t| (Cow::Borrowed(t), "UTF-8 with BOM"))
             .map_err(|(line, b)| at(line, InputErrorKind::NotUtf8(b)));
@@ -101,12 +109,239 @@ pub(crate) fn looks_gbk(bytes: &[u8]) -> bool {
     pairs > 0
 }
 
+/// The records of a CSV input read line by line, for [`import_csv`](super::import_csv):
+/// an input that is ASCII, or UTF-8 with a byte-order mark, is never held whole.
+///
+/// It reads what [`read_lines`] reads, to the same records and the same first error. An
+/// input with a UTF-16 byte-order mark is left to [`read_lines`] ([`Start::Whole`]). From
+/// the first line with a non-ASCII byte of an input without a byte-order mark, the rest is
+/// read whole and decoded as [`decode`] would decode the whole input (the lines before it
+/// are ASCII, the same in UTF-8 and GBK). Errors keep the precedence of reading whole:
+/// when a line is malformed, or the caller finds a row bad or a record refused
+/// ([`CsvStream::finish`]), the rest is read to see whether a read error, an encoding error
+/// or a malformed line further on comes first.
+pub(crate) struct CsvStream<R> {
+    input: Arc<str>,
+    reader: BufReader<R>,
+    /// The physical line the next line read is.
+    line: u64,
+    bytes: Vec<u8>,
+    /// Text of the record being gathered (lines until its quotes balance), its first line
+    /// and its quotes.
+    chunk: String,
+    chunk_line: u64,
+    quotes: usize,
+    /// The input began with a UTF-8 byte-order mark: it is UTF-8 throughout.
+    bom: bool,
+    ready: VecDeque<Line>,
+    done: bool,
+}
+
+/// How [`CsvStream::open`] found an input.
+pub(crate) enum Start<R> {
+    Stream(CsvStream<R>),
+    /// UTF-16: to be read whole, from these bytes on.
+    Whole(std::io::Chain<std::io::Cursor<Vec<u8>>, BufReader<R>>),
+}
+
+impl<R: Read> CsvStream<R> {
+    pub(crate) fn open(input: &Arc<str>, reader: R) -> Result<Start<R>, InputError> {
+        let mut s = CsvStream {
+            input: Arc::clone(input),
+            reader: BufReader::with_capacity(1 << 16, reader),
+            line: 1,
+            bytes: Vec::new(),
+            chunk: String::new(),
+            chunk_line: 1,
+            quotes: 0,
+            bom: false,
+            ready: VecDeque::new(),
+            done: false,
+        };
+        s.read_physical()?;
+        if s.bytes.starts_with(&[0xFF, 0xFE]) || s.bytes.starts_with(&[0xFE, 0xFF]) {
+            let first = std::mem::take(&mut s.bytes);
+            return Ok(Start::Whole(std::io::Cursor::new(first).chain(s.reader)));
+        }
+        if s.bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            s.bom = true;
+            s.bytes.drain(..3);
+        }
+        s.take_line()?;
+        Ok(Start::Stream(s))
+    }
+
+    fn io_error(&self, e: std::io::Error) -> InputError {
+        InputError::new(Location::new(Arc::clone(&self.input)), e.into())
+    }
+
+    /// Reads the next physical line into `bytes`; `false` at the end.
+    fn read_physical(&mut self) -> Result<bool, InputError> {
+        self.bytes.clear();
+        let n = self
+            .reader
+            .read_until(b'\n', &mut self.bytes)
+            .map_err(|e| self.io_error(e))?;
+        Ok(n > 0)
+    }
+
+    /// The rest of the input after `bytes` (the line read last), whole.
+    fn rest(&mut self) -> Result<Vec<u8>, InputError> {
+        let mut rest = std::mem::take(&mut self.bytes);
+        self.reader
+            .read_to_end(&mut rest)
+            .map_err(|e| self.io_error(e))?;
+        Ok(rest)
+    }
+
+    /// An encoding error in `rest` (starting on the current line), as [`decode`] finds it.
+    fn encoding_error(&self, rest: &[u8]) -> Option<InputError> {
+        if self.bom {
+            utf8(rest).err().map(|(line, bad)| {
+                let at =
+                    Location::new(Arc::clone(&self.input)).line(line.saturating_add(self.line - 1));
+                InputError::new(at, InputErrorKind::NotUtf8(bad))
+            })
+        } else if rest.is_ascii() {
+            None
+        } else {
+            decode(&self.input, rest, self.line).err()
+        }
+    }
+
+    /// Takes the line in `bytes` into the record being gathered, and splits the record
+    /// when its quotes balance (or at the end of the input).
+    fn take_line(&mut self) -> Result<(), InputError> {
+        if self.bytes.is_empty() {
+            self.done = true;
+            if !self.chunk.is_empty() {
+                let records = split_records_from(&self.input, &self.chunk, self.chunk_line)?;
+                self.ready.extend(records);
+                self.chunk.clear();
+            }
+            return Ok(());
+        }
+        if !self.bom && !self.bytes.is_ascii() {
+            // The rest decides the encoding, as the whole input would.
+            let rest = self.rest()?;
+            let (text, _) = decode(&self.input, &rest, self.line)?;
+            let start = if self.chunk.is_empty() {
+                self.line
+            } else {
+                self.chunk_line
+            };
+            let mut all = std::mem::take(&mut self.chunk);
+            all.push_str(&text);
+            self.done = true;
+            let records = split_records_from(&self.input, &all, start)?;
+            self.ready.extend(records);
+            return Ok(());
+        }
+        let Ok(text) = std::str::from_utf8(&self.bytes) else {
+            // Only after a byte-order mark (other non-ASCII lines went whole above).
+            let rest = self.rest()?;
+            #[expect(
+                clippy::expect_used,
+                reason = "the rest begins with the line that is not UTF-8"
+            )]
+            let e = self
+                .encoding_error(&rest)
+                .expect("a line that is not UTF-8 starts the rest");
+            return Err(e);
+        };
+        if self.chunk.is_empty() {
+            self.chunk_line = self.line;
+        }
+        self.quotes += memchr::memchr_iter(b'"', text.as_bytes()).count();
+        self.chunk.push_str(text);
+        self.line = self.line.saturating_add(1);
+        if self.quotes % 2 == 1 {
+            return Ok(());
+        }
+        if self.quotes == 0 {
+            // One line without quotes: its fields are what lies between the commas.
+            self.ready.extend(split_plain(&self.chunk, self.chunk_line));
+        } else {
+            match split_records_from(&self.input, &self.chunk, self.chunk_line) {
+                Ok(records) => self.ready.extend(records),
+                Err(e) => {
+                    // An encoding or read error further on comes first.
+                    self.bytes.clear();
+                    let rest = self.rest()?;
+                    return Err(self.encoding_error(&rest).unwrap_or(e));
+                }
+            }
+        }
+        self.chunk.clear();
+        self.quotes = 0;
+        Ok(())
+    }
+
+    /// Reads lines until a record is ready or the input ends.
+    fn fill(&mut self) -> Result<(), InputError> {
+        while self.ready.is_empty() && !self.done {
+            self.read_physical()?;
+            self.take_line()?;
+        }
+        Ok(())
+    }
+
+    /// Reads the rest of the input after the caller found an error in a record: the
+    /// error that outranks it, if the rest of the input has one.
+    pub(crate) fn finish(&mut self) -> Option<InputError> {
+        loop {
+            self.ready.clear();
+            if self.done {
+                return None;
+            }
+            if let Err(e) = self.fill() {
+                self.done = true;
+                return Some(e);
+            }
+        }
+    }
+}
+
+impl<R: Read> Iterator for CsvStream<R> {
+    type Item = Result<Line, InputError>;
+
+    fn next(&mut self) -> Option<Result<Line, InputError>> {
+        if let Err(e) = self.fill() {
+            self.done = true;
+            self.ready.clear();
+            return Some(Err(e));
+        }
+        self.ready.pop_front().map(Ok)
+    }
+}
+
+/// [`split_records_from`] for one line without quotes, as it would split it: the fields
+/// between commas, without the line end (LF or CRLF); `None` for a blank line.
+fn split_plain(text: &str, line: u64) -> Option<Line> {
+    let body = match text.strip_suffix('\n') {
+        Some(b) => b.strip_suffix('\r').unwrap_or(b),
+        None => text,
+    };
+    let fields: Vec<String> = body.split(',').map(str::to_owned).collect();
+    let blank = fields.len() == 1 && fields.first().is_some_and(|f| f.trim().is_empty());
+    (!blank).then_some((line, fields))
+}
+
 /// Splits text into records of fields, each with the physical line it starts on; blank
 /// lines are skipped.
 pub(crate) fn split_records(input: &Arc<str>, text: &str) -> Result<Vec<Line>, InputError> {
+    split_records_from(input, text, 1)
+}
+
+/// [`split_records`] for text that starts on line `first_line` of its input.
+fn split_records_from(
+    input: &Arc<str>,
+    text: &str,
+    first_line: u64,
+) -> Result<Vec<Line>, InputError> {
     let at = |line: u64, kind| InputError::new(Location::new(Arc::clone(input)).line(line), kind);
     let mut out = Vec::new();
-    let mut line = 1u64;
+    let mut line = first_line;
     let mut chars = text.chars().peekable();
     while chars.peek().is_some() {
         let start = line;
@@ -204,7 +439,8 @@ mod tests {
 
     #[test]
     fn encodings_are_decoded_and_named() {
-        let d = |bytes: &[u8]| decode(&Arc::from("t.csv"), bytes).map(|(t, e)| (t.into_owned(), e));
+        let d =
+            |bytes: &[u8]| decode(&Arc::from("t.csv"), bytes, 1).map(|(t, e)| (t.into_owned(), e));
         // "北海" in GBK.
         let gbk = [b'a', b',', 0xB1, 0xB1, 0xBA, 0xA3, b'\n'];
         assert_eq!(d(&gbk).unwrap(), ("a,北海\n".to_owned(), "GBK"));

@@ -609,19 +609,59 @@ pub(crate) fn read_rows<'v>(
     rows: impl Iterator<Item = Result<(u64, Vec<Value<'v>>), InputError>>,
 ) -> Result<TableRead, InputError> {
     let mut records = Vec::new();
-    let mut notes = Vec::new();
-    let mut blank = 0usize;
-    let mut first_blank: Option<u64> = None;
-    let mut total: Option<(u64, String)> = None;
-    let mut sum: i128 = 0;
+    let mut reader = RowReader::new(cols, place, vocabulary);
     for item in rows {
         let (row, cells) = item?;
-        if cells.iter().all(Value::is_blank) {
-            blank += 1;
-            first_blank.get_or_insert(row);
-            continue;
+        if let Some(record) = reader.push(row, &cells)? {
+            records.push((row, record));
         }
-        if let Some((at_row, label)) = &total {
+    }
+    Ok(TableRead {
+        records,
+        notes: reader.finish(),
+    })
+}
+
+/// [`read_rows`] one row at a time, for a reader that passes each record on as it is read
+/// (`import_csv`).
+pub(crate) struct RowReader<'r> {
+    cols: &'r Columns,
+    place: &'r Place,
+    vocabulary: &'r Vocabulary,
+    notes: Vec<ImportNote>,
+    blank: usize,
+    first_blank: Option<u64>,
+    total: Option<(u64, String)>,
+    sum: i128,
+}
+
+impl<'r> RowReader<'r> {
+    pub(crate) fn new(cols: &'r Columns, place: &'r Place, vocabulary: &'r Vocabulary) -> Self {
+        RowReader {
+            cols,
+            place,
+            vocabulary,
+            notes: Vec::new(),
+            blank: 0,
+            first_blank: None,
+            total: None,
+            sum: 0,
+        }
+    }
+
+    /// The record of one data row, or `None` for a blank or total row.
+    pub(crate) fn push(
+        &mut self,
+        row: u64,
+        cells: &[Value<'_>],
+    ) -> Result<Option<Record>, InputError> {
+        let (cols, place, vocabulary) = (self.cols, self.place, self.vocabulary);
+        if cells.iter().all(Value::is_blank) {
+            self.blank += 1;
+            self.first_blank.get_or_insert(row);
+            return Ok(None);
+        }
+        if let Some((at_row, label)) = &self.total {
             return Err(InputError::new(
                 place.at(row, None, None),
                 InputErrorKind::AfterTotal {
@@ -630,7 +670,7 @@ pub(crate) fn read_rows<'v>(
                 },
             ));
         }
-        if cols.is_header_again(&cells) {
+        if cols.is_header_again(cells) {
             return Err(InputError::new(
                 place.at(row, None, None),
                 InputErrorKind::SecondHeader,
@@ -638,12 +678,12 @@ pub(crate) fn read_rows<'v>(
         }
         let r = Row {
             cols,
-            cells: &cells,
+            cells,
             place,
             line: row,
             vocabulary,
         };
-        if let Some(label) = total_label(cols, &cells) {
+        if let Some(label) = total_label(cols, cells) {
             let printed = match cols.amount() {
                 Some((i, _, name)) if !cells.get(i).is_none_or(Value::is_blank) => {
                     Some((r.amount()?, i, name))
@@ -651,7 +691,7 @@ pub(crate) fn read_rows<'v>(
                 _ => None,
             };
             if let Some((p, i, name)) = printed {
-                let rows_sum = i64::try_from(sum).map(Money::from_fen).map_err(|_| {
+                let rows_sum = i64::try_from(self.sum).map(Money::from_fen).map_err(|_| {
                     InputError::new(place.at(row, None, None), InputErrorKind::Overflow)
                 })?;
                 if p != rows_sum {
@@ -665,29 +705,33 @@ pub(crate) fn read_rows<'v>(
                     ));
                 }
             }
-            notes.push(ImportNote::new(
+            self.notes.push(ImportNote::new(
                 place.at(row, None, None),
                 NoteKind::TotalRow {
                     label: label.clone(),
                     checked: printed.map(|(p, _, _)| p),
                 },
             ));
-            total = Some((row, label));
-            continue;
+            self.total = Some((row, label));
+            return Ok(None);
         }
         let record = r.record()?;
         if cols.amount().is_some() {
-            sum = sum.saturating_add(record_amount(&record));
+            self.sum = self.sum.saturating_add(record_amount(&record));
         }
-        records.push((row, record));
+        Ok(Some(record))
     }
-    if let Some(first) = first_blank {
-        notes.push(ImportNote::new(
-            place.at(first, None, None),
-            NoteKind::BlankRows(blank),
-        ));
+
+    /// The notes on the table, once every row was pushed.
+    pub(crate) fn finish(mut self) -> Vec<ImportNote> {
+        if let Some(first) = self.first_blank {
+            self.notes.push(ImportNote::new(
+                self.place.at(first, None, None),
+                NoteKind::BlankRows(self.blank),
+            ));
+        }
+        self.notes
     }
-    Ok(TableRead { records, notes })
 }
 
 /// The amount a record carries, in 分 (planned investment for a project).

@@ -283,6 +283,7 @@ fn ledger_zh(kind: &LedgerErrorKind, f: &mut fmt::Formatter<'_>) -> fmt::Result 
             "{bucket} 在 {date} 超支：到位资金 {funds}，已支出 {spent}"
         ),
         L::Overflow => f.write_str("金额过大，超出台账可表示的范围"),
+        L::TooManyRecords => f.write_str("记录过多：台账每类记录（及每批）至多 4294967293 条"),
     }
 }
 
@@ -326,7 +327,7 @@ pub(crate) fn parse_zh(e: &ParseError, f: &mut fmt::Formatter<'_>) -> fmt::Resul
         P::NotInVocabulary {
             suggestion: Some(s),
             ..
-        } => write!(f, "不在可用类别中；是否应为“{s}”？"),
+        } => write!(f, "无法识别；是否应为“{s}”？"),
         P::NotInVocabulary {
             suggestion: None,
             known,
@@ -404,7 +405,7 @@ impl InputError {
     /// let csv = "支付凭证号,支付日期,项目编号,地区代码,资金级次,资金类别,金额（元）\n\
     ///            ZF001,2021/9/30,P1,450521,中央,产业扶贫,100\n";
     /// let err = Batch::new().read(CsvKind::Expenditures, "支出.csv", csv.as_bytes()).unwrap_err();
-    /// assert_eq!(err.zh().to_string(), "支出.csv 第2行 “资金类别”列：资金类别“产业扶贫”无效：不在可用类别中；是否应为“产业发展”？");
+    /// assert_eq!(err.zh().to_string(), "支出.csv 第2行 “资金类别”列：资金类别“产业扶贫”无效：无法识别；是否应为“产业发展”？");
     /// ```
     pub fn zh(&self) -> impl fmt::Display + '_ {
         InputErrorZh(self)

@@ -193,15 +193,14 @@ impl Ledger {
             sources,
         } = options.into();
         let inside = |r: RegionCode| within.is_none_or(|w| w.contains(r));
-        let pooled = self
-            .projects()
-            .filter(|p| p.stage().is_pooled() && inside(p.region()));
         let (mut planned, mut count) = (0i128, 0u64);
-        for p in pooled {
-            // Cannot overflow: the ledger keeps its gross amount (planned investment included)
-            // within Money's range.
-            planned += p.planned().to_fen();
-            count += 1;
+        for (region, fen, pooled) in self.planned() {
+            if pooled && inside(region) {
+                // Cannot overflow: the ledger keeps its gross amount (planned investment
+                // included) within Money's range.
+                planned += fen;
+                count += 1;
+            }
         }
         let mut opts = ExecutionOptions::new(as_of).sources(sources);
         if let Some(w) = within {
@@ -210,17 +209,12 @@ impl Ledger {
         let exec = self.execution(opts);
         // Sums of expenditures: within the ledger's gross too (see `ledger_money`).
         let (mut on_pooled, mut all) = (0i128, 0i128);
-        for e in self
-            .expenditures()
-            .iter()
-            .filter(|e| e.date() <= as_of && inside(e.region()) && sources.includes(e.level()))
-        {
-            all += e.amount().to_fen();
-            if self
-                .project(e.project().as_str())
-                .is_some_and(|p| p.stage().is_pooled())
-            {
-                on_pooled += e.amount().to_fen();
+        for (date, region, level, fen, pooled) in self.spending() {
+            if date <= as_of && inside(region) && sources.includes(level) {
+                all += fen;
+                if pooled {
+                    on_pooled += fen;
+                }
             }
         }
         PoolCoverage::from_totals(ledger_money(planned), count, exec.total().allocated())
