@@ -3,7 +3,12 @@
 //!
 //! ```text
 //! national_report --allocations A --projects P --expenditures E --as-of YYYY-MM-DD [--format csv|text]
+//!                 [--spending-check totals|every-date] [--overspending error|warn]
 //! ```
+//!
+//! Spending beyond the money allocated is an error by default; `--overspending warn` prints
+//! each overspent bucket to stderr and goes on. `--spending-check every-date` checks it at
+//! every date, as the ledger does (see `fundtrack::bulk::SpendingCheck`).
 //!
 //! The example opens the files and hands them to [`fundtrack::bulk`]; the library does the
 //! reading, summing, rounding and the CSV.
@@ -13,10 +18,10 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use fundtrack::Rounding;
-use fundtrack::bulk::{Aggregator, BulkOptions};
+use fundtrack::bulk::{Aggregator, BulkOptions, Overspending, SpendingCheck};
 use fundtrack::format::{national_csv, national_csv_options};
 use fundtrack::report::{Execution, Grouping, Progress};
+use fundtrack::{NoRatio, Rounding};
 
 struct Args {
     allocations: String,
@@ -24,12 +29,15 @@ struct Args {
     expenditures: String,
     as_of: NaiveDate,
     text: bool,
+    check: SpendingCheck,
+    overspending: Overspending,
 }
 
 fn args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
     let (mut allocations, mut projects, mut expenditures, mut as_of, mut text) =
         (None, None, None, None, false);
+    let (mut check, mut overspending) = (SpendingCheck::Totals, Overspending::Error);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
@@ -48,6 +56,20 @@ fn args() -> Result<Args, String> {
                 "text" => text = true,
                 other => return Err(format!("--format {other}: expected csv or text")),
             },
+            "--spending-check" => match value()?.as_str() {
+                "totals" => check = SpendingCheck::Totals,
+                "every-date" => check = SpendingCheck::EveryDate,
+                other => {
+                    return Err(format!(
+                        "--spending-check {other}: expected totals or every-date"
+                    ));
+                }
+            },
+            "--overspending" => match value()?.as_str() {
+                "error" => overspending = Overspending::Error,
+                "warn" => overspending = Overspending::Warn,
+                other => return Err(format!("--overspending {other}: expected error or warn")),
+            },
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -58,13 +80,19 @@ fn args() -> Result<Args, String> {
         expenditures: need(expenditures, "--expenditures")?,
         as_of: as_of.ok_or("--as-of is required")?,
         text,
+        check,
+        overspending,
     })
 }
 
 fn run() -> Result<(), String> {
     let args = args()?;
     let threads = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-    let mut agg = Aggregator::new(BulkOptions::new(args.as_of).threads(threads));
+    let options = BulkOptions::new(args.as_of)
+        .threads(threads)
+        .spending_check(args.check)
+        .overspending(args.overspending);
+    let mut agg = Aggregator::new(options);
     let open = |path: &str| File::open(path).map_err(|e| format!("{path}: {e}"));
     agg.read_allocations(&args.allocations, open(&args.allocations)?)
         .map_err(|e| e.to_string())?;
@@ -72,26 +100,44 @@ fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     agg.read_expenditures(&args.expenditures, open(&args.expenditures)?)
         .map_err(|e| e.to_string())?;
+    for w in agg.warnings() {
+        eprintln!("national_report: warning: {w}");
+    }
     let report = agg
         .into_partials()
         .execution(national_csv_options(args.as_of))
         .map_err(|e| e.to_string())?;
-    let stdout = io::stdout().lock();
-    let written = if args.text {
-        summary(&report, stdout)
+    // The whole report first, so that an error leaves no partial output.
+    let mut buf = Vec::new();
+    let rendered = if args.text {
+        summary(&report, &mut buf)
     } else {
-        national_csv(&report, stdout)
+        national_csv(&report, &mut buf)
     };
-    written.map_err(|e| format!("writing the report: {e}"))
+    rendered.map_err(|e| format!("rendering the report: {e}"))?;
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(&buf)
+        .and_then(|()| stdout.flush())
+        .map_err(|e| format!("writing the report: {e}"))
 }
 
 /// A readable summary: the overall figures, each source and category, and the counties
 /// furthest behind.
 fn summary(report: &Execution, mut out: impl Write) -> io::Result<()> {
-    let rate = |p: &Progress| {
-        p.rate().map_or("—".to_owned(), |r| {
-            format!("{}%", r.to_percent(Rounding::HALF_UP_2))
-        })
+    // "—" where nothing is allocated, as the CSV leaves the field empty; a rate beyond
+    // ±10¹⁵ % is an error in both.
+    let rate = |p: &Progress| match p.rate() {
+        Ok(r) => Ok(format!("{}%", r.to_percent(Rounding::HALF_UP_2))),
+        Err(NoRatio::ZeroBase) => Ok("—".to_owned()),
+        Err(e) => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "a rate of spent {} over allocated {}: {e}",
+                p.spent(),
+                p.allocated()
+            ),
+        )),
     };
     let line = |out: &mut dyn Write, name: &str, p: &Progress| {
         writeln!(
@@ -99,7 +145,7 @@ fn summary(report: &Execution, mut out: impl Write) -> io::Result<()> {
             "  {name:<26} allocated {:>20}  spent {:>20}  disbursed {:>8}",
             p.allocated().to_string(),
             p.spent().to_string(),
-            rate(p)
+            rate(p)?
         )
     };
     writeln!(out, "National budget execution as of {}", report.as_of())?;

@@ -64,13 +64,15 @@
 //! stages ([`ProjectStage`](crate::ProjectStage)); amounts positive 元 with at most 2
 //! decimals. LF or CRLF line ends; blank lines hold no row. Dates must fall in the fiscal
 //! year of the as-of date unless [`BulkOptions`] says otherwise. A row dated after the
-//! as-of date has its id and date checked and is not counted.
+//! as-of date is checked in full (its verdict never depends on the as-of date) and not counted.
 //!
 //! As in the ledger, allocation ids and expenditure ids must not repeat (within one
 //! [`Aggregator`]: a file read twice is an error, not doubled figures), an expenditure must
 //! name a project read before it, of its own county and category and in the project pool,
-//! and project ids must not repeat (see [`Aggregator`]). What the bulk path does not check,
-//! the ledger does: spending beyond the money in place at each date.
+//! project ids must not repeat (see [`Aggregator`]), and spending must stay within the
+//! money allocated ([`SpendingCheck`]: by default no expenditure before its bucket's first
+//! allocation and year totals within allocations; at every date on request). Lines are at
+//! most 1 MiB, headers 64 KiB, fields 256 bytes.
 //!
 //! # Beyond one machine
 //!
@@ -93,15 +95,16 @@
 //! ```text
 //! ids        the one decimal-id parser; duplicate-id logs and sets   (none)
 //! dates      the one calendar: YYYY-MM-DD → NaiveDate, year window   (none)
+//! limits     the spending check: periods, cells, totals               (none)
 //! schema     the three input schemas, the header check               (none)
 //! projects   the project table: ProjectKey, ProjectEntry             ids
-//! sums       buckets, CountySums, Counts, the accumulator Acc        projects
-//! ctx        what a read checks rows against                         dates, projects
+//! sums       buckets, CountySums, Counts, the accumulator Acc        limits, projects
+//! ctx        what a read checks rows against                         dates, limits, projects
 //! fields     line splitting, the general field parsers               dates, sums
 //! rows       the general row parsers                                 ctx, fields, projects, sums
 //! fast       the fast path of each row                               ctx, dates, fields, projects, sums
 //! chunk      the row loop of one chunk                               ctx, dates, fast, fields, ids,
-//!                                                                    projects, rows, sums
+//!                                                                    limits, rows, sums
 //! stream     threads, chunks, header, first error in file order      chunk, ctx, fields, ids, schema, sums
 //! bulk.rs    Aggregator, BulkOptions                                 stream and the rest
 //! ```
@@ -117,6 +120,7 @@ mod dates;
 mod fast;
 mod fields;
 mod ids;
+mod limits;
 mod partials;
 mod projects;
 mod rows;
@@ -124,7 +128,9 @@ mod schema;
 mod stream;
 mod sums;
 
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -135,6 +141,7 @@ use crate::import::{InputError, InputErrorKind, Location};
 use ctx::Ctx;
 use dates::Window;
 use ids::IdSet;
+use limits::{Grant, Limits, Mark, Spend};
 use projects::ProjectTable;
 use schema::Table;
 use sums::Acc;
@@ -168,6 +175,91 @@ pub struct BulkOptions {
     year: YearRule,
     threads: usize,
     buffer_size: usize,
+    overspending: Overspending,
+    spending_check: SpendingCheck,
+}
+
+/// How finely spending is checked against the money allocated (超支检查的粒度), per
+/// (county, fund level, category) bucket, counting every row whatever the as-of date.
+///
+/// The ledger checks that money spent by each date is within money allocated by that
+/// date. [`SpendingCheck::EveryDate`] is that check; it keeps one sum per period between
+/// allocation dates (about 24 bytes × (allocations + 20 × counties) per worker) and one more
+/// random memory access per expenditure, so it is not the default. The default,
+/// [`SpendingCheck::Totals`], is the exact weaker rule: no expenditure is dated before its
+/// bucket's first allocation, and a bucket's spending over all dates is within its
+/// allocations over all dates. A file that passes `EveryDate` passes `Totals`; one that
+/// overspends between two allocation dates and not in total passes `Totals` only.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use fundtrack::bulk::{Aggregator, BulkOptions, SpendingCheck};
+///
+/// let a = "id,date,county_code,source,category,amount_yuan\n\
+///          1,2025-01-05,450521,central,industry,1000.00\n\
+///          2,2025-05-05,450521,central,industry,1000.00\n";
+/// // 1,500.00 spent in March against 1,000.00 in place then; 2,000.00 by the year end.
+/// let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-03-01,7,450521,central,industry,1500.00\n";
+/// let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+/// let read = |check| {
+///     let mut agg = Aggregator::new(BulkOptions::new(d).spending_check(check));
+///     agg.read_allocations("allocations.csv", a.as_bytes())?;
+///     agg.read_expenditures("expenditures.csv", e.as_bytes())
+/// };
+/// assert!(read(SpendingCheck::Totals).is_ok());
+/// assert_eq!(read(SpendingCheck::EveryDate).unwrap_err().to_string(), "expenditures.csv line 2 column amount_yuan: spending in 450521 central industry reaches 1500.00元 by 2025-03-01, beyond the 1000.00元 allocated by then");
+/// # Ok::<(), fundtrack::import::InputError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SpendingCheck {
+    /// No expenditure before its bucket's first allocation; spending over all dates within
+    /// allocations over all dates (the default).
+    #[default]
+    Totals,
+    /// Spent ≤ allocated at every date, as the ledger checks.
+    EveryDate,
+}
+
+/// What spending beyond the money in place is (超支): an error (the default, as in the
+/// ledger) or a warning ([`Aggregator::warnings`]).
+///
+/// Spending is checked per (county, fund level, category) bucket, counting every row
+/// whatever the as-of date, as finely as [`SpendingCheck`] says, once an allocations input
+/// was read (a worker that reads none, summing a shard, does not check). The error names
+/// the bucket; with [`SpendingCheck::EveryDate`] also a date by which it is overspent and
+/// the line of the row dated then (see [`InputErrorKind::Overspent`]).
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use fundtrack::bulk::{Aggregator, BulkOptions, Overspending};
+///
+/// let a = "id,date,county_code,source,category,amount_yuan\n1,2025-01-05,450521,central,industry,1000.00\n";
+/// let e = "id,date,project_id,county_code,source,category,amount_yuan\n1,2025-03-01,7,450521,central,industry,5000.00\n";
+/// let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+/// let mut agg = Aggregator::new(BulkOptions::new(d));
+/// agg.read_allocations("allocations.csv", a.as_bytes())?;
+/// let err = agg.read_expenditures("expenditures.csv", e.as_bytes()).unwrap_err();
+/// assert_eq!(err.to_string(), "expenditures.csv: spending in 450521 central industry totals 5000.00元, beyond the 1000.00元 allocated in all (read with SpendingCheck::EveryDate for the date and line)");
+///
+/// let mut agg = Aggregator::new(BulkOptions::new(d).overspending(Overspending::Warn));
+/// agg.read_allocations("allocations.csv", a.as_bytes())?;
+/// agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+/// assert_eq!(agg.warnings().len(), 1);
+/// # Ok::<(), fundtrack::import::InputError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Overspending {
+    /// The read fails (the default).
+    #[default]
+    Error,
+    /// The read succeeds and [`Aggregator::warnings`] lists each overspent bucket once.
+    Warn,
 }
 
 impl BulkOptions {
@@ -193,7 +285,70 @@ impl BulkOptions {
             year: YearRule::OfAsOf,
             threads: 2,
             buffer_size: 4 << 20,
+            overspending: Overspending::Error,
+            spending_check: SpendingCheck::Totals,
         }
+    }
+
+    /// How finely spending is checked ([`SpendingCheck`]; by default
+    /// [`SpendingCheck::Totals`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::bulk::{BulkOptions, SpendingCheck};
+    /// # let d = fundtrack::doctest::as_of();
+    /// let options = BulkOptions::new(d).spending_check(SpendingCheck::EveryDate);
+    /// assert_eq!(options.spending_check_used(), SpendingCheck::EveryDate);
+    /// ```
+    #[must_use]
+    pub fn spending_check(mut self, check: SpendingCheck) -> Self {
+        self.spending_check = check;
+        self
+    }
+
+    /// How finely spending is checked.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::bulk::{BulkOptions, SpendingCheck};
+    /// # let d = fundtrack::doctest::as_of();
+    /// assert_eq!(BulkOptions::new(d).spending_check_used(), SpendingCheck::Totals);
+    /// ```
+    pub fn spending_check_used(&self) -> SpendingCheck {
+        self.spending_check
+    }
+
+    /// Whether spending beyond the money in place fails a read ([`Overspending::Error`],
+    /// the default) or is a warning.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// use fundtrack::bulk::{BulkOptions, Overspending};
+    /// # let d = fundtrack::doctest::as_of();
+    /// let options = BulkOptions::new(d).overspending(Overspending::Warn);
+    /// assert_eq!(options.overspending_rule(), Overspending::Warn);
+    /// ```
+    #[must_use]
+    pub fn overspending(mut self, rule: Overspending) -> Self {
+        self.overspending = rule;
+        self
+    }
+
+    /// What spending beyond the money in place is.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use fundtrack::bulk::{BulkOptions, Overspending};
+    /// # let d = fundtrack::doctest::as_of();
+    /// assert_eq!(BulkOptions::new(d).overspending_rule(), Overspending::Error);
+    /// ```
+    pub fn overspending_rule(&self) -> Overspending {
+        self.overspending
     }
 
     /// Rejects rows dated outside `year` (including rows after the as-of date).
@@ -283,8 +438,8 @@ impl BulkOptions {
         self
     }
 
-    /// The size of each worker's read buffer in bytes (at least 4 KiB; a line longer than
-    /// the buffer grows it).
+    /// The size of each worker's read buffer in bytes (4 KiB to 1 GiB; a line longer than
+    /// the buffer grows it, up to the longest line read, 1 MiB).
     ///
     /// # Example
     ///
@@ -299,7 +454,7 @@ impl BulkOptions {
     /// ```
     #[must_use]
     pub fn buffer_size(mut self, bytes: usize) -> Self {
-        self.buffer_size = bytes.max(4096);
+        self.buffer_size = bytes.clamp(4096, 1 << 30);
         self
     }
 
@@ -332,7 +487,7 @@ impl BulkOptions {
         self.as_of
     }
 
-    fn ctx<'p>(&self, projects: &'p ProjectTable) -> Ctx<'p> {
+    fn ctx<'p>(&self, projects: Option<&'p ProjectTable>, limits: Option<&'p Limits>) -> Ctx<'p> {
         let window = match self.year {
             YearRule::Any => None,
             YearRule::Fixed(y) => Some(Window::Fiscal(y)),
@@ -341,7 +496,10 @@ impl BulkOptions {
         Ctx {
             as_of: self.as_of,
             window,
-            projects: (!projects.is_empty()).then_some(projects),
+            projects,
+            limits,
+            overspending_is_error: self.overspending == Overspending::Error,
+            every_date: self.spending_check == SpendingCheck::EveryDate,
         }
     }
 }
@@ -369,9 +527,10 @@ enum YearRule {
 /// not repeat either, across every input the aggregator reads (each table on its own; ids
 /// of rows after the as-of date included): reading a file twice is a
 /// [`InputErrorKind::DuplicateId`] error naming the line, not doubled totals. Numeric ids
-/// below 2³² cost a bit each; other ids are kept as text. Read projects first; an aggregator that
-/// has read no projects (a worker summing a shard of expenditures, say) does not check
-/// references. Rows dated after the as-of date are not counted and not checked.
+/// below 2³² cost a bit each; other ids are kept as text. Read projects and allocations first;
+/// an aggregator that has read no projects input (a worker summing a shard of expenditures,
+/// say) does not check references, and one that has read no allocations input does not
+/// check spending. Rows dated after the as-of date are checked in full and not counted.
 ///
 /// # Example
 ///
@@ -394,10 +553,27 @@ pub struct Aggregator {
     options: BulkOptions,
     acc: Acc,
     projects: ProjectTable,
+    /// Whether a projects input was read (even one with no rows): references are checked.
+    projects_read: bool,
     /// Allocation ids read so far.
     allocation_ids: IdSet,
     /// Expenditure ids read so far.
     expenditure_ids: IdSet,
+    /// Allocations read (`Some` once an allocations input was read, even an empty one),
+    /// until the first expenditures input turns them into `limits`.
+    grants: Option<Vec<Grant>>,
+    /// The money in place per bucket and date, once expenditures are checked against it.
+    limits: Option<Limits>,
+    /// Spending per period so far ([`SpendingCheck::EveryDate`]); marks hold
+    /// `read << 40 | line`.
+    spend: Spend,
+    /// Spending per bucket so far, all dates ([`SpendingCheck::Totals`]).
+    spent_all: HashMap<(u32, u8), i64>,
+    /// The name of each expenditures input read, by read number.
+    inputs: Vec<Arc<str>>,
+    /// Overspent buckets warned about.
+    warned: HashSet<(u32, usize)>,
+    warnings: Vec<InputError>,
 }
 
 impl Aggregator {
@@ -418,9 +594,31 @@ impl Aggregator {
             options,
             acc: Acc::new(),
             projects: ProjectTable::default(),
+            projects_read: false,
             allocation_ids: IdSet::default(),
             expenditure_ids: IdSet::default(),
+            grants: None,
+            limits: None,
+            spend: Spend::default(),
+            spent_all: HashMap::new(),
+            inputs: Vec::new(),
+            warned: HashSet::new(),
+            warnings: Vec::new(),
         }
+    }
+
+    /// What reads met and let pass as warnings: overspent buckets under
+    /// [`Overspending::Warn`], each once, in the order met.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # let (d, agg) = (fundtrack::doctest::as_of(), fundtrack::doctest::bulk_sample()?);
+    /// assert!(agg.warnings().is_empty());
+    /// # Ok::<(), fundtrack::import::InputError>(())
+    /// ```
+    pub fn warnings(&self) -> &[InputError] {
+        &self.warnings
     }
 
     /// Reads an allocations CSV (`id,date,county_code,source,category,amount_yuan`);
@@ -547,54 +745,263 @@ impl Aggregator {
         input: R,
         add_sums: bool,
     ) -> Result<(), InputError> {
-        let o = &self.options;
-        let ctx = o.ctx(&self.projects);
+        let at = || Location::new(name);
+        match table {
+            Table::Expenditures if self.limits.is_none() => {
+                if let Some(grants) = self.grants.take() {
+                    self.limits = Some(Limits::new(grants));
+                }
+            }
+            _ => {}
+        }
+        let o = self.options;
+        let ctx = o.ctx(
+            self.projects_read.then_some(&self.projects),
+            self.limits.as_ref(),
+        );
         let no_ids = IdSet::default();
         let prior = match table {
             Table::Allocations => &self.allocation_ids,
             Table::Expenditures => &self.expenditure_ids,
             Table::Projects => &no_ids,
         };
-        let (accs, ids) = stream::run(input, name, table, &ctx, prior, o.threads, o.buffer_size)?;
-        let at = || Location::new(name);
-        let overflow = || InputError::new(at(), InputErrorKind::Overflow);
+        let (accs, ids, lines) =
+            stream::run(input, name, table, &ctx, prior, o.threads, o.buffer_size)?;
         // Merge the workers into one, then check before touching the totals.
-        let mut accs = accs.into_iter();
-        // No worker: nothing read.
-        let mut merged = accs.next().unwrap_or_else(Acc::new);
-        for a in accs {
-            if !merged.can_absorb(&a) {
-                return Err(overflow());
-            }
-            merged.absorb(a).map_err(|k| InputError::new(at(), k))?;
+        let totals = table == Table::Expenditures && o.spending_check == SpendingCheck::Totals;
+        let Merged {
+            acc: merged,
+            mut projects,
+            mut grants,
+            spend,
+            orphans,
+            this_read,
+        } = Merged::of(accs, self.inputs.len() as u64, &lines, totals)
+            .map_err(|k| InputError::new(at(), k))?;
+        let mut overflow = merged.overflow();
+        if overflow.is_none() && add_sums {
+            overflow = self.acc.check_absorb(&merged).err();
         }
-        if !self.acc.can_absorb(&merged) {
-            return Err(overflow());
+        if let Some(kind) = overflow.take_if(|_| table != Table::Expenditures) {
+            return Err(self.located_overflow(table, name, kind, &grants, &projects, &lines));
         }
-        if merged.projects.is_empty() {
-            self.acc
-                .absorb(merged)
-                .map_err(|k| InputError::new(at(), k))?;
-            match table {
-                Table::Allocations => self.allocation_ids.absorb(ids),
-                Table::Expenditures => self.expenditure_ids.absorb(ids),
-                Table::Projects => {}
-            }
-            return Ok(());
+        if table == Table::Allocations && self.limits.is_some() {
+            // Spending was checked against the allocations before; these come too late.
+            return Err(InputError::new(
+                at(),
+                InputErrorKind::AllocationsAfterExpenditures,
+            ));
         }
-        let mut projects = self.projects.clone();
-        projects
-            .extend(&std::mem::take(&mut merged.projects))
-            .map_err(|id| {
-                InputError::new(at().column("id"), InputErrorKind::DuplicateProject { id })
+        if table == Table::Projects {
+            // In file order, so a repeat names its first line whatever the threads did.
+            projects.sort_by_key(|p| p.2);
+            let mut table = self.projects.clone();
+            table.extend(&projects).map_err(|(i, id)| {
+                let line = projects.get(i).map(|p| lines.line(p.2));
+                let mut at = at().column("id");
+                if let Some(line) = line {
+                    at = at.line(line);
+                }
+                InputError::new(at, InputErrorKind::DuplicateProject { id })
             })?;
+            self.projects = table;
+            self.projects_read = true;
+        }
+        let mut warnings = Vec::new();
+        let mut spent_all = None;
+        let mut spend_total = None;
+        if table == Table::Expenditures {
+            if let Some(limits) = &self.limits {
+                (warnings, spent_all, spend_total) =
+                    self.spending(limits, name, &orphans, spend, &this_read)?;
+            }
+            self.inputs.push(name.into());
+        }
+        if let Some(kind) = overflow {
+            // Spending within the money in place cannot pass the limit: only reached when
+            // spending is not checked (no allocations read) or only warned about.
+            return Err(InputError::new(at().column("amount_yuan"), kind));
+        }
+        // Nothing fails from here on.
         if add_sums {
             self.acc
                 .absorb(merged)
                 .map_err(|k| InputError::new(at(), k))?;
         }
-        self.projects = projects;
+        match table {
+            Table::Allocations => {
+                self.allocation_ids.absorb(ids);
+                match &mut self.grants {
+                    Some(g) if !g.is_empty() => g.append(&mut grants),
+                    _ => self.grants = Some(grants),
+                }
+            }
+            Table::Expenditures => self.expenditure_ids.absorb(ids),
+            Table::Projects => {}
+        }
+        if let Some(all) = spent_all {
+            self.spent_all = all;
+        }
+        if let Some(total) = spend_total {
+            self.spend = total;
+        }
+        for (key, w) in warnings {
+            self.warned.insert(key);
+            self.warnings.push(w);
+        }
         Ok(())
+    }
+
+    /// An overflow of allocations or planned investment, at the first row in file order
+    /// whose bucket's sum passes the limit.
+    fn located_overflow(
+        &self,
+        table: Table,
+        name: &str,
+        kind: InputErrorKind,
+        grants: &[Grant],
+        projects: &[(projects::ProjectKey, projects::ProjectEntry, u64, i64)],
+        lines: &stream::Lines,
+    ) -> InputError {
+        let pos = match table {
+            Table::Allocations => first_past(
+                grants
+                    .iter()
+                    .filter(|g| g.counted())
+                    .map(|g| (g.pos, g.code(), g.bucket(), g.fen)),
+                |c, b| self.acc.sum_of(c, b, false),
+            ),
+            _ => first_past(
+                projects
+                    .iter()
+                    .filter(|p| p.1.pooled())
+                    .map(|p| (p.2, p.1.code(), p.1.category(), p.3)),
+                |c, b| self.acc.sum_of(c, b, true),
+            ),
+        };
+        let column = table.column(if table == Table::Allocations { 5 } else { 3 });
+        let mut at = Location::new(name).column(column.unwrap_or("amount_yuan"));
+        if let Some(pos) = pos {
+            at = at.line(lines.line(pos));
+        }
+        InputError::new(at, kind)
+    }
+
+    /// The spending check after a read of expenditures: what the read breaks (an error, or
+    /// warnings with their buckets) and the new per-bucket totals or period sums to keep
+    /// when the read succeeds.
+    #[allow(clippy::type_complexity)] // three results of one check, named at the call
+    fn spending(
+        &self,
+        limits: &Limits,
+        name: &str,
+        orphans: &HashMap<(u32, u8), Mark>,
+        spend: Spend,
+        this_read: &HashMap<(u32, u8), i64>,
+    ) -> Result<
+        (
+            Vec<((u32, usize), InputError)>,
+            Option<HashMap<(u32, u8), i64>>,
+            Option<Spend>,
+        ),
+        InputError,
+    > {
+        let o = self.options;
+        let at = || Location::new(name);
+        let mut warnings = Vec::new();
+        let mut spent_all = None;
+        let mut spend_total = None;
+        let names = |pos: u64| -> (Arc<str>, u64) {
+            let read = usize::try_from(pos >> 40).unwrap_or(usize::MAX);
+            let input = self
+                .inputs
+                .get(read)
+                .cloned()
+                .unwrap_or_else(|| name.into());
+            (input, pos & ((1 << 40) - 1))
+        };
+        // (mark, bucket, what): marked ones first by date and position, then the
+        // rest by bucket.
+        let mut found: Vec<(Option<Mark>, (u32, usize), InputErrorKind)> = Vec::new();
+        for ((code, b), m) in orphans {
+            let bucket = usize::from(*b);
+            let first = limits.first_day(*code, bucket);
+            let (name, date) = (chunk::bucket_name(*code, bucket), chunk::day_date(m.day));
+            let kind = if first == i32::MAX {
+                InputErrorKind::NothingAllocated { bucket: name, date }
+            } else {
+                InputErrorKind::SpentBeforeAllocation {
+                    bucket: name,
+                    date,
+                    first: chunk::day_date(first),
+                }
+            };
+            found.push((Some(*m), (*code, bucket), kind));
+        }
+        if o.spending_check == SpendingCheck::EveryDate {
+            let total = if self.spend.is_empty() {
+                spend
+            } else {
+                let mut t = self.spend.clone();
+                t.absorb(spend, |p| p);
+                t
+            };
+            for v in limits::overspent(limits, &total) {
+                let kind = InputErrorKind::Overspent {
+                    bucket: chunk::bucket_name(v.code, v.bucket),
+                    date: chunk::day_date(v.mark.day),
+                    spent: crate::Money::from_fen(v.spent),
+                    allocated: crate::Money::from_fen(v.allocated),
+                };
+                found.push((Some(v.mark), (v.code, v.bucket), kind));
+            }
+            spend_total = Some(total);
+        } else {
+            let mut all = self.spent_all.clone();
+            let mut changed: Vec<(u32, u8)> = this_read.keys().copied().collect();
+            changed.sort_unstable();
+            for (k, f) in this_read {
+                let e = all.entry(*k).or_insert(0);
+                *e = e.saturating_add(*f);
+            }
+            for (code, b) in changed {
+                let bucket = usize::from(b);
+                let spent = all.get(&(code, b)).copied().unwrap_or(0);
+                let allocated = limits.total(code, bucket);
+                if spent > allocated {
+                    let kind = InputErrorKind::OverspentTotal {
+                        bucket: chunk::bucket_name(code, bucket),
+                        spent: crate::Money::from_fen(spent),
+                        allocated: crate::Money::from_fen(allocated),
+                    };
+                    found.push((None, (code, bucket), kind));
+                }
+            }
+            spent_all = Some(all);
+        }
+        found.sort_by_key(|(m, k, _)| (m.is_none(), m.map(|m| (m.day, m.pos)), *k));
+        for (m, key, kind) in found {
+            if self.warned.contains(&key) {
+                continue;
+            }
+            let at = match m {
+                Some(m) => {
+                    let (input, line) = names(m.pos);
+                    let column = match kind {
+                        InputErrorKind::Overspent { .. } => "amount_yuan",
+                        _ => "county_code",
+                    };
+                    Location::new(input).line(line).column(column)
+                }
+                None => at(),
+            };
+            let err = InputError::new(at, kind);
+            if o.overspending == Overspending::Error {
+                return Err(err);
+            }
+            warnings.push((key, err));
+        }
+        Ok((warnings, spent_all, spend_total))
     }
 
     /// The totals read so far.
@@ -611,6 +1018,83 @@ impl Aggregator {
         let counts = self.acc.counts;
         Partials::from_sums(self.options.as_of, self.acc.into_sums(), counts)
     }
+}
+
+/// The workers of one read merged: sums, projects and grants with their positions, spending
+/// per period and orphan rows with positions in the aggregator's form (`read << 40 | line`),
+/// and (checking totals) spending per bucket.
+struct Merged {
+    acc: Acc,
+    projects: Vec<(projects::ProjectKey, projects::ProjectEntry, u64, i64)>,
+    grants: Vec<Grant>,
+    spend: Spend,
+    orphans: HashMap<(u32, u8), Mark>,
+    this_read: HashMap<(u32, u8), i64>,
+}
+
+impl Merged {
+    fn of(
+        accs: Vec<Acc>,
+        read_no: u64,
+        lines: &stream::Lines,
+        totals: bool,
+    ) -> Result<Merged, InputErrorKind> {
+        let global = |pos: u64| (read_no << 40) | lines.line(pos);
+        let mut m = Merged {
+            acc: Acc::new(),
+            projects: Vec::new(),
+            grants: Vec::new(),
+            spend: Spend::default(),
+            orphans: HashMap::new(),
+            this_read: HashMap::new(),
+        };
+        for mut a in accs {
+            if totals {
+                for (code, b, fen) in a.spending() {
+                    let e = m.this_read.entry((code, b)).or_insert(0);
+                    *e = e.saturating_add(fen);
+                }
+            }
+            m.projects.append(&mut a.projects);
+            if m.grants.is_empty() {
+                m.grants = std::mem::take(&mut a.grants);
+            } else {
+                m.grants.append(&mut a.grants);
+            }
+            m.spend.absorb(std::mem::take(&mut a.spend), global);
+            for (k, o) in a.orphans.drain() {
+                let o = Mark {
+                    day: o.day,
+                    pos: global(o.pos),
+                };
+                let e = m.orphans.entry(k).or_insert(o);
+                if (o.day, o.pos) < (e.day, e.pos) {
+                    *e = o;
+                }
+            }
+            m.acc.absorb(a)?;
+        }
+        Ok(m)
+    }
+}
+
+/// The position of the first row (rows as (position, code, bucket, 分), any order) whose
+/// bucket's running sum, from `prior(code, bucket)`, reaches `i64::MAX`.
+fn first_past(
+    rows: impl Iterator<Item = (u64, u32, usize, i64)>,
+    prior: impl Fn(u32, usize) -> i64,
+) -> Option<u64> {
+    let mut rows: Vec<_> = rows.collect();
+    rows.sort_unstable_by_key(|r| r.0);
+    let mut sums: HashMap<(u32, usize), i64> = HashMap::new();
+    for (pos, code, b, fen) in rows {
+        let s = sums.entry((code, b)).or_insert_with(|| prior(code, b));
+        *s = s.saturating_add(fen);
+        if *s == i64::MAX {
+            return Some(pos);
+        }
+    }
+    None
 }
 
 #[cfg(test)]

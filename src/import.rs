@@ -57,5 +57,6 @@ mod zh;
 
 pub use batch::{Batch, import_csv};
 pub use columns::CsvKind;
+pub(crate) use csv::looks_gbk;
 pub use error::{InputError, InputErrorKind, Location};
 pub use receipt::{ImportNote, ImportReceipt, NoteKind, TableReceipt};

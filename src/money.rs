@@ -346,7 +346,7 @@ impl std::str::FromStr for Money {
     type Err = ParseError;
 
     /// Parses `30700.48万元`, `4.49 亿元`, `1,234.56元`, `￥1,234.56`, full-width digits and
-    /// `，`; see [`Money`].
+    /// `，`; a sign before or after the currency sign (`-¥5`, `¥-5`); see [`Money`].
     fn from_str(s: &str) -> Result<Money, ParseError> {
         parse::parse_money(s)
     }

@@ -16,6 +16,7 @@ use crate::money::Money;
 /// it is assigned by a [`Adjustment::reallocation`] into a categorised bucket.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Bucket {
     region: RegionCode,
     level: FundLevel,
@@ -76,6 +77,7 @@ impl std::fmt::Display for Bucket {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Region {
     code: RegionCode,
     name: String,
@@ -126,6 +128,7 @@ impl Region {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Allocation {
     id: RecordId,
     date: NaiveDate,
@@ -232,6 +235,7 @@ impl Allocation {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Project {
     id: ProjectId,
     region: RegionCode,
@@ -331,6 +335,7 @@ impl Project {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Expenditure {
     id: RecordId,
     date: NaiveDate,
@@ -448,6 +453,7 @@ pub enum AdjustmentKind {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Adjustment {
     id: RecordId,
     date: NaiveDate,

@@ -994,7 +994,7 @@ mod bulk_csv {
                 "sum beyond i64 分",
                 "a",
                 a(
-                    "1,2025-01-05,450521,central,industry,92233720368547758.07\n2,2025-01-05,450521,central,industry,0.01\n",
+                    "1,2025-01-05,450521,central,industry,92233720368547758.06\n2,2025-01-05,450521,central,industry,0.01\n",
                 ),
             ),
             (
@@ -1073,6 +1073,61 @@ mod bulk_csv {
                 "a",
                 a("1,2025-01-05,450521,cen\0tral,industry,1.00\n"),
             ),
+            // Rows dated after the as-of date are checked in full (issue 14, finding 1).
+            (
+                "after the as-of date: county 999999",
+                "a",
+                a("1,2025-09-05,999999,central,industry,1.00\n"),
+            ),
+            (
+                "after the as-of date: source nonsense",
+                "a",
+                a("1,2025-09-05,450521,nonsense,industry,1.00\n"),
+            ),
+            (
+                "after the as-of date: amount abc",
+                "e",
+                e("1,2025-09-05,7,450521,central,industry,abc\n"),
+            ),
+            (
+                "after the as-of date: 3 fields",
+                "a",
+                a("1,2025-09-05,450521\n"),
+            ),
+            (
+                "after the as-of date: 9 fields",
+                "e",
+                e("1,2025-09-05,7,450521,central,industry,1.00,8,9\n"),
+            ),
+            // Hostile sizes (finding 4): a short prefix is quoted.
+            ("header of 100 KiB", "a", {
+                let mut v = "id,".repeat(100 << 10 >> 2).into_bytes();
+                v.push(b'\n');
+                v
+            }),
+            ("line of 2 MiB", "a", {
+                let mut v = A.as_bytes().to_vec();
+                v.extend_from_slice("1,".repeat(1 << 20).as_bytes());
+                v
+            }),
+            (
+                "field of 300 bytes",
+                "a",
+                a(&format!(
+                    "1,2025-01-05,450521,central,industry,{}\n",
+                    "9".repeat(300)
+                )),
+            ),
+            ("GBK id", "a", {
+                let mut v = A.as_bytes().to_vec();
+                v.extend_from_slice(b"\xd6\xd0-1,2025-01-05,450521,central,industry,1.00\n");
+                v
+            }),
+            ("id with a byte that is not UTF-8", "a", {
+                let mut v = A.as_bytes().to_vec();
+                v.extend_from_slice(b"A\xff,2025-01-05,450521,central,industry,1.00\n");
+                v
+            }),
         ]
     }
 

@@ -26,5 +26,7 @@ mod monthly;
 #[cfg(feature = "xlsx")]
 mod office;
 mod policy;
+mod reliability;
 mod robust;
+mod rules;
 mod wire;

@@ -1231,7 +1231,10 @@ fn robust_rate_edges_through_the_bulk_report() {
             "id,date,project_id,county_code,source,category,amount_yuan\n1,2021-04-01,P-1,450521,central,industry,{}\n",
             yuan(e.numerator)
         );
-        let mut agg = Aggregator::new(BulkOptions::new(as_of));
+        // Rates above 100% spend beyond the money in place: a warning here.
+        let mut agg = Aggregator::new(
+            BulkOptions::new(as_of).overspending(fundtrack::bulk::Overspending::Warn),
+        );
         agg.read_allocations("a.csv", a.as_bytes()).unwrap();
         agg.read_expenditures("e.csv", x.as_bytes()).unwrap();
         let report = agg

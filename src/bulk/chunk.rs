@@ -1,6 +1,7 @@
 //! The chunk loop: the rows of one chunk through the fast path, falling back to the general
 //! row parsers, their adds batched, their ids logged. One [`RowKind`] per input.
 
+use chrono::NaiveDate;
 use memchr::memchr;
 
 use super::ctx::Ctx;
@@ -8,9 +9,9 @@ use super::dates::DateCache;
 use super::fast::{self, Step};
 use super::fields::{RowError, split_line};
 use super::ids::IdLog;
-use super::projects::ProjectEntry;
+use super::limits::{Limits, Mark};
 use super::rows::{self, project_mismatch};
-use super::sums::Acc;
+use super::sums::{Acc, BUCKETS, CATEGORIES, Counts, Row, category_name, level_name};
 use crate::import::InputErrorKind as Kind;
 
 /// A row error located in a chunk: 1-based line within the chunk.
@@ -22,11 +23,17 @@ pub(crate) struct LocalError {
 
 /// One kind of input row: its fast path, its general path and the sums it adds to.
 pub(crate) trait RowKind {
-    /// Column index of the amount, for an overflow error.
-    const AMOUNT: usize;
+    /// Column index of the county code, for a spending error.
+    const CODE: usize;
     /// Whether ids must not repeat (checked through an [`IdLog`]; projects have their own
     /// table).
     const IDS: bool;
+    /// Allocations: rows are logged for the spending check.
+    const GRANTS: bool;
+    /// Expenditures: rows are checked against the money in place.
+    const SPEND: bool;
+    /// Projects: rows are logged in the project table.
+    const PROJECTS: bool;
     /// The fast path: what it read from the row, or `None` to fall back.
     fn fast<'a>(
         rest: &'a [u8],
@@ -35,9 +42,11 @@ pub(crate) trait RowKind {
         cache: &mut DateCache,
     ) -> Option<Step<'a>>;
     /// The general path over one line without its line end.
-    fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError>;
-    /// The sums the fast path's flat index points into.
+    fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<Row, RowError>;
+    /// The sums a row's flat index points into.
     fn target(acc: &mut Acc) -> &mut [i64];
+    /// The count of rows of this kind.
+    fn count(counts: &mut Counts) -> &mut u64;
 }
 
 /// Allocation rows.
@@ -48,8 +57,11 @@ pub(crate) struct ProjectRow;
 pub(crate) struct ExpenditureRow;
 
 impl RowKind for AllocationRow {
-    const AMOUNT: usize = 5;
+    const CODE: usize = 2;
     const IDS: bool = true;
+    const GRANTS: bool = true;
+    const SPEND: bool = false;
+    const PROJECTS: bool = false;
     #[inline]
     fn fast<'a>(
         rest: &'a [u8],
@@ -59,17 +71,23 @@ impl RowKind for AllocationRow {
     ) -> Option<Step<'a>> {
         fast::allocation(rest, acc, ctx, cache)
     }
-    fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
+    fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<Row, RowError> {
         rows::allocation(line, acc, ctx)
     }
     fn target(acc: &mut Acc) -> &mut [i64] {
         &mut acc.allocated
     }
+    fn count(counts: &mut Counts) -> &mut u64 {
+        &mut counts.allocations
+    }
 }
 
 impl RowKind for ProjectRow {
-    const AMOUNT: usize = 3;
+    const CODE: usize = 1;
     const IDS: bool = false;
+    const GRANTS: bool = false;
+    const SPEND: bool = false;
+    const PROJECTS: bool = true;
     #[inline]
     fn fast<'a>(
         rest: &'a [u8],
@@ -79,17 +97,23 @@ impl RowKind for ProjectRow {
     ) -> Option<Step<'a>> {
         fast::project(rest, acc, ctx, cache)
     }
-    fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
+    fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<Row, RowError> {
         rows::project(line, acc, ctx)
     }
     fn target(acc: &mut Acc) -> &mut [i64] {
         &mut acc.planned
     }
+    fn count(counts: &mut Counts) -> &mut u64 {
+        &mut counts.projects
+    }
 }
 
 impl RowKind for ExpenditureRow {
-    const AMOUNT: usize = 6;
+    const CODE: usize = 3;
     const IDS: bool = true;
+    const GRANTS: bool = false;
+    const SPEND: bool = true;
+    const PROJECTS: bool = false;
     #[inline]
     fn fast<'a>(
         rest: &'a [u8],
@@ -99,33 +123,41 @@ impl RowKind for ExpenditureRow {
     ) -> Option<Step<'a>> {
         fast::expenditure(rest, acc, ctx, cache)
     }
-    fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
+    fn general(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<Row, RowError> {
         rows::expenditure(line, acc, ctx)
     }
     fn target(acc: &mut Acc) -> &mut [i64] {
         &mut acc.spent
     }
+    fn count(counts: &mut Counts) -> &mut u64 {
+        &mut counts.expenditures
+    }
 }
 
 /// A row waiting in a batch.
 struct Pending {
-    index: usize,
-    fen: i64,
+    row: Row,
     line: u64,
-    project: Option<(u32, ProjectEntry)>,
 }
 
 /// Rows parsed before their amounts are added: the adds of a batch are independent loads,
 /// so the cache misses of scattered buckets overlap instead of stalling one by one.
 const BATCH: usize = 32;
 
-/// Adds a batch; a project reference that does not match, or an overflow, names its line.
-/// The project lookups of a batch are independent loads too.
+/// Adds a batch; a project reference that does not match, or spending in a county with no
+/// allocation (when that is an error), names its line. The project lookups of a batch are
+/// independent loads too. Sums stop at `i64::MAX` (an overflow, found after the read
+/// whatever the order of the adds).
 #[inline]
-fn flush<K: RowKind>(acc: &mut Acc, ctx: &Ctx, batch: &mut Vec<Pending>) -> Result<(), LocalError> {
+fn flush<K: RowKind>(
+    acc: &mut Acc,
+    ctx: &Ctx,
+    seq: u64,
+    batch: &mut Vec<Pending>,
+) -> Result<(), LocalError> {
     if let Some(projects) = ctx.projects {
         for p in batch.iter() {
-            let Some((id, expected)) = p.project else {
+            let Some((id, expected)) = p.row.project else {
                 continue;
             };
             let found = projects.dense_entry(id);
@@ -139,31 +171,182 @@ fn flush<K: RowKind>(acc: &mut Acc, ctx: &Ctx, batch: &mut Vec<Pending>) -> Resu
             }
         }
     }
+    if K::SPEND {
+        if let Some(limits) = ctx.limits.filter(|_| !ctx.every_date) {
+            totals::<K>(acc, ctx, limits, seq, batch)?;
+        }
+        if let Some(limits) = ctx.limits.filter(|_| ctx.every_date) {
+            // Periods first, then the adds: the adds' loads are independent, so their
+            // cache misses overlap.
+            let mut periods = [0usize; BATCH];
+            for (slot, p) in periods.iter_mut().zip(batch.iter()) {
+                let r = &p.row;
+                *slot = match limits.period(r.code, usize::from(r.bucket), r.day) {
+                    Some(period) => period,
+                    None if ctx.overspending_is_error => {
+                        return Err(LocalError {
+                            line: p.line,
+                            column: Some(K::CODE),
+                            kind: Kind::NothingAllocated {
+                                bucket: bucket_name(r.code, usize::from(r.bucket)),
+                                date: day_date(r.day),
+                            },
+                        });
+                    }
+                    None => {
+                        let mark = Mark {
+                            day: r.day,
+                            pos: (seq << 32) | p.line,
+                        };
+                        acc.orphans
+                            .entry((r.code, r.bucket))
+                            .and_modify(|m| {
+                                if (mark.day, mark.pos) < (m.day, m.pos) {
+                                    *m = mark;
+                                }
+                            })
+                            .or_insert(mark);
+                        usize::MAX
+                    }
+                };
+            }
+            acc.spend.reserve(limits.periods());
+            for (&period, p) in periods.iter().zip(batch.iter()) {
+                if period != usize::MAX {
+                    let mark = Mark {
+                        day: p.row.day,
+                        pos: (seq << 32) | p.line,
+                    };
+                    acc.spend.add(period, p.row.fen, mark);
+                }
+            }
+        }
+    }
+    if K::GRANTS {
+        acc.grants
+            .extend(batch.iter().map(|p| p.row.grant((seq << 32) | p.line)));
+    }
     let target = K::target(acc);
+    let mut counted = 0u64;
     for p in batch.iter() {
-        let err = || LocalError {
-            line: p.line,
-            column: Some(K::AMOUNT),
-            kind: Kind::Overflow,
-        };
+        if !p.row.counted {
+            continue;
+        }
         debug_assert!(
-            p.index < target.len(),
+            p.row.index < target.len(),
             "a bucket of a county the fast path knew"
         );
-        let slot = target.get_mut(p.index).ok_or_else(err)?;
-        *slot = slot.checked_add(p.fen).ok_or_else(err)?;
+        if let Some(slot) = target.get_mut(p.row.index) {
+            *slot = slot.saturating_add(p.row.fen);
+        }
+        counted += 1;
+    }
+    let n = batch.len() as u64;
+    if K::PROJECTS {
+        acc.counts.projects += n;
+    } else {
+        *K::count(&mut acc.counts) += counted;
+        acc.counts.skipped += n - counted;
     }
     batch.clear();
     Ok(())
 }
 
-/// Runs the rows of `chunk` through the fast path, falling back to the general path for a
-/// line the fast path does not take; returns the number of lines. Blank lines hold no row
-/// and are passed over (they still count as lines). The id of every row read without
-/// error (counted or not) goes to `ids` when `K::IDS`.
+/// The spending check by totals: no row before its bucket's first allocation (an error
+/// naming the line, or the first such row of each bucket kept for a warning); rows dated
+/// after the as-of date summed apart for the year's total.
+#[inline]
+fn totals<K: RowKind>(
+    acc: &mut Acc,
+    ctx: &Ctx,
+    limits: &Limits,
+    seq: u64,
+    batch: &[Pending],
+) -> Result<(), LocalError> {
+    // First allocation days of counties new to this accumulator.
+    while acc.first_day.len() < acc.spent.len() {
+        let code = acc.code_at(acc.first_day.len() / BUCKETS);
+        for b in 0..BUCKETS {
+            acc.first_day.push(limits.first_day(code, b));
+        }
+    }
+    if acc.later.len() < acc.spent.len() {
+        acc.later.resize(acc.spent.len(), 0);
+    }
+    for p in batch {
+        let r = &p.row;
+        let b = usize::from(r.bucket);
+        let first = match acc.first_day.get(r.index) {
+            Some(&d) => d,
+            None => limits.first_day(r.code, b),
+        };
+        if r.day < first {
+            if ctx.overspending_is_error {
+                let bucket = bucket_name(r.code, b);
+                let date = day_date(r.day);
+                return Err(LocalError {
+                    line: p.line,
+                    column: Some(K::CODE),
+                    kind: if first == i32::MAX {
+                        Kind::NothingAllocated { bucket, date }
+                    } else {
+                        Kind::SpentBeforeAllocation {
+                            bucket,
+                            date,
+                            first: day_date(first),
+                        }
+                    },
+                });
+            }
+            let mark = Mark {
+                day: r.day,
+                pos: (seq << 32) | p.line,
+            };
+            acc.orphans
+                .entry((r.code, r.bucket))
+                .and_modify(|m| {
+                    if (mark.day, mark.pos) < (m.day, m.pos) {
+                        *m = mark;
+                    }
+                })
+                .or_insert(mark);
+        }
+        if !r.counted {
+            if let Some(f) = acc.later.get_mut(r.index) {
+                *f = f.saturating_add(r.fen);
+            } else {
+                let f = acc.later_elsewhere.entry((r.code, r.bucket)).or_insert(0);
+                *f = f.saturating_add(r.fen);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `450521 central industry`: a bucket for a message.
+pub(crate) fn bucket_name(code: u32, bucket: usize) -> String {
+    format!(
+        "{code:06} {} {}",
+        level_name(bucket / CATEGORIES),
+        category_name(bucket % CATEGORIES)
+    )
+}
+
+/// The date of a day number (days from CE) a row was read with.
+pub(crate) fn day_date(day: i32) -> NaiveDate {
+    let d = NaiveDate::from_num_days_from_ce_opt(day);
+    debug_assert!(d.is_some(), "a day number of a date read");
+    d.unwrap_or(NaiveDate::MIN)
+}
+
+/// Runs the rows of chunk number `seq` through the fast path, falling back to the general
+/// path for a line the fast path does not take; returns the number of lines. Blank lines
+/// hold no row and are passed over (they still count as lines). The id of every row read
+/// without error (counted or not) goes to `ids` when `K::IDS`.
 #[inline]
 pub(crate) fn lines<K: RowKind>(
     chunk: &[u8],
+    seq: u64,
     acc: &mut Acc,
     ctx: &Ctx,
     ids: &mut IdLog,
@@ -179,27 +362,26 @@ pub(crate) fn lines<K: RowKind>(
                 // The id is the start of the line.
                 ids.push_prefix(rest, step.id, n);
             }
-            if step.fen != 0 {
-                batch.push(Pending {
-                    index: step.index,
-                    fen: step.fen,
-                    line: n,
-                    project: step.project,
-                });
-                if batch.len() == BATCH {
-                    flush::<K>(acc, ctx, &mut batch)?;
-                }
+            if K::PROJECTS {
+                mark_project(acc, seq, n);
+            }
+            batch.push(Pending {
+                row: step.row,
+                line: n,
+            });
+            if batch.len() == BATCH {
+                flush::<K>(acc, ctx, seq, &mut batch)?;
             }
             rest = step.rest;
             continue;
         }
-        // The general path adds at once: keep the order of adds and checks, so an error
-        // is met on the line where a sequential read would meet it.
-        flush::<K>(acc, ctx, &mut batch)?;
+        // Rows before this one are checked first, so an error is met on the line where a
+        // sequential read would meet it.
+        flush::<K>(acc, ctx, seq, &mut batch)?;
         let (line, next) = split_line(rest);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if !line.is_empty() {
-            K::general(line, acc, ctx).map_err(|(column, kind)| LocalError {
+            let row = K::general(line, acc, ctx).map_err(|(column, kind)| LocalError {
                 line: n,
                 column,
                 kind,
@@ -212,9 +394,22 @@ pub(crate) fn lines<K: RowKind>(
                 };
                 ids.push(id, n);
             }
+            if K::PROJECTS {
+                mark_project(acc, seq, n);
+            }
+            batch.push(Pending { row, line: n });
+            flush::<K>(acc, ctx, seq, &mut batch)?;
         }
         rest = next;
     }
-    flush::<K>(acc, ctx, &mut batch)?;
+    flush::<K>(acc, ctx, seq, &mut batch)?;
     Ok(n)
+}
+
+/// Gives the project row just read its position: chunk `seq`, line `n`.
+#[inline]
+fn mark_project(acc: &mut Acc, seq: u64, n: u64) {
+    if let Some(p) = acc.projects.last_mut() {
+        p.2 = (seq << 32) | n;
+    }
 }

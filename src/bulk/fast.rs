@@ -10,38 +10,18 @@
 // per-row time in a profile of the 10M-row file.
 #![allow(clippy::inline_always)]
 
-use chrono::NaiveDate;
-use memchr::memchr;
-
 use super::ctx::Ctx;
 use super::dates::DateCache;
-use super::fields::{around, six_digits};
+use super::fields::six_digits;
 use super::projects::{ProjectEntry, ProjectKey, ProjectTable};
-use super::sums::{Acc, BUCKETS, CATEGORIES, bucket};
+use super::sums::{Acc, BUCKETS, CATEGORIES, Row, bucket};
+use chrono::NaiveDate;
 
-/// What the fast path read from one row: its id, the rest of the chunk, the flat index and
-/// 分 to add (0 分: nothing), and a project reference to check when the batch is added
-/// (dense project id and the entry it must have).
+/// What the fast path read from one row: its id, the rest of the chunk, and the row.
 pub(crate) struct Step<'a> {
     pub(crate) id: &'a [u8],
     pub(crate) rest: &'a [u8],
-    pub(crate) index: usize,
-    pub(crate) fen: i64,
-    pub(crate) project: Option<(u32, ProjectEntry)>,
-}
-
-impl<'a> Step<'a> {
-    /// A row read and not counted.
-    #[inline]
-    pub(crate) fn skip(id: &'a [u8], rest: &'a [u8]) -> Self {
-        Step {
-            id,
-            rest,
-            index: 0,
-            fen: 0,
-            project: None,
-        }
-    }
+    pub(crate) row: Row,
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -103,13 +83,18 @@ fn comma(s: &[u8], text: bool) -> Option<usize> {
     None
 }
 
-/// An id followed by a comma: 1–64 bytes of printable text without quotes, no spaces at the
-/// ends.
+/// An id followed by a comma: 1–64 bytes of printable UTF-8 text without quotes, no spaces
+/// at the ends.
 #[inline(always)]
 fn id<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
     let s = *rest;
     let i = comma(s, true)?;
     if i == 0 || i > 64 || s.first() == Some(&b' ') || s.get(i - 1) == Some(&b' ') {
+        return None;
+    }
+    // Text beyond ASCII must be UTF-8 (the general path names GBK and other bytes).
+    let field = s.get(..i)?;
+    if !field.is_ascii() && std::str::from_utf8(field).is_err() {
         return None;
     }
     *rest = s.get(i + 1..)?;
@@ -289,29 +274,8 @@ fn amount_bytewise(rest: &mut &[u8], terminator: u8) -> Option<i64> {
     Some(fen)
 }
 
-/// The rest of the chunk after the current line: eight bytes at a time over the usual
-/// few dozen bytes of a row, `memchr` beyond.
-#[inline(always)]
-fn skip_line(rest: &[u8]) -> &[u8] {
-    let mut at = 0;
-    while at < 128 {
-        let Some(w) = word_at(rest, at) else { break };
-        let nl = bytes_equal(w, b'\n');
-        if nl != 0 {
-            let i = at + (nl.trailing_zeros() / 8) as usize;
-            return around(rest, i).1;
-        }
-        at += 8;
-    }
-    // `word_at` read 8 bytes from every `at` before this one, so `at <= rest.len()`.
-    let tail = rest.split_at(at.min(rest.len())).1;
-    match memchr(b'\n', tail) {
-        Some(i) => around(tail, i).1,
-        None => &[],
-    }
-}
-
-/// One allocation row; returns the rest of the chunk, or `None` to fall back.
+/// One allocation row; returns the rest of the chunk, or `None` to fall back. A row dated
+/// after the as-of date is read and checked in full, and not counted.
 #[inline(always)]
 pub(crate) fn allocation<'a>(
     line: &'a [u8],
@@ -321,22 +285,17 @@ pub(crate) fn allocation<'a>(
 ) -> Option<Step<'a>> {
     let mut r = line;
     let row_id = id(&mut r)?;
-    if date(&mut r, cache, ctx)? > ctx.as_of {
-        acc.counts.skipped += 1;
-        return Some(Step::skip(row_id, skip_line(r)));
-    }
+    let d = date(&mut r, cache, ctx)?;
     let c = code(&mut r)?;
     let lv = level(&mut r)?;
     let cat = category(&mut r)?;
     let fen = amount(&mut r, b'\n')?;
     let idx = acc.known(c)?;
-    acc.counts.allocations += 1;
+    let b = bucket(lv, cat);
     Some(Step {
         id: row_id,
         rest: r,
-        index: idx * BUCKETS + bucket(lv, cat),
-        fen,
-        project: None,
+        row: Row::dated(idx * BUCKETS + b, fen, d, ctx.as_of, c, b),
     })
 }
 
@@ -361,19 +320,17 @@ pub(crate) fn project<'a>(
     };
     let idx = acc.known(c)?;
     acc.projects
-        .push((ProjectKey::of(pid), ProjectEntry::new(c, cat, true)));
-    acc.counts.projects += 1;
+        .push((ProjectKey::of(pid), ProjectEntry::new(c, cat, true), 0, fen));
+    // The fast path takes the four pooled statuses only; planned sums are per category.
     Some(Step {
         id: pid,
         rest,
-        // The fast path takes the four pooled statuses only; planned sums are per category.
-        index: idx * CATEGORIES + cat,
-        fen,
-        project: None,
+        row: Row::planned(idx * CATEGORIES + cat, fen),
     })
 }
 
-/// One expenditure row.
+/// One expenditure row; a row dated after the as-of date is read and checked in full
+/// (its project too), and not counted.
 #[inline(always)]
 pub(crate) fn expenditure<'a>(
     line: &'a [u8],
@@ -383,33 +340,28 @@ pub(crate) fn expenditure<'a>(
 ) -> Option<Step<'a>> {
     let mut r = line;
     let row_id = id(&mut r)?;
-    if date(&mut r, cache, ctx)? > ctx.as_of {
-        acc.counts.skipped += 1;
-        return Some(Step::skip(row_id, skip_line(r)));
-    }
+    let d = date(&mut r, cache, ctx)?;
     let pid = id(&mut r)?;
     let c = code(&mut r)?;
     let lv = level(&mut r)?;
     let cat = category(&mut r)?;
     let fen = amount(&mut r, b'\n')?;
     let idx = acc.known(c)?;
-    let mut project = None;
+    let b = bucket(lv, cat);
+    let mut row = Row::dated(idx * BUCKETS + b, fen, d, ctx.as_of, c, b);
     if let Some(projects) = ctx.projects {
         let expected = ProjectEntry::new(c, cat, true);
         match ProjectTable::dense_id(pid) {
             // Checked when the batch is added, so that the lookups overlap.
-            Some(n) => project = Some((n, expected)),
+            Some(n) => row.project = Some((n, expected)),
             None if projects.get(pid)? == expected => {}
             None => return None,
         }
     }
-    acc.counts.expenditures += 1;
     Some(Step {
         id: row_id,
         rest: r,
-        index: idx * BUCKETS + bucket(lv, cat),
-        fen,
-        project,
+        row,
     })
 }
 
@@ -498,13 +450,5 @@ mod tests {
             assert_eq!(level(&mut other.as_bytes()), None, "{other}");
             assert_eq!(category(&mut other.as_bytes()), None, "{other}");
         }
-    }
-
-    #[test]
-    fn lines_are_skipped_to_their_end() {
-        assert_eq!(skip_line(b"abc\ndef"), b"def");
-        let long = format!("{}\nrest", "x".repeat(300));
-        assert_eq!(skip_line(long.as_bytes()), b"rest");
-        assert_eq!(skip_line(b"no line end"), b"");
     }
 }

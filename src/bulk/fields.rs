@@ -39,12 +39,41 @@ pub(crate) fn split_line(s: &[u8]) -> (&[u8], &[u8]) {
     }
 }
 
-pub(crate) fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+/// The longest field a row may have: ids take 64 bytes, every other field far less.
+pub(crate) const MAX_FIELD: usize = 256;
+
+/// The bytes quoted from a bad value at most: errors quote a short prefix, never a whole
+/// long field or line.
+const QUOTED: usize = 40;
+
+/// The start of `b` for an error: at most [`QUOTED`] bytes (cut at a character boundary),
+/// with `…` when there is more.
+pub(crate) fn start_of(b: &[u8]) -> String {
+    if b.len() <= QUOTED {
+        return String::from_utf8_lossy(b).into_owned();
+    }
+    let head = b.split_at(QUOTED).0;
+    let mut text = String::from_utf8_lossy(head).into_owned();
+    // A character cut at the end shows as U+FFFD: drop it.
+    while text.ends_with('\u{fffd}') {
+        text.pop();
+    }
+    text.push('…');
+    text
 }
 
-fn text(b: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(b)
+/// A field as quoted in an error ([`start_of`]).
+pub(crate) fn lossy(b: &[u8]) -> String {
+    start_of(b)
+}
+
+/// A field as text; bytes that are not UTF-8 are an error naming GBK when they look like
+/// it (the general parsers run on a field only when the fast path did not take it).
+fn text(b: &[u8]) -> Result<Cow<'_, str>, Kind> {
+    match std::str::from_utf8(b) {
+        Ok(t) => Ok(Cow::Borrowed(t)),
+        Err(_) => Err(not_utf8(b)),
+    }
 }
 
 /// Splits a line into fields.
@@ -52,6 +81,8 @@ pub(crate) struct Fields<'a> {
     line: &'a [u8],
     rest: &'a [u8],
     expected: usize,
+    /// Fields taken so far.
+    index: usize,
 }
 
 impl<'a> Fields<'a> {
@@ -62,6 +93,7 @@ impl<'a> Fields<'a> {
             line,
             rest: line,
             expected,
+            index: 0,
         }
     }
 
@@ -83,7 +115,7 @@ impl<'a> Fields<'a> {
             Some(i) => {
                 let (f, r) = around(self.rest, i);
                 self.rest = r;
-                Ok(f)
+                self.field(f)
             }
             None => Err(self.count_error()),
         }
@@ -95,7 +127,24 @@ impl<'a> Fields<'a> {
         if memchr(b',', self.rest).is_some() {
             return Err(self.count_error());
         }
-        Ok(self.rest)
+        self.field(self.rest)
+    }
+
+    /// A field no longer than [`MAX_FIELD`]; counts it.
+    #[inline]
+    fn field(&mut self, f: &'a [u8]) -> Result<&'a [u8], RowError> {
+        let column = self.index;
+        self.index += 1;
+        if f.len() > MAX_FIELD {
+            return Err((
+                Some(column),
+                Kind::FieldTooLong {
+                    limit: MAX_FIELD,
+                    start: start_of(f),
+                },
+            ));
+        }
+        Ok(f)
     }
 }
 
@@ -115,8 +164,9 @@ pub(crate) fn six_digits(d: [u8; 6]) -> Option<u32> {
 /// A date field, checked against the year window.
 #[inline]
 pub(crate) fn date(s: &[u8], window: Option<Window>) -> Result<NaiveDate, Kind> {
+    let t = text(s)?;
     let date = dates::read(s)
-        .or_else(|| dates::read(text(s).trim().as_bytes()))
+        .or_else(|| dates::read(t.trim().as_bytes()))
         .ok_or_else(|| {
             Kind::Value(ParseError::new(
                 "date",
@@ -139,7 +189,7 @@ pub(crate) fn code(s: &[u8]) -> Result<u32, Kind> {
     if let Some(n) = <[u8; 6]>::try_from(s).ok().and_then(six_digits) {
         return Ok(n);
     }
-    text(s)
+    text(s)?
         .parse::<RegionCode>()
         .map(RegionCode::get)
         .map_err(|e| Kind::Value(ParseError::new("region code", lossy(s), e.kind().clone())))
@@ -151,7 +201,7 @@ pub(crate) fn level(s: &[u8]) -> Result<usize, Kind> {
     if let Some(i) = (0..FundLevel::ALL.len()).find(|&i| level_name(i).as_bytes() == s) {
         return Ok(i);
     }
-    Ok(text(s).parse::<FundLevel>().map_err(Kind::Value)?.index())
+    Ok(text(s)?.parse::<FundLevel>().map_err(Kind::Value)?.index())
 }
 
 /// A category field → built-in index 0–4.
@@ -165,7 +215,7 @@ pub(crate) fn category(s: &[u8]) -> Result<usize, Kind> {
     }
     // The bulk path counts the built-ins only: a near miss is a typo (named with the
     // label it is nearest), any other label a locality's own category.
-    match text(s).parse::<Category>() {
+    match text(s)?.parse::<Category>() {
         Ok(c) => c
             .built_in_index()
             .ok_or_else(|| Kind::CustomCategory(lossy(s))),
@@ -189,7 +239,7 @@ pub(crate) fn category(s: &[u8]) -> Result<usize, Kind> {
 pub(crate) fn status(s: &[u8]) -> Result<bool, Kind> {
     match s {
         b"planned" | b"approved" | b"in_progress" | b"completed" => Ok(true),
-        _ => text(s)
+        _ => text(s)?
             .parse::<ProjectStage>()
             .map(ProjectStage::is_pooled)
             .map_err(Kind::Value),
@@ -205,18 +255,34 @@ pub(crate) fn id(s: &[u8], project: bool) -> Result<(), Kind> {
         && s.last() != Some(&b' ')
         && s.iter().all(|&b| b >= 0x20 && b != 0x7f && b != b'"');
     if plain {
+        if !s.is_ascii() && std::str::from_utf8(s).is_err() {
+            return Err(not_utf8(s));
+        }
         return Ok(());
     }
     if s.first() == Some(&b'"') {
         return Err(Kind::Quoted);
     }
-    let t = text(s);
+    let t = text(s)?;
     let checked = if project {
         t.parse::<ProjectId>().map(|_| ())
     } else {
         t.parse::<RecordId>().map(|_| ())
     };
     checked.map_err(Kind::Value)
+}
+
+/// Bytes that are not UTF-8: GBK named as such (an Excel/WPS export), others by the first
+/// bad byte.
+fn not_utf8(s: &[u8]) -> Kind {
+    if crate::import::looks_gbk(s) {
+        return Kind::Gbk;
+    }
+    let bad = std::str::from_utf8(s)
+        .err()
+        .and_then(|e| s.get(e.valid_up_to()).copied());
+    debug_assert!(bad.is_some(), "called on bytes that are not UTF-8");
+    Kind::NotUtf8(bad.unwrap_or(0))
 }
 
 /// Plain `digits[.d[d]]` → 分, or `None` for anything else.
@@ -253,6 +319,18 @@ fn fast_fen(s: &[u8]) -> Option<i64> {
     }
 }
 
+/// A planned investment of 元 → 分: zero or more (a project with nothing planned yet is in
+/// the ledger too).
+#[inline]
+pub(crate) fn planned(s: &[u8]) -> Result<i64, Kind> {
+    match amount(s) {
+        Err(Kind::NotPositive { .. }) if text(s)?.parse::<Money>().is_ok_and(Money::is_zero) => {
+            Ok(0)
+        }
+        r => r,
+    }
+}
+
 /// A positive amount of 元 → 分.
 #[inline]
 pub(crate) fn amount(s: &[u8]) -> Result<i64, Kind> {
@@ -262,8 +340,11 @@ pub(crate) fn amount(s: &[u8]) -> Result<i64, Kind> {
         if s.first() == Some(&b'"') {
             return Err(Kind::Quoted);
         }
-        let m: Money = text(s).parse().map_err(Kind::Value)?;
-        i64::try_from(m.to_fen()).map_err(|_| Kind::Overflow)?
+        let m: Money = text(s)?.parse().map_err(Kind::Value)?;
+        i64::try_from(m.to_fen())
+            .ok()
+            .filter(|&f| f < i64::MAX)
+            .ok_or_else(|| Kind::AmountTooLarge { text: lossy(s) })?
     };
     if fen <= 0 {
         return Err(Kind::NotPositive { text: lossy(s) });
@@ -297,7 +378,7 @@ mod tests {
         assert!(matches!(amount(b"-5.00"), Err(Kind::NotPositive { .. })));
         assert!(matches!(
             amount(b"99999999999999999999"),
-            Err(Kind::Overflow)
+            Err(Kind::AmountTooLarge { .. })
         ));
         assert!(matches!(amount(b"12.345"), Err(Kind::Value(_))));
         assert_eq!(fast_fen(b"1.000000000000000000000001"), None);

@@ -12,6 +12,7 @@ use crate::{Category, FiscalYear, FundLevel, RegionCode};
 /// on; figures come out of [`Partials::execution`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub(crate) struct CountyTotals {
     code: RegionCode,
     /// Allocated 分 per bucket, index `level * 5 + category`.
@@ -94,6 +95,7 @@ impl CountyTotals {
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct RowCounts {
     allocations: u64,
     projects: u64,
@@ -207,6 +209,7 @@ impl RowCounts {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "wire::PartialsWire"))]
 pub struct Partials {
     as_of: NaiveDate,
@@ -311,10 +314,10 @@ impl Partials {
         loop {
             let next = match (left.peek(), right.peek()) {
                 (Some(l), Some(r)) if l.code == r.code => {
-                    let sum = l
-                        .to_sums()
-                        .checked_added(&r.to_sums())
-                        .ok_or_else(|| err(InputErrorKind::Overflow))?;
+                    let sum = l.to_sums().saturating_added(&r.to_sums());
+                    if let Some(k) = sum.overflow() {
+                        return Err(err(k));
+                    }
                     left.next();
                     right.next();
                     Some(CountyTotals::from_sums(sum))

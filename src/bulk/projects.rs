@@ -68,10 +68,6 @@ pub(crate) struct ProjectTable {
 }
 
 impl ProjectTable {
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// The dense index of an id, when it has one: [`ProjectTable::dense_entry`] then answers
     /// for it.
     #[inline]
@@ -100,10 +96,14 @@ impl ProjectTable {
         }
     }
 
-    /// Adds projects; on a repeated id returns it and leaves the table unchanged.
-    pub(crate) fn extend(&mut self, items: &[(ProjectKey, ProjectEntry)]) -> Result<(), String> {
+    /// Adds projects (key, entry, position); on a repeated id returns its index in `items`
+    /// and the id, and leaves the table unchanged.
+    pub(crate) fn extend(
+        &mut self,
+        items: &[(ProjectKey, ProjectEntry, u64, i64)],
+    ) -> Result<(), (usize, String)> {
         let mut next = self.clone();
-        for (key, entry) in items {
+        for (i, (key, entry, _, _)) in items.iter().enumerate() {
             let fresh = match key {
                 ProjectKey::Number(n) if *n < DENSE_IDS => {
                     let at = *n as usize;
@@ -123,10 +123,13 @@ impl ProjectTable {
                 ProjectKey::Text(t) => next.other.insert(t.clone(), *entry).is_none(),
             };
             if !fresh {
-                return Err(match key {
-                    ProjectKey::Number(n) => n.to_string(),
-                    ProjectKey::Text(t) => String::from_utf8_lossy(t).into_owned(),
-                });
+                return Err((
+                    i,
+                    match key {
+                        ProjectKey::Number(n) => n.to_string(),
+                        ProjectKey::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    },
+                ));
             }
             next.len += 1;
         }
@@ -145,7 +148,7 @@ mod tests {
         assert_eq!((e.code(), e.category(), e.pooled()), (450_521, 3, true));
         let mut t = ProjectTable::default();
         let ids: [&[u8]; 5] = [b"0", b"7", b"4194304", b"4294967295", b"P-7"];
-        let items: Vec<_> = ids.iter().map(|id| (ProjectKey::of(id), e)).collect();
+        let items: Vec<_> = ids.iter().map(|id| (ProjectKey::of(id), e, 0, 1)).collect();
         t.extend(&items).unwrap();
         for id in ids {
             assert_eq!(t.get(id), Some(e), "{}", String::from_utf8_lossy(id));
@@ -153,7 +156,7 @@ mod tests {
         for id in [&b"007"[..], b"8", b"4294967296", b""] {
             assert_eq!(t.get(id), None);
         }
-        assert_eq!(t.extend(&items[1..2]), Err("7".to_owned()));
+        assert_eq!(t.extend(&items[1..2]), Err((0, "7".to_owned())));
         assert_eq!(t.get(b"7"), Some(e));
     }
 }

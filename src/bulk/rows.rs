@@ -2,76 +2,93 @@
 //! error naming the column. The fast path ([`super::fast`]) falls back to these.
 
 use super::ctx::Ctx;
-use super::fields::{Fields, RowError, amount, at, category, code, date, id, level, lossy, status};
+use super::fields::{
+    Fields, RowError, amount, at, category, code, date, id, level, lossy, planned, status,
+};
 use super::projects::{ProjectEntry, ProjectKey, ProjectTable};
-use super::sums::{Acc, BUCKETS, CATEGORIES, bucket, category_name};
+use super::sums::{Acc, BUCKETS, CATEGORIES, Row, bucket, category_name};
+use crate::RegionCode;
+use crate::error::ParseError;
 use crate::import::InputErrorKind as Kind;
 
-/// Adds `fen` to `sums[index]`; an overflow names column `col`.
-#[inline]
-fn add(sums: &mut [i64], index: usize, fen: i64, col: usize) -> Result<(), RowError> {
-    debug_assert!(
-        index < sums.len(),
-        "a bucket of a county the accumulator gave out"
-    );
-    let slot = sums.get_mut(index).ok_or((Some(col), Kind::Overflow))?;
-    *slot = slot.checked_add(fen).ok_or((Some(col), Kind::Overflow))?;
-    Ok(())
+/// A county code of a row that is not counted: checked as a region code, without giving
+/// the county a place in the sums (a county with no counted row has no report row): then
+/// `usize::MAX`.
+fn county_index(acc: &mut Acc, c: u32, field: &[u8], counted: bool) -> Result<usize, Kind> {
+    if counted {
+        return acc.county(c, field);
+    }
+    if let Some(idx) = acc.known(c) {
+        return Ok(idx);
+    }
+    RegionCode::new(c).map_err(|e| {
+        Kind::Value(ParseError::new(
+            "region code",
+            lossy(field),
+            e.kind().clone(),
+        ))
+    })?;
+    Ok(usize::MAX)
 }
 
-/// `id,date,county_code,source,category,amount_yuan`
+/// The flat index of bucket `b` of county `idx` (`usize::MAX`: none).
+fn flat(idx: usize, b: usize) -> usize {
+    if idx == usize::MAX {
+        usize::MAX
+    } else {
+        idx * BUCKETS + b
+    }
+}
+
+/// `id,date,county_code,source,category,amount_yuan`; a row dated after the as-of date is
+/// read and checked in full and not counted.
 #[inline]
-pub(crate) fn allocation(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
+pub(crate) fn allocation(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<Row, RowError> {
     let mut f = Fields::new(line, 6);
     at(0, id(f.next()?, false))?;
     let d = at(1, date(f.next()?, ctx.window))?;
-    if d > ctx.as_of {
-        acc.counts.skipped += 1;
-        return Ok(());
-    }
     let code_field = f.next()?;
     let c = at(2, code(code_field))?;
     let lv = at(3, level(f.next()?))?;
     let cat = at(4, category(f.next()?))?;
     let fen = at(5, amount(f.last()?))?;
-    let idx = at(2, acc.county(c, code_field))?;
-    add(&mut acc.allocated, idx * BUCKETS + bucket(lv, cat), fen, 5)?;
-    acc.counts.allocations += 1;
-    Ok(())
+    let counted = d <= ctx.as_of;
+    let idx = at(2, county_index(acc, c, code_field, counted))?;
+    let b = bucket(lv, cat);
+    Ok(Row::dated(flat(idx, b), fen, d, ctx.as_of, c, b))
 }
 
 /// `id,county_code,category,planned_investment_yuan,status`
 #[inline]
-pub(crate) fn project(line: &[u8], acc: &mut Acc, _ctx: &Ctx) -> Result<(), RowError> {
+pub(crate) fn project(line: &[u8], acc: &mut Acc, _ctx: &Ctx) -> Result<Row, RowError> {
     let mut f = Fields::new(line, 5);
     let pid = f.next()?;
     at(0, id(pid, true))?;
     let code_field = f.next()?;
     let c = at(1, code(code_field))?;
     let cat = at(2, category(f.next()?))?;
-    let fen = at(3, amount(f.next()?))?;
+    let fen = at(3, planned(f.next()?))?;
     let pooled = at(4, status(f.last()?))?;
     let idx = at(1, acc.county(c, code_field))?;
-    acc.projects
-        .push((ProjectKey::of(pid), ProjectEntry::new(c, cat, pooled)));
+    acc.projects.push((
+        ProjectKey::of(pid),
+        ProjectEntry::new(c, cat, pooled),
+        0,
+        fen,
+    ));
     // Planned investment counts the project pool only, per category (as the ledger does).
-    if pooled {
-        add(&mut acc.planned, idx * CATEGORIES + cat, fen, 3)?;
-    }
-    acc.counts.projects += 1;
-    Ok(())
+    let mut row = Row::planned(idx * CATEGORIES + cat, fen);
+    row.counted = pooled;
+    Ok(row)
 }
 
-/// `id,date,project_id,county_code,source,category,amount_yuan`
+/// `id,date,project_id,county_code,source,category,amount_yuan`; a row dated after the
+/// as-of date is read and checked in full (its project too) and not counted.
 #[inline]
-pub(crate) fn expenditure(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), RowError> {
+pub(crate) fn expenditure(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<Row, RowError> {
     let mut f = Fields::new(line, 7);
     at(0, id(f.next()?, false))?;
     let d = at(1, date(f.next()?, ctx.window))?;
-    if d > ctx.as_of {
-        acc.counts.skipped += 1;
-        return Ok(());
-    }
     let pid = f.next()?;
     at(2, id(pid, true))?;
     let code_field = f.next()?;
@@ -79,13 +96,13 @@ pub(crate) fn expenditure(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<(), R
     let lv = at(4, level(f.next()?))?;
     let cat = at(5, category(f.next()?))?;
     let fen = at(6, amount(f.last()?))?;
-    let idx = at(3, acc.county(c, code_field))?;
+    let counted = d <= ctx.as_of;
+    let idx = at(3, county_index(acc, c, code_field, counted))?;
     if let Some(projects) = ctx.projects {
         at(2, check_project(projects, pid, c, cat))?;
     }
-    add(&mut acc.spent, idx * BUCKETS + bucket(lv, cat), fen, 6)?;
-    acc.counts.expenditures += 1;
-    Ok(())
+    let b = bucket(lv, cat);
+    Ok(Row::dated(flat(idx, b), fen, d, ctx.as_of, c, b))
 }
 
 /// An expenditure must name a known, pooled project of its own county and category.

@@ -15,14 +15,17 @@ use memchr::{memchr, memrchr};
 
 use super::chunk::{self, AllocationRow, ExpenditureRow, LocalError, ProjectRow, RowKind};
 use super::ctx::Ctx;
-use super::fields::around;
+use super::fields::{self, around};
 use super::ids::{IdLog, IdSet};
 use super::schema::Table;
 use super::sums::Acc;
 use crate::import::{InputError, InputErrorKind as Kind, Location};
 
-/// The longest line a buffer grows to hold.
-const MAX_LINE: usize = 64 << 20;
+/// The longest line a buffer grows to hold (a row of the widest input, every field at its
+/// longest, is a few kilobytes).
+pub(crate) const MAX_LINE: usize = 1 << 20;
+/// The longest header line.
+pub(crate) const MAX_HEADER: usize = 64 << 10;
 
 /// The reader and what is carried from one chunk to the next.
 struct Feed<R> {
@@ -115,12 +118,20 @@ fn fill<R: Read>(
     Ok(filled)
 }
 
+/// Why no chunk was taken.
+enum Taken {
+    /// The reader failed.
+    Read(io::Error),
+    /// A line longer than [`MAX_LINE`]; its first bytes.
+    Long(String),
+}
+
 /// Takes the next chunk into `buf`; returns its length and number, or `None` at the end.
 fn next_chunk<R: Read>(
     feed: &mut Feed<R>,
     buf: &mut Vec<u8>,
     cap: usize,
-) -> io::Result<Option<(usize, u64)>> {
+) -> Result<Option<(usize, u64)>, Taken> {
     if feed.eof && feed.carry.is_empty() {
         return Ok(None);
     }
@@ -131,27 +142,30 @@ fn next_chunk<R: Read>(
     // `buf` holds at least `filled + 1` bytes (resized above).
     buf.split_at_mut(filled).0.copy_from_slice(&feed.carry);
     feed.carry.clear();
+    // Bytes already searched for a line end.
+    let mut searched = 0;
     loop {
-        filled = fill(&mut feed.reader, buf, filled, &mut feed.eof)?;
+        filled = fill(&mut feed.reader, buf, filled, &mut feed.eof).map_err(Taken::Read)?;
         // `fill` returns at most `buf.len()`.
         let data = buf.split_at(filled.min(buf.len())).0;
-        if feed.eof {
-            break;
-        }
-        if let Some(i) = memrchr(b'\n', data) {
+        if let Some(i) = memrchr(b'\n', data.split_at(searched.min(data.len())).1) {
+            let i = searched + i;
             feed.carry.extend_from_slice(around(data, i).1);
             filled = i + 1;
             break;
         }
-        // One line longer than the buffer: grow it and read on, up to a limit.
-        let grown = buf.len() * 2;
-        if grown > MAX_LINE {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("a line longer than {} MiB", MAX_LINE >> 20),
-            ));
+        searched = data.len();
+        if filled > MAX_LINE {
+            // One line (the chunk's first: a chunk starts at a line start) past the limit.
+            let start = fields::start_of(data);
+            feed.eof = true;
+            return Err(Taken::Long(start));
         }
-        buf.resize(grown, 0);
+        if feed.eof {
+            break;
+        }
+        // One line longer than the buffer: grow it and read on, up to the limit.
+        buf.resize(buf.len() * 2, 0);
     }
     if filled == 0 {
         return Ok(None);
@@ -190,7 +204,7 @@ fn worker<R: Read, K: RowKind>(
                 // `next_chunk` returns at most `buf.len()`.
                 let chunk = buf.split_at(len.min(buf.len())).0;
                 let mut ids = IdLog::default();
-                let parsed = chunk::lines::<K>(chunk, &mut out.acc, ctx, &mut ids);
+                let parsed = chunk::lines::<K>(chunk, seq, &mut out.acc, ctx, &mut ids);
                 if K::IDS {
                     // Also after an error: a repeat on an earlier line comes first.
                     commit.submit(seq, ids, stop);
@@ -206,12 +220,22 @@ fn worker<R: Read, K: RowKind>(
             }
             Err((seq, e)) => {
                 stop.fetch_min(seq, Ordering::Relaxed);
+                let (line, kind) = match e {
+                    Taken::Read(e) => (0, Kind::from(e)),
+                    Taken::Long(start) => (
+                        1,
+                        Kind::LineTooLong {
+                            limit: MAX_LINE,
+                            start,
+                        },
+                    ),
+                };
                 out.error = Some((
                     seq,
                     LocalError {
-                        line: 0,
+                        line,
                         column: None,
-                        kind: Kind::from(e),
+                        kind,
                     },
                 ));
                 break;
@@ -221,17 +245,13 @@ fn worker<R: Read, K: RowKind>(
     out
 }
 
-/// Reads the header line; returns the bytes read past it.
+/// Reads the header line (at most [`MAX_HEADER`] bytes); returns the bytes read past it.
+/// Each byte is searched for the line end once.
 fn header<R: Read>(reader: &mut R, name: &str, table: Table) -> Result<Vec<u8>, InputError> {
     let at_header = |k| InputError::new(Location::new(name).line(1), k);
     let mut buf = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
     loop {
-        if let Some(i) = memchr(b'\n', &buf) {
-            let (line, rest) = around(&buf, i);
-            table.check_header(line).map_err(at_header)?;
-            return Ok(rest.to_vec());
-        }
         let n = match reader.read(&mut chunk) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -245,7 +265,43 @@ fn header<R: Read>(reader: &mut R, name: &str, table: Table) -> Result<Vec<u8>, 
             return Ok(Vec::new());
         }
         // `read` returns at most `chunk.len()`.
-        buf.extend_from_slice(chunk.split_at(n.min(chunk.len())).0);
+        let new = chunk.split_at(n.min(chunk.len())).0;
+        if let Some(i) = memchr(b'\n', new) {
+            let i = buf.len() + i;
+            buf.extend_from_slice(new);
+            let (line, rest) = around(&buf, i);
+            if line.len() > MAX_HEADER {
+                return Err(at_header(Kind::HeaderTooLong {
+                    limit: MAX_HEADER,
+                    start: fields::start_of(line),
+                }));
+            }
+            table.check_header(line).map_err(at_header)?;
+            return Ok(rest.to_vec());
+        }
+        buf.extend_from_slice(new);
+        if buf.len() > MAX_HEADER {
+            return Err(at_header(Kind::HeaderTooLong {
+                limit: MAX_HEADER,
+                start: fields::start_of(&buf),
+            }));
+        }
+    }
+}
+
+/// Where rows of a read were: chunk number and line in the chunk → line in the input.
+pub(crate) struct Lines {
+    /// (chunk number, lines before it), by chunk number.
+    before: Vec<(u64, u64)>,
+}
+
+impl Lines {
+    /// The input line (the header is line 1) of position `seq << 32 | line`.
+    pub(crate) fn line(&self, pos: u64) -> u64 {
+        let (seq, local) = (pos >> 32, pos & 0xFFFF_FFFF);
+        let i = self.before.partition_point(|(s, _)| *s < seq);
+        let before = self.before.get(i).map_or(0, |(_, b)| *b);
+        1 + before + local
     }
 }
 
@@ -260,7 +316,7 @@ pub(crate) fn run<R: Read + Send>(
     prior: &IdSet,
     threads: usize,
     cap: usize,
-) -> Result<(Vec<Acc>, IdSet), InputError> {
+) -> Result<(Vec<Acc>, IdSet, Lines), InputError> {
     let carry = header(&mut reader, name, table)?;
     let feed = Mutex::new(Feed {
         reader,
@@ -333,7 +389,14 @@ pub(crate) fn run<R: Read + Send>(
         }
         return Err(InputError::new(at, e.kind));
     }
-    Ok((accs, state.seen))
+    chunk_lines.sort_unstable();
+    let mut before = Vec::with_capacity(chunk_lines.len());
+    let mut total = 0u64;
+    for (seq, n) in chunk_lines {
+        before.push((seq, total));
+        total += n;
+    }
+    Ok((accs, state.seen, Lines { before }))
 }
 
 /// What every worker of one read shares.

@@ -2,6 +2,11 @@
 //! sums ([`CountySums`]), rows counted ([`Counts`]) and a worker's accumulator ([`Acc`]),
 //! which gives every county a dense index through a 1,000,000-entry table.
 
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::limits::{Grant, Mark, Spend};
 use super::projects::{ProjectEntry, ProjectKey};
 use crate::error::ParseError;
 use crate::import::InputErrorKind as Kind;
@@ -35,6 +40,73 @@ pub(crate) fn bucket(level: usize, category: usize) -> usize {
     level * CATEGORIES + category
 }
 
+/// One row as the fast and the general path read it, before it is added.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Row {
+    /// Flat index of the sum it adds to (when `counted`).
+    pub(crate) index: usize,
+    pub(crate) fen: i64,
+    /// Dated on or before the as-of date (projects: always).
+    pub(crate) counted: bool,
+    /// County code, bucket and day (days from CE) of an allocation or an expenditure.
+    pub(crate) code: u32,
+    pub(crate) bucket: u8,
+    pub(crate) day: i32,
+    /// A project reference to check when the batch is added (dense id, entry it must have).
+    pub(crate) project: Option<(u32, ProjectEntry)>,
+}
+
+impl Row {
+    /// An allocation or expenditure row of county `code` dated `date`.
+    #[inline]
+    pub(crate) fn dated(
+        index: usize,
+        fen: i64,
+        date: NaiveDate,
+        as_of: NaiveDate,
+        code: u32,
+        bucket: usize,
+    ) -> Row {
+        Row {
+            index,
+            fen,
+            counted: date <= as_of,
+            code,
+            // A bucket index, below BUCKETS (20).
+            bucket: u8::try_from(bucket).unwrap_or(u8::MAX),
+            day: date.num_days_from_ce(),
+            project: None,
+        }
+    }
+
+    /// A project's planned investment.
+    #[inline]
+    pub(crate) fn planned(index: usize, fen: i64) -> Row {
+        Row {
+            index,
+            fen,
+            counted: true,
+            code: 0,
+            bucket: 0,
+            day: 0,
+            project: None,
+        }
+    }
+
+    /// The row as an allocation the spending check counts, at position `pos`.
+    #[inline]
+    pub(crate) fn grant(&self, pos: u64) -> Grant {
+        Grant::new(
+            self.code,
+            self.bucket,
+            self.day,
+            self.fen,
+            self.counted,
+            pos,
+        )
+    }
+}
+
 /// One county's sums in 分: 4 levels × 5 categories (index [`bucket`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct CountySums {
@@ -46,19 +118,50 @@ pub(crate) struct CountySums {
 }
 
 impl CountySums {
-    /// Adds `other` (same code) into `self`; `None` on overflow, leaving `self` unchanged.
-    pub(crate) fn checked_added(&self, other: &CountySums) -> Option<CountySums> {
+    /// Adds `other` (same code) into `self`, each sum stopping at `i64::MAX` (a sum there
+    /// is an overflow: see [`CountySums::overflow`]).
+    pub(crate) fn saturating_added(&self, other: &CountySums) -> CountySums {
         let mut out = self.clone();
         for (a, b) in out.allocated.iter_mut().zip(other.allocated) {
-            *a = a.checked_add(b)?;
+            *a = a.saturating_add(b);
         }
         for (a, b) in out.spent.iter_mut().zip(other.spent) {
-            *a = a.checked_add(b)?;
+            *a = a.saturating_add(b);
         }
         for (a, b) in out.planned.iter_mut().zip(other.planned) {
-            *a = a.checked_add(b)?;
+            *a = a.saturating_add(b);
         }
-        Some(out)
+        out
+    }
+
+    /// The first sum that reached `i64::MAX` 分: sums of positive amounts stop there, so
+    /// whatever the order of the adds (threads, chunks, shards) a sum there is an overflow.
+    pub(crate) fn overflow(&self) -> Option<Kind> {
+        let name = |b: usize| {
+            format!(
+                "{} {} {}",
+                self.code,
+                level_name(b / CATEGORIES),
+                category_name(b % CATEGORIES)
+            )
+        };
+        if let Some(b) = self.allocated.iter().position(|&x| x == i64::MAX) {
+            return Some(Kind::SumOverflow {
+                what: "allocated sum",
+                bucket: name(b),
+            });
+        }
+        if let Some(b) = self.spent.iter().position(|&x| x == i64::MAX) {
+            return Some(Kind::SumOverflow {
+                what: "spent sum",
+                bucket: name(b),
+            });
+        }
+        let c = self.planned.iter().position(|&x| x == i64::MAX)?;
+        Some(Kind::SumOverflow {
+            what: "planned investment",
+            bucket: format!("{} {}", self.code, category_name(c)),
+        })
     }
 }
 
@@ -100,9 +203,24 @@ pub(crate) struct Acc {
     /// Planned investment of pooled projects, `CATEGORIES` per county, index
     /// `county * CATEGORIES + category`.
     pub(crate) planned: Vec<i64>,
-    /// Projects read, with what expenditures must match.
-    pub(crate) projects: Vec<(ProjectKey, ProjectEntry)>,
+    /// Projects read, with what expenditures must match, their position in the input
+    /// (chunk number << 32 | line in the chunk) and planned 分.
+    pub(crate) projects: Vec<(ProjectKey, ProjectEntry, u64, i64)>,
     pub(crate) counts: Counts,
+    /// Allocations read (counted or not), for the spending check.
+    pub(crate) grants: Vec<Grant>,
+    /// Spending per period of the spending check.
+    pub(crate) spend: Spend,
+    /// Expenditures in counties with no allocation (or, checking totals, before their
+    /// bucket's first allocation): the first row of each (code, bucket).
+    pub(crate) orphans: HashMap<(u32, u8), Mark>,
+    /// Checking totals: spent 分 of rows dated after the as-of date, per bucket (as
+    /// `spent`), and of such rows in counties with no counted row.
+    pub(crate) later: Vec<i64>,
+    pub(crate) later_elsewhere: HashMap<(u32, u8), i64>,
+    /// Checking totals: the first allocation day of each bucket (as `spent`; `i32::MAX`:
+    /// none), filled as counties come.
+    pub(crate) first_day: Vec<i32>,
 }
 
 impl Acc {
@@ -115,6 +233,12 @@ impl Acc {
             planned: Vec::new(),
             projects: Vec::new(),
             counts: Counts::default(),
+            grants: Vec::new(),
+            spend: Spend::default(),
+            orphans: HashMap::new(),
+            later: Vec::new(),
+            later_elsewhere: HashMap::new(),
+            first_day: Vec::new(),
         }
     }
 
@@ -164,6 +288,33 @@ impl Acc {
         Ok(idx)
     }
 
+    /// The code of county `idx`.
+    pub(crate) fn code_at(&self, idx: usize) -> u32 {
+        self.codes.get(idx).map_or(0, |c| c.get())
+    }
+
+    /// Spending per bucket, counted or not (checking totals): (code, bucket, 分).
+    pub(crate) fn spending(&self) -> impl Iterator<Item = (u32, u8, i64)> + '_ {
+        self.codes
+            .iter()
+            .enumerate()
+            .flat_map(move |(i, c)| {
+                (0..BUCKETS).map(move |b| {
+                    let at = i * BUCKETS + b;
+                    let fen = self
+                        .spent
+                        .get(at)
+                        .copied()
+                        .unwrap_or(0)
+                        .saturating_add(self.later.get(at).copied().unwrap_or(0));
+                    // A bucket index, below BUCKETS (20).
+                    (c.get(), u8::try_from(b).unwrap_or(u8::MAX), fen)
+                })
+            })
+            .filter(|t| t.2 != 0)
+            .chain(self.later_elsewhere.iter().map(|(&(c, b), &f)| (c, b, f)))
+    }
+
     /// The sums of county `idx` (an index this accumulator gave out).
     #[expect(
         clippy::expect_used,
@@ -193,13 +344,13 @@ impl Acc {
         (0..self.codes.len()).map(|i| self.sums(i)).collect()
     }
 
-    /// Adds a whole county's sums; an overflow leaves `self` unchanged.
+    /// Adds a whole county's sums (saturating).
     fn add_county(&mut self, c: &CountySums) -> Result<(), Kind> {
         let idx = match self.known(c.code.get()) {
             Some(i) => i,
             None => self.push(c.code)?,
         };
-        let sum = self.sums(idx).checked_added(c).ok_or(Kind::Overflow)?;
+        let sum = self.sums(idx).saturating_added(c);
         let range = idx * BUCKETS..(idx + 1) * BUCKETS;
         let (allocated, spent, planned) = (
             self.allocated.get_mut(range.clone()),
@@ -218,31 +369,55 @@ impl Acc {
         Ok(())
     }
 
-    /// Adds `other` (merging a worker into the aggregate). Check with [`Acc::can_absorb`]
-    /// first: after an error `self` may hold part of `other`.
-    pub(crate) fn absorb(&mut self, mut other: Acc) -> Result<(), Kind> {
+    /// Adds the sums and counts of `other` (merging a worker into the aggregate), each sum
+    /// stopping at `i64::MAX`; check [`Acc::overflow`] after. Projects, grants and spending
+    /// are merged by the caller, which knows their positions.
+    pub(crate) fn absorb(&mut self, other: Acc) -> Result<(), Kind> {
         self.counts = self
             .counts
             .checked_add(other.counts)
             .ok_or(Kind::Overflow)?;
-        self.projects.append(&mut other.projects);
         for c in other.into_sums() {
             self.add_county(&c)?;
         }
         Ok(())
     }
 
-    /// Whether [`Acc::absorb`] of `other` would succeed.
-    pub(crate) fn can_absorb(&self, other: &Acc) -> bool {
+    /// The allocated (`planned`: planned) sum of county `code`, flat bucket `b`; 0 when
+    /// the county has none.
+    pub(crate) fn sum_of(&self, code: u32, b: usize, planned: bool) -> i64 {
+        let Some(idx) = self.known(code) else {
+            return 0;
+        };
+        let (v, n) = if planned {
+            (&self.planned, CATEGORIES)
+        } else {
+            (&self.allocated, BUCKETS)
+        };
+        v.get(idx * n + b).copied().unwrap_or(0)
+    }
+
+    /// The first sum that overflowed ([`CountySums::overflow`]).
+    pub(crate) fn overflow(&self) -> Option<Kind> {
+        (0..self.codes.len()).find_map(|i| self.sums(i).overflow())
+    }
+
+    /// Whether `self` plus `other` would overflow: the error naming the first sum.
+    pub(crate) fn check_absorb(&self, other: &Acc) -> Result<(), Kind> {
         if self.counts.checked_add(other.counts).is_none() {
-            return false;
+            return Err(Kind::Overflow);
         }
-        (0..other.codes.len()).all(|i| {
+        if let Some(k) = other.overflow() {
+            return Err(k);
+        }
+        for i in 0..other.codes.len() {
             let c = other.sums(i);
-            match self.known(c.code.get()) {
-                None => true,
-                Some(idx) => self.sums(idx).checked_added(&c).is_some(),
+            if let Some(idx) = self.known(c.code.get()) {
+                if let Some(k) = self.sums(idx).saturating_added(&c).overflow() {
+                    return Err(k);
+                }
             }
-        })
+        }
+        Ok(())
     }
 }

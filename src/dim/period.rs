@@ -21,6 +21,7 @@ use crate::error::{ParseError, ParseErrorKind};
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "i32", into = "i32"))]
 pub struct FiscalYear {
     year: i32,

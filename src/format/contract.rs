@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use chrono::NaiveDate;
 
 use crate::dim::{FundLevel, RegionLevel};
-use crate::money::{Ratio, Rounding};
+use crate::money::{NoRatio, Ratio, Rounding};
 use crate::report::{CategoryKey, Execution, ExecutionOptions, ExecutionRow, Grouping, Progress};
 
 /// The header line of the national contract CSV (without the line end).
@@ -130,12 +130,25 @@ pub fn national_csv<W: Write>(report: &Execution, mut out: W) -> io::Result<()> 
 
 /// The figures of one row: amounts, rate and, on county rows, planned investment and coverage.
 fn figures(buf: &mut Vec<u8>, p: &Progress, with_planned: bool) -> io::Result<()> {
-    let percent = |r: Result<Ratio, _>| r.map(|r| r.to_percent(Rounding::HALF_UP_2));
+    // Empty where nothing is allocated; any other missing ratio (a quotient beyond ±10¹⁵,
+    // a data error) is an error, never an empty field or a sentinel.
+    let percent = |r: Result<Ratio, NoRatio>| match r {
+        Ok(r) => Ok(Some(r.to_percent(Rounding::HALF_UP_2))),
+        Err(NoRatio::ZeroBase) => Ok(None),
+        Err(e) => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "a rate of spent {} over allocated {}: {e}",
+                p.spent(),
+                p.allocated()
+            ),
+        )),
+    };
     push_hundredths(buf, p.allocated().to_fen());
     buf.push(b',');
     push_hundredths(buf, p.spent().to_fen());
     buf.push(b',');
-    if let Ok(rate) = percent(p.rate()) {
+    if let Some(rate) = percent(p.rate())? {
         push_decimal(buf, rate);
     }
     buf.push(b',');
@@ -148,7 +161,7 @@ fn figures(buf: &mut Vec<u8>, p: &Progress, with_planned: bool) -> io::Result<()
         })?;
         push_hundredths(buf, planned.to_fen());
         buf.push(b',');
-        if let Some(Ok(cov)) = p.coverage().map(percent) {
+        if let Some(cov) = p.coverage().map(percent).transpose()?.flatten() {
             push_decimal(buf, cov);
         }
     } else {

@@ -90,7 +90,18 @@ pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsonError> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
-    serde_json::from_str(text).map_err(|e| JsonError::from_serde(&e))
+    serde_json::from_str(text).map_err(|e| {
+        let mut err = JsonError::from_serde(&e);
+        if err.line == 0 {
+            // A value that parsed but broke a rule of its type at the top level (a report
+            // whose rows do not add up): serde_json has no position for it. The value is
+            // the whole text: name where it ends.
+            let end = text.trim_end();
+            err.line = end.matches('\n').count() + 1;
+            err.column = end.rsplit('\n').next().map_or(0, |l| l.chars().count());
+        }
+        err
+    })
 }
 
 #[cfg(test)]
@@ -109,5 +120,16 @@ mod tests {
             "{v}"
         );
         assert_eq!(from_json::<Ratio>(&to_json(&r).unwrap()).unwrap(), r);
+    }
+
+    #[test]
+    fn duplicated_keys_and_rule_errors_say_where() {
+        let e = from_json::<Ratio>(r#"{"numerator":"1","denominator":"2","numerator":"5"}"#)
+            .unwrap_err();
+        assert!(e.to_string().contains("duplicate field `numerator`"), "{e}");
+        assert_eq!(e.line(), 1);
+        let e = from_json::<Ratio>("{\n \"numerator\": \"1\",\n \"denominator\": \"0\"\n}\n")
+            .unwrap_err();
+        assert_ne!((e.line(), e.column()), (0, 0), "{e}");
     }
 }

@@ -57,13 +57,17 @@ impl RmbUpper {
 /// - `整` after 元 when there are no 角 or 分; none after 分; not after 角 (see
 ///   [`RmbUpper::zheng_after_jiao`]).
 /// - A run of zeros inside the number is one `零`, also across 万 and 亿 groups
-///   (100010000 → 壹亿零壹万元整); an all-zero 万 group drops its 万.
+///   (100010000 → 壹亿零壹万元整, 12000012412421 → 壹拾贰万亿零壹仟…); an all-zero group
+///   drops its unit. Zeros at the end of a group before a group whose 仟 digit is not zero
+///   are not written (107000.53 → 壹拾万柒仟元伍角叁分, the rules' example; they allow
+///   either form).
 /// - `零` after 元 when 角 is 0 and 分 is not (16409.02 → …元零贰分); when only the 元 digit
 ///   is 0 and 角 is not, no `零` is written (1680.32 → 壹仟陆佰捌拾元叁角贰分), one of the
 ///   two forms the rules allow.
 /// - 10–19 are written `壹拾…` (the rules require the 壹); amounts under one 元 start with
 ///   角 or 分 (0.05 → 人民币伍分); zero is `人民币零元整`.
-/// - Units above 亿 nest: 10¹² is 壹万亿, 10¹⁶ 壹亿亿.
+/// - Units above 亿 nest: 10¹² is 壹万亿, 10¹⁶ 壹亿亿, 10¹⁶ + 10⁸ 壹亿亿零壹亿; 10001 × 10⁸
+///   is 壹万零壹亿.
 /// - A negative amount is written with `负` after the prefix: `人民币负壹佰元整`.
 ///
 /// [`Money`] is always whole 分, so there is nothing to round. To write a decimal with more
@@ -160,56 +164,63 @@ fn digit(n: u128) -> &'static str {
 }
 
 /// Writes a positive integer in capital numerals (no 元).
+///
+/// Digits are read in sections of four from the right, with units 万, 亿, 万亿, 亿亿, …
+/// (a section above 亿 whose next section down is not zero leaves its 亿 to that
+/// section: 10001 × 10⁸ is 壹万零壹亿, not 壹万亿零壹亿). A run of zeros between two
+/// digits is one `零`, across sections too; an all-zero section writes no unit. The one
+/// run left unwritten is the one the rules leave to the writer: zeros at the end of a
+/// section, within it, before a section whose 仟 digit is not zero (107000 →
+/// 壹拾万柒仟, the rules' own example).
 fn integer(n: u128, out: &mut String) {
-    const YI: u128 = 100_000_000;
-    const WAN: u128 = 10_000;
-    if n >= YI {
-        integer(n / YI, out);
-        out.push('亿');
-        let rest = n % YI;
-        if rest > 0 {
-            if rest < YI / 10 {
-                out.push('零');
-            }
-            integer(rest, out);
-        }
-    } else if n >= WAN {
-        group(n / WAN, out);
-        out.push('万');
-        let rest = n % WAN;
-        if rest > 0 {
-            if rest < WAN / 10 {
-                out.push('零');
-            }
-            group(rest, out);
-        }
-    } else {
-        group(n, out);
+    // Decimal digits, least significant first.
+    let mut digits = Vec::with_capacity(40);
+    let mut rest = n;
+    while rest > 0 {
+        digits.push(rest % 10);
+        rest /= 10;
     }
-}
-
-/// Writes 1–9999 with 仟佰拾; inner zero runs are one 零, trailing zeros are dropped.
-fn group(n: u128, out: &mut String) {
-    let digits = [
-        (n / 1000 % 10, "仟"),
-        (n / 100 % 10, "佰"),
-        (n / 10 % 10, "拾"),
-        (n % 10, ""),
-    ];
-    let mut started = false;
-    let mut zero = false;
-    for (d, unit) in digits {
+    let section = |k: usize| -> u128 {
+        digits
+            .iter()
+            .skip(4 * k)
+            .take(4)
+            .rev()
+            .fold(0, |acc, &d| acc * 10 + d)
+    };
+    // The highest zero of the current run, when one is open after a digit.
+    let mut zeros: Option<usize> = None;
+    for p in (0..digits.len()).rev() {
+        let d = digits.get(p).copied().unwrap_or(0);
         if d == 0 {
-            zero |= started;
-            continue;
+            if zeros.is_none() {
+                zeros = Some(p);
+            }
+        } else {
+            if let Some(top) = zeros.take() {
+                // The run is positions p + 1 ..= top.
+                let end = p + 1;
+                let within_one_section = end % 4 == 0 && top - end < 3;
+                if !within_one_section {
+                    out.push('零');
+                }
+            }
+            out.push_str(digit(d));
+            out.push_str(["", "拾", "佰", "仟"].get(p % 4).copied().unwrap_or(""));
         }
-        if zero {
-            out.push('零');
-            zero = false;
+        if p % 4 == 0 {
+            let k = p / 4;
+            if section(k) != 0 {
+                if k % 2 == 1 {
+                    out.push('万');
+                }
+                if k % 2 == 0 || section(k - 1) == 0 {
+                    for _ in 0..k / 2 {
+                        out.push('亿');
+                    }
+                }
+            }
         }
-        out.push_str(digit(d));
-        out.push_str(unit);
-        started = true;
     }
 }
 
@@ -244,5 +255,67 @@ mod tests {
             up("9876543210.98元"),
             "人民币玖拾捌亿柒仟陆佰伍拾肆万叁仟贰佰壹拾元玖角捌分"
         );
+    }
+
+    /// Many amounts against their 大写, written out by hand by the rules (the PBOC
+    /// examples, and the usual test suites' cases).
+    #[test]
+    fn many_amounts() {
+        for (n, want) in [
+            ("0", "人民币零元整"),
+            ("0.01", "人民币壹分"),
+            ("0.1", "人民币壹角"),
+            ("0.11", "人民币壹角壹分"),
+            ("1", "人民币壹元整"),
+            ("1.01", "人民币壹元零壹分"),
+            ("1.1", "人民币壹元壹角"),
+            ("10.5", "人民币壹拾元伍角"),
+            ("11", "人民币壹拾壹元整"),
+            ("100", "人民币壹佰元整"),
+            ("101", "人民币壹佰零壹元整"),
+            ("110", "人民币壹佰壹拾元整"),
+            ("1001", "人民币壹仟零壹元整"),
+            ("1010", "人民币壹仟零壹拾元整"),
+            ("1100", "人民币壹仟壹佰元整"),
+            ("1409.50", "人民币壹仟肆佰零玖元伍角"),
+            ("6007.14", "人民币陆仟零柒元壹角肆分"),
+            ("10000", "人民币壹万元整"),
+            ("10001", "人民币壹万零壹元整"),
+            ("10010", "人民币壹万零壹拾元整"),
+            ("10100", "人民币壹万零壹佰元整"),
+            ("11000", "人民币壹万壹仟元整"),
+            ("100000", "人民币壹拾万元整"),
+            ("100100", "人民币壹拾万零壹佰元整"),
+            ("101000", "人民币壹拾万壹仟元整"),
+            ("1000000", "人民币壹佰万元整"),
+            ("10000000", "人民币壹仟万元整"),
+            ("100000000", "人民币壹亿元整"),
+            ("100000001", "人民币壹亿零壹元整"),
+            ("100001000", "人民币壹亿零壹仟元整"),
+            ("100010000", "人民币壹亿零壹万元整"),
+            ("101000000", "人民币壹亿零壹佰万元整"),
+            ("110000000", "人民币壹亿壹仟万元整"),
+            ("1200000000", "人民币壹拾贰亿元整"),
+            ("1200001241", "人民币壹拾贰亿零壹仟贰佰肆拾壹元整"),
+            ("10000001000", "人民币壹佰亿零壹仟元整"),
+            ("1000000000000", "人民币壹万亿元整"),
+            (
+                "1200012412421",
+                "人民币壹万贰仟亿壹仟贰佰肆拾壹万贰仟肆佰贰拾壹元整",
+            ),
+            (
+                "12000012412421",
+                "人民币壹拾贰万亿零壹仟贰佰肆拾壹万贰仟肆佰贰拾壹元整",
+            ),
+            ("1000100000000", "人民币壹万零壹亿元整"),
+            ("2000000000003", "人民币贰万亿零叁元整"),
+            ("10000000000000000", "人民币壹亿亿元整"),
+            ("10000000100000000", "人民币壹亿亿零壹亿元整"),
+            ("10001000000000000", "人民币壹亿亿零壹万亿元整"),
+            ("10000000000000001.5", "人民币壹亿亿零壹元伍角"),
+            ("-1", "人民币负壹元整"),
+        ] {
+            assert_eq!(up(n), want, "{n}");
+        }
     }
 }

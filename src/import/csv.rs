@@ -91,7 +91,7 @@ fn utf8(bytes: &[u8]) -> Result<&str, (u64, u8)> {
 
 /// Whether every non-ASCII byte pairs into a GBK double-byte character (lead 0x81–0xFE,
 /// trail 0x40–0xFE except 0x7F) and there is at least one.
-fn looks_gbk(bytes: &[u8]) -> bool {
+pub(crate) fn looks_gbk(bytes: &[u8]) -> bool {
     let mut pairs = 0usize;
     let mut it = bytes.iter();
     while let Some(&b) = it.next() {

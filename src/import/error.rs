@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use crate::dim::RegionCode;
 use crate::error::ParseError;
 use crate::ledger::LedgerErrorKind;
+use crate::money::Money;
 
 /// Where in an input something is (位置): the input's name as the caller gave it
 /// (`"allocations.csv"`), and where known the sheet, the cell, the 1-based line and the
@@ -336,6 +337,99 @@ pub enum InputErrorKind {
         expected: String,
         /// The field as written.
         found: String,
+    },
+    /// Spending in a bucket beyond the money allocated to it by a date (the ledger's
+    /// check, on the bulk path per (county, fund level, category) at every date).
+    #[error(
+        "spending in {bucket} reaches {spent} by {date}, beyond the {allocated} allocated by then"
+    )]
+    Overspent {
+        /// County, fund level and category, as `450521 central industry`.
+        bucket: String,
+        /// A date by which the spending is over (the latest expenditure date of the first
+        /// overspent period between allocation dates).
+        date: NaiveDate,
+        /// Spent by that date.
+        spent: Money,
+        /// Allocated by that date.
+        allocated: Money,
+    },
+    /// An expenditure dated before the first allocation of its bucket.
+    #[error("expenditure in {bucket} dated {date}, before the bucket's first allocation ({first})")]
+    SpentBeforeAllocation {
+        /// County, fund level and category.
+        bucket: String,
+        /// The expenditure's date.
+        date: NaiveDate,
+        /// The date of the bucket's first allocation.
+        first: NaiveDate,
+    },
+    /// A bucket's spending over all dates beyond its allocations over all dates (the bulk
+    /// path's default check by totals).
+    #[error(
+        "spending in {bucket} totals {spent}, beyond the {allocated} allocated in all (read with SpendingCheck::EveryDate for the date and line)"
+    )]
+    OverspentTotal {
+        /// County, fund level and category.
+        bucket: String,
+        /// Spent, all dates.
+        spent: Money,
+        /// Allocated, all dates.
+        allocated: Money,
+    },
+    /// An expenditure in a bucket that has no allocation at all.
+    #[error("expenditure in {bucket} dated {date}, but nothing is allocated to that bucket")]
+    NothingAllocated {
+        /// County, fund level and category.
+        bucket: String,
+        /// The expenditure's date.
+        date: NaiveDate,
+    },
+    /// Allocations read after expenditures were checked against the allocations before
+    /// them.
+    #[error(
+        "allocations read after expenditures: read every allocation input first (spending is checked against them)"
+    )]
+    AllocationsAfterExpenditures,
+    /// A bucket's sum beyond what the reader's integer 分 hold.
+    #[error(
+        "the {what} of {bucket} reaches the largest sum the bulk path keeps (92233720368547758.07元)"
+    )]
+    SumOverflow {
+        /// `allocated`, `spent` or `planned investment`.
+        what: &'static str,
+        /// County, and fund level and category where they apply.
+        bucket: String,
+    },
+    /// One amount beyond what the reader adds.
+    #[error("amount {text:?} is beyond the largest the bulk path adds (92233720368547758.07元)")]
+    AmountTooLarge {
+        /// The start of the field as written.
+        text: String,
+    },
+    /// A line longer than the reader takes.
+    #[error("line longer than {limit} bytes; starts {start:?}")]
+    LineTooLong {
+        /// The limit in bytes.
+        limit: usize,
+        /// The first bytes of the line.
+        start: String,
+    },
+    /// A header line longer than the reader takes.
+    #[error("header line longer than {limit} bytes; starts {start:?}")]
+    HeaderTooLong {
+        /// The limit in bytes.
+        limit: usize,
+        /// The first bytes of the header.
+        start: String,
+    },
+    /// A field longer than the reader takes.
+    #[error("field longer than {limit} bytes; starts {start:?}")]
+    FieldTooLong {
+        /// The limit in bytes.
+        limit: usize,
+        /// The first bytes of the field.
+        start: String,
     },
     /// A record the ledger rejected; the whole batch stays out.
     /// An amount column whose header does not say its unit (`金额`).

@@ -98,6 +98,55 @@ fn kind_zh(kind: &InputErrorKind, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         K::DuplicateId { id } => write!(f, "编号“{id}”重复"),
         K::DuplicateProject { id } => write!(f, "项目编号“{id}”重复"),
         K::Overflow => f.write_str("金额合计超出可表示的范围"),
+        K::Overspent {
+            bucket,
+            date,
+            spent,
+            allocated,
+        } => write!(
+            f,
+            "{bucket} 截至 {date} 已支出 {spent}，超过截至当日下达的 {allocated}（超支）"
+        ),
+        K::OverspentTotal {
+            bucket,
+            spent,
+            allocated,
+        } => write!(
+            f,
+            "{bucket} 全年支出合计 {spent}，超过全年下达合计 {allocated}（超支；按日检查可定位日期和行）"
+        ),
+        K::SpentBeforeAllocation {
+            bucket,
+            date,
+            first,
+        } => write!(
+            f,
+            "{bucket} 的支出日期 {date} 早于该资金的首次下达日期 {first}"
+        ),
+        K::NothingAllocated { bucket, date } => {
+            write!(f, "{bucket} 在 {date} 有支出，但该资金没有任何下达")
+        }
+        K::AllocationsAfterExpenditures => {
+            f.write_str("资金下达表须在支出表之前读取（支出按已下达资金检查）")
+        }
+        K::SumOverflow { what, bucket } => {
+            let what = match *what {
+                "allocated sum" => "下达",
+                "spent sum" => "支出",
+                _ => "计划投资",
+            };
+            write!(f, "{bucket} 的{what}合计超出可表示的范围")
+        }
+        K::AmountTooLarge { text } => write!(f, "金额“{text}”过大，超出可表示的范围"),
+        K::LineTooLong { limit, start } => {
+            write!(f, "该行超过 {limit} 字节（开头为“{start}”）")
+        }
+        K::HeaderTooLong { limit, start } => {
+            write!(f, "表头行超过 {limit} 字节（开头为“{start}”）")
+        }
+        K::FieldTooLong { limit, start } => {
+            write!(f, "该字段超过 {limit} 字节（开头为“{start}”）")
+        }
         K::AsOfMismatch { left, right } => {
             write!(f, "截至 {left} 与截至 {right} 的部分结果不能合并")
         }

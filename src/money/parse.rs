@@ -31,9 +31,11 @@ fn is_space(c: char) -> bool {
 }
 
 /// Parses an amount with an optional unit suffix (元, 万元, 亿元, 万, 亿) and an optional
-/// currency prefix (￥, ¥, 人民币). Thousands separators must group the integer part by
+/// currency prefix (￥, ¥, 人民币), with a sign before or after it (`-¥5` and `¥-5` alike,
+/// one sign only). Thousands separators must group the integer part by
 /// three. The digits are read exactly; the amount must come to whole 分.
 pub(crate) fn parse_money(input: &str) -> Result<Money, ParseError> {
+    const PREFIXES: [&str; 3] = ["人民币", "￥", "¥"];
     let err = |kind| ParseError::new("amount", input, kind);
     let body = input.trim_matches(is_space);
     if body.is_empty() {
@@ -55,7 +57,19 @@ pub(crate) fn parse_money(input: &str) -> Result<Money, ParseError> {
     let mut grouped = false;
     let mut last_sep = 0usize;
     let mut rest = body;
-    for prefix in ["人民币", "￥", "¥"] {
+    // A sign may stand before the currency sign (`-¥5`) as well as after it (`¥-5`); one
+    // sign only.
+    if let Some(c) = rest.chars().next() {
+        let sign = ascii_form(c);
+        let after = rest.get(c.len_utf8()..).unwrap_or("");
+        let after = after.trim_start_matches(is_space);
+        if (sign == '-' || sign == '+') && PREFIXES.iter().any(|p| after.starts_with(p)) {
+            seen_sign = true;
+            negative = sign == '-';
+            rest = after;
+        }
+    }
+    for prefix in PREFIXES {
         if let Some(r) = rest.strip_prefix(prefix) {
             rest = r.trim_start_matches(is_space);
             break;
@@ -162,6 +176,13 @@ mod tests {
         assert_eq!(fen("1,234.56元"), 123_456);
         assert_eq!(fen("１，２３４．５６元"), 123_456);
         assert_eq!(fen("￥1,234,567"), 123_456_700);
+        // A sign before or after the currency sign, one rule for both.
+        assert_eq!(fen("¥-5"), -500);
+        assert_eq!(fen("-¥5"), -500);
+        assert_eq!(fen("－￥5"), -500);
+        assert_eq!(fen("- ¥ 5"), -500);
+        assert_eq!(fen("+¥5"), 500);
+        assert_eq!(fen("-人民币5元"), -500);
         assert_eq!(fen("人民币 12元"), 1200);
         assert_eq!(fen("-0.01"), -1);
         assert_eq!(fen("  0  "), 0);
@@ -175,6 +196,12 @@ mod tests {
             r#"invalid amount "1e5": exponent at byte 1 (write the amount out in full)"#
         );
         assert!(fails("12.345元").contains("3 decimal places of 元"));
+        assert!(
+            fails("-¥-5").contains("unexpected character '-'"),
+            "{}",
+            fails("-¥-5")
+        );
+        assert!(fails("-5¥").contains("unexpected character"));
         assert!(fails("30,700.4.8万元").contains("second decimal point at byte 8"));
         assert!(fails("").contains("empty"));
         assert!(fails("-0").contains("negative zero"));

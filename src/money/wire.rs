@@ -63,6 +63,12 @@ impl<'de> Deserialize<'de> for Ratio {
                 while let Some(key) = map.next_key::<String>()? {
                     let v: String = map.next_value()?;
                     match key.as_str() {
+                        "numerator" if n.is_some() => {
+                            return Err(de::Error::duplicate_field("numerator"));
+                        }
+                        "denominator" if d.is_some() => {
+                            return Err(de::Error::duplicate_field("denominator"));
+                        }
                         "numerator" => n = Some(decimal_from(&v)?),
                         "denominator" => d = Some(decimal_from(&v)?),
                         other => {
@@ -97,6 +103,7 @@ impl Serialize for PercentagePoints {
 impl<'de> Deserialize<'de> for PercentagePoints {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<PercentagePoints, D::Error> {
         #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
         struct Parts {
             numerator: String,
             denominator: String,

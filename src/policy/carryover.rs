@@ -94,6 +94,7 @@ impl UnspentKind {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CarryOverAllocation {
     id: RecordId,
     bucket: Bucket,
@@ -186,6 +187,7 @@ impl CarryOverAllocation {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CarryOverSpending {
     id: RecordId,
     bucket: Bucket,

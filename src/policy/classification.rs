@@ -48,6 +48,7 @@ struct YearTable {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(
     feature = "serde",
     serde(
@@ -64,6 +65,7 @@ pub struct BudgetClassification {
 /// checked by [`BudgetClassification::new`] on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct BudgetClassificationParts {
     mappings: Vec<(FiscalYear, Category, FunctionCode)>,
     names: Vec<(FiscalYear, FunctionCode, String)>,

@@ -39,6 +39,7 @@ use crate::report::{Basis, CategoryKey, ExecutionRow, IndustryShare};
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct IndustryShareRule {
     minimum: Ratio,
     not_below_prior: bool,
@@ -150,6 +151,7 @@ impl IndustryShareCheckOptions {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct IndustryShareInput {
     region: RegionCode,
     rows: Vec<(Basis, FundLevel, Option<Category>, Money)>,

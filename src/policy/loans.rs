@@ -44,6 +44,7 @@ use crate::report::completion;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LoanTerms {
     start: NaiveDate,
     term_months: u32,
@@ -100,6 +101,7 @@ impl LoanTerms {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Loan {
     id: RecordId,
     household: RecordId,
@@ -153,6 +155,7 @@ impl Loan {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Repayment {
     id: RecordId,
     loan: RecordId,
@@ -243,6 +246,7 @@ impl RepaymentModel {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "LprTableParts"))]
 pub struct LprTable {
     entries: Dated<(Ratio, Ratio)>,
@@ -252,6 +256,7 @@ pub struct LprTable {
 /// checked by [`LprTable::new`] on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct LprTableParts {
     entries: Vec<(NaiveDate, (Ratio, Ratio))>,
 }
@@ -324,6 +329,7 @@ impl LprTable {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LoanRules {
     max_amount: Money,
     max_term_months: u32,
@@ -543,6 +549,7 @@ impl LoanStock {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "SubsidySharesParts"))]
 pub struct SubsidyShares {
     /// For loans started before the first vintage (or all loans, without vintages).
@@ -556,6 +563,7 @@ pub struct SubsidyShares {
 /// (`vintages` may be left out), checked by the constructors on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SubsidySharesParts {
     entries: Vec<(NaiveDate, Ratio)>,
     #[serde(default)]

@@ -116,6 +116,7 @@ impl FromStr for MonitoringGroup {
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct GroupCount {
     households: u64,
     persons: u64,
@@ -172,6 +173,7 @@ impl GroupCount {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct MonitoredHousehold {
     id: RecordId,
     region: RegionCode,
@@ -277,6 +279,7 @@ impl MonitoredHousehold {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "MonitoringSummaryParts"))]
 pub struct MonitoringSummary {
     groups: IndexMap<MonitoringGroup, GroupCount>,
@@ -290,6 +293,7 @@ pub struct MonitoringSummary {
 /// total must be the groups' sum.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct MonitoringSummaryParts {
     #[serde(deserialize_with = "super::wire::map_entries")]
     groups: Vec<(MonitoringGroup, GroupCount)>,
@@ -519,6 +523,7 @@ impl MonitoringSummary {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(
     feature = "serde",
     serde(into = "MonitoringLinesParts", try_from = "MonitoringLinesParts")
@@ -532,6 +537,7 @@ pub struct MonitoringLines {
 /// way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct MonitoringLinesParts {
     lines: Vec<(FiscalYear, RegionCode, Money)>,
 }

@@ -118,6 +118,7 @@ impl ProRating {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "StandardScheduleParts"))]
 pub struct StandardSchedule {
     basis: StandardBasis,
@@ -129,6 +130,7 @@ pub struct StandardSchedule {
 /// constructors on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct StandardScheduleParts {
     basis: StandardBasis,
     entries: Vec<(NaiveDate, Money)>,

@@ -200,6 +200,7 @@ impl Term {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Semester {
     year: i32,
     term: Term,
@@ -277,6 +278,7 @@ pub enum PaidIn {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct YuluRate {
     per_payment: Money,
     paid_in: PaidIn,
@@ -408,6 +410,7 @@ pub struct YuluRates {
 /// by [`YuluRates::new`] on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct YuluRatesParts {
     rates: Vec<(Semester, SchoolType, YuluRate)>,
 }
@@ -501,6 +504,7 @@ impl YuluRates {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct YuluStudent {
     id: RecordId,
     region: RegionCode,

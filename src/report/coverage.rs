@@ -22,6 +22,7 @@ use crate::money::{Money, NoRatio, Ratio};
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PoolCoverageOptions {
     as_of: NaiveDate,
     within: Option<RegionCode>,
@@ -91,6 +92,7 @@ impl From<NaiveDate> for PoolCoverageOptions {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PoolCoverage {
     planned: Money,
     projects: u64,

@@ -43,6 +43,7 @@ pub enum Basis {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ExecutionOptions {
     as_of: NaiveDate,
     by_region: Option<RegionLevel>,
@@ -340,6 +341,7 @@ impl CategoryKey {
 /// their order, unassigned before them, custom ones by name).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct GroupKey {
     region: Option<RegionCode>,
     level: Option<FundLevel>,
@@ -390,6 +392,7 @@ impl GroupKey {
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Grouping {
     region: bool,
     level: bool,
@@ -483,6 +486,7 @@ impl std::ops::BitOr for Grouping {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Progress {
     allocated: Money,
     spent: Money,
@@ -660,6 +664,7 @@ impl Progress {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ExecutionRow {
     key: GroupKey,
     progress: Progress,
@@ -711,13 +716,96 @@ impl AsRef<Progress> for ExecutionRow {
 /// report from either. Rows are sums over buckets — the detail rows first, in key order, then
 /// each subtotal grouping in the order asked, in key order; the total is Σ spent ÷
 /// Σ allocated, never a mean of row rates.
+///
+/// Read from JSON, a report is checked as the engine builds it: no negative amount, and the
+/// rows of each grouping add up to the total (allocated and spent).
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use fundtrack::format::{from_json, to_json};
+/// use fundtrack::report::Execution;
+/// # let d = fundtrack::doctest::as_of();
+/// # let report = fundtrack::doctest::bulk_sample().unwrap().into_partials()
+/// #     .execution(fundtrack::format::national_csv_options(d)).unwrap();
+/// let json = to_json(&report).unwrap();
+/// assert_eq!(from_json::<Execution>(&json).unwrap(), report);
+/// let tampered = json.replacen("\"spent\": \"", "\"spent\": \"1", 1);
+/// assert!(from_json::<Execution>(&tampered).unwrap_err().to_string().contains("add up"));
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ExecutionParts"))]
 pub struct Execution {
     options: ExecutionOptions,
     year: FiscalYear,
     rows: Vec<ExecutionRow>,
     total: Progress,
+}
+
+/// An [`Execution`] as JSON holds it, before its rules are checked.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExecutionParts {
+    options: ExecutionOptions,
+    year: FiscalYear,
+    rows: Vec<ExecutionRow>,
+    total: Progress,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ExecutionParts> for Execution {
+    type Error = String;
+
+    fn try_from(p: ExecutionParts) -> Result<Execution, String> {
+        let negative = |what: &str, m: Money, at: &str| -> Result<(), String> {
+            if m.is_negative() {
+                return Err(format!("{what} {m} of {at} is negative"));
+            }
+            Ok(())
+        };
+        let check = |pr: &Progress, at: &str| -> Result<(), String> {
+            negative("allocated", pr.allocated, at)?;
+            negative("spent", pr.spent, at)?;
+            pr.planned.map_or(Ok(()), |m| negative("planned", m, at))
+        };
+        check(&p.total, "the total")?;
+        let mut sums: Vec<(Grouping, i128, i128)> = Vec::new();
+        for r in &p.rows {
+            check(&r.progress, &format!("row {:?}", r.key))?;
+            let g = r.key.grouping();
+            let (a, s) = (r.progress.allocated.to_fen(), r.progress.spent.to_fen());
+            match sums.iter_mut().find(|(k, _, _)| *k == g) {
+                Some((_, sa, ss)) => {
+                    *sa = sa.saturating_add(a);
+                    *ss = ss.saturating_add(s);
+                }
+                None => sums.push((g, a, s)),
+            }
+        }
+        let (ta, ts) = (p.total.allocated.to_fen(), p.total.spent.to_fen());
+        let fen = |f: i128| {
+            Money::checked_from_fen(f).map_or_else(|| format!("{f}分"), |m| m.to_string())
+        };
+        for (g, a, s) in sums {
+            if (a, s) != (ta, ts) {
+                return Err(format!(
+                    "the rows of grouping {g:?} do not add up to the total: allocated {} and spent {} against {} and {}",
+                    fen(a),
+                    fen(s),
+                    p.total.allocated,
+                    p.total.spent
+                ));
+            }
+        }
+        Ok(Execution {
+            options: p.options,
+            year: p.year,
+            rows: p.rows,
+            total: p.total,
+        })
+    }
 }
 
 impl Execution {

@@ -66,9 +66,15 @@ pub struct Growth<Q = Money> {
 /// The inputs of a [`Growth`]; prior and rate are derived from them when read back.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct GrowthParts<Q> {
     current: Q,
     base: Base<Q>,
+    /// Written, and derived again on reading: known keys, not read.
+    #[serde(default, rename = "prior")]
+    _prior: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "rate")]
+    _rate: Option<serde::de::IgnoredAny>,
 }
 
 #[cfg(feature = "serde")]
@@ -252,6 +258,7 @@ pub const MAX_PERIODS: u32 = 100;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(try_from = "Parts", into = "Parts"))]
 pub struct CompoundGrowth {
     start: Decimal,
@@ -262,6 +269,7 @@ pub struct CompoundGrowth {
 /// The wire form of a [`CompoundGrowth`], checked again on the way in.
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Parts {
     #[serde(with = "rust_decimal::serde::str")]
     start: Decimal,

@@ -21,6 +21,7 @@ use crate::money::{Money, NoRatio, Ratio};
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct IndustryShareOptions {
     as_of: NaiveDate,
     basis: Basis,
@@ -89,6 +90,7 @@ impl IndustryShareOptions {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct IndustryShare {
     industry: Money,
     total: Money,

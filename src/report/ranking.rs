@@ -10,6 +10,7 @@ use crate::money::Ratio;
 /// One region's place in a [`Ranking`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Ranked {
     rank: usize,
     region: RegionCode,
@@ -75,6 +76,7 @@ impl Ranked {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Ranking {
     as_of: NaiveDate,
     expected: Ratio,

@@ -232,6 +232,7 @@ fn elapsed(part: u32, whole: u32) -> Ratio {
 /// recomputes the gap from the two rates.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(from = "GapParts"))]
 pub struct ScheduleGap {
     rate: Ratio,
@@ -242,9 +243,13 @@ pub struct ScheduleGap {
 /// The inputs of a [`ScheduleGap`]; the gap is derived from them.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct GapParts {
     rate: Ratio,
     expected: Ratio,
+    /// Written, and recomputed on reading: a known key, not read.
+    #[serde(default, rename = "gap")]
+    _gap: Option<serde::de::IgnoredAny>,
 }
 
 #[cfg(feature = "serde")]
@@ -326,6 +331,7 @@ impl ScheduleGap {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(
     feature = "serde",
     serde(try_from = "Vec<(NaiveDate, Ratio)>", into = "Vec<(NaiveDate, Ratio)>")

@@ -1,0 +1,338 @@
+//! Spending against the money in place (超支检查): per (county, fund level, category) bucket,
+//! money spent by each date must not exceed money allocated by that date, as the ledger
+//! checks it.
+//!
+//! The allocations of a bucket fix a step function: nothing before its first allocation
+//! date, then the cumulative sum from each allocation date on. Between two allocation dates
+//! the money in place is constant and spending only grows, so "spent ≤ allocated at every
+//! date" holds exactly when, for every period between allocation dates (and the period
+//! before the first), the spending dated up to the period's end is at most the money in
+//! place at its start. So the check needs one sum per period, not one per day: every
+//! expenditure (counted or dated after the as-of date) adds its 分 to the period its date
+//! falls in, and after a read the periods of each bucket are summed in order.
+//!
+//! Each period also keeps its latest expenditure date and the last row (in file order)
+//! dated then, so an overspent period is reported as "spending reaches X by D" at line L:
+//! X is spent by D, more than the money in place at D, and L is the last row of the
+//! period's latest date. D is a date by which the bucket is overspent; it may have been
+//! from an earlier day of the same period (finding that day would need a sum per day).
+
+use crate::{Category, FundLevel};
+
+/// Levels × built-in categories: the buckets of one county (as `sums::BUCKETS`, which
+/// stands on this module).
+const BUCKETS: usize = FundLevel::ALL.len() * Category::BUILT_IN.len();
+
+/// Six-digit region codes.
+const CODE_SPACE: usize = 1_000_000;
+
+/// An allocation as the check needs it (24 bytes): county code, bucket and whether it is
+/// counted packed in one word, its day (days from CE), 分, and for an overflow's line its
+/// position (chunk << 32 | line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Grant {
+    /// `code << 6 | bucket << 1 | counted` (code below 2²⁰, bucket below 32).
+    key: u32,
+    pub(crate) day: i32,
+    pub(crate) fen: i64,
+    pub(crate) pos: u64,
+}
+
+impl Grant {
+    pub(crate) fn new(code: u32, bucket: u8, day: i32, fen: i64, counted: bool, pos: u64) -> Grant {
+        debug_assert!(code < 1 << 20 && bucket < 32);
+        Grant {
+            key: (code << 6) | (u32::from(bucket & 31) << 1) | u32::from(counted),
+            day,
+            fen,
+            pos,
+        }
+    }
+
+    pub(crate) fn code(self) -> u32 {
+        self.key >> 6
+    }
+
+    pub(crate) fn bucket(self) -> usize {
+        ((self.key >> 1) & 31) as usize
+    }
+
+    pub(crate) fn counted(self) -> bool {
+        self.key & 1 == 1
+    }
+}
+
+/// The periods of every bucket: allocation dates and the money in place from each.
+///
+/// Invariant: `start` holds `BUCKETS * counties + 1` non-decreasing offsets into `days`
+/// and `allowed`; bucket `g` (county index × `BUCKETS` + bucket) has allocation days
+/// `days[start[g]..start[g + 1]]`, strictly increasing, and its periods are numbered
+/// `start[g] + g ..= start[g + 1] + g` (one more period than dates: the one before the
+/// first date).
+#[derive(Debug, Default)]
+pub(crate) struct Limits {
+    /// Region code → county index + 1 (0: no allocation in that county).
+    slot: Vec<u32>,
+    codes: Vec<u32>,
+    start: Vec<u32>,
+    days: Vec<i32>,
+    /// Allocated 分 up to and including `days[i]` in its bucket (saturating).
+    allowed: Vec<i64>,
+}
+
+impl Limits {
+    /// The periods of `grants` (any order).
+    pub(crate) fn new(mut grants: Vec<Grant>) -> Limits {
+        grants.sort_unstable_by_key(|g| (g.key >> 1, g.day));
+        let mut l = Limits {
+            slot: vec![0; CODE_SPACE],
+            ..Limits::default()
+        };
+        let mut it = grants.into_iter().peekable();
+        l.start.push(0);
+        while let Some(first) = it.peek().copied() {
+            let county = l.codes.len();
+            l.codes.push(first.code());
+            if let Some(s) = l.slot.get_mut(first.code() as usize) {
+                // `county` < 2³² (one per distinct code below 10⁶).
+                *s = u32::try_from(county + 1).unwrap_or(u32::MAX);
+            }
+            for b in 0..BUCKETS {
+                let mut total: i64 = 0;
+                while let Some(g) = it.next_if(|g| g.code() == first.code() && g.bucket() == b) {
+                    total = total.saturating_add(g.fen);
+                    if l.days.last() == Some(&g.day) && l.days.len() > offset(&l.start) {
+                        if let Some(a) = l.allowed.last_mut() {
+                            *a = total;
+                        }
+                    } else {
+                        l.days.push(g.day);
+                        l.allowed.push(total);
+                    }
+                }
+                l.start
+                    .push(u32::try_from(l.days.len()).unwrap_or(u32::MAX));
+            }
+        }
+        l
+    }
+
+    /// The number of periods (the length of a worker's [`Spend`] arrays).
+    pub(crate) fn periods(&self) -> usize {
+        self.days.len() + self.codes.len() * BUCKETS
+    }
+
+    /// The period of an expenditure of county `code`, bucket `bucket`, on `day`; `None` when
+    /// the county has no allocation at all.
+    #[inline]
+    pub(crate) fn period(&self, code: u32, bucket: usize, day: i32) -> Option<usize> {
+        let county = (*self.slot.get(code as usize)? as usize).checked_sub(1)?;
+        let g = county * BUCKETS + bucket;
+        let s = *self.start.get(g)? as usize;
+        let e = *self.start.get(g + 1)? as usize;
+        let days = self.days.get(s..e)?;
+        // Without a branch per date: the count of allocation dates on or before `day`
+        // (they are sorted), which a mispredicted early exit made slow.
+        let n: usize = days.iter().map(|&d| usize::from(d <= day)).sum();
+        Some(s + g + n)
+    }
+
+    /// The first allocation day of a bucket; `i32::MAX` when it has none.
+    pub(crate) fn first_day(&self, code: u32, bucket: usize) -> i32 {
+        self.range(code, bucket)
+            .and_then(|(s, _)| self.days.get(s).copied())
+            .unwrap_or(i32::MAX)
+    }
+
+    /// All the money allocated to a bucket (0 when none).
+    pub(crate) fn total(&self, code: u32, bucket: usize) -> i64 {
+        self.range(code, bucket)
+            .and_then(|(_, e)| self.allowed.get(e.checked_sub(1)?).copied())
+            .unwrap_or(0)
+    }
+
+    /// The range of a bucket's dates in `days` (empty: none), when its county has any.
+    fn range(&self, code: u32, bucket: usize) -> Option<(usize, usize)> {
+        let county = (*self.slot.get(code as usize)? as usize).checked_sub(1)?;
+        let g = county * BUCKETS + bucket;
+        let s = *self.start.get(g)? as usize;
+        let e = *self.start.get(g + 1)? as usize;
+        (s < e).then_some((s, e))
+    }
+
+    /// Every bucket: (county code, bucket, its periods with the money in place in each).
+    pub(crate) fn buckets(&self) -> impl Iterator<Item = (u32, usize, Vec<(usize, i64)>)> + '_ {
+        self.codes
+            .iter()
+            .enumerate()
+            .flat_map(move |(county, &code)| {
+                (0..BUCKETS).map(move |b| {
+                    let g = county * BUCKETS + b;
+                    let s = self.start.get(g).map_or(0, |&x| x as usize);
+                    let e = self.start.get(g + 1).map_or(s, |&x| x as usize);
+                    let mut periods = vec![(s + g, 0)];
+                    for i in s..e {
+                        periods.push((i + 1 + g, self.allowed.get(i).copied().unwrap_or(i64::MAX)));
+                    }
+                    (code, b, periods)
+                })
+            })
+    }
+}
+
+/// The start offset of the bucket being built (the last entry of `start`).
+fn offset(start: &[u32]) -> usize {
+    start.last().map_or(0, |&s| s as usize)
+}
+
+/// Where a period's latest expenditure is: its day and its position (read and line, or
+/// chunk and line), the last in file order among rows of that day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Mark {
+    pub(crate) day: i32,
+    /// Position in file order.
+    pub(crate) pos: u64,
+}
+
+/// One period's spending: 分 (saturating) and the mark of its latest row, side by side so
+/// that a row touches one place. `day == i32::MIN`: no row yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Cell {
+    pub(crate) fen: i64,
+    pub(crate) pos: u64,
+    pub(crate) day: i32,
+}
+
+impl Cell {
+    const EMPTY: Cell = Cell {
+        fen: 0,
+        pos: 0,
+        day: i32::MIN,
+    };
+
+    /// The mark, when a row was added.
+    pub(crate) fn mark(&self) -> Option<Mark> {
+        (self.day != i32::MIN).then_some(Mark {
+            day: self.day,
+            pos: self.pos,
+        })
+    }
+
+    /// Adds a row's 分 and mark.
+    #[inline]
+    fn add(&mut self, fen: i64, mark: Mark) {
+        self.fen = self.fen.saturating_add(fen);
+        if (mark.day, mark.pos) > (self.day, self.pos) {
+            self.day = mark.day;
+            self.pos = mark.pos;
+        }
+    }
+}
+
+/// Spending per period; made on first use.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Spend {
+    pub(crate) cells: Vec<Cell>,
+}
+
+impl Spend {
+    /// Makes room for `periods` periods.
+    #[inline]
+    pub(crate) fn reserve(&mut self, periods: usize) {
+        if self.cells.len() < periods {
+            self.cells.resize(periods, Cell::EMPTY);
+        }
+    }
+
+    /// Adds 分 to `period` (below the `periods` reserved), with the row's mark.
+    #[inline]
+    pub(crate) fn add(&mut self, period: usize, fen: i64, mark: Mark) {
+        debug_assert!(period < self.cells.len(), "a period of the limits reserved");
+        if let Some(c) = self.cells.get_mut(period) {
+            c.add(fen, mark);
+        }
+    }
+
+    /// Adds `other` into `self` (marks through `map`).
+    pub(crate) fn absorb(&mut self, other: Spend, map: impl Fn(u64) -> u64) {
+        self.reserve(other.cells.len());
+        for (a, b) in self.cells.iter_mut().zip(other.cells) {
+            if let Some(m) = b.mark() {
+                a.add(
+                    b.fen,
+                    Mark {
+                        day: m.day,
+                        pos: map(m.pos),
+                    },
+                );
+            }
+        }
+    }
+
+    /// Whether no period was reserved.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+}
+
+/// An overspent bucket: county code, bucket, the mark of the first overspent period,
+/// spending by then and the money in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Overspent {
+    pub(crate) code: u32,
+    pub(crate) bucket: usize,
+    pub(crate) mark: Mark,
+    pub(crate) spent: i64,
+    pub(crate) allocated: i64,
+}
+
+/// Every overspent bucket, first by date then position then bucket.
+pub(crate) fn overspent(limits: &Limits, spend: &Spend) -> Vec<Overspent> {
+    let mut out = Vec::new();
+    for (code, bucket, periods) in limits.buckets() {
+        let mut spent: i64 = 0;
+        for (p, allowed) in periods {
+            let cell = spend.cells.get(p).copied().unwrap_or(Cell::EMPTY);
+            spent = spent.saturating_add(cell.fen);
+            if spent > allowed {
+                if let Some(mark) = cell.mark() {
+                    out.push(Overspent {
+                        code,
+                        bucket,
+                        mark,
+                        spent,
+                        allocated: allowed,
+                    });
+                }
+                break;
+            }
+        }
+    }
+    out.sort_by_key(|o| (o.mark.day, o.mark.pos, o.code, o.bucket));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_split_at_allocation_dates() {
+        let g = |day, fen| Grant::new(450_521, 3, day, fen, true, 0);
+        let l = Limits::new(vec![g(10, 100), g(20, 50), g(10, 1)]);
+        assert_eq!(l.periods(), 2 + BUCKETS);
+        let p = |d| l.period(450_521, 3, d).unwrap();
+        assert_eq!((p(9), p(10), p(19), p(20), p(400)), (3, 4, 4, 5, 5));
+        assert_eq!(l.period(450_522, 3, 10), None);
+        let mut s = Spend::default();
+        s.reserve(l.periods());
+        s.add(p(12), 101, Mark { day: 12, pos: 7 });
+        assert!(overspent(&l, &s).is_empty());
+        s.add(p(15), 1, Mark { day: 15, pos: 9 });
+        let o = overspent(&l, &s);
+        assert_eq!(o.len(), 1);
+        assert_eq!((o[0].mark.day, o[0].spent, o[0].allocated), (15, 102, 101));
+        s.add(p(21), 48, Mark { day: 21, pos: 1 });
+        assert_eq!(overspent(&l, &s)[0].mark.day, 15);
+    }
+}

@@ -1,0 +1,363 @@
+//! Issue 14: validity never depends on the report date, no hangs on hostile sizes,
+//! overspending caught at national scale, deterministic first errors.
+
+use std::fmt::Write as _;
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use fundtrack::bulk::{Aggregator, BulkOptions, Overspending, SpendingCheck};
+use fundtrack::import::InputError;
+use proptest::prelude::*;
+
+const A: &str = "id,date,county_code,source,category,amount_yuan\n";
+const P: &str = "id,county_code,category,planned_investment_yuan,status\n";
+const E: &str = "id,date,project_id,county_code,source,category,amount_yuan\n";
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn snap(name: &str, rows: &[String]) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(name, rows.join("\n")));
+}
+
+/// Reads allocations, projects and expenditures (each optional) as of `as_of`.
+fn read_all(
+    options: BulkOptions,
+    a: Option<&str>,
+    p: Option<&str>,
+    e: Option<&str>,
+) -> Result<Aggregator, InputError> {
+    let mut agg = Aggregator::new(options);
+    if let Some(a) = a {
+        agg.read_allocations("allocations.csv", a.as_bytes())?;
+    }
+    if let Some(p) = p {
+        agg.read_projects("projects.csv", p.as_bytes())?;
+    }
+    if let Some(e) = e {
+        agg.read_expenditures("expenditures.csv", e.as_bytes())?;
+    }
+    Ok(agg)
+}
+
+/// Finding 1: a file's verdict is the same at every as-of date of its year.
+#[test]
+fn validity_does_not_depend_on_the_report_date() {
+    let alloc = format!("{A}1,2025-01-05,450521,central,industry,1000.00\n");
+    let projects = format!("{P}7,450521,industry,10.00,planned\n");
+    let bad_rows = [
+        ("a", "2,2025-09-05,999999,central,industry,1.00\n"),
+        ("a", "2,2025-09-05,450521,nonsense,industry,1.00\n"),
+        ("a", "2,2025-09-05,450521,central,industry,abc\n"),
+        ("a", "2,2025-09-05,450521\n"),
+        ("a", "2,2025-09-05,450521,central,industry,1.00,8,9,10\n"),
+        ("e", "1,2025-09-05,7,999999,central,industry,1.00\n"),
+        ("e", "1,2025-09-05,8,450521,central,industry,1.00\n"),
+        ("e", "1,2025-09-05,7,450521,central,other,1.00\n"),
+        ("e", "1,2025-09-05,7,450521,central,industry,-1.00\n"),
+        ("e", "1,2025-09-05,7,450521,central\n"),
+        ("e", "1,2025-09-05,7,450521,central,industry,2000.00\n"),
+    ];
+    let mut rows = Vec::new();
+    for (t, row) in bad_rows {
+        let verdicts: Vec<String> = ["2025-06-30", "2025-09-04", "2025-12-31"]
+            .iter()
+            .map(|d| {
+                let options = BulkOptions::new(day(d));
+                let (a, e) = match t {
+                    "a" => (format!("{alloc}{row}"), None),
+                    _ => (alloc.clone(), Some(format!("{E}{row}"))),
+                };
+                match read_all(options, Some(&a), Some(&projects), e.as_deref()) {
+                    Ok(_) => "accepted".to_owned(),
+                    Err(e) => e.to_string(),
+                }
+            })
+            .collect();
+        assert!(
+            verdicts.iter().all(|v| *v == verdicts[0]),
+            "{row}: {verdicts:?}"
+        );
+        assert_ne!(verdicts[0], "accepted", "{row}");
+        rows.push(format!("{} → {}", row.trim_end(), verdicts[0]));
+    }
+    snap("reliability_after_as_of", &rows);
+}
+
+/// Finding 2: a projects input with a header and no rows still switches project checks on.
+#[test]
+fn a_header_only_projects_file_keeps_project_checks() {
+    let e = format!("{E}1,2025-03-05,7,450521,central,industry,1.00\n");
+    let err = read_all(BulkOptions::new(day("2025-06-30")), None, Some(P), Some(&e))
+        .err()
+        .unwrap();
+    assert_eq!(
+        err.to_string(),
+        "expenditures.csv line 2 column project_id: unknown project \"7\""
+    );
+    // No projects input at all: a worker summing a shard, references not checked.
+    read_all(BulkOptions::new(day("2025-06-30")), None, None, Some(&e)).unwrap();
+}
+
+/// Finding 3: spending beyond the money in place per (county, level, category), at every
+/// date, as the ledger checks it.
+#[test]
+#[allow(clippy::too_many_lines)] // one table of cases, then the cases across inputs
+fn overspending_is_an_error_by_default_and_a_warning_on_request() {
+    let a = format!(
+        "{A}1,2025-01-05,450521,central,industry,1000.00\n2,2025-03-01,450521,central,industry,500.00\n3,2025-01-05,450522,city,other,10.00\n"
+    );
+    let p = format!(
+        "{P}7,450521,industry,10.00,planned\n8,450522,other,1.00,planned\n9,450523,industry,1.00,planned\n"
+    );
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "within the money in place",
+            "1,2025-02-01,7,450521,central,industry,1000.00\n2,2025-03-01,7,450521,central,industry,500.00\n"
+                .to_owned(),
+        ),
+        (
+            "5,000.00 against 1,000.00",
+            "1,2025-02-01,7,450521,central,industry,5000.00\n".to_owned(),
+        ),
+        (
+            "over between allocations, within by year end",
+            "1,2025-02-01,7,450521,central,industry,1200.00\n".to_owned(),
+        ),
+        (
+            "before the first allocation",
+            "1,2025-01-04,7,450521,central,industry,0.01\n".to_owned(),
+        ),
+        (
+            "a bucket with no allocation",
+            "1,2025-02-01,7,450521,city,industry,0.01\n".to_owned(),
+        ),
+        (
+            "a county with no allocation",
+            "1,2025-02-01,9,450523,central,industry,0.01\n".to_owned(),
+        ),
+        (
+            "over after the as-of date only",
+            "1,2025-08-01,7,450521,central,industry,1500.01\n".to_owned(),
+        ),
+        (
+            "two buckets: the earlier date first",
+            "1,2025-06-01,7,450521,central,industry,1500.01\n2,2025-02-01,8,450522,city,other,10.01\n"
+                .to_owned(),
+        ),
+    ];
+    let mut rows = Vec::new();
+    for check in [SpendingCheck::Totals, SpendingCheck::EveryDate] {
+        rows.push(format!("{check:?}:"));
+        for (label, e) in &cases {
+            let e = format!("{E}{e}");
+            let mut verdicts = Vec::new();
+            for as_of in ["2025-06-30", "2025-12-31"] {
+                let options = BulkOptions::new(day(as_of)).spending_check(check);
+                let strict = read_all(options, Some(&a), Some(&p), Some(&e));
+                let lenient = read_all(
+                    options.overspending(Overspending::Warn),
+                    Some(&a),
+                    Some(&p),
+                    Some(&e),
+                )
+                .unwrap();
+                match strict {
+                    Ok(_) => {
+                        assert!(lenient.warnings().is_empty(), "{label}");
+                        verdicts.push("accepted".to_owned());
+                    }
+                    Err(err) => {
+                        assert_eq!(
+                            lenient.warnings().first().unwrap().to_string(),
+                            err.to_string()
+                        );
+                        verdicts.push(err.to_string());
+                    }
+                }
+            }
+            // The report date never changes the verdict.
+            assert_eq!(verdicts[0], verdicts[1], "{label}");
+            rows.push(format!("  {label} → {}", verdicts[0]));
+        }
+    }
+    snap("reliability_overspending", &rows);
+    // Across inputs: the second file overspends with the first's spending.
+    let every_date = BulkOptions::new(day("2025-12-31")).spending_check(SpendingCheck::EveryDate);
+    let mut agg = read_all(every_date, Some(&a), Some(&p), None).unwrap();
+    agg.read_expenditures(
+        "e1.csv",
+        format!("{E}1,2025-02-01,7,450521,central,industry,900.00\n").as_bytes(),
+    )
+    .unwrap();
+    let err = agg
+        .read_expenditures(
+            "e2.csv",
+            format!("{E}2,2025-02-02,7,450521,central,industry,100.01\n").as_bytes(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "e2.csv line 2 column amount_yuan: spending in 450521 central industry reaches 1000.01元 by 2025-02-02, beyond the 1000.00元 allocated by then"
+    );
+    // A failed read adds nothing: the same spending, corrected, reads.
+    agg.read_expenditures(
+        "e2.csv",
+        format!("{E}2,2025-02-02,7,450521,central,industry,100.00\n").as_bytes(),
+    )
+    .unwrap();
+    // Allocations come first.
+    let err = agg
+        .read_allocations(
+            "late.csv",
+            format!("{A}9,2025-01-05,450521,central,industry,1.00\n").as_bytes(),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("late.csv: allocations read after expenditures"),
+        "{err}"
+    );
+}
+
+/// A reader that never ends.
+struct Endless(u8);
+
+impl Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        buf.fill(self.0);
+        Ok(buf.len())
+    }
+}
+
+/// `head` then a reader that never ends.
+fn endless(head: &str, fill: u8) -> impl Read + Send {
+    std::io::Cursor::new(head.as_bytes().to_vec()).chain(Endless(fill))
+}
+
+/// Finding 4: bounded work on hostile sizes.
+#[test]
+fn endless_streams_and_huge_headers_end_in_seconds() {
+    let start = Instant::now();
+    let options = BulkOptions::new(day("2025-06-30"));
+    let mut rows = Vec::new();
+    for (label, fill, head) in [
+        ("/dev/zero as allocations", 0u8, ""),
+        ("an endless header", b'x', ""),
+        ("an endless row", b'7', A),
+        ("an endless run of commas", b',', A),
+    ] {
+        let err = Aggregator::new(options)
+            .read_allocations("input.csv", endless(head, fill))
+            .unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.len() < 200, "{msg}");
+        rows.push(format!("{label} → {msg}"));
+    }
+    // A 100 MB header.
+    let mut header = "id,".repeat(100 << 20 >> 2).into_bytes();
+    header.extend_from_slice(b"\n1,2025-01-05,450521,central,industry,1.00\n");
+    let err = Aggregator::new(options)
+        .read_allocations("input.csv", header.as_slice())
+        .unwrap_err();
+    rows.push(format!("a 100 MB header → {err}"));
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    snap("reliability_hostile_sizes", &rows);
+}
+
+/// The synthetic input of the determinism property: `n` good rows, then the faults at the
+/// given rows.
+fn faulty(n: usize, faults: &[(usize, u8)]) -> (String, String, String) {
+    let a = format!(
+        "{A}1,2025-01-01,450521,central,industry,90000000000000000.00\n2,2025-01-01,450522,central,industry,90000000000000000.00\n"
+    );
+    let mut p = String::from(P);
+    let mut e = String::from(E);
+    for i in 0..n {
+        let fault = faults.iter().find(|(at, _)| *at == i).map(|f| f.1);
+        let pid = if fault == Some(0) { 1 } else { i };
+        writeln!(p, "P{pid},450521,industry,1.00,planned").unwrap();
+        let row = match fault {
+            Some(1) => format!("{i},2025-02-01,P{i},450521,central,industry,1.001\n"),
+            Some(2) => format!("{},2025-02-01,P{i},450521,central,industry,1.00\n", i / 2),
+            Some(3) => {
+                format!("{i},2025-02-01,P{i},450521,central,industry,90000000000000000.00\n")
+            }
+            _ => format!("{i},2025-02-01,P{i},450521,central,industry,1.00\n"),
+        };
+        e.push_str(&row);
+    }
+    (a, p, e)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// Finding 7: the same input gives the same first error, with its line, whatever the
+    /// threads and the buffer size.
+    #[test]
+    fn the_first_error_does_not_depend_on_threads_or_buffers(
+        faults in proptest::collection::vec((2usize..3_000, 0u8..4), 1..4),
+        threads in 1usize..5,
+        buffer in 4096usize..20_000,
+    ) {
+        let (a, p, e) = faulty(3_000, &faults);
+        let reference = |t: &str| {
+            let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")).spending_check(SpendingCheck::EveryDate).threads(1).buffer_size(1 << 20));
+            agg.read_allocations("a.csv", a.as_bytes()).unwrap();
+            match t {
+                "p" => agg.read_projects("p.csv", p.as_bytes()),
+                _ => agg.read_expenditures("e.csv", e.as_bytes()),
+            }
+            .map_err(|e| e.to_string())
+        };
+        for t in ["p", "e"] {
+            let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")).spending_check(SpendingCheck::EveryDate).threads(threads).buffer_size(buffer));
+            agg.read_allocations("a.csv", a.as_bytes()).unwrap();
+            let got = match t {
+                "p" => agg.read_projects("p.csv", p.as_bytes()),
+                _ => agg.read_expenditures("e.csv", e.as_bytes()),
+            }
+            .map_err(|e| e.to_string());
+            let want = reference(t);
+            prop_assert_eq!(&got, &want);
+            if let Err(msg) = got {
+                prop_assert!(msg.contains(" line "), "{}", msg);
+            }
+        }
+    }
+}
+
+/// Finding 7: a repeated project id names its first repeat in file order, with its line.
+#[test]
+fn a_duplicate_project_names_the_first_repeat() {
+    let mut p = String::from(P);
+    for i in 0..20_000 {
+        writeln!(p, "P{i},450521,industry,1.00,planned").unwrap();
+    }
+    p.push_str("P15000,450521,industry,1.00,planned\nP10,450521,industry,1.00,planned\n");
+    for threads in [1, 2, 3] {
+        for buffer in [4096, 65_536, 1 << 20] {
+            let err = Aggregator::new(
+                BulkOptions::new(day("2025-06-30"))
+                    .threads(threads)
+                    .buffer_size(buffer),
+            )
+            .read_projects("p.csv", p.as_bytes())
+            .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "p.csv line 20002 column id: duplicate project id \"P15000\"",
+                "{threads} {buffer}"
+            );
+        }
+    }
+}

@@ -1,0 +1,419 @@
+//! One rule set (DESIGN.md, "One rule set"): every validation rule against every reader —
+//! the ledger (typed records inserted), CSV import (`import_csv`), the bulk path and JSON
+//! (`from_json`, then the ledger) — one cell each. A rule added to one reader and missing
+//! from another fails here.
+//!
+//! Each rule is one small data set in the kit's CSV form (the bulk columns, which CSV import
+//! accepts too); the ledger and JSON readers get the same rows as typed records, so a value
+//! their types cannot hold is rejected where it is parsed.
+
+use fundtrack::bulk::{Aggregator, BulkOptions};
+use fundtrack::import::{CsvKind, import_csv};
+use fundtrack::record::{Allocation, Expenditure, Project, Region};
+use fundtrack::{FiscalYear, Ledger, Money, RegionCode};
+
+const A: &str = "id,date,county_code,source,category,amount_yuan\n";
+const P: &str = "id,county_code,category,planned_investment_yuan,status\n";
+const E: &str = "id,date,project_id,county_code,source,category,amount_yuan\n";
+
+const GOOD_A: &str = "A-1,2025-01-05,450521,central,industry,1000.00\n";
+const GOOD_P: &str = "P-7,450521,industry,10.00,planned\n";
+const GOOD_E: &str = "E-1,2025-02-01,P-7,450521,central,industry,100.00\n";
+
+/// A data set: the three CSV texts (with their headers).
+struct Set {
+    a: String,
+    p: String,
+    e: String,
+}
+
+fn set(a: &str, p: &str, e: &str) -> Set {
+    Set {
+        a: format!("{A}{a}"),
+        p: format!("{P}{p}"),
+        e: format!("{E}{e}"),
+    }
+}
+
+fn as_of() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()
+}
+
+fn bulk(s: &Set) -> Result<(), String> {
+    let mut agg = Aggregator::new(BulkOptions::new(as_of()));
+    agg.read_allocations("a.csv", s.a.as_bytes())
+        .and_then(|()| agg.read_projects("p.csv", s.p.as_bytes()))
+        .and_then(|()| agg.read_expenditures("e.csv", s.e.as_bytes()))
+        .map_err(|e| e.to_string())
+}
+
+fn ledger_with_regions() -> Ledger {
+    let mut l = Ledger::new(FiscalYear::new(2025).unwrap());
+    l.insert(
+        [450_521, 450_522]
+            .into_iter()
+            .map(|c| Region::new(RegionCode::new(c).unwrap(), c.to_string())),
+    )
+    .unwrap();
+    l
+}
+
+fn csv_import(s: &Set) -> Result<(), String> {
+    let mut l = ledger_with_regions();
+    import_csv(&mut l, CsvKind::Projects, "p.csv", s.p.as_bytes())
+        .and_then(|_| import_csv(&mut l, CsvKind::Allocations, "a.csv", s.a.as_bytes()))
+        .and_then(|_| import_csv(&mut l, CsvKind::Expenditures, "e.csv", s.e.as_bytes()))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// The rows of a CSV text (header dropped), split at commas.
+fn rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+fn parsed<T: std::str::FromStr>(s: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse::<T>().map_err(|e| e.to_string())
+}
+
+/// The set as typed records; a field its type cannot hold is an error here.
+/// Typed records of a set.
+type Records = (Vec<Project>, Vec<Allocation>, Vec<Expenditure>);
+
+fn records(s: &Set) -> Result<Records, String> {
+    let field_count = |r: &Vec<String>, n: usize| {
+        if r.len() == n {
+            Ok(())
+        } else {
+            Err(format!("{} fields", r.len()))
+        }
+    };
+    let mut projects = Vec::new();
+    for r in rows(&s.p) {
+        field_count(&r, 5)?;
+        projects.push(Project::new(
+            parsed(&r[0])?,
+            parsed(&r[1])?,
+            parsed(&r[2])?,
+            parsed(&r[3])?,
+            parsed(&r[4])?,
+            2025,
+        ));
+    }
+    let mut allocations = Vec::new();
+    for r in rows(&s.a) {
+        field_count(&r, 6)?;
+        allocations.push(
+            Allocation::new(
+                parsed(&r[0])?,
+                parsed(&r[1])?,
+                parsed(&r[2])?,
+                parsed(&r[3])?,
+                parsed(&r[5])?,
+            )
+            .with_category(parsed(&r[4])?),
+        );
+    }
+    let mut expenditures = Vec::new();
+    for r in rows(&s.e) {
+        field_count(&r, 7)?;
+        expenditures.push(Expenditure::new(
+            parsed(&r[0])?,
+            parsed(&r[1])?,
+            parsed(&r[2])?,
+            parsed(&r[3])?,
+            parsed(&r[4])?,
+            parsed(&r[5])?,
+            parsed::<Money>(&r[6])?,
+        ));
+    }
+    Ok((projects, allocations, expenditures))
+}
+
+fn insert_all(p: Vec<Project>, a: Vec<Allocation>, e: Vec<Expenditure>) -> Result<(), String> {
+    let mut l = ledger_with_regions();
+    l.insert(p)
+        .and_then(|_| l.insert(a))
+        .and_then(|_| l.insert(e))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+fn ledger(s: &Set) -> Result<(), String> {
+    let (p, a, e) = records(s)?;
+    insert_all(p, a, e)
+}
+
+/// JSON: the set's records written with `to_json`, the bad value put in the text, read back
+/// with `from_json`, then inserted. `tamper` rewrites the JSON of the good set.
+#[cfg(feature = "serde")]
+fn json(s: &Set, tamper: &dyn Fn(String) -> String) -> Result<(), String> {
+    use fundtrack::format::{from_json, to_json};
+    let (p, a, e) = records(&set(GOOD_A, GOOD_P, GOOD_E)).unwrap();
+    let text = tamper(to_json(&(p, a, e)).unwrap());
+    let (p, a, e): Records = from_json(&text).map_err(|e| e.to_string())?;
+    // Rules between records: the set's own rows (as records) go to the ledger.
+    let _ = s;
+    insert_all(p, a, e)
+}
+
+/// A rule's verdict for each reader: `true` rejected, `false` accepted; `None` where the
+/// rule has no meaning for that reader (the DESIGN table's "—").
+struct Cells {
+    ledger: Option<bool>,
+    csv: Option<bool>,
+    bulk: Option<bool>,
+    json: Option<bool>,
+}
+
+fn verdicts(s: &Set, tamper: Option<&dyn Fn(String) -> String>) -> Cells {
+    let _ = &tamper;
+    Cells {
+        ledger: Some(ledger(s).is_err()),
+        csv: Some(csv_import(s).is_err()),
+        bulk: Some(bulk(s).is_err()),
+        #[cfg(feature = "serde")]
+        json: tamper.map(|t| json(s, t).is_err()),
+        #[cfg(not(feature = "serde"))]
+        json: None,
+    }
+}
+
+/// Asserts every reader that the rule applies to rejects the set.
+fn all_reject(rule: &str, s: &Set, tamper: Option<&dyn Fn(String) -> String>) {
+    let c = verdicts(s, tamper);
+    for (reader, v) in [
+        ("ledger", c.ledger),
+        ("csv import", c.csv),
+        ("bulk", c.bulk),
+        ("json", c.json),
+    ] {
+        if let Some(rejected) = v {
+            assert!(rejected, "rule {rule:?}: the {reader} reader accepts it");
+        }
+    }
+}
+
+#[test]
+fn the_good_set_reads_everywhere() {
+    let s = set(GOOD_A, GOOD_P, GOOD_E);
+    ledger(&s).unwrap();
+    csv_import(&s).unwrap();
+    bulk(&s).unwrap();
+    #[cfg(feature = "serde")]
+    json(&s, &|t| t).unwrap();
+}
+
+#[test]
+fn unknown_field_or_column() {
+    // CSV and bulk: an extra column; JSON: an extra key. The ledger takes typed records.
+    let s = Set {
+        a: format!(
+            "{}x\n{}",
+            A.replace('\n', ","),
+            GOOD_A.replace('\n', ",1\n")
+        ),
+        p: format!("{P}{GOOD_P}"),
+        e: format!("{E}{GOOD_E}"),
+    };
+    // CSV import reads the columns it knows and reports the others (an `ImportNote`).
+    let l = ledger_with_regions();
+    let mut batch = fundtrack::import::Batch::for_ledger(&l);
+    batch
+        .read(CsvKind::Allocations, "a.csv", s.a.as_bytes())
+        .unwrap();
+    assert!(
+        batch
+            .receipt()
+            .notes()
+            .iter()
+            .any(|n| n.to_string().contains("unknown column \"x\"")),
+        "the unknown column is reported"
+    );
+    assert!(bulk(&s).is_err());
+    #[cfg(feature = "serde")]
+    assert!(
+        json(&s, &|t: String| t.replacen(
+            "\"category\"",
+            "\"categroy\"",
+            1
+        ))
+        .is_err(),
+        "a misspelt key"
+    );
+}
+
+#[test]
+fn region_code() {
+    let s = set(&GOOD_A.replace("450521", "999999"), GOOD_P, GOOD_E);
+    all_reject(
+        "region code",
+        &s,
+        Some(&|t: String| t.replacen("450521", "999999", 1)),
+    );
+}
+
+#[test]
+fn fund_level() {
+    let s = set(&GOOD_A.replace("central", "nonsense"), GOOD_P, GOOD_E);
+    all_reject(
+        "fund level",
+        &s,
+        Some(&|t: String| t.replacen("\"central\"", "\"nonsense\"", 1)),
+    );
+}
+
+#[test]
+fn category() {
+    let s = set(GOOD_A, GOOD_P, &GOOD_E.replace("industry", "nonsense"));
+    all_reject(
+        "category",
+        &s,
+        Some(&|t: String| t.replacen("\"industry\"", "\"nonsense\"", 1)),
+    );
+}
+
+#[test]
+fn calendar_date() {
+    let s = set(&GOOD_A.replace("2025-01-05", "2025-02-29"), GOOD_P, GOOD_E);
+    all_reject(
+        "calendar date",
+        &s,
+        Some(&|t: String| t.replacen("2025-01-05", "2025-02-29", 1)),
+    );
+}
+
+#[test]
+fn date_in_the_fiscal_year() {
+    let s = set(&GOOD_A.replace("2025-01-05", "2024-12-31"), GOOD_P, GOOD_E);
+    all_reject(
+        "fiscal year",
+        &s,
+        Some(&|t: String| t.replacen("2025-01-05", "2024-12-31", 1)),
+    );
+}
+
+#[test]
+fn whole_fen() {
+    let s = set(&GOOD_A.replace("1000.00", "1000.001"), GOOD_P, GOOD_E);
+    all_reject(
+        "whole 分",
+        &s,
+        Some(&|t: String| t.replacen("\"1000.00\"", "\"1000.001\"", 1)),
+    );
+}
+
+#[test]
+fn positive_amounts() {
+    let s = set(&GOOD_A.replace("1000.00", "-5.00"), GOOD_P, GOOD_E);
+    all_reject(
+        "positive amount",
+        &s,
+        Some(&|t: String| t.replacen("\"1000.00\"", "\"-5.00\"", 1)),
+    );
+}
+
+#[test]
+fn planned_investment_may_be_zero() {
+    // The ledger takes a project with nothing planned yet; so does every reader.
+    let s = set(GOOD_A, &GOOD_P.replace("10.00", "0.00"), GOOD_E);
+    ledger(&s).unwrap();
+    csv_import(&s).unwrap();
+    bulk(&s).unwrap();
+    #[cfg(feature = "serde")]
+    json(&s, &|t: String| t.replacen("\"10.00\"", "\"0.00\"", 1)).unwrap();
+}
+
+#[test]
+fn unique_ids() {
+    let twice = format!("{GOOD_A}{}", GOOD_A.replace("1000.00", "5.00"));
+    let s = set(&twice, GOOD_P, GOOD_E);
+    all_reject(
+        "unique ids",
+        &s,
+        Some(&|t: String| {
+            // The allocation twice in its list.
+            let start = t.find("\"A-1\"").unwrap();
+            let open = t[..start].rfind('{').unwrap();
+            let close = open + t[open..].find('}').unwrap() + 1;
+            let obj = t[open..close].to_owned();
+            format!("{}{obj}, {obj}{}", &t[..open], &t[close..])
+        }),
+    );
+}
+
+#[test]
+fn known_project() {
+    let s = set(GOOD_A, GOOD_P, &GOOD_E.replace("P-7", "P-8"));
+    all_reject(
+        "known project",
+        &s,
+        Some(&|t: String| {
+            // The expenditure's project (the second "P-7"; the first is the project's id).
+            let first = t.find("\"P-7\"").unwrap() + 1;
+            let second = first + t[first..].find("\"P-7\"").unwrap();
+            format!("{}\"P-8\"{}", &t[..second], &t[second + 5..])
+        }),
+    );
+}
+
+#[test]
+fn project_of_the_same_county() {
+    let s = set(
+        &format!("{GOOD_A}A-2,2025-01-05,450522,central,industry,1000.00\n"),
+        GOOD_P,
+        &GOOD_E.replace("450521", "450522"),
+    );
+    all_reject("project of the same county", &s, None);
+}
+
+#[test]
+fn spending_within_allocations() {
+    let s = set(GOOD_A, GOOD_P, &GOOD_E.replace("100.00", "5000.00"));
+    all_reject(
+        "spending within allocations",
+        &s,
+        Some(&|t: String| t.replacen("\"100.00\"", "\"5000.00\"", 1)),
+    );
+}
+
+#[test]
+fn field_count() {
+    // Typed records have their fields by construction (JSON: a missing key).
+    let s = set(GOOD_A, GOOD_P, "E-1,2025-02-01,P-7,450521,central\n");
+    all_reject(
+        "field count",
+        &s,
+        Some(&|t: String| {
+            // The expenditure's last key, with the comma before it.
+            let at = t.find("\"amount\": \"100.00\"").unwrap();
+            let comma = t[..at].rfind(',').unwrap();
+            format!(
+                "{}{}",
+                &t[..comma],
+                &t[at + "\"amount\": \"100.00\"".len()..]
+            )
+        }),
+    );
+}
+
+#[test]
+fn text_encoding() {
+    // GBK bytes in a field: CSV import decodes a GBK file (中央 is read as 中央); the bulk
+    // path, which reads bytes in place, names GBK and asks for UTF-8. Typed records and
+    // JSON text are UTF-8 by construction (a Rust `str`).
+    let mut a = A.as_bytes().to_vec();
+    a.extend_from_slice(b"A-1,2025-01-05,450521,\xd6\xd0\xd1\xeb,industry,1000.00\n");
+    let mut l = ledger_with_regions();
+    import_csv(&mut l, CsvKind::Allocations, "a.csv", a.as_slice()).unwrap();
+    let err = Aggregator::new(BulkOptions::new(as_of()))
+        .read_allocations("a.csv", a.as_slice())
+        .unwrap_err();
+    assert!(err.to_string().contains("GBK"), "{err}");
+}
