@@ -5,7 +5,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use super::columns::CsvKind;
-use super::csv::{CsvStream, Start, read_lines};
+use super::csv::{CsvStream, Fields, Start, read_lines};
 use super::error::{InputError, InputErrorKind, Location};
 use super::receipt::{ImportNote, ImportReceipt, TableReceipt};
 use super::table::{Columns, Place, RowReader, TableOptions, TableRead, read_rows};
@@ -470,22 +470,31 @@ pub fn import_csv(
     // The next record of the input, or the first error in it (outranked as reading whole).
     let mut next_record = |lines: &mut CsvStream<_>| -> Option<Result<(u64, Record), InputError>> {
         loop {
-            let (line, fields) = match lines.next()? {
+            // The fields are lent by the reader (no `String` per field on a line without
+            // quotes) and read into a record before the next line is read.
+            let read = lines.next_with(|line, fields| {
+                let cells: Vec<Value<'_>> = match fields {
+                    Fields::Plain(body) => body.split(',').map(Value::Text).collect(),
+                    Fields::Split(fields) => {
+                        fields.iter().map(|f| Value::Text(f.as_str())).collect()
+                    }
+                };
+                let record = if cells.len() == width {
+                    rows.push(line, &cells)
+                } else {
+                    Err(InputError::new(
+                        place.at(line, None, None),
+                        InputErrorKind::FieldCount {
+                            expected: width,
+                            found: cells.len(),
+                        },
+                    ))
+                };
+                (line, record)
+            });
+            let (line, record) = match read? {
                 Ok(l) => l,
                 Err(e) => return Some(Err(e)),
-            };
-            let record = if fields.len() == width {
-                let cells: Vec<Value<'_>> =
-                    fields.iter().map(|f| Value::Text(f.as_str())).collect();
-                rows.push(line, &cells)
-            } else {
-                Err(InputError::new(
-                    place.at(line, None, None),
-                    InputErrorKind::FieldCount {
-                        expected: width,
-                        found: fields.len(),
-                    },
-                ))
             };
             match record {
                 Ok(Some(r)) => return Some(Ok((line, r))),

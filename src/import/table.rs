@@ -265,10 +265,16 @@ fn same_field(column: &str, earlier: &str) -> InputErrorKind {
 /// no id other than that label.
 pub(crate) fn total_label(cols: &Columns, cells: &[Value<'_>]) -> Option<String> {
     let is_total = |v: &Value<'_>| match v {
-        Value::Text(t) if t.contains('计') || t.trim().eq_ignore_ascii_case("total") => matches!(
-            normalize(t).as_ref(),
-            "合计" | "总计" | "小计" | "total" | "本页合计"
-        ),
+        // A cheap look first: most cells are short ASCII codes and numbers.
+        Value::Text(t)
+            if (!t.is_ascii() && t.contains('计'))
+                || (t.len() >= 5 && t.trim().eq_ignore_ascii_case("total")) =>
+        {
+            matches!(
+                normalize(t).as_ref(),
+                "合计" | "总计" | "小计" | "total" | "本页合计"
+            )
+        }
         _ => false,
     };
     let label = cells.iter().find(|v| is_total(v))?;

@@ -132,6 +132,9 @@ pub(crate) fn amount(v: &Value<'_>, unit: Unit) -> Result<Money, ParseError> {
 
 /// A text amount in a column of `unit`.
 fn text_amount(text: &str, unit: Unit) -> Result<Money, ParseError> {
+    if let Some(m) = plain_amount(text, unit) {
+        return Ok(m);
+    }
     let t = text.trim();
     if t.is_empty() {
         return Err(ParseError::new("amount", text, ParseErrorKind::Empty));
@@ -163,6 +166,39 @@ fn text_amount(text: &str, unit: Unit) -> Result<Money, ParseError> {
     format!("{body}{}", unit.suffix())
         .parse::<Money>()
         .map_err(|e| ParseError::new("amount", text, e.kind().clone()))
+}
+
+/// The commonest amount text, `123` or `123.4` or `123.45` (digits, at most 15 before the
+/// point, 1 or 2 after it), read straight into 分: what [`text_amount`] reads it as,
+/// without its general parse. `None` for anything else (signs, spaces, separators, units,
+/// more decimals), which takes the general parse.
+fn plain_amount(text: &str, unit: Unit) -> Option<Money> {
+    let (whole, frac) = match text.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (text, None),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || whole.len() > 15 || !digits(whole) {
+        return None;
+    }
+    let mut fen: i128 = 0;
+    for b in whole.bytes() {
+        fen = fen * 10 + i128::from(b - b'0');
+    }
+    let mut places = 0;
+    if let Some(f) = frac {
+        if f.is_empty() || f.len() > 2 || !digits(f) {
+            return None;
+        }
+        for b in f.bytes() {
+            fen = fen * 10 + i128::from(b - b'0');
+            places += 1;
+        }
+    }
+    for _ in places..2 + unit.exponent() {
+        fen *= 10;
+    }
+    Money::checked_from_fen(fen)
 }
 
 /// A calendar date: a date cell, or text `2021-09-30`, `2021/9/30`, `2021.9.30` or
@@ -247,6 +283,42 @@ pub(crate) fn whole<T: TryFrom<i64>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_amounts_read_as_the_general_parse_reads_them() {
+        for text in [
+            "0",
+            "00",
+            "7",
+            "007.5",
+            "1746287.52",
+            "179.37",
+            "12.3",
+            "999999999999999.99",
+            "12.",
+            ".5",
+            "1.234",
+            "-1",
+            "1,234",
+            " 12",
+            "12元",
+            "1e5",
+            "",
+        ] {
+            for unit in [Unit::Yuan, Unit::Wan, Unit::Yi] {
+                let general = format!("{text}{}", unit.suffix()).parse::<Money>().ok();
+                if let Some(fast) = plain_amount(text, unit) {
+                    assert_eq!(Some(fast), general, "{text} in {unit:?}");
+                }
+            }
+        }
+        assert_eq!(plain_amount("12.", Unit::Yuan), None);
+        assert_eq!(plain_amount("1.234", Unit::Wan), None);
+        assert_eq!(
+            plain_amount("1.5", Unit::Wan).map(Money::to_fen),
+            Some(1_500_000)
+        );
+    }
 
     #[test]
     fn doubles_read_as_excel_shows_them() {
