@@ -473,14 +473,34 @@ pub fn import_csv(
             // The fields are lent by the reader (no `String` per field on a line without
             // quotes) and read into a record before the next line is read.
             let read = lines.next_with(|line, fields| {
-                let cells: Vec<Value<'_>> = match fields {
-                    Fields::Plain(body) => body.split(',').map(Value::Text).collect(),
+                // Cells on the stack when they fit (most tables), else in a `Vec`.
+                let mut stack = [Value::Empty; 16];
+                let owned: Vec<Value<'_>>;
+                let cells: &[Value<'_>] = match fields {
+                    Fields::Plain(body) => {
+                        let mut slots = stack.iter_mut();
+                        let mut n = 0;
+                        for f in body.split(',') {
+                            n += 1;
+                            if let Some(slot) = slots.next() {
+                                *slot = Value::Text(f);
+                            }
+                        }
+                        match stack.get(..n) {
+                            Some(cells) => cells,
+                            None => {
+                                owned = body.split(',').map(Value::Text).collect();
+                                &owned
+                            }
+                        }
+                    }
                     Fields::Split(fields) => {
-                        fields.iter().map(|f| Value::Text(f.as_str())).collect()
+                        owned = fields.iter().map(|f| Value::Text(f.as_str())).collect();
+                        &owned
                     }
                 };
                 let record = if cells.len() == width {
-                    rows.push(line, &cells)
+                    rows.push(line, cells)
                 } else {
                     Err(InputError::new(
                         place.at(line, None, None),

@@ -40,7 +40,7 @@ impl Value<'_> {
     pub(crate) fn is_blank(&self) -> bool {
         match self {
             Value::Empty => true,
-            Value::Text(t) => t.trim().is_empty(),
+            Value::Text(t) => trim(t).is_empty(),
             _ => false,
         }
     }
@@ -168,6 +168,15 @@ fn text_amount(text: &str, unit: Unit) -> Result<Money, ParseError> {
         .map_err(|e| ParseError::new("amount", text, e.kind().clone()))
 }
 
+/// `text.trim()`, without its work for text that begins and ends with a visible ASCII
+/// character (most cells).
+pub(crate) fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
 /// The commonest amount text, `123` or `123.4` or `123.45` (digits, at most 15 before the
 /// point, 1 or 2 after it), read straight into 分: what [`text_amount`] reads it as,
 /// without its general parse. `None` for anything else (signs, spaces, separators, units,
@@ -252,7 +261,7 @@ pub(crate) fn text_date(text: &str) -> Option<NaiveDate> {
 /// `1001`, not `1001.5`).
 pub(crate) fn text<'a>(what: &'static str, v: &Value<'a>) -> Result<Cow<'a, str>, ParseError> {
     match v {
-        Value::Text(t) => Ok(Cow::Borrowed(t.trim())),
+        Value::Text(t) => Ok(Cow::Borrowed(trim(t))),
         Value::Number(f) => match excel_decimal(*f) {
             Some(d) if d.fract().is_zero() => Ok(Cow::Owned(d.trunc().to_string())),
             _ => Err(ParseError::new(
