@@ -182,8 +182,8 @@ pub(crate) fn trim(text: &str) -> &str {
 /// without its general parse. `None` for anything else (signs, spaces, separators, units,
 /// more decimals), which takes the general parse.
 fn plain_amount(text: &str, unit: Unit) -> Option<Money> {
-    let (whole, frac) = match text.split_once('.') {
-        Some((w, f)) => (w, Some(f)),
+    let (whole, frac) = match text.bytes().position(|b| b == b'.') {
+        Some(p) => (text.get(..p)?, Some(text.get(p + 1..)?)),
         None => (text, None),
     };
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -236,6 +236,15 @@ pub(crate) fn date(v: &Value<'_>) -> Result<NaiveDate, ParseError> {
 /// A date in one of the text forms; `None` for anything else (a sign, a two-digit year,
 /// a month 13).
 pub(crate) fn text_date(text: &str) -> Option<NaiveDate> {
+    // The commonest form, `2021-09-30`, read from its bytes (what the rest reads it as).
+    if let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = text.as_bytes() {
+        let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+        if digits.iter().all(u8::is_ascii_digit) {
+            let n = |b: &[u8]| b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+            let year = i32::try_from(n(&[y0, y1, y2, y3])).ok()?;
+            return NaiveDate::from_ymd_opt(year, n(&[m0, m1]), n(&[d0, d1]));
+        }
+    }
     let t = text.trim();
     let (y, rest, sep) = if let Some((y, rest)) = t.split_once('年') {
         (y, rest.strip_suffix('日')?, '月')
