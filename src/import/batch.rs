@@ -473,32 +473,9 @@ pub fn import_csv(
             // The fields are lent by the reader (no `String` per field on a line without
             // quotes) and read into a record before the next line is read.
             let read = lines.next_with(|line, fields| {
-                // Cells on the stack when they fit (most tables), else in a `Vec`.
                 let mut stack = [Value::Empty; 16];
-                let owned: Vec<Value<'_>>;
-                let cells: &[Value<'_>] = match fields {
-                    Fields::Plain(body) => {
-                        let mut slots = stack.iter_mut();
-                        let mut n = 0;
-                        for f in plain_fields(body) {
-                            n += 1;
-                            if let Some(slot) = slots.next() {
-                                *slot = Value::Text(f);
-                            }
-                        }
-                        match stack.get(..n) {
-                            Some(cells) => cells,
-                            None => {
-                                owned = plain_fields(body).map(Value::Text).collect();
-                                &owned
-                            }
-                        }
-                    }
-                    Fields::Split(fields) => {
-                        owned = fields.iter().map(|f| Value::Text(f.as_str())).collect();
-                        &owned
-                    }
-                };
+                let mut owned = Vec::new();
+                let cells = row_cells(fields, &mut stack, &mut owned);
                 let record = if cells.len() == width {
                     rows.push(line, cells)
                 } else {
@@ -553,6 +530,36 @@ pub fn import_csv(
                     },
                 )
             }))
+        }
+    }
+}
+
+/// A row's fields as cells: on the stack when they fit (most tables), else in `owned`.
+fn row_cells<'a>(
+    fields: Fields<'a>,
+    stack: &'a mut [Value<'a>; 16],
+    owned: &'a mut Vec<Value<'a>>,
+) -> &'a [Value<'a>] {
+    match fields {
+        Fields::Plain(body) => {
+            let mut slots = stack.iter_mut();
+            let mut n = 0;
+            for f in plain_fields(body) {
+                n += 1;
+                if let Some(slot) = slots.next() {
+                    *slot = Value::Text(f);
+                }
+            }
+            if n <= 16 {
+                stack.get(..n).unwrap_or_default()
+            } else {
+                owned.extend(plain_fields(body).map(Value::Text));
+                owned
+            }
+        }
+        Fields::Split(fields) => {
+            owned.extend(fields.iter().map(|f| Value::Text(f.as_str())));
+            owned
         }
     }
 }

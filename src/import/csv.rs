@@ -141,6 +141,7 @@ pub(crate) struct CsvStream<R> {
 }
 
 /// The fields of one record as [`CsvStream::next_with`] lends them.
+#[derive(Clone, Copy)]
 pub(crate) enum Fields<'a> {
     /// A line without quotes, without its line end: the fields are what lies between the
     /// commas.

@@ -88,7 +88,8 @@ pub(crate) struct Columns {
     width: usize,
     /// The positions in `kind.fields()` of the fields every row reads ([`HOT`]), looked
     /// up once: [`Columns::index`] is asked for them for every cell of every row.
-    hot: [Option<usize>; HOT.len()],
+    /// `None` also when the position does not fit a byte (then it is searched for).
+    hot: [Option<u8>; HOT.len()],
 }
 
 /// The fields read from every row of the kinds a ledger mostly holds.
@@ -211,7 +212,7 @@ impl Columns {
             width: header.len(),
             hot: [None; HOT.len()],
         };
-        cols.hot = HOT.map(|field| cols.position(field));
+        cols.hot = HOT.map(|field| cols.position(field).and_then(|p| u8::try_from(p).ok()));
         if kind == CsvKind::Projects && cols.year.is_none() && cols.index("year").is_none() {
             return Err(missing(
                 "year or 年度 (or read into a batch made with Batch::for_year)".to_owned(),
@@ -222,10 +223,10 @@ impl Columns {
 
     /// The index of a field's column and the name it was written as.
     pub(crate) fn index(&self, field: &str) -> Option<(usize, &str)> {
-        let f = match hot(field) {
-            Some(h) => *self.hot.get(h)?,
-            None => self.position(field),
-        }?;
+        let f = match hot(field).and_then(|h| self.hot.get(h).copied().flatten()) {
+            Some(p) => usize::from(p),
+            None => self.position(field)?,
+        };
         let (i, name) = self.found.get(f)?.as_ref()?;
         Some((*i, name))
     }
