@@ -180,7 +180,9 @@ fn check_id(what: &'static str, s: &str) -> Result<Arc<str>, ParseError> {
     if s.is_empty() {
         return Err(err(ParseErrorKind::Empty));
     }
-    if s.len() > 64 || s.trim() != s || s.chars().any(char::is_control) {
+    // Visible ASCII throughout (most ids) has no spaces or control characters to look for.
+    let visible = s.bytes().all(|b| b.is_ascii_graphic());
+    if s.len() > 64 || (!visible && (s.trim() != s || s.chars().any(char::is_control))) {
         return Err(err(ParseErrorKind::Format(
             "1–64 bytes without control characters or surrounding spaces",
         )));

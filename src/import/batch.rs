@@ -5,7 +5,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use super::columns::CsvKind;
-use super::csv::{CsvStream, Start, read_lines};
+use super::csv::{CsvStream, Fields, Start, read_lines};
 use super::error::{InputError, InputErrorKind, Location};
 use super::receipt::{ImportNote, ImportReceipt, TableReceipt};
 use super::table::{Columns, Place, RowReader, TableOptions, TableRead, read_rows};
@@ -470,22 +470,28 @@ pub fn import_csv(
     // The next record of the input, or the first error in it (outranked as reading whole).
     let mut next_record = |lines: &mut CsvStream<_>| -> Option<Result<(u64, Record), InputError>> {
         loop {
-            let (line, fields) = match lines.next()? {
+            // The fields are lent by the reader (no `String` per field on a line without
+            // quotes) and read into a record before the next line is read.
+            let read = lines.next_with(|line, fields| {
+                let mut stack = [Value::Empty; 16];
+                let mut owned = Vec::new();
+                let cells = row_cells(fields, &mut stack, &mut owned);
+                let record = if cells.len() == width {
+                    rows.push(line, cells)
+                } else {
+                    Err(InputError::new(
+                        place.at(line, None, None),
+                        InputErrorKind::FieldCount {
+                            expected: width,
+                            found: cells.len(),
+                        },
+                    ))
+                };
+                (line, record)
+            });
+            let (line, record) = match read? {
                 Ok(l) => l,
                 Err(e) => return Some(Err(e)),
-            };
-            let record = if fields.len() == width {
-                let cells: Vec<Value<'_>> =
-                    fields.iter().map(|f| Value::Text(f.as_str())).collect();
-                rows.push(line, &cells)
-            } else {
-                Err(InputError::new(
-                    place.at(line, None, None),
-                    InputErrorKind::FieldCount {
-                        expected: width,
-                        found: fields.len(),
-                    },
-                ))
             };
             match record {
                 Ok(Some(r)) => return Some(Ok((line, r))),
@@ -526,6 +532,49 @@ pub fn import_csv(
             }))
         }
     }
+}
+
+/// A row's fields as cells: on the stack when they fit (most tables), else in `owned`.
+fn row_cells<'a>(
+    fields: Fields<'a>,
+    stack: &'a mut [Value<'a>; 16],
+    owned: &'a mut Vec<Value<'a>>,
+) -> &'a [Value<'a>] {
+    match fields {
+        Fields::Plain(body) => {
+            let mut slots = stack.iter_mut();
+            let mut n = 0;
+            for f in plain_fields(body) {
+                n += 1;
+                if let Some(slot) = slots.next() {
+                    *slot = Value::Text(f);
+                }
+            }
+            if n <= 16 {
+                stack.get(..n).unwrap_or_default()
+            } else {
+                owned.extend(plain_fields(body).map(Value::Text));
+                owned
+            }
+        }
+        Fields::Split(fields) => {
+            owned.extend(fields.iter().map(|f| Value::Text(f.as_str())));
+            owned
+        }
+    }
+}
+
+/// The fields of a line without quotes: what lies between the commas (`str::split`,
+/// found with `memchr`).
+fn plain_fields(body: &str) -> impl Iterator<Item = &str> {
+    let ends = memchr::memchr_iter(b',', body.as_bytes()).chain(std::iter::once(body.len()));
+    let mut start = 0;
+    ends.map(move |end| {
+        // A comma is one byte, so both ends are character boundaries.
+        let field = body.get(start..end).unwrap_or_default();
+        start = end + 1;
+        field
+    })
 }
 
 /// The columns of a CSV header (and notes on it); a header that is one field holding a tab

@@ -134,7 +134,20 @@ pub(crate) struct CsvStream<R> {
     /// The input began with a UTF-8 byte-order mark: it is UTF-8 throughout.
     bom: bool,
     ready: VecDeque<Line>,
+    /// `chunk` holds one line without quotes, ready, which starts on this line: its
+    /// fields are lent out by [`CsvStream::next_with`] without a `String` each.
+    plain: Option<u64>,
     done: bool,
+}
+
+/// The fields of one record as [`CsvStream::next_with`] lends them.
+#[derive(Clone, Copy)]
+pub(crate) enum Fields<'a> {
+    /// A line without quotes, without its line end: the fields are what lies between the
+    /// commas.
+    Plain(&'a str),
+    /// A record split by the RFC 4180 splitter.
+    Split(&'a [String]),
 }
 
 /// How [`CsvStream::open`] found an input.
@@ -156,6 +169,7 @@ impl<R: Read> CsvStream<R> {
             quotes: 0,
             bom: false,
             ready: VecDeque::new(),
+            plain: None,
             done: false,
         };
         s.read_physical()?;
@@ -259,8 +273,12 @@ impl<R: Read> CsvStream<R> {
             return Ok(());
         }
         if self.quotes == 0 {
-            // One line without quotes: its fields are what lies between the commas.
-            self.ready.extend(split_plain(&self.chunk, self.chunk_line));
+            // One line without quotes: its fields are what lies between the commas, lent
+            // out from `chunk` (cleared when they are taken); a blank line is skipped.
+            if plain_body(&self.chunk).is_some() {
+                self.plain = Some(self.chunk_line);
+                return Ok(());
+            }
         } else {
             match split_records_from(&self.input, &self.chunk, self.chunk_line) {
                 Ok(records) => self.ready.extend(records),
@@ -279,7 +297,7 @@ impl<R: Read> CsvStream<R> {
 
     /// Reads lines until a record is ready or the input ends.
     fn fill(&mut self) -> Result<(), InputError> {
-        while self.ready.is_empty() && !self.done {
+        while self.ready.is_empty() && self.plain.is_none() && !self.done {
             self.read_physical()?;
             self.take_line()?;
         }
@@ -291,6 +309,9 @@ impl<R: Read> CsvStream<R> {
     pub(crate) fn finish(&mut self) -> Option<InputError> {
         loop {
             self.ready.clear();
+            if self.plain.take().is_some() {
+                self.chunk.clear();
+            }
             if self.done {
                 return None;
             }
@@ -311,20 +332,52 @@ impl<R: Read> Iterator for CsvStream<R> {
             self.ready.clear();
             return Some(Err(e));
         }
+        if let Some(line) = self.plain.take() {
+            let record = split_plain(&self.chunk, line);
+            self.chunk.clear();
+            return record.map(Ok);
+        }
         self.ready.pop_front().map(Ok)
     }
+}
+
+impl<R: Read> CsvStream<R> {
+    /// The next record, its first line and its fields lent to `f` (no `String` per field
+    /// for a line without quotes); what [`Iterator::next`] gives, without the copies.
+    pub(crate) fn next_with<T>(
+        &mut self,
+        f: impl FnOnce(u64, Fields<'_>) -> T,
+    ) -> Option<Result<T, InputError>> {
+        if let Err(e) = self.fill() {
+            self.done = true;
+            self.ready.clear();
+            return Some(Err(e));
+        }
+        if let Some(line) = self.plain.take() {
+            let out = plain_body(&self.chunk).map(|body| f(line, Fields::Plain(body)));
+            self.chunk.clear();
+            return out.map(Ok);
+        }
+        let (line, fields) = self.ready.pop_front()?;
+        Some(Ok(f(line, Fields::Split(&fields))))
+    }
+}
+
+/// A line without quotes, without its line end (LF or CRLF); `None` for a blank line.
+fn plain_body(text: &str) -> Option<&str> {
+    let body = match text.strip_suffix('\n') {
+        Some(b) => b.strip_suffix('\r').unwrap_or(b),
+        None => text,
+    };
+    let blank = !body.contains(',') && body.trim().is_empty();
+    (!blank).then_some(body)
 }
 
 /// [`split_records_from`] for one line without quotes, as it would split it: the fields
 /// between commas, without the line end (LF or CRLF); `None` for a blank line.
 fn split_plain(text: &str, line: u64) -> Option<Line> {
-    let body = match text.strip_suffix('\n') {
-        Some(b) => b.strip_suffix('\r').unwrap_or(b),
-        None => text,
-    };
-    let fields: Vec<String> = body.split(',').map(str::to_owned).collect();
-    let blank = fields.len() == 1 && fields.first().is_some_and(|f| f.trim().is_empty());
-    (!blank).then_some((line, fields))
+    let body = plain_body(text)?;
+    Some((line, body.split(',').map(str::to_owned).collect()))
 }
 
 /// Splits text into records of fields, each with the physical line it starts on; blank

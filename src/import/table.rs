@@ -86,6 +86,26 @@ pub(crate) struct Columns {
     /// The allocation id is the 指标文号 column (no 编号 column).
     id_is_doc_no: bool,
     width: usize,
+    /// The positions in `kind.fields()` of the fields every row reads ([`HOT`]), looked
+    /// up once: [`Columns::index`] is asked for them for every cell of every row.
+    /// `None` also when the position does not fit a byte (then it is searched for).
+    hot: [Option<u8>; HOT.len()],
+}
+
+/// The fields read from every row of the kinds a ledger mostly holds.
+const HOT: [&str; 6] = ["id", "date", "project", "region", "level", "category"];
+
+/// The place of `field` in [`HOT`]: a match on constants, no string search.
+fn hot(field: &str) -> Option<usize> {
+    match field {
+        "id" => Some(0),
+        "date" => Some(1),
+        "project" => Some(2),
+        "region" => Some(3),
+        "level" => Some(4),
+        "category" => Some(5),
+        _ => None,
+    }
 }
 
 impl Columns {
@@ -183,14 +203,16 @@ impl Columns {
                 )));
             }
         }
-        let cols = Columns {
+        let mut cols = Columns {
             kind,
             found,
             amount,
             year: options.year,
             id_is_doc_no,
             width: header.len(),
+            hot: [None; HOT.len()],
         };
+        cols.hot = HOT.map(|field| cols.position(field).and_then(|p| u8::try_from(p).ok()));
         if kind == CsvKind::Projects && cols.year.is_none() && cols.index("year").is_none() {
             return Err(missing(
                 "year or 年度 (or read into a batch made with Batch::for_year)".to_owned(),
@@ -201,14 +223,23 @@ impl Columns {
 
     /// The index of a field's column and the name it was written as.
     pub(crate) fn index(&self, field: &str) -> Option<(usize, &str)> {
+        let f = match hot(field).and_then(|h| self.hot.get(h).copied().flatten()) {
+            Some(p) => usize::from(p),
+            None => self.position(field)?,
+        };
+        let (i, name) = self.found.get(f)?.as_ref()?;
+        Some((*i, name))
+    }
+
+    /// The position of `field` in `kind.fields()` (the id is the 指标文号 when the
+    /// allocations have no 编号 column).
+    fn position(&self, field: &str) -> Option<usize> {
         let field = if self.id_is_doc_no && field == "id" {
             "doc_no"
         } else {
             field
         };
-        let f = self.kind.fields().iter().position(|f| f.name == field)?;
-        let (i, name) = self.found.get(f)?.as_ref()?;
-        Some((*i, name))
+        self.kind.fields().iter().position(|f| f.name == field)
     }
 
     /// The amount column.
@@ -265,10 +296,16 @@ fn same_field(column: &str, earlier: &str) -> InputErrorKind {
 /// no id other than that label.
 pub(crate) fn total_label(cols: &Columns, cells: &[Value<'_>]) -> Option<String> {
     let is_total = |v: &Value<'_>| match v {
-        Value::Text(t) if t.contains('计') || t.trim().eq_ignore_ascii_case("total") => matches!(
-            normalize(t).as_ref(),
-            "合计" | "总计" | "小计" | "total" | "本页合计"
-        ),
+        // A cheap look first: most cells are short ASCII codes and numbers.
+        Value::Text(t)
+            if (!t.is_ascii() && t.contains('计'))
+                || (t.len() >= 5 && t.trim().eq_ignore_ascii_case("total")) =>
+        {
+            matches!(
+                normalize(t).as_ref(),
+                "合计" | "总计" | "小计" | "total" | "本页合计"
+            )
+        }
         _ => false,
     };
     let label = cells.iter().find(|v| is_total(v))?;
