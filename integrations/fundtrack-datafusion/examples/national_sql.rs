@@ -175,6 +175,69 @@ fn money(batch: &RecordBatch, i: usize, r: usize) -> Result<Money, String> {
     Money::checked_from_fen(fen).ok_or_else(|| format!("a sum of {fen} 分 is too large"))
 }
 
+/// Writes each input table to `dir` as Parquet, amounts as `DECIMAL(18,2)`.
+async fn write_parquet(
+    ctx: &SessionContext,
+    tables: &[(Table, &String)],
+    dir: &str,
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{dir}: {e}"))?;
+    for (table, _) in tables {
+        let columns: Vec<String> = table
+            .columns
+            .iter()
+            .map(|(n, _)| {
+                if n.ends_with("_yuan") {
+                    format!("fundtrack_yuan({n}) AS {n}")
+                } else {
+                    (*n).to_owned()
+                }
+            })
+            .collect();
+        let query = format!("SELECT {} FROM {}", columns.join(", "), table.name);
+        let out = format!("{dir}/{}.parquet", table.name);
+        // The output is replaced, as a writer's output is.
+        match std::fs::remove_file(&out) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                return Err(format!("{out}: {e}"));
+            }
+            _ => {}
+        }
+        ctx.sql(&query)
+            .await
+            .map_err(|e| e.to_string())?
+            .write_parquet(
+                &out,
+                DataFrameWriteOptions::new().with_single_file_output(true),
+                None,
+            )
+            .await
+            .map_err(|e| format!("{out}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Every expenditure is on a pooled project of its county and category.
+async fn check_projects(ctx: &SessionContext, expenditures: &str) -> Result<(), String> {
+    let orphans = sql(
+        ctx,
+        "SELECT e.id, e.project_id FROM expenditures e LEFT JOIN \
+           (SELECT id, county_code, category FROM projects WHERE fundtrack_pooled(status)) p \
+           ON e.project_id = p.id AND e.county_code = p.county_code AND e.category = p.category \
+         WHERE p.id IS NULL ORDER BY e.id LIMIT 5",
+    )
+    .await?;
+    if let Some(b) = orphans.iter().find(|b| b.num_rows() > 0) {
+        return Err(format!(
+            "{}: expenditure {} is on project {}, which is not a pooled project of its county and category (项目未入库或不符)",
+            expenditures,
+            text(b, 0, 0)?,
+            text(b, 1, 0)?
+        ));
+    }
+    Ok(())
+}
+
 async fn run() -> Result<(), String> {
     let args = args()?;
     let config = SessionConfig::new().with_target_partitions(args.partitions);
@@ -207,58 +270,11 @@ async fn run() -> Result<(), String> {
         register(&ctx, table, path).await?;
     }
     if let Some(dir) = &args.write_parquet {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{dir}: {e}"))?;
-        for (table, _) in &tables {
-            let columns: Vec<String> = table
-                .columns
-                .iter()
-                .map(|(n, _)| {
-                    if n.ends_with("_yuan") {
-                        format!("fundtrack_yuan({n}) AS {n}")
-                    } else {
-                        (*n).to_owned()
-                    }
-                })
-                .collect();
-            let query = format!("SELECT {} FROM {}", columns.join(", "), table.name);
-            let out = format!("{dir}/{}.parquet", table.name);
-            // The output is replaced, as a writer's output is.
-            match std::fs::remove_file(&out) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                    return Err(format!("{out}: {e}"));
-                }
-                _ => {}
-            }
-            ctx.sql(&query)
-                .await
-                .map_err(|e| e.to_string())?
-                .write_parquet(
-                    &out,
-                    DataFrameWriteOptions::new().with_single_file_output(true),
-                    None,
-                )
-                .await
-                .map_err(|e| format!("{out}: {e}"))?;
-        }
+        write_parquet(&ctx, &tables, dir).await?;
     }
 
     let as_of = args.as_of;
-    let orphans = sql(
-        &ctx,
-        "SELECT e.id, e.project_id FROM expenditures e LEFT JOIN \
-           (SELECT id, county_code, category FROM projects WHERE fundtrack_pooled(status)) p \
-           ON e.project_id = p.id AND e.county_code = p.county_code AND e.category = p.category \
-         WHERE p.id IS NULL ORDER BY e.id LIMIT 5",
-    )
-    .await?;
-    if let Some(b) = orphans.iter().find(|b| b.num_rows() > 0) {
-        return Err(format!(
-            "{}: expenditure {} is on project {}, which is not a pooled project of its county and category (项目未入库或不符)",
-            args.expenditures,
-            text(b, 0, 0)?,
-            text(b, 1, 0)?
-        ));
-    }
+    check_projects(&ctx, &args.expenditures).await?;
 
     let mut partials = Partials::new(as_of);
     let sums = format!(

@@ -217,6 +217,7 @@ impl ScalarUDFImpl for Scalar {
         Ok(Arc::new(Field::new(name, data_type, true)))
     }
 
+    #[allow(clippy::too_many_lines)] // one arm per function
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let n = args.number_rows;
         let arrays = ColumnarValue::values_to_arrays(&args.args)?;
@@ -229,9 +230,12 @@ impl ScalarUDFImpl for Scalar {
         let out: ArrayRef = match self.fun {
             Fun::Yuan => {
                 let a = arg(0)?;
-                decimals(n, 18, 2, |i| {
-                    yuan_at(name, a, i)?.map(money_decimal).transpose()
-                })?
+                decimals(
+                    n,
+                    18,
+                    2,
+                    |i| Ok(yuan_at(name, a, i)?.map(Money::as_decimal)),
+                )?
             }
             Fun::Rate | Fun::Percent => {
                 let (p, w) = (arg(0)?, arg(1)?);
@@ -429,10 +433,6 @@ fn parse_yuan(name: &str, t: &str) -> Result<Decimal> {
         .map_err(|e| err(format!("{name}: amount {t:?}: {e} (金额无法解析)")))
 }
 
-fn money_decimal(m: Money) -> Result<Decimal> {
-    Ok(m.as_decimal())
-}
-
 /// The ratio of values `i` of `p` over `w`: `None` when either is NULL, the reason when
 /// there is no ratio.
 fn ratio_at(
@@ -499,6 +499,7 @@ const SUM_TYPE: DataType = DataType::Decimal128(PRECISION, 2);
 const STATE_TYPE: DataType = DataType::Decimal128(PRECISION, 0);
 
 impl AggregateUDFImpl for ExactSum {
+    #[allow(clippy::unnecessary_literal_bound)] // the trait's signature
     fn name(&self) -> &str {
         "fundtrack_sum"
     }

@@ -22,7 +22,7 @@ fn context(partitions: usize) -> SessionContext {
     ctx
 }
 
-/// The rows of tests/data/rate_edges.csv: numerator and denominator in 分.
+/// The rows of `tests/data/rate_edges.csv`: numerator and denominator in 分.
 fn rate_edges() -> Vec<(i64, i64)> {
     let text = include_str!("../../../tests/data/rate_edges.csv");
     text.lines()
