@@ -203,6 +203,11 @@ async fn schedule_units_and_upper_case_are_the_library_s() -> Result<()> {
 #[tokio::test]
 async fn bad_input_is_an_error_not_a_guess() -> Result<()> {
     let ctx = context(1);
+    let nulls = "SELECT k, fundtrack_sum(CAST(NULL AS DECIMAL(18,2))) FROM (VALUES ('a'), ('b')) v(k) GROUP BY k";
+    assert!(
+        ctx.sql(nulls).await?.collect().await.is_err(),
+        "a NULL amount was summed"
+    );
     for q in [
         "SELECT fundtrack_yuan('12.345')",
         "SELECT fundtrack_yuan('1e5')",
@@ -253,11 +258,51 @@ async fn exact_sum_merges_across_partitions() -> Result<()> {
                 ));
             }
         }
+        // Without GROUP BY DataFusion uses the plain accumulator, partial → final too.
+        let total = column(&ctx, "SELECT fundtrack_sum(part) FROM t").await?;
+        sums.push((
+            "all".to_owned(),
+            total[0]
+                .as_deref()
+                .unwrap_or("")
+                .replace('.', "")
+                .parse()
+                .unwrap_or(-1),
+        ));
+        // A FILTER clause counts only the rows it keeps.
+        let filtered = column(
+            &ctx,
+            "SELECT fundtrack_sum(part) FILTER (WHERE whole > 0.01) FROM t GROUP BY k ORDER BY k",
+        )
+        .await?;
+        sums.extend(filtered.into_iter().map(|v| {
+            (
+                "filtered".to_owned(),
+                v.unwrap_or_default().replace('.', "").parse().unwrap_or(-1),
+            )
+        }));
         results.push(sums);
     }
     // Every partitioning gives the same sums, and they are the library's.
     assert!(results.windows(2).all(|w| w[0] == w[1]));
-    let total: i128 = results[0].iter().map(|(_, s)| s).sum();
+    let total: i128 = results[0]
+        .iter()
+        .filter(|(k, _)| k.starts_with('g'))
+        .map(|(_, s)| s)
+        .sum();
+    assert!(results[0].contains(&("all".to_owned(), total)));
+    let kept: i128 = rows
+        .iter()
+        .filter(|r| r.1 > 1)
+        .map(|r| i128::from(r.0))
+        .sum();
+    let filtered: i128 = results[0]
+        .iter()
+        .filter(|(k, _)| k == "filtered")
+        .map(|(_, s)| s)
+        .sum();
+    assert!(kept > 0);
+    assert_eq!(filtered, kept);
     let lib = Money::checked_sum(rows.iter().map(|r| money(r.0)));
     assert_eq!(lib.map(Money::to_fen), Some(total));
     Ok(())
