@@ -2,10 +2,10 @@
 
 use chrono::NaiveDate;
 
-use super::sums::{BUCKETS, CATEGORIES, Counts, CountySums};
+use super::sums::{BUCKETS, CATEGORIES, Counts, CountySums, bucket};
 use crate::import::{InputError, InputErrorKind, Location};
 use crate::report::{BucketFen, Execution, ExecutionOptions, PlannedFen};
-use crate::{Category, FiscalYear, FundLevel, RegionCode};
+use crate::{Category, FiscalYear, FundLevel, Money, RegionCode};
 
 /// One county's exact sums in 分: allocated and spent per (fund level, category) bucket,
 /// and the planned investment of its pooled projects per category. The state a shard hands
@@ -275,6 +275,112 @@ impl Partials {
         self.rows
     }
 
+    /// Adds one bucket's sums: `allocated` and `spent` of `region` at fund `level` in a
+    /// built-in `category`, as an engine that summed the rows itself hands them on (e.g. a
+    /// SQL `GROUP BY county_code, source, category` with exact sums). Adding to a bucket
+    /// already present adds the amounts. The row counts stay as they are.
+    ///
+    /// The sums are taken as given: the checks the readers make on each row (projects in
+    /// the pool, dates in the year, spending within the money allocated) are the caller's.
+    ///
+    /// # Errors
+    ///
+    /// [`InputErrorKind::CustomCategory`] for a category other than the built-in ones,
+    /// [`InputErrorKind::NotPositive`] for a negative sum, [`InputErrorKind::Overflow`]
+    /// when a sum leaves `i64` 分. On error `self` is unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fundtrack::bulk::Partials;
+    /// use fundtrack::{Category, FundLevel, Money, NaiveDate, RegionCode};
+    ///
+    /// let as_of = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    /// let mut p = Partials::new(as_of);
+    /// let county: RegionCode = "450521".parse()?;
+    /// p.add_bucket(county, FundLevel::Central, &Category::Industry, "300.00元".parse()?, Money::ZERO)?;
+    /// p.add_bucket(county, FundLevel::Central, &Category::Industry, Money::ZERO, "100.00元".parse()?)?;
+    /// p.add_planned(county, &Category::Industry, "450.00元".parse()?)?;
+    /// let report = p.execution(as_of)?;
+    /// assert_eq!(report.total().spent().to_string(), "100.00元");
+    /// assert_eq!(report.total().planned().unwrap().to_string(), "450.00元");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_bucket(
+        &mut self,
+        region: RegionCode,
+        level: FundLevel,
+        category: &Category,
+        allocated: Money,
+        spent: Money,
+    ) -> Result<(), InputError> {
+        let c = built_in(category)?;
+        let index = FundLevel::ALL
+            .iter()
+            .position(|&x| x == level)
+            .map(|l| bucket(l, c))
+            .ok_or_else(|| partials_error(InputErrorKind::Overflow))?;
+        let (a, s) = (fen(allocated)?, fen(spent)?);
+        self.add_to(region, |c| {
+            let a = c.allocated_fen.get(index)?.checked_add(a)?;
+            let s = c.spent_fen.get(index)?.checked_add(s)?;
+            *c.allocated_fen.get_mut(index)? = a;
+            *c.spent_fen.get_mut(index)? = s;
+            Some(())
+        })
+    }
+
+    /// Adds planned investment of pooled projects of `region` in a built-in `category`
+    /// (see [`Partials::add_bucket`], whose example uses it).
+    ///
+    /// # Errors
+    ///
+    /// As [`Partials::add_bucket`].
+    pub fn add_planned(
+        &mut self,
+        region: RegionCode,
+        category: &Category,
+        planned: Money,
+    ) -> Result<(), InputError> {
+        let index = built_in(category)?;
+        let p = fen(planned)?;
+        self.add_to(region, |c| {
+            let sum = c.planned_fen.get(index)?.checked_add(p)?;
+            *c.planned_fen.get_mut(index)? = sum;
+            Some(())
+        })
+    }
+
+    /// Applies `add` to `region`'s totals (new ones if absent, kept sorted by code); `None`
+    /// from `add` is an overflow and leaves `self` unchanged.
+    fn add_to(
+        &mut self,
+        region: RegionCode,
+        add: impl FnOnce(&mut CountyTotals) -> Option<()>,
+    ) -> Result<(), InputError> {
+        let at = self.counties.binary_search_by_key(&region, |c| c.code);
+        let mut totals = match at {
+            Ok(i) => self.counties.get(i).cloned(),
+            Err(_) => Some(CountyTotals {
+                code: region,
+                allocated_fen: [0; BUCKETS],
+                spent_fen: [0; BUCKETS],
+                planned_fen: [0; CATEGORIES],
+            }),
+        }
+        .ok_or_else(|| partials_error(InputErrorKind::Overflow))?;
+        add(&mut totals).ok_or_else(|| partials_error(InputErrorKind::Overflow))?;
+        match at {
+            Ok(i) => {
+                if let Some(slot) = self.counties.get_mut(i) {
+                    *slot = totals;
+                }
+            }
+            Err(i) => self.counties.insert(i, totals),
+        }
+        Ok(())
+    }
+
     /// Adds `other` into `self` (合并). All or nothing: on error `self` is unchanged.
     ///
     /// # Errors
@@ -387,6 +493,29 @@ impl Partials {
         // At most 1,000,000 counties × 20 buckets of i64 分: far inside Money's 2⁹⁶ 分.
         Ok(Execution::build(options, year, false, buckets, planned))
     }
+}
+
+/// An error about merged or added partials.
+fn partials_error(kind: InputErrorKind) -> InputError {
+    InputError::new(Location::new("partials"), kind)
+}
+
+/// The index of a built-in category in the bulk tables.
+fn built_in(category: &Category) -> Result<usize, InputError> {
+    Category::BUILT_IN
+        .iter()
+        .position(|c| c == category)
+        .ok_or_else(|| partials_error(InputErrorKind::CustomCategory(category.to_string())))
+}
+
+/// A non-negative sum as `i64` 分.
+fn fen(m: Money) -> Result<i64, InputError> {
+    if m.is_negative() {
+        return Err(partials_error(InputErrorKind::NotPositive {
+            text: m.to_string(),
+        }));
+    }
+    i64::try_from(m.to_fen()).map_err(|_| partials_error(InputErrorKind::Overflow))
 }
 
 #[cfg(feature = "serde")]
