@@ -1033,7 +1033,13 @@ impl Ledger {
             let Some((date, f, s)) = flows.first_new_overdraft(group) else {
                 continue;
             };
-            let first = group.iter().map(|s| s.pos).min().unwrap_or(0);
+            let Some(first) = group.iter().map(|s| s.pos).min() else {
+                debug_assert!(
+                    false,
+                    "chunk_by yields non-empty groups (its first was read above)"
+                );
+                continue;
+            };
             // `first` only when no outflow of this batch precedes the date: then an inflow
             // was moved later or reduced, and the first record of the batch is named.
             let pos = culprit(group, date).unwrap_or(first);

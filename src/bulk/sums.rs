@@ -301,6 +301,11 @@ impl Acc {
             .flat_map(move |(i, c)| {
                 (0..BUCKETS).map(move |b| {
                     let at = i * BUCKETS + b;
+                    debug_assert!(
+                        at < self.spent.len() && self.later.len() <= self.spent.len(),
+                        "BUCKETS sums per county; `later` never outgrows `spent`"
+                    );
+                    // `later` is filled only up to the counties a spending check saw: 0 beyond.
                     let fen = self
                         .spent
                         .get(at)
@@ -394,6 +399,7 @@ impl Acc {
         } else {
             (&self.allocated, BUCKETS)
         };
+        debug_assert!(idx * n + b < v.len(), "n sums per known county");
         v.get(idx * n + b).copied().unwrap_or(0)
     }
 

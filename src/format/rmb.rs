@@ -190,8 +190,7 @@ fn integer(n: u128, out: &mut String) {
     };
     // The highest zero of the current run, when one is open after a digit.
     let mut zeros: Option<usize> = None;
-    for p in (0..digits.len()).rev() {
-        let d = digits.get(p).copied().unwrap_or(0);
+    for (p, &d) in digits.iter().enumerate().rev() {
         if d == 0 {
             if zeros.is_none() {
                 zeros = Some(p);

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{
 };
 
 use super::table::display_width;
-use super::xlsx::WorkbookError;
+use super::xlsx::{WorkbookError, cell_double};
 use crate::dim::{FundLevel, ProjectStage};
 use crate::import::CsvKind;
 use crate::ledger::Ledger;
@@ -275,7 +275,7 @@ fn write_records(
                     )?;
                     sheet.write_datetime_with_format(row, col, &dt, &styles.date)?;
                 }
-                Cell::Amount(m) => match exact_double(*m) {
+                Cell::Amount(m) => match cell_double(m.as_decimal()) {
                     Some(f) => {
                         sheet.write_number_with_format(row, col, f, &styles.amount)?;
                     }
@@ -292,16 +292,4 @@ fn write_records(
         n = row;
     }
     Ok(n)
-}
-
-/// The double nearest an amount of at most 15 significant digits — which Excel shows,
-/// and the reader reads, as the same amount — or `None` for a longer one.
-fn exact_double(m: Money) -> Option<f64> {
-    let text = m.as_decimal().normalize().to_string();
-    let significant = text
-        .trim_start_matches('-')
-        .replace('.', "")
-        .trim_start_matches('0')
-        .len();
-    (significant <= 15).then(|| text.parse().ok()).flatten()
 }

@@ -191,9 +191,27 @@ fn cell_width(cell: &Cell) -> usize {
     }
 }
 
+/// The double nearest a decimal of at most 15 significant digits — which Excel shows, and
+/// the reader reads, as the same decimal (DESIGN.md, "Office data") — or `None` for a
+/// longer one, which a double cannot hold. The one place a figure becomes a double: a
+/// numeric cell can hold nothing else.
+pub(super) fn cell_double(d: Decimal) -> Option<f64> {
+    let text = d.normalize().to_string();
+    let significant = text
+        .trim_start_matches('-')
+        .replace('.', "")
+        .trim_start_matches('0')
+        .len();
+    (significant <= 15).then(|| text.parse().ok()).flatten()
+}
+
 /// The number a printed decimal names, for a numeric cell.
 fn number(d: Decimal) -> Result<f64, WorkbookError> {
-    d.to_string().parse::<f64>().map_err(WorkbookError::new)
+    cell_double(d).ok_or_else(|| {
+        WorkbookError::new(format!(
+            "{d} has more than 15 significant digits, more than a numeric cell holds"
+        ))
+    })
 }
 
 fn write_cell(
