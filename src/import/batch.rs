@@ -12,7 +12,7 @@ use super::table::{Columns, Place, RowReader, TableOptions, TableRead, read_rows
 use super::value::Value;
 use crate::dim::{Category, FiscalYear, Vocabulary};
 use crate::error::ParseError;
-use crate::ledger::{InsertError, Ledger, Receipt};
+use crate::ledger::{Incoming, InsertError, Ledger, Receipt};
 use crate::record::Record;
 
 /// Records read from CSV files and workbooks, each remembering its input and line (or
@@ -466,9 +466,9 @@ pub fn import_csv(
     let (cols, _notes) = header_columns(kind, &place, header_line, &header, &batch.options)
         .map_err(|e| lines.finish().unwrap_or(e))?;
     let width = cols.width();
-    let mut rows = RowReader::new(&cols, &place, batch.vocabulary());
+    let mut rows = RowReader::new(&cols, &place, batch.vocabulary()).packed();
     // The next record of the input, or the first error in it (outranked as reading whole).
-    let mut next_record = |lines: &mut CsvStream<_>| -> Option<Result<(u64, Record), InputError>> {
+    let mut next_record = |lines: &mut CsvStream<_>| -> Option<Result<(u64, Incoming), InputError>> {
         loop {
             // The fields are lent by the reader (no `String` per field on a line without
             // quotes) and read into a record before the next line is read.
@@ -477,7 +477,7 @@ pub fn import_csv(
                 let mut owned = Vec::new();
                 let cells = row_cells(fields, &mut stack, &mut owned);
                 let record = if cells.len() == width {
-                    rows.push(line, cells)
+                    rows.push_packed(line, cells)
                 } else {
                     Err(InputError::new(
                         place.at(line, None, None),
@@ -614,12 +614,12 @@ type Streamed = (
 /// the batch back out).
 fn insert_streamed(
     ledger: &mut Ledger,
-    mut next: impl FnMut() -> Option<Result<(u64, Record), InputError>>,
+    mut next: impl FnMut() -> Option<Result<(u64, Incoming), InputError>>,
 ) -> Streamed {
     let mut runs: Vec<(usize, u64)> = Vec::new();
     let mut bad_row: Option<InputError> = None;
     let inserted = std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Record, ()>>>(4);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Incoming, ()>>>(4);
         let inserter = scope.spawn(move || ledger.try_insert(rx.into_iter().flatten()));
         let mut chunk = Vec::with_capacity(CHUNK);
         let mut n = 0usize;

@@ -17,6 +17,7 @@ use crate::dim::{
 };
 use crate::error::{ParseError, ParseErrorKind};
 use crate::money::{Money, Unit};
+use crate::ledger::{Incoming, NewAllocation, NewExpenditure, NewProject, plain_id};
 use crate::record::{Adjustment, Allocation, Bucket, Expenditure, Project, Record, Region};
 
 /// Where a cell of a table is, for messages: CSV inputs by line and column name, sheets by
@@ -295,7 +296,16 @@ fn same_field(column: &str, earlier: &str) -> InputErrorKind {
 /// The label of a total row (合计, 总计, 小计), if `cells` is one: a cell that says so, and
 /// no id other than that label.
 pub(crate) fn total_label(cols: &Columns, cells: &[Value<'_>]) -> Option<String> {
-    let is_total = |v: &Value<'_>| match v {
+    let label = cells.iter().find(|v| is_total(v))?;
+    let id_ok = cols
+        .index("id")
+        .is_none_or(|(i, _)| cells.get(i).is_none_or(|v| v.is_blank() || is_total(v)));
+    id_ok.then(|| label.shown().trim().to_owned())
+}
+
+/// Whether a cell names a total row (合计, 总计, 小计, total, 本页合计).
+fn is_total(v: &Value<'_>) -> bool {
+    match v {
         // A cheap look first: most cells are short ASCII codes and numbers.
         Value::Text(t)
             if (!t.is_ascii() && t.contains('计'))
@@ -307,12 +317,7 @@ pub(crate) fn total_label(cols: &Columns, cells: &[Value<'_>]) -> Option<String>
             )
         }
         _ => false,
-    };
-    let label = cells.iter().find(|v| is_total(v))?;
-    let id_ok = cols
-        .index("id")
-        .is_none_or(|(i, _)| cells.get(i).is_none_or(|v| v.is_blank() || is_total(v)));
-    id_ok.then(|| label.shown().trim().to_owned())
+    }
 }
 
 /// One data row being turned into a record.
@@ -670,6 +675,8 @@ pub(crate) struct RowReader<'r> {
     first_blank: Option<u64>,
     total: Option<(u64, String)>,
     sum: i128,
+    /// Where [`RowReader::push_packed`] finds the fields of its direct reading.
+    layout: Option<Layout>,
 }
 
 impl<'r> RowReader<'r> {
@@ -683,7 +690,36 @@ impl<'r> RowReader<'r> {
             first_blank: None,
             total: None,
             sum: 0,
+            layout: None,
         }
+    }
+
+    /// The reader for [`RowReader::push_packed`]: the table's columns looked up once.
+    pub(crate) fn packed(mut self) -> Self {
+        self.layout = Layout::of(self.cols);
+        self
+    }
+
+    /// [`RowReader::push`], giving the commonest rows in the ledger's packed form (see
+    /// [`Incoming`]): a row whose every field read is in its plainest spelling — an id of
+    /// digits, `2021-09-30`, a region code, a level and a built-in category by their
+    /// machine names, `123.45` — is read straight from its text, to the values `push`
+    /// reads; any other row (blank, total, repeated header, other spellings, errors) goes
+    /// through `push`, so every rule and message is the same.
+    pub(crate) fn push_packed(
+        &mut self,
+        row: u64,
+        cells: &[Value<'_>],
+    ) -> Result<Option<Incoming>, InputError> {
+        if self.total.is_none() {
+            if let Some(layout) = &self.layout {
+                if let Some((item, fen)) = layout.read(cells) {
+                    self.sum = self.sum.saturating_add(fen);
+                    return Ok(Some(item));
+                }
+            }
+        }
+        Ok(self.push(row, cells)?.map(Incoming::Record))
     }
 
     /// The record of one data row, or `None` for a blank or total row.
@@ -768,6 +804,133 @@ impl<'r> RowReader<'r> {
             ));
         }
         self.notes
+    }
+}
+
+/// The columns of a table of projects, allocations or expenditures that
+/// [`RowReader::push_packed`] reads directly, when the table has no column whose value
+/// the packed form does not hold (a year column, document or batch numbers).
+struct Layout {
+    kind: CsvKind,
+    id: usize,
+    date: usize,
+    project: usize,
+    region: usize,
+    level: usize,
+    /// Required for projects and expenditures, optional for allocations.
+    category: Option<usize>,
+    stage: usize,
+    /// A project's name: read directly only when blank.
+    name: Option<usize>,
+    amount: (usize, Unit),
+    year: i32,
+}
+
+impl Layout {
+    fn of(cols: &Columns) -> Option<Layout> {
+        let at = |field: &str| cols.index(field).map(|(i, _)| i);
+        let kind = cols.kind();
+        let (amount, unit, _) = cols.amount()?;
+        // Unused fields take any position; `read` does not look at them.
+        let unused = usize::MAX;
+        let mut layout = Layout {
+            kind,
+            id: at("id")?,
+            date: unused,
+            project: unused,
+            region: at("region")?,
+            level: unused,
+            category: at("category"),
+            stage: unused,
+            name: None,
+            amount: (amount, unit),
+            year: 0,
+        };
+        match kind {
+            CsvKind::Expenditures => {
+                layout.date = at("date")?;
+                layout.project = at("project")?;
+                layout.level = at("level")?;
+                layout.category?;
+            }
+            CsvKind::Allocations => {
+                if at("doc_no").is_some() || at("batch").is_some() {
+                    return None;
+                }
+                layout.date = at("date")?;
+                layout.level = at("level")?;
+            }
+            CsvKind::Projects => {
+                if at("year").is_some() {
+                    return None;
+                }
+                layout.year = cols.year?.year();
+                layout.stage = at("stage")?;
+                layout.name = at("name");
+                layout.category?;
+            }
+            CsvKind::Regions | CsvKind::Adjustments => return None,
+        }
+        Some(layout)
+    }
+
+    /// The row in packed form and its amount in 分, or `None` when a field is not in its
+    /// plainest spelling (or the row is a total row).
+    fn read(&self, cells: &[Value<'_>]) -> Option<(Incoming, i128)> {
+        let text = |i: usize| match cells.get(i) {
+            Some(Value::Text(t)) => Some(*t),
+            _ => None,
+        };
+        let id = plain_id(text(self.id)?)?;
+        let region: RegionCode = text(self.region)?.parse().ok()?;
+        let built_in = |t: &str| {
+            Category::BUILT_IN
+                .into_iter()
+                .find(|c| c.machine_name() == t)
+        };
+        let (i, unit) = self.amount;
+        let fen = value::plain_fen(text(i)?, unit)?;
+        // A total row is read by `push` (any cell, not only those read here).
+        if cells.iter().any(is_total) {
+            return None;
+        }
+        let item = match self.kind {
+            CsvKind::Expenditures => Incoming::Expenditure(NewExpenditure {
+                id,
+                date: value::text_date(text(self.date)?)?,
+                project: plain_id(text(self.project)?)?,
+                region,
+                level: text(self.level)?.parse().ok()?,
+                category: built_in(text(self.category?)?)?,
+                fen,
+            }),
+            CsvKind::Allocations => Incoming::Allocation(NewAllocation {
+                id,
+                date: value::text_date(text(self.date)?)?,
+                region,
+                level: text(self.level)?.parse().ok()?,
+                category: match self.category.map(text) {
+                    None | Some(Some("" | "unassigned")) => None,
+                    Some(t) => Some(built_in(t?)?),
+                },
+                fen,
+            }),
+            CsvKind::Projects => {
+                if self.name.is_some_and(|i| text(i) != Some("")) {
+                    return None;
+                }
+                Incoming::Project(NewProject {
+                    id,
+                    region,
+                    category: built_in(text(self.category?)?)?,
+                    planned: fen,
+                    stage: text(self.stage)?.parse().ok()?,
+                    year: self.year,
+                })
+            }
+            CsvKind::Regions | CsvKind::Adjustments => return None,
+        };
+        Some((item, fen))
     }
 }
 
