@@ -1587,9 +1587,9 @@ impl Ledger {
     fn append_project(&mut self, p: &ProjectIn<'_>) -> Result<(Pos, i128), LedgerErrorKind> {
         let region_row = self.region_ok(p.region)?;
         if p.planned < 0 {
-            return Err(LedgerErrorKind::NegativePlanned(p.shown.unwrap_or_else(
-                || ledger_money(p.planned),
-            )));
+            return Err(LedgerErrorKind::NegativePlanned(
+                p.shown.unwrap_or_else(|| ledger_money(p.planned)),
+            ));
         }
         let row = Ledger::new_row(self.projects.ids.len())?;
         if !self.projects.ids.push_unique_key(p.id) {
@@ -1673,7 +1673,8 @@ impl Ledger {
         }
         self.date_ok(e.date)?;
         positive(e.fen, e.shown)?;
-        let project = project.ok_or_else(|| LedgerErrorKind::UnknownProject(project_id(e.project)))?;
+        let project =
+            project.ok_or_else(|| LedgerErrorKind::UnknownProject(project_id(e.project)))?;
         let p = self.pool_rules(project, e)?;
         let bucket = self.bucket_row((p.region, p.region_row), e.level, Some(p.category))?;
         let t = &mut self.expenditures;

@@ -16,8 +16,8 @@ use crate::dim::{
     Vocabulary,
 };
 use crate::error::{ParseError, ParseErrorKind};
-use crate::money::{Money, Unit};
 use crate::ledger::{Incoming, NewAllocation, NewExpenditure, NewProject, plain_id};
+use crate::money::{Money, Unit};
 use crate::record::{Adjustment, Allocation, Bucket, Expenditure, Project, Record, Region};
 
 /// Where a cell of a table is, for messages: CSV inputs by line and column name, sheets by
