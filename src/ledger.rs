@@ -716,6 +716,9 @@ pub(crate) enum InsertError<E> {
     Ledger(LedgerError),
 }
 
+/// Records taken from a batch at a time, for [`Ledger::look_ahead`].
+const BLOCK: usize = 64;
+
 /// The most records of one kind (and in one batch) the ledger holds: rows are `u32`.
 const MAX_ROWS: usize = u32::MAX as usize - 1;
 
@@ -1136,26 +1139,40 @@ impl Ledger {
         // Room for the rest of the batch in the columns of the first record of each kind
         // (a file is one kind): no rehashing of the id index on the way.
         let mut reserved = [false; 5];
-        while let Some((i, row)) = rows.next() {
-            let record = row.map_err(InsertError::Row)?;
-            self.reserve(&record, rows.size_hint().0 + 1, &mut reserved);
-            let fail = |kind| {
-                InsertError::Ledger(LedgerError {
-                    position: i + 1,
-                    record: record.describe(),
-                    kind,
-                })
-            };
-            let pos = u32::try_from(i)
-                .ok()
-                .filter(|p| (*p as usize) < MAX_ROWS)
-                .ok_or_else(|| fail(LedgerErrorKind::TooManyRecords))?;
-            let (at, fen) = self.append_one(&record, pos, &mut staged).map_err(fail)?;
-            positions.push(pos, at);
-            gross = gross
-                .checked_add(fen)
-                .filter(|g| *g <= MAX_GROSS_FEN)
-                .ok_or_else(|| fail(LedgerErrorKind::Overflow))?;
+        // Records are taken a block at a time, and the block's projects looked up before
+        // its records are checked one by one (see `look_ahead`).
+        let mut block = Vec::with_capacity(BLOCK);
+        let mut found = Vec::with_capacity(BLOCK);
+        loop {
+            block.extend(rows.by_ref().take(BLOCK));
+            if block.is_empty() {
+                break;
+            }
+            self.look_ahead(&block, &mut found);
+            let left = rows.size_hint().0 + block.len();
+            for ((i, row), project) in block.drain(..).zip(found.drain(..)) {
+                let record = row.map_err(InsertError::Row)?;
+                self.reserve(&record, left, &mut reserved);
+                let fail = |kind| {
+                    InsertError::Ledger(LedgerError {
+                        position: i + 1,
+                        record: record.describe(),
+                        kind,
+                    })
+                };
+                let pos = u32::try_from(i)
+                    .ok()
+                    .filter(|p| (*p as usize) < MAX_ROWS)
+                    .ok_or_else(|| fail(LedgerErrorKind::TooManyRecords))?;
+                let (at, fen) = self
+                    .append_one(&record, pos, project, &mut staged)
+                    .map_err(fail)?;
+                positions.push(pos, at);
+                gross = gross
+                    .checked_add(fen)
+                    .filter(|g| *g <= MAX_GROSS_FEN)
+                    .ok_or_else(|| fail(LedgerErrorKind::Overflow))?;
+            }
         }
         let error = |pos: u32, kind| {
             let position = pos as usize;
@@ -1214,6 +1231,33 @@ impl Ledger {
             inserted: positions.len,
             warnings,
         })
+    }
+
+    /// The project row of each packed expenditure of `block` (in `found`, `None` for the
+    /// rest), with its project's row and bucket slot read once: a tight loop whose reads
+    /// do not depend on each other, so the processor overlaps their cache misses, which
+    /// the checks one record at a time would wait for one after the other. Rows never
+    /// move during a batch, so a project found stays right; one not found yet (a project
+    /// earlier in the block) is looked up again when its expenditure is checked.
+    fn look_ahead<E>(&self, block: &[(usize, Result<Incoming, E>)], found: &mut Vec<Option<u32>>) {
+        found.clear();
+        found.extend(block.iter().map(|(_, r)| match r {
+            Ok(Incoming::Expenditure(e)) => self.projects.ids.find_key(IdRef::Number(e.project)),
+            _ => None,
+        }));
+        let mut touched = 0u32;
+        for ((_, r), p) in block.iter().zip(found.iter()) {
+            if let (Ok(Incoming::Expenditure(e)), Some(p)) = (r, p) {
+                if let Some(row) = self.projects.rows.get(*p as usize) {
+                    let slot = Ledger::dense_slot(row.region_row, e.level, Some(row.category));
+                    touched ^= slot
+                        .and_then(|i| self.dense_buckets.get(i))
+                        .copied()
+                        .unwrap_or_default();
+                }
+            }
+        }
+        std::hint::black_box(touched);
     }
 
     /// Adds a checked batch's amounts to its buckets, and its pooled projects' planned
@@ -1357,6 +1401,15 @@ impl Ledger {
             .then(|| (u64::from(region.get()) << 32) | ((level.index() as u64) << 30) | cat)
     }
 
+    /// The place in `dense_buckets` of a bucket of a built-in category or none.
+    fn dense_slot(region_row: u32, level: FundLevel, category: Option<u32>) -> Option<usize> {
+        let slot = match category {
+            None => Some(5),
+            Some(c) => usize::try_from(c).ok().filter(|c| *c < 5),
+        };
+        slot.map(|slot| (region_row as usize * 4 + level.index()) * 6 + slot)
+    }
+
     /// The bucket's row, opening it (empty) if the ledger has not seen it.
     fn bucket_row(
         &mut self,
@@ -1366,11 +1419,7 @@ impl Ledger {
     ) -> Result<u32, LedgerErrorKind> {
         let key =
             Ledger::bucket_key(region, level, category).ok_or(LedgerErrorKind::TooManyRecords)?;
-        let slot = match category {
-            None => Some(5),
-            Some(c) => usize::try_from(c).ok().filter(|c| *c < 5),
-        };
-        let dense = slot.map(|slot| (region_row as usize * 4 + level.index()) * 6 + slot);
+        let dense = Ledger::dense_slot(region_row, level, category);
         let known = match dense {
             Some(i) => self.dense_buckets.get(i).and_then(|r| r.checked_sub(1)),
             None => self.bucket_keys.get(key),
@@ -1428,6 +1477,7 @@ impl Ledger {
         &mut self,
         record: &Incoming,
         pos: u32,
+        project: Option<u32>,
         staged: &mut Vec<Staged>,
     ) -> Result<(Pos, i128), LedgerErrorKind> {
         // A read row's category is a built-in, always known.
@@ -1470,6 +1520,7 @@ impl Ledger {
                     shown: None,
                 },
                 pos,
+                project,
                 staged,
             ),
         }
@@ -1539,6 +1590,7 @@ impl Ledger {
                     shown: Some(e.amount()),
                 },
                 pos,
+                None,
                 staged,
             ),
             Record::Adjustment(a) => {
@@ -1655,6 +1707,7 @@ impl Ledger {
         &mut self,
         e: &ExpenditureIn<'_>,
         pos: u32,
+        found: Option<u32>,
         staged: &mut Vec<Staged>,
     ) -> Result<(Pos, i128), LedgerErrorKind> {
         let row = Ledger::new_row(self.expenditures.ids.len())?;
@@ -1664,7 +1717,7 @@ impl Ledger {
         // The project is looked up first (no error yet): a project's region is declared,
         // so when it is the expenditure's, the region needs no lookup of its own. The
         // rules are still applied, and named, in their order.
-        let project = self.projects.ids.find_key(e.project);
+        let project = found.or_else(|| self.projects.ids.find_key(e.project));
         let known = project
             .and_then(|p| self.projects.rows.get(p as usize))
             .is_some_and(|p| p.region == e.region);

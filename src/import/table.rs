@@ -824,6 +824,8 @@ struct Layout {
     name: Option<usize>,
     amount: (usize, Unit),
     year: i32,
+    /// The columns not read here, which a total row's label may be in.
+    others: Vec<usize>,
 }
 
 impl Layout {
@@ -845,6 +847,7 @@ impl Layout {
             name: None,
             amount: (amount, unit),
             year: 0,
+            others: Vec::new(),
         };
         match kind {
             CsvKind::Expenditures => {
@@ -871,6 +874,22 @@ impl Layout {
             }
             CsvKind::Regions | CsvKind::Adjustments => return None,
         }
+        // A cell read here in its plainest spelling is never a total label (digits, a
+        // date, a code, a level, category or stage by its name; a name only when blank).
+        let read = [
+            Some(layout.id),
+            Some(layout.date),
+            Some(layout.project),
+            Some(layout.region),
+            Some(layout.level),
+            layout.category,
+            Some(layout.stage),
+            layout.name,
+            Some(amount),
+        ];
+        layout.others = (0..cols.width())
+            .filter(|i| !read.contains(&Some(*i)))
+            .collect();
         Some(layout)
     }
 
@@ -882,7 +901,7 @@ impl Layout {
             _ => None,
         };
         let id = plain_id(text(self.id)?)?;
-        let region: RegionCode = text(self.region)?.parse().ok()?;
+        let region = plain_region(text(self.region)?)?;
         let built_in = |t: &str| {
             Category::BUILT_IN
                 .into_iter()
@@ -890,17 +909,28 @@ impl Layout {
         };
         let (i, unit) = self.amount;
         let fen = value::plain_fen(text(i)?, unit)?;
-        // A total row is read by `push` (any cell, not only those read here).
-        if cells.iter().any(is_total) {
+        // A total row is read by `push`.
+        if self
+            .others
+            .iter()
+            .any(|i| cells.get(*i).is_some_and(is_total))
+        {
             return None;
         }
+        let level = |i: usize| {
+            let t = text(i)?;
+            FundLevel::ALL
+                .into_iter()
+                .find(|l| l.machine_name() == t)
+                .or_else(|| t.parse().ok())
+        };
         let item = match self.kind {
             CsvKind::Expenditures => Incoming::Expenditure(NewExpenditure {
                 id,
                 date: value::text_date(text(self.date)?)?,
                 project: plain_id(text(self.project)?)?,
                 region,
-                level: text(self.level)?.parse().ok()?,
+                level: level(self.level)?,
                 category: built_in(text(self.category?)?)?,
                 fen,
             }),
@@ -908,7 +938,7 @@ impl Layout {
                 id,
                 date: value::text_date(text(self.date)?)?,
                 region,
-                level: text(self.level)?.parse().ok()?,
+                level: level(self.level)?,
                 category: match self.category.map(text) {
                     None | Some(Some("" | "unassigned")) => None,
                     Some(t) => Some(built_in(t?)?),
@@ -932,6 +962,15 @@ impl Layout {
         };
         Some((item, fen))
     }
+}
+
+/// A region code of six digits, as `RegionCode::from_str` reads it (without its trim).
+fn plain_region(t: &str) -> Option<RegionCode> {
+    let b = t.as_bytes();
+    if b.len() != 6 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    RegionCode::new(b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))).ok()
 }
 
 /// The amount a record carries, in 分 (planned investment for a project).
