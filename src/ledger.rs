@@ -499,12 +499,44 @@ struct Staged {
 /// commonest CSV rows read straight into the ledger's form (an id that is a plain number,
 /// a built-in category, the amount in 分), so that no `Record` (two ids on the heap) is
 /// built per row. Each is checked, and named in messages, as the record it stands for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Incoming<'a> {
+    Record(&'a Record),
+    Project(&'a NewProject),
+    Allocation(&'a NewAllocation),
+    Expenditure(&'a NewExpenditure),
+}
+
+/// What a batch is made of: records, or rows read in packed form ([`Packed`]).
+pub(crate) trait BatchItem {
+    fn incoming(&self) -> Incoming<'_>;
+}
+
+impl BatchItem for Record {
+    fn incoming(&self) -> Incoming<'_> {
+        Incoming::Record(self)
+    }
+}
+
+/// A row as the CSV import hands it to the ledger: packed, or (rarely) a boxed record,
+/// so that an item is as small as a packed row on its way between threads.
 #[derive(Clone, Debug)]
-pub(crate) enum Incoming {
-    Record(Record),
+pub(crate) enum Packed {
+    Record(Box<Record>),
     Project(NewProject),
     Allocation(NewAllocation),
     Expenditure(NewExpenditure),
+}
+
+impl BatchItem for Packed {
+    fn incoming(&self) -> Incoming<'_> {
+        match self {
+            Packed::Record(r) => Incoming::Record(r),
+            Packed::Project(p) => Incoming::Project(p),
+            Packed::Allocation(a) => Incoming::Allocation(a),
+            Packed::Expenditure(e) => Incoming::Expenditure(e),
+        }
+    }
 }
 
 /// A project read as a plain-number id (see [`plain_id`]), a built-in category and the
@@ -514,7 +546,7 @@ pub(crate) struct NewProject {
     pub(crate) id: u64,
     pub(crate) region: RegionCode,
     pub(crate) category: Category,
-    pub(crate) planned: i128,
+    pub(crate) planned: i64,
     pub(crate) stage: ProjectStage,
     pub(crate) year: i32,
 }
@@ -528,7 +560,7 @@ pub(crate) struct NewAllocation {
     pub(crate) region: RegionCode,
     pub(crate) level: FundLevel,
     pub(crate) category: Option<Category>,
-    pub(crate) fen: i128,
+    pub(crate) fen: i64,
 }
 
 /// An expenditure read as plain-number ids (its own and its project's), a built-in
@@ -541,7 +573,7 @@ pub(crate) struct NewExpenditure {
     pub(crate) region: RegionCode,
     pub(crate) level: FundLevel,
     pub(crate) category: Category,
-    pub(crate) fen: i128,
+    pub(crate) fen: i64,
 }
 
 /// The value of an id that the ledger keeps as a number (digits without a leading zero,
@@ -553,9 +585,9 @@ pub(crate) fn plain_id(id: &str) -> Option<u64> {
     }
 }
 
-impl Incoming {
+impl Incoming<'_> {
     /// The record as [`Record::describe`] names it.
-    fn describe(&self) -> String {
+    fn describe(self) -> String {
         match self {
             Incoming::Record(r) => r.describe(),
             Incoming::Project(p) => format!("project {}", p.id),
@@ -565,7 +597,7 @@ impl Incoming {
     }
 
     /// The record's kind: 0 region, 1 project, 2 allocation, 3 expenditure, 4 adjustment.
-    fn kind(&self) -> usize {
+    fn kind(self) -> usize {
         match self {
             Incoming::Record(Record::Region(_)) => 0,
             Incoming::Record(Record::Project(_)) | Incoming::Project(_) => 1,
@@ -1079,7 +1111,7 @@ impl Ledger {
     ) -> Result<Receipt, LedgerError> {
         let rows = batch
             .into_iter()
-            .map(|r| Ok::<Incoming, std::convert::Infallible>(Incoming::Record(r.into())));
+            .map(|r| Ok::<Record, std::convert::Infallible>(r.into()));
         self.try_insert(rows).map_err(|e| match e {
             InsertError::Ledger(e) => e,
             InsertError::Row(never) => match never {},
@@ -1088,9 +1120,9 @@ impl Ledger {
 
     /// [`Ledger::insert`] for records read one at a time: a row that cannot be read stops
     /// the batch, which then leaves the ledger unchanged, as a refused one does.
-    pub(crate) fn try_insert<E>(
+    pub(crate) fn try_insert<T: BatchItem, E>(
         &mut self,
-        rows: impl Iterator<Item = Result<Incoming, E>>,
+        rows: impl Iterator<Item = Result<T, E>>,
     ) -> Result<Receipt, InsertError<E>> {
         let mark = Mark {
             regions: self.regions.len(),
@@ -1127,9 +1159,9 @@ impl Ledger {
     /// Appends every row to the columns, checking each; then checks the buckets the batch
     /// touches and, if all is well, adds its amounts to them. On error the caller takes
     /// the rows back out (`mark`); the buckets' flows change only when nothing failed.
-    fn append<E>(
+    fn append<T: BatchItem, E>(
         &mut self,
-        rows: impl Iterator<Item = Result<Incoming, E>>,
+        rows: impl Iterator<Item = Result<T, E>>,
         mark: &Mark,
     ) -> Result<Receipt, InsertError<E>> {
         let mut staged: Vec<Staged> = Vec::new();
@@ -1151,8 +1183,9 @@ impl Ledger {
             self.look_ahead(&block, &mut found);
             let left = rows.size_hint().0 + block.len();
             for ((i, row), project) in block.drain(..).zip(found.drain(..)) {
-                let record = row.map_err(InsertError::Row)?;
-                self.reserve(&record, left, &mut reserved);
+                let row = row.map_err(InsertError::Row)?;
+                let record = row.incoming();
+                self.reserve(record, left, &mut reserved);
                 let fail = |kind| {
                     InsertError::Ledger(LedgerError {
                         position: i + 1,
@@ -1165,7 +1198,7 @@ impl Ledger {
                     .filter(|p| (*p as usize) < MAX_ROWS)
                     .ok_or_else(|| fail(LedgerErrorKind::TooManyRecords))?;
                 let (at, fen) = self
-                    .append_one(&record, pos, project, &mut staged)
+                    .append_one(record, pos, project, &mut staged)
                     .map_err(fail)?;
                 positions.push(pos, at);
                 gross = gross
@@ -1239,15 +1272,24 @@ impl Ledger {
     /// the checks one record at a time would wait for one after the other. Rows never
     /// move during a batch, so a project found stays right; one not found yet (a project
     /// earlier in the block) is looked up again when its expenditure is checked.
-    fn look_ahead<E>(&self, block: &[(usize, Result<Incoming, E>)], found: &mut Vec<Option<u32>>) {
-        found.clear();
-        found.extend(block.iter().map(|(_, r)| match r {
-            Ok(Incoming::Expenditure(e)) => self.projects.ids.find_key(IdRef::Number(e.project)),
+    fn look_ahead<T: BatchItem, E>(
+        &self,
+        block: &[(usize, Result<T, E>)],
+        found: &mut Vec<Option<u32>>,
+    ) {
+        let packed = |r: &Result<T, E>| match r.as_ref().map(BatchItem::incoming) {
+            Ok(Incoming::Expenditure(e)) => Some(e.project),
             _ => None,
+        };
+        found.clear();
+        found.extend(block.iter().map(|(_, r)| {
+            packed(r).and_then(|p| self.projects.ids.find_key(IdRef::Number(p)))
         }));
         let mut touched = 0u32;
         for ((_, r), p) in block.iter().zip(found.iter()) {
-            if let (Ok(Incoming::Expenditure(e)), Some(p)) = (r, p) {
+            if let (Ok(Incoming::Expenditure(e)), Some(p)) =
+                (r.as_ref().map(BatchItem::incoming), p)
+            {
                 if let Some(row) = self.projects.rows.get(*p as usize) {
                     let slot = Ledger::dense_slot(row.region_row, e.level, Some(row.category));
                     touched ^= slot
@@ -1295,7 +1337,7 @@ impl Ledger {
     }
 
     /// Reserves `more` rows for the kind of `record`, once per kind in a batch.
-    fn reserve(&mut self, record: &Incoming, more: usize, reserved: &mut [bool; 5]) {
+    fn reserve(&mut self, record: Incoming<'_>, more: usize, reserved: &mut [bool; 5]) {
         let kind = record.kind();
         if let Some(done @ false) = reserved.get_mut(kind) {
             *done = true;
@@ -1475,7 +1517,7 @@ impl Ledger {
     #[allow(clippy::too_many_lines)] // one arm per record kind, each a short list of rules
     fn append_one(
         &mut self,
-        record: &Incoming,
+        record: Incoming<'_>,
         pos: u32,
         project: Option<u32>,
         staged: &mut Vec<Staged>,
@@ -1487,7 +1529,7 @@ impl Ledger {
                 id: IdRef::Number(p.id),
                 region: p.region,
                 category: &p.category,
-                planned: p.planned,
+                planned: i128::from(p.planned),
                 shown: None,
                 stage: p.stage,
                 year: p.year,
@@ -1500,7 +1542,7 @@ impl Ledger {
                     region: a.region,
                     level: a.level,
                     category: a.category.as_ref(),
-                    fen: a.fen,
+                    fen: i128::from(a.fen),
                     shown: None,
                     doc_no: None,
                     batch: None,
@@ -1516,7 +1558,7 @@ impl Ledger {
                     region: e.region,
                     level: e.level,
                     category: &e.category,
-                    fen: e.fen,
+                    fen: i128::from(e.fen),
                     shown: None,
                 },
                 pos,

@@ -16,7 +16,7 @@ use crate::dim::{
     Vocabulary,
 };
 use crate::error::{ParseError, ParseErrorKind};
-use crate::ledger::{Incoming, NewAllocation, NewExpenditure, NewProject, plain_id};
+use crate::ledger::{NewAllocation, NewExpenditure, NewProject, Packed, plain_id};
 use crate::money::{Money, Unit};
 use crate::record::{Adjustment, Allocation, Bucket, Expenditure, Project, Record, Region};
 
@@ -701,7 +701,7 @@ impl<'r> RowReader<'r> {
     }
 
     /// [`RowReader::push`], giving the commonest rows in the ledger's packed form (see
-    /// [`Incoming`]): a row whose every field read is in its plainest spelling — an id of
+    /// [`Packed`]): a row whose every field read is in its plainest spelling — an id of
     /// digits, `2021-09-30`, a region code, a level and a built-in category by their
     /// machine names, `123.45` — is read straight from its text, to the values `push`
     /// reads; any other row (blank, total, repeated header, other spellings, errors) goes
@@ -710,7 +710,7 @@ impl<'r> RowReader<'r> {
         &mut self,
         row: u64,
         cells: &[Value<'_>],
-    ) -> Result<Option<Incoming>, InputError> {
+    ) -> Result<Option<Packed>, InputError> {
         if self.total.is_none() {
             if let Some(layout) = &self.layout {
                 if let Some((item, fen)) = layout.read(cells) {
@@ -719,7 +719,7 @@ impl<'r> RowReader<'r> {
                 }
             }
         }
-        Ok(self.push(row, cells)?.map(Incoming::Record))
+        Ok(self.push(row, cells)?.map(|r| Packed::Record(Box::new(r))))
     }
 
     /// The record of one data row, or `None` for a blank or total row.
@@ -895,7 +895,7 @@ impl Layout {
 
     /// The row in packed form and its amount in 分, or `None` when a field is not in its
     /// plainest spelling (or the row is a total row).
-    fn read(&self, cells: &[Value<'_>]) -> Option<(Incoming, i128)> {
+    fn read(&self, cells: &[Value<'_>]) -> Option<(Packed, i128)> {
         let text = |i: usize| match cells.get(i) {
             Some(Value::Text(t)) => Some(*t),
             _ => None,
@@ -908,7 +908,7 @@ impl Layout {
                 .find(|c| c.machine_name() == t)
         };
         let (i, unit) = self.amount;
-        let fen = value::plain_fen(text(i)?, unit)?;
+        let fen = i64::try_from(value::plain_fen(text(i)?, unit)?).ok()?;
         // A total row is read by `push`.
         if self
             .others
@@ -925,7 +925,7 @@ impl Layout {
                 .or_else(|| t.parse().ok())
         };
         let item = match self.kind {
-            CsvKind::Expenditures => Incoming::Expenditure(NewExpenditure {
+            CsvKind::Expenditures => Packed::Expenditure(NewExpenditure {
                 id,
                 date: value::text_date(text(self.date)?)?,
                 project: plain_id(text(self.project)?)?,
@@ -934,7 +934,7 @@ impl Layout {
                 category: built_in(text(self.category?)?)?,
                 fen,
             }),
-            CsvKind::Allocations => Incoming::Allocation(NewAllocation {
+            CsvKind::Allocations => Packed::Allocation(NewAllocation {
                 id,
                 date: value::text_date(text(self.date)?)?,
                 region,
@@ -949,7 +949,7 @@ impl Layout {
                 if self.name.is_some_and(|i| text(i) != Some("")) {
                     return None;
                 }
-                Incoming::Project(NewProject {
+                Packed::Project(NewProject {
                     id,
                     region,
                     category: built_in(text(self.category?)?)?,
@@ -960,7 +960,7 @@ impl Layout {
             }
             CsvKind::Regions | CsvKind::Adjustments => return None,
         };
-        Some((item, fen))
+        Some((item, i128::from(fen)))
     }
 }
 
