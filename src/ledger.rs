@@ -1282,9 +1282,11 @@ impl Ledger {
             _ => None,
         };
         found.clear();
-        found.extend(block.iter().map(|(_, r)| {
-            packed(r).and_then(|p| self.projects.ids.find_key(IdRef::Number(p)))
-        }));
+        found.extend(
+            block
+                .iter()
+                .map(|(_, r)| packed(r).and_then(|p| self.projects.ids.find_key(IdRef::Number(p)))),
+        );
         let mut touched = 0u32;
         for ((_, r), p) in block.iter().zip(found.iter()) {
             if let (Ok(Incoming::Expenditure(e)), Some(p)) =

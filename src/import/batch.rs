@@ -470,39 +470,38 @@ pub fn import_csv(
     let width = cols.width();
     let mut rows = RowReader::new(&cols, &place, batch.vocabulary()).packed();
     // The next record of the input, or the first error in it (outranked as reading whole).
-    let mut next_record =
-        |lines: &mut CsvStream<_>| -> Option<Result<(u64, Packed), InputError>> {
-            loop {
-                // The fields are lent by the reader (no `String` per field on a line without
-                // quotes) and read into a record before the next line is read.
-                let read = lines.next_with(|line, fields| {
-                    let mut stack = [Value::Empty; 16];
-                    let mut owned = Vec::new();
-                    let cells = row_cells(fields, &mut stack, &mut owned);
-                    let record = if cells.len() == width {
-                        rows.push_packed(line, cells)
-                    } else {
-                        Err(InputError::new(
-                            place.at(line, None, None),
-                            InputErrorKind::FieldCount {
-                                expected: width,
-                                found: cells.len(),
-                            },
-                        ))
-                    };
-                    (line, record)
-                });
-                let (line, record) = match read? {
-                    Ok(l) => l,
-                    Err(e) => return Some(Err(e)),
+    let mut next_record = |lines: &mut CsvStream<_>| -> Option<Result<(u64, Packed), InputError>> {
+        loop {
+            // The fields are lent by the reader (no `String` per field on a line without
+            // quotes) and read into a record before the next line is read.
+            let read = lines.next_with(|line, fields| {
+                let mut stack = [Value::Empty; 16];
+                let mut owned = Vec::new();
+                let cells = row_cells(fields, &mut stack, &mut owned);
+                let record = if cells.len() == width {
+                    rows.push_packed(line, cells)
+                } else {
+                    Err(InputError::new(
+                        place.at(line, None, None),
+                        InputErrorKind::FieldCount {
+                            expected: width,
+                            found: cells.len(),
+                        },
+                    ))
                 };
-                match record {
-                    Ok(Some(r)) => return Some(Ok((line, r))),
-                    Ok(None) => {}
-                    Err(e) => return Some(Err(lines.finish().unwrap_or(e))),
-                }
+                (line, record)
+            });
+            let (line, record) = match read? {
+                Ok(l) => l,
+                Err(e) => return Some(Err(e)),
+            };
+            match record {
+                Ok(Some(r)) => return Some(Ok((line, r))),
+                Ok(None) => {}
+                Err(e) => return Some(Err(lines.finish().unwrap_or(e))),
             }
-        };
+        }
+    };
     let (inserted, runs, bad_row) = insert_streamed(ledger, || next_record(&mut lines));
     match inserted {
         Ok(receipt) => Ok(receipt),
@@ -640,7 +639,11 @@ fn insert_streamed(
                 chunk: VecDeque::new(),
             })
         });
-        let fresh = || empty.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+        let fresh = || {
+            empty
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(CHUNK))
+        };
         let mut chunk = fresh();
         let mut n = 0usize;
         while let Some(row) = next() {
@@ -700,7 +703,9 @@ impl<T> Iterator for Chunks<T> {
             }
             if self.chunk.capacity() > 0 {
                 // Full or closed: the reader has chunks enough, or stopped.
-                self.back.try_send(Vec::from(std::mem::take(&mut self.chunk))).ok();
+                self.back
+                    .try_send(Vec::from(std::mem::take(&mut self.chunk)))
+                    .ok();
             }
             self.chunk = VecDeque::from(self.rx.recv().ok()?);
         }
