@@ -244,7 +244,8 @@ fn month_days(m: u32) -> (u64, u64) {
 }
 
 /// `n` expenditures of 1.00–1,000.00 元 on random buckets (of `setup`'s ledger) and days
-/// of month `m`, numbered `M{m}-{j}`, and their total in 分.
+/// of month `m`, numbered `m·n + j + 1` (vouchers numbered through the year, as the kit's
+/// are), and their total in 分.
 fn month_batch(rng: &mut Rng, m: u32, n: usize) -> (Vec<Expenditure>, i128) {
     let (from, to) = month_days(m);
     let mut total = 0i128;
@@ -259,7 +260,7 @@ fn month_batch(rng: &mut Rng, m: u32, n: usize) -> (Vec<Expenditure>, i128) {
             let fen = 100 + rng.below(99_901);
             total += i128::from(fen);
             Expenditure::new(
-                format!("M{m}-{j}").parse().unwrap(),
+                (m as usize * n + j + 1).to_string().parse().unwrap(),
                 day(d),
                 format!("P-{i}-{k}").parse().unwrap(),
                 code(i),

@@ -242,7 +242,7 @@ impl Series {
         reason = "one running total per entry (see Series)"
     )]
     fn at(&self, as_of: NaiveDate) -> i128 {
-        match self.dates.partition_point(|d| *d <= as_of) {
+        match self.entries_to(as_of) {
             0 => 0,
             n => *self
                 .running
@@ -255,9 +255,19 @@ impl Series {
         self.dates.first().copied()
     }
 
+    /// The number of entries dated on or before `date`: all of them when the last is (the
+    /// commonest case when a batch follows the ledger's dates, answered from the last
+    /// entry alone), else a binary search.
+    fn entries_to(&self, date: NaiveDate) -> usize {
+        match self.dates.last() {
+            Some(last) if *last <= date => self.dates.len(),
+            _ => self.dates.partition_point(|d| *d <= date),
+        }
+    }
+
     /// The dates of the entries after `date`.
     fn dates_after(&self, date: NaiveDate) -> &[NaiveDate] {
-        let k = self.dates.partition_point(|d| *d <= date);
+        let k = self.entries_to(date);
         self.dates.get(k..).unwrap_or_default()
     }
 
@@ -273,7 +283,7 @@ impl Series {
         let Some(&(first, _)) = more.first() else {
             return;
         };
-        let k = self.dates.partition_point(|d| *d <= first);
+        let k = self.entries_to(first);
         let base = match k {
             0 => 0,
             n => *self
@@ -324,17 +334,22 @@ impl Flows {
     /// accepted earlier with a warning is not blamed on later records. Dates before the
     /// first new amount do not change, so only the dates from it on are checked: the cost
     /// is the new amounts and the entries after them, not the bucket's history.
-    fn first_new_overdraft(&self, new: &[Staged]) -> Option<(NaiveDate, i128, i128)> {
+    fn first_new_overdraft(
+        &self,
+        new: &[Staged],
+        dates: &mut Vec<NaiveDate>,
+    ) -> Option<(NaiveDate, i128, i128)> {
         let first = new.first()?.date;
         let before = first.pred_opt().unwrap_or(first);
-        let mut dates: Vec<NaiveDate> = new.iter().map(|s| s.date).collect();
+        dates.clear();
+        dates.extend(new.iter().map(|s| s.date));
         dates.extend_from_slice(self.funds.dates_after(before));
         dates.extend_from_slice(self.spent.dates_after(before));
         dates.sort_unstable();
         dates.dedup();
         let (mut df, mut ds) = (0i128, 0i128);
         let mut pending = new.iter().peekable();
-        dates.into_iter().find_map(|d| {
+        dates.iter().copied().find_map(|d| {
             while let Some(s) = pending.next_if(|s| s.date <= d) {
                 if s.spent {
                     ds += s.fen;
@@ -1218,6 +1233,8 @@ impl Ledger {
         // Group the batch's amounts by bucket, each group by date (then batch order).
         staged.sort_unstable_by_key(|s| (s.bucket, s.date, s.pos));
         let mut problems = Vec::new();
+        // One list of dates for every bucket's check, not one allocated per bucket.
+        let mut dates = Vec::new();
         for group in staged.chunk_by(|a, b| a.bucket == b.bucket) {
             let Some((bucket, _, flows)) = group
                 .first()
@@ -1225,7 +1242,7 @@ impl Ledger {
             else {
                 continue;
             };
-            let Some((date, f, s)) = flows.first_new_overdraft(group) else {
+            let Some((date, f, s)) = flows.first_new_overdraft(group, &mut dates) else {
                 continue;
             };
             let Some(first) = group.iter().map(|s| s.pos).min() else {
