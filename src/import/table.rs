@@ -712,7 +712,7 @@ impl<'r> RowReader<'r> {
         cells: &[Value<'_>],
     ) -> Result<Option<Packed>, InputError> {
         if self.total.is_none() {
-            if let Some(layout) = &self.layout {
+            if let Some(layout) = &mut self.layout {
                 if let Some((item, fen)) = layout.read(cells) {
                     self.sum = self.sum.saturating_add(fen);
                     return Ok(Some(item));
@@ -826,6 +826,8 @@ struct Layout {
     year: i32,
     /// The columns not read here, which a total row's label may be in.
     others: Vec<usize>,
+    /// The last date read and its text: files list many rows a day.
+    last_date: Option<(String, NaiveDate)>,
 }
 
 impl Layout {
@@ -848,6 +850,7 @@ impl Layout {
             amount: (amount, unit),
             year: 0,
             others: Vec::new(),
+            last_date: None,
         };
         match kind {
             CsvKind::Expenditures => {
@@ -895,7 +898,7 @@ impl Layout {
 
     /// The row in packed form and its amount in 分, or `None` when a field is not in its
     /// plainest spelling (or the row is a total row).
-    fn read(&self, cells: &[Value<'_>]) -> Option<(Packed, i128)> {
+    fn read(&mut self, cells: &[Value<'_>]) -> Option<(Packed, i128)> {
         let text = |i: usize| match cells.get(i) {
             Some(Value::Text(t)) => Some(*t),
             _ => None,
@@ -924,10 +927,21 @@ impl Layout {
                 .find(|l| l.machine_name() == t)
                 .or_else(|| t.parse().ok())
         };
+        let mut date = |i: usize| {
+            let t = text(i)?;
+            match &mut self.last_date {
+                Some((last, d)) if last == t => Some(*d),
+                last => {
+                    let d = value::text_date(t)?;
+                    *last = Some((t.to_owned(), d));
+                    Some(d)
+                }
+            }
+        };
         let item = match self.kind {
             CsvKind::Expenditures => Packed::Expenditure(NewExpenditure {
                 id,
-                date: value::text_date(text(self.date)?)?,
+                date: date(self.date)?,
                 project: plain_id(text(self.project)?)?,
                 region,
                 level: level(self.level)?,
@@ -936,7 +950,7 @@ impl Layout {
             }),
             CsvKind::Allocations => Packed::Allocation(NewAllocation {
                 id,
-                date: value::text_date(text(self.date)?)?,
+                date: date(self.date)?,
                 region,
                 level: level(self.level)?,
                 category: match self.category.map(text) {
