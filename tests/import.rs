@@ -417,47 +417,55 @@ fn streamed_import_matches_reading_whole() {
     }
 }
 
+/// Three CSV files, inserted in turn; what came of it and the records the ledger holds.
+type Files<'a> = [(CsvKind, &'a str); 3];
+type Outcome = (Result<(), String>, (Vec<String>, Vec<String>, Vec<String>));
+
+fn two_counties() -> Ledger {
+    let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
+    for code in ["450521", "450522"] {
+        l.insert([Region::new(code.parse().unwrap(), code)])
+            .unwrap();
+    }
+    l
+}
+
+fn held(l: &Ledger) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let p: Vec<String> = l.projects().map(|p| format!("{p:?}")).collect();
+    let a: Vec<String> = l.allocations().iter().map(|a| format!("{a:?}")).collect();
+    let e: Vec<String> = l.expenditures().iter().map(|e| format!("{e:?}")).collect();
+    (p, a, e)
+}
+
+/// Each file read whole into a `Batch` of records, then inserted.
+fn read_whole(files: &Files<'_>) -> Outcome {
+    let mut l = two_counties();
+    let r = files.iter().try_for_each(|(kind, text)| {
+        let mut b = Batch::for_ledger(&l);
+        b.read(*kind, "f.csv", text.as_bytes())
+            .map_err(|e| e.to_string())?;
+        b.insert_into(&mut l).map(|_| ()).map_err(|e| e.to_string())
+    });
+    (r, held(&l))
+}
+
+/// Each file streamed by `import_csv`.
+fn read_streamed(files: &Files<'_>) -> Outcome {
+    let mut l = two_counties();
+    let r = files.iter().try_for_each(|(kind, text)| {
+        import_csv(&mut l, *kind, "f.csv", text.as_bytes())
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    });
+    (r, held(&l))
+}
+
 /// Rows in their plainest spelling (ids of digits, built-in categories by machine name,
 /// `123.45`) are read by `import_csv` straight into the ledger's packed form; every other
 /// row as a record. Both must give the ledger and the messages that records read whole
 /// (`Batch`) give, rule by rule, mixed in one file.
 #[test]
 fn packed_rows_are_checked_as_records() {
-    let base = || {
-        let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
-        for code in ["450521", "450522"] {
-            l.insert([Region::new(code.parse().unwrap(), code)])
-                .unwrap();
-        }
-        l
-    };
-    type Files<'a> = [(CsvKind, &'a str); 3];
-    let summary = |l: &Ledger| {
-        let p: Vec<String> = l.projects().map(|p| format!("{p:?}")).collect();
-        let a: Vec<String> = l.allocations().iter().map(|a| format!("{a:?}")).collect();
-        let e: Vec<String> = l.expenditures().iter().map(|e| format!("{e:?}")).collect();
-        (p, a, e)
-    };
-    type Outcome = (Result<(), String>, (Vec<String>, Vec<String>, Vec<String>));
-    let whole = |files: &Files<'_>| -> Outcome {
-        let mut l = base();
-        let r = files.iter().try_for_each(|(kind, text)| {
-            let mut b = Batch::for_ledger(&l);
-            b.read(*kind, "f.csv", text.as_bytes())
-                .map_err(|e| e.to_string())?;
-            b.insert_into(&mut l).map(|_| ()).map_err(|e| e.to_string())
-        });
-        (r, summary(&l))
-    };
-    let streamed = |files: &Files<'_>| -> Outcome {
-        let mut l = base();
-        let r = files.iter().try_for_each(|(kind, text)| {
-            import_csv(&mut l, *kind, "f.csv", text.as_bytes())
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        });
-        (r, summary(&l))
-    };
     let p = "id,county_code,category,planned_investment_yuan,status\n\
              1,450521,industry,10.00,planned\n2,450521,industry,5,proposed\n\
              3,450522,other,1.5,in_progress\n07,450522,other,1,实施\n";
@@ -519,9 +527,9 @@ fn packed_rows_are_checked_as_records() {
             (CsvKind::Allocations, a.as_str()),
             (CsvKind::Expenditures, e.as_str()),
         ];
-        let w = whole(&files);
+        let w = read_whole(&files);
         errors += usize::from(w.0.is_err());
-        assert_eq!(streamed(&files), w, "{p}{a}{e}");
+        assert_eq!(read_streamed(&files), w, "{p}{a}{e}");
     }
     assert!(errors > 25, "most cases break a rule ({errors})");
 }

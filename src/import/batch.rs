@@ -572,16 +572,13 @@ fn plain_fields(body: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(body);
     std::iter::from_fn(move || {
         let r = rest?;
-        match r.bytes().position(|b| b == b',') {
-            // A comma is one byte, so both ends are character boundaries.
-            Some(i) => {
-                rest = r.get(i + 1..);
-                r.get(..i)
-            }
-            None => {
-                rest = None;
-                Some(r)
-            }
+        // A comma is one byte, so both ends are character boundaries.
+        if let Some(i) = r.bytes().position(|b| b == b',') {
+            rest = r.get(i + 1..);
+            r.get(..i)
+        } else {
+            rest = None;
+            Some(r)
         }
     })
 }

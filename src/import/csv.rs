@@ -241,6 +241,11 @@ impl<R: Read> CsvStream<R> {
             // text without a copy; what follows is what the general path below does with
             // such a line.
             let bom = self.bom;
+            // Without short-circuits, so that the look is one vectorised pass.
+            #[expect(
+                clippy::needless_bitwise_bool,
+                reason = "no branch per byte: the loop vectorises"
+            )]
             let plain = self
                 .bytes
                 .iter()
