@@ -1533,7 +1533,6 @@ impl Ledger {
 
     /// Checks one record against the ledger and the batch so far (already appended), and
     /// appends it; stages its bucket amounts. Returns where it went and its gross amount.
-    #[allow(clippy::too_many_lines)] // one arm per record kind, each a short list of rules
     fn append_one(
         &mut self,
         record: Incoming<'_>,
