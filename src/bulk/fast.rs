@@ -134,11 +134,11 @@ fn code(rest: &mut &[u8]) -> Option<u32> {
 }
 
 /// A machine name with its comma, as the fast path compares it: its first eight bytes as
-/// a little-endian word (zero past its end) with the mask of those bytes, and the name.
+/// a little-endian word (zero past its end) with the mask of those bytes, and its bytes.
 struct Name {
     key: u64,
     mask: u64,
-    name: &'static [u8],
+    bytes: &'static [u8],
 }
 
 impl Name {
@@ -157,7 +157,11 @@ impl Name {
         } else {
             (1u64 << shift) - 1
         };
-        Name { key, mask, name }
+        Name {
+            key,
+            mask,
+            bytes: name,
+        }
     }
 }
 
@@ -201,8 +205,8 @@ fn one_of(rest: &mut &[u8], names: &[Name]) -> Option<usize> {
         if h & n.mask != n.key {
             continue;
         }
-        let len = n.name.len();
-        if len > 8 && s.get(8..len) != n.name.get(8..) {
+        let len = n.bytes.len();
+        if len > 8 && s.get(8..len) != n.bytes.get(8..) {
             continue;
         }
         *rest = s.get(len..)?;
