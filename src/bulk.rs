@@ -94,15 +94,16 @@
 //!
 //! ```text
 //! ids        the one decimal-id parser; duplicate-id logs and sets   (none)
-//! dates      the one calendar: YYYY-MM-DD → NaiveDate, year window   (none)
+//! dates      the one calendar: YYYY-MM-DD → NaiveDate, Day, window    (none)
 //! limits     the spending check: periods, cells, totals               (none)
 //! schema     the three input schemas, the header check               (none)
 //! projects   the project table: ProjectKey, ProjectEntry             ids
-//! sums       buckets, CountySums, Counts, the accumulator Acc        limits, projects
+//! sums       buckets, CountySums, Counts, the accumulator Acc        dates, limits, projects
 //! ctx        what a read checks rows against                         dates, limits, projects
 //! fields     line splitting, the general field parsers               dates, sums
 //! rows       the general row parsers                                 ctx, fields, projects, sums
-//! fast       the fast path of each row                               ctx, dates, fields, projects, sums
+//! fast       the fast path of each row                               ctx, dates, fields, ids, projects,
+//!                                                                    sums
 //! chunk      the row loop of one chunk                               ctx, dates, fast, fields, ids,
 //!                                                                    limits, rows, sums
 //! stream     threads, chunks, header, first error in file order      chunk, ctx, fields, ids, schema, sums

@@ -194,18 +194,7 @@ fn flush<K: RowKind>(
                         });
                     }
                     None => {
-                        let mark = Mark {
-                            day: r.day,
-                            pos: (seq << 32) | p.line,
-                        };
-                        acc.orphans
-                            .entry((r.code, r.bucket))
-                            .and_modify(|m| {
-                                if (mark.day, mark.pos) < (m.day, m.pos) {
-                                    *m = mark;
-                                }
-                            })
-                            .or_insert(mark);
+                        note_orphan(acc, r, (seq << 32) | p.line);
                         usize::MAX
                     }
                 };
@@ -298,18 +287,7 @@ fn totals<K: RowKind>(
                     },
                 });
             }
-            let mark = Mark {
-                day: r.day,
-                pos: (seq << 32) | p.line,
-            };
-            acc.orphans
-                .entry((r.code, r.bucket))
-                .and_modify(|m| {
-                    if (mark.day, mark.pos) < (m.day, m.pos) {
-                        *m = mark;
-                    }
-                })
-                .or_insert(mark);
+            note_orphan(acc, r, (seq << 32) | p.line);
         }
         if !r.counted {
             if let Some(f) = acc.later.get_mut(r.index) {
@@ -321,6 +299,20 @@ fn totals<K: RowKind>(
         }
     }
     Ok(())
+}
+
+/// Keeps expenditure `r` at position `pos` as its bucket's first row spent with no money
+/// in place (for a warning), unless an earlier one (by date, then position) is kept.
+fn note_orphan(acc: &mut Acc, r: &Row, pos: u64) {
+    let mark = Mark { day: r.day, pos };
+    acc.orphans
+        .entry((r.code, r.bucket))
+        .and_modify(|m| {
+            if (mark.day, mark.pos) < (m.day, m.pos) {
+                *m = mark;
+            }
+        })
+        .or_insert(mark);
 }
 
 /// `450521 central industry`: a bucket for a message.
@@ -357,50 +349,45 @@ pub(crate) fn lines<K: RowKind>(
     let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
     while !rest.is_empty() {
         n += 1;
-        if let Some(step) = K::fast(rest, acc, ctx, &mut cache) {
-            if K::IDS {
-                // The id is the start of the line.
-                ids.push_prefix(rest, step.id, n);
-            }
-            if K::PROJECTS {
-                mark_project(acc, seq, n);
-            }
-            batch.push(Pending {
-                row: step.row,
-                line: n,
-            });
-            if batch.len() == BATCH {
-                flush::<K>(acc, ctx, seq, &mut batch)?;
-            }
+        // The row, its id as written and the id's number when the fast path read one.
+        let (row, id, number) = if let Some(step) = K::fast(rest, acc, ctx, &mut cache) {
             rest = step.rest;
-            continue;
-        }
-        // Rows before this one are checked first, so an error is met on the line where a
-        // sequential read would meet it.
-        flush::<K>(acc, ctx, seq, &mut batch)?;
-        let (line, next) = split_line(rest);
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if !line.is_empty() {
+            (step.row, step.id, step.number)
+        } else {
+            // Rows before this one are checked first, so an error is met on the line where
+            // a sequential read would meet it.
+            flush::<K>(acc, ctx, seq, &mut batch)?;
+            let (line, next) = split_line(rest);
+            rest = next;
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line.is_empty() {
+                continue;
+            }
             let row = K::general(line, acc, ctx).map_err(|(column, kind)| LocalError {
                 line: n,
                 column,
                 kind,
             })?;
-            if K::IDS {
-                // The row parsed, so it has a first field: its id, as written.
-                let id = match memchr(b',', line) {
-                    Some(i) => line.split_at(i).0,
-                    None => line,
-                };
-                ids.push(id, n);
+            // The row parsed, so it has a first field: its id, as written.
+            let id = match memchr(b',', line) {
+                Some(i) => line.split_at(i).0,
+                None => line,
+            };
+            (row, id, None)
+        };
+        if K::IDS {
+            match number {
+                Some(number) => ids.push_number(number, n),
+                None => ids.push(id, n),
             }
-            if K::PROJECTS {
-                mark_project(acc, seq, n);
-            }
-            batch.push(Pending { row, line: n });
+        }
+        if K::PROJECTS {
+            mark_project(acc, seq, n);
+        }
+        batch.push(Pending { row, line: n });
+        if batch.len() == BATCH {
             flush::<K>(acc, ctx, seq, &mut batch)?;
         }
-        rest = next;
     }
     flush::<K>(acc, ctx, seq, &mut batch)?;
     Ok(n)

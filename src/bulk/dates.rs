@@ -68,19 +68,44 @@ impl Window {
     }
 }
 
+/// A row's date as the sums need it: its day number (days from CE) and whether the row is
+/// counted (dated on or before the as-of date).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Day {
+    pub(crate) num: i32,
+    pub(crate) counted: bool,
+}
+
+impl Day {
+    /// The day of `date` for a read as of `as_of`.
+    #[inline]
+    pub(crate) fn of(date: NaiveDate, as_of: NaiveDate) -> Day {
+        Day {
+            num: date.num_days_from_ce(),
+            counted: date <= as_of,
+        }
+    }
+}
+
 /// The last date the fast path read and accepted, so that a run of rows on one day is read
 /// once.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct DateCache {
-    last: Option<([u8; 10], NaiveDate)>,
+    last: Option<([u8; 10], Day)>,
 }
 
 impl DateCache {
-    /// The date of `bytes` when it is a calendar date inside `window` (when given);
-    /// `None` otherwise (the general path then reads it and names the error).
+    /// The day of `bytes` (for a read as of `as_of`) when it is a calendar date inside
+    /// `window` (when given); `None` otherwise (the general path then reads it and names
+    /// the error). A cache lives for one read: one `as_of`.
     #[inline(always)]
     #[allow(clippy::inline_always)] // once per row of every input, as the rest of `fast`
-    pub(crate) fn get(&mut self, bytes: [u8; 10], window: Option<Window>) -> Option<NaiveDate> {
+    pub(crate) fn get(
+        &mut self,
+        bytes: [u8; 10],
+        window: Option<Window>,
+        as_of: NaiveDate,
+    ) -> Option<Day> {
         if let Some((b, d)) = self.last {
             if b == bytes {
                 return Some(d);
@@ -90,8 +115,9 @@ impl DateCache {
         if window.is_some_and(|w| !w.contains(date)) {
             return None;
         }
-        self.last = Some((bytes, date));
-        Some(date)
+        let day = Day::of(date, as_of);
+        self.last = Some((bytes, day));
+        Some(day)
     }
 }
 
@@ -123,19 +149,21 @@ mod tests {
     #[test]
     fn the_cache_never_answers_for_bytes_it_has_not_read() {
         let mut cache = DateCache::default();
+        let as_of = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+        let day = |y, m, d| Some(Day::of(NaiveDate::from_ymd_opt(y, m, d).unwrap(), as_of));
         // Before the first date: NUL bytes are no date (they once matched an empty cache).
-        assert_eq!(cache.get([0; 10], None), None);
-        let w = Window::of(NaiveDate::from_ymd_opt(2025, 6, 30).unwrap());
+        assert_eq!(cache.get([0; 10], None, as_of), None);
+        let w = Window::of(as_of);
         assert_eq!(w.year(), 2025);
-        assert_eq!(cache.get(*b"2024-12-31", Some(w)), None);
+        assert_eq!(cache.get(*b"2024-12-31", Some(w), as_of), None);
+        assert_eq!(cache.get(*b"2025-01-02", Some(w), as_of), day(2025, 1, 2));
+        assert_eq!(cache.get(*b"2024-12-31", Some(w), as_of), None);
+        assert_eq!(cache.get(*b"2024-12-31", None, as_of), day(2024, 12, 31));
+        let later = cache.get(*b"2025-07-01", Some(w), as_of);
+        assert_eq!(later.map(|d| d.counted), Some(false));
         assert_eq!(
-            cache.get(*b"2025-01-02", Some(w)),
-            NaiveDate::from_ymd_opt(2025, 1, 2)
-        );
-        assert_eq!(cache.get(*b"2024-12-31", Some(w)), None);
-        assert_eq!(
-            cache.get(*b"2024-12-31", None),
-            NaiveDate::from_ymd_opt(2024, 12, 31)
+            cache.get(*b"2025-06-30", Some(w), as_of).map(|d| d.counted),
+            Some(true)
         );
     }
 

@@ -11,15 +11,17 @@
 #![allow(clippy::inline_always)]
 
 use super::ctx::Ctx;
-use super::dates::DateCache;
+use super::dates::{DateCache, Day};
 use super::fields::six_digits;
+use super::ids::number_before_comma;
 use super::projects::{ProjectEntry, ProjectKey, ProjectTable};
 use super::sums::{Acc, BUCKETS, CATEGORIES, Row, bucket};
-use chrono::NaiveDate;
 
-/// What the fast path read from one row: its id, the rest of the chunk, and the row.
+/// What the fast path read from one row: its id (and the id's number when it is a plain
+/// one of up to 8 digits), the rest of the chunk, and the row.
 pub(crate) struct Step<'a> {
     pub(crate) id: &'a [u8],
+    pub(crate) number: Option<u32>,
     pub(crate) rest: &'a [u8],
     pub(crate) row: Row,
 }
@@ -46,18 +48,14 @@ fn word_at(s: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(s.get(at..at + 8)?.try_into().ok()?))
 }
 
-/// The position of the first comma in `s`, eight bytes at a time; with `text`, `None` when a
-/// control character or a double quote comes first.
+/// The position of the first comma in `s`, eight bytes at a time; `None` when a control
+/// character or a double quote comes first.
 #[inline(always)]
-fn comma(s: &[u8], text: bool) -> Option<usize> {
+fn comma(s: &[u8]) -> Option<usize> {
     let mut at = 0;
     while let Some(w) = word_at(s, at) {
         let commas = bytes_equal(w, b',');
-        let bad = if text {
-            bytes_below(w, 0x20) | bytes_equal(w, b'"') | bytes_equal(w, 0x7f)
-        } else {
-            0
-        };
+        let bad = bytes_below(w, 0x20) | bytes_equal(w, b'"') | bytes_equal(w, 0x7f);
         if commas != 0 {
             let pos = commas.trailing_zeros() / 8;
             let before = (1u64 << (pos * 8)) - 1;
@@ -76,7 +74,7 @@ fn comma(s: &[u8], text: bool) -> Option<usize> {
         if b == b',' {
             return Some(at + i);
         }
-        if text && (b < 0x20 || b == b'"' || b == 0x7f) {
+        if b < 0x20 || b == b'"' || b == 0x7f {
             return None;
         }
     }
@@ -84,11 +82,15 @@ fn comma(s: &[u8], text: bool) -> Option<usize> {
 }
 
 /// An id followed by a comma: 1–64 bytes of printable UTF-8 text without quotes, no spaces
-/// at the ends.
+/// at the ends; with its number when it is a plain number of up to 8 digits (read at once).
 #[inline(always)]
-fn id<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+fn id<'a>(rest: &mut &'a [u8]) -> Option<(&'a [u8], Option<u32>)> {
     let s = *rest;
-    let i = comma(s, true)?;
+    if let Some((n, len)) = number_before_comma(s) {
+        *rest = s.get(len + 1..)?;
+        return Some((s.get(..len)?, Some(n)));
+    }
+    let i = comma(s)?;
     if i == 0 || i > 64 || s.first() == Some(&b' ') || s.get(i - 1) == Some(&b' ') {
         return None;
     }
@@ -98,20 +100,24 @@ fn id<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
         return None;
     }
     *rest = s.get(i + 1..)?;
-    s.get(..i)
+    Some((s.get(..i)?, None))
 }
 
-/// `YYYY-MM-DD,` → the date, when it falls in the year window.
+/// `YYYY-MM-DD,` → the day, when it falls in the year window.
 #[inline(always)]
-fn date(rest: &mut &[u8], cache: &mut DateCache, ctx: &Ctx) -> Option<NaiveDate> {
+fn date(rest: &mut &[u8], cache: &mut DateCache, ctx: &Ctx) -> Option<Day> {
     let d: &[u8; 11] = rest.get(..11)?.try_into().ok()?;
     let [b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, comma] = *d;
     if comma != b',' {
         return None;
     }
-    let date = cache.get([b0, b1, b2, b3, b4, b5, b6, b7, b8, b9], ctx.window)?;
+    let day = cache.get(
+        [b0, b1, b2, b3, b4, b5, b6, b7, b8, b9],
+        ctx.window,
+        ctx.as_of,
+    )?;
     *rest = rest.get(11..)?;
-    Some(date)
+    Some(day)
 }
 
 /// Six digits and a comma → the code as a number.
@@ -127,38 +133,98 @@ fn code(rest: &mut &[u8]) -> Option<u32> {
     Some(n)
 }
 
-/// A fund level and its comma → index 0–3 (the machine names differ in length).
-#[inline(always)]
-fn level(rest: &mut &[u8]) -> Option<usize> {
-    let s = *rest;
-    let i = comma(s, false)?;
-    // Constant-length comparisons, so no call to `memcmp`.
-    let found = match i {
-        7 if s.starts_with(b"central") => 0,
-        10 if s.starts_with(b"provincial") => 1,
-        4 if s.starts_with(b"city") => 2,
-        6 if s.starts_with(b"county") => 3,
-        _ => return None,
-    };
-    *rest = s.get(i + 1..)?;
-    Some(found)
+/// A machine name with its comma, as the fast path compares it: its first eight bytes as
+/// a little-endian word (zero past its end) with the mask of those bytes, and its bytes.
+struct Name {
+    key: u64,
+    mask: u64,
+    bytes: &'static [u8],
 }
 
-/// A built-in category and its comma → index 0–4 (the machine names differ in length).
+impl Name {
+    const fn of(name: &'static [u8]) -> Name {
+        let (mut key, mut shift, mut rest) = (0u64, 0u32, name);
+        while let Some((&b, tail)) = rest.split_first() {
+            if shift == 64 {
+                break;
+            }
+            key |= (b as u64) << shift;
+            shift += 8;
+            rest = tail;
+        }
+        let mask = if shift == 64 {
+            u64::MAX
+        } else {
+            (1u64 << shift) - 1
+        };
+        Name {
+            key,
+            mask,
+            bytes: name,
+        }
+    }
+}
+
+/// The fund levels' machine names with their commas, in index order.
+const LEVELS: [Name; 4] = [
+    Name::of(b"central,"),
+    Name::of(b"provincial,"),
+    Name::of(b"city,"),
+    Name::of(b"county,"),
+];
+
+/// The built-in categories' machine names with their commas, in index order.
+const CATEGORY_NAMES: [Name; CATEGORIES] = [
+    Name::of(b"industry,"),
+    Name::of(b"infrastructure,"),
+    Name::of(b"loan_interest,"),
+    Name::of(b"yulu_plan,"),
+    Name::of(b"other,"),
+];
+
+/// The first eight bytes of `s` as a little-endian word, zero past its end.
+#[inline(always)]
+fn head(s: &[u8]) -> u64 {
+    word_at(s, 0).unwrap_or_else(|| {
+        let mut b = [0u8; 8];
+        for (d, x) in b.iter_mut().zip(s) {
+            *d = *x;
+        }
+        u64::from_le_bytes(b)
+    })
+}
+
+/// Which of `names` starts `rest` (comma included): its index; `rest` moves past the comma.
+/// One masked word compare a name (and the bytes past eight for a long name), so no search
+/// for the comma.
+#[inline(always)]
+fn one_of(rest: &mut &[u8], names: &[Name]) -> Option<usize> {
+    let s = *rest;
+    let h = head(s);
+    for (i, n) in names.iter().enumerate() {
+        if h & n.mask != n.key {
+            continue;
+        }
+        let len = n.bytes.len();
+        if len > 8 && s.get(8..len) != n.bytes.get(8..) {
+            continue;
+        }
+        *rest = s.get(len..)?;
+        return Some(i);
+    }
+    None
+}
+
+/// A fund level and its comma → index 0–3.
+#[inline(always)]
+fn level(rest: &mut &[u8]) -> Option<usize> {
+    one_of(rest, &LEVELS)
+}
+
+/// A built-in category and its comma → index 0–4.
 #[inline(always)]
 fn category(rest: &mut &[u8]) -> Option<usize> {
-    let s = *rest;
-    let i = comma(s, false)?;
-    let found = match i {
-        8 if s.starts_with(b"industry") => 0,
-        14 if s.starts_with(b"infrastructure") => 1,
-        13 if s.starts_with(b"loan_interest") => 2,
-        9 if s.starts_with(b"yulu_plan") => 3,
-        5 if s.starts_with(b"other") => 4,
-        _ => return None,
-    };
-    *rest = s.get(i + 1..)?;
-    Some(found)
+    one_of(rest, &CATEGORY_NAMES)
 }
 
 /// A project status at the end of the line.
@@ -284,7 +350,7 @@ pub(crate) fn allocation<'a>(
     cache: &mut DateCache,
 ) -> Option<Step<'a>> {
     let mut r = line;
-    let row_id = id(&mut r)?;
+    let (row_id, number) = id(&mut r)?;
     let d = date(&mut r, cache, ctx)?;
     let c = code(&mut r)?;
     let lv = level(&mut r)?;
@@ -294,8 +360,9 @@ pub(crate) fn allocation<'a>(
     let b = bucket(lv, cat);
     Some(Step {
         id: row_id,
+        number,
         rest: r,
-        row: Row::dated(idx * BUCKETS + b, fen, d, ctx.as_of, c, b),
+        row: Row::dated(idx * BUCKETS + b, fen, d, c, b),
     })
 }
 
@@ -308,7 +375,7 @@ pub(crate) fn project<'a>(
     _cache: &mut DateCache,
 ) -> Option<Step<'a>> {
     let mut r = line;
-    let pid = id(&mut r)?;
+    let (pid, number) = id(&mut r)?;
     let c = code(&mut r)?;
     let cat = category(&mut r)?;
     let fen = amount(&mut r, b',')?;
@@ -319,11 +386,16 @@ pub(crate) fn project<'a>(
         _ => return None,
     };
     let idx = acc.known(c)?;
-    acc.projects
-        .push((ProjectKey::of(pid), ProjectEntry::new(c, cat, true), 0, fen));
+    acc.projects.push((
+        number.map_or_else(|| ProjectKey::of(pid), ProjectKey::Number),
+        ProjectEntry::new(c, cat, true),
+        0,
+        fen,
+    ));
     // The fast path takes the four pooled statuses only; planned sums are per category.
     Some(Step {
         id: pid,
+        number,
         rest,
         row: Row::planned(idx * CATEGORIES + cat, fen),
     })
@@ -339,19 +411,19 @@ pub(crate) fn expenditure<'a>(
     cache: &mut DateCache,
 ) -> Option<Step<'a>> {
     let mut r = line;
-    let row_id = id(&mut r)?;
+    let (row_id, number) = id(&mut r)?;
     let d = date(&mut r, cache, ctx)?;
-    let pid = id(&mut r)?;
+    let (pid, pid_number) = id(&mut r)?;
     let c = code(&mut r)?;
     let lv = level(&mut r)?;
     let cat = category(&mut r)?;
     let fen = amount(&mut r, b'\n')?;
     let idx = acc.known(c)?;
     let b = bucket(lv, cat);
-    let mut row = Row::dated(idx * BUCKETS + b, fen, d, ctx.as_of, c, b);
+    let mut row = Row::dated(idx * BUCKETS + b, fen, d, c, b);
     if let Some(projects) = ctx.projects {
         let expected = ProjectEntry::new(c, cat, true);
-        match ProjectTable::dense_id(pid) {
+        match pid_number.filter(|&n| ProjectTable::is_dense(n)) {
             // Checked when the batch is added, so that the lookups overlap.
             Some(n) => row.project = Some((n, expected)),
             None if projects.get(pid)? == expected => {}
@@ -360,6 +432,7 @@ pub(crate) fn expenditure<'a>(
     }
     Some(Step {
         id: row_id,
+        number,
         rest: r,
         row,
     })
@@ -413,13 +486,13 @@ mod tests {
 
     #[test]
     fn commas_and_bad_bytes() {
-        assert_eq!(comma(b"abc,def", true), Some(3));
-        assert_eq!(comma(b"1234567890123,x", true), Some(13));
-        assert_eq!(comma(b"ab", true), None);
-        assert_eq!(comma(b"a\"b,cdefghij", true), None);
-        assert_eq!(comma(b"abcdefghi\x01,", true), None);
-        assert_eq!(comma(b"a\x01b,", false), Some(3));
-        assert_eq!(comma("中央,".as_bytes(), true), Some(6));
+        assert_eq!(comma(b"abc,def"), Some(3));
+        assert_eq!(comma(b"1234567890123,x"), Some(13));
+        assert_eq!(comma(b"ab"), None);
+        assert_eq!(comma(b"a\"b,cdefghij"), None);
+        assert_eq!(comma(b"abcdefghi\x01,"), None);
+        assert_eq!(comma(b"a\x01b,"), None);
+        assert_eq!(comma("中央,".as_bytes()), Some(6));
     }
 
     /// The byte matchers above are the dim vocabulary: every machine name maps to its index
@@ -446,7 +519,19 @@ mod tests {
             assert_eq!(category(&mut t.as_bytes()), None, "{t}");
         }
         assert_eq!(super::super::sums::BUCKETS, 20);
-        for other in ["centra,", "industryx,", "Other,", ",", "county"] {
+        for other in [
+            "centra,",
+            "industryx,",
+            "Other,",
+            ",",
+            "county",
+            "provincial",
+            "provinciaL,",
+            "infrastructur,",
+            "yulu_plan",
+            "city\0",
+            "",
+        ] {
             assert_eq!(level(&mut other.as_bytes()), None, "{other}");
             assert_eq!(category(&mut other.as_bytes()), None, "{other}");
         }

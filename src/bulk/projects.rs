@@ -72,7 +72,13 @@ impl ProjectTable {
     /// for it.
     #[inline]
     pub(crate) fn dense_id(id: &[u8]) -> Option<u32> {
-        plain_number(id).filter(|&n| n < DENSE_IDS)
+        plain_number(id).filter(|&n| ProjectTable::is_dense(n))
+    }
+
+    /// Whether the numeric id `n` ([`plain_number`]) has a dense index (itself).
+    #[inline]
+    pub(crate) fn is_dense(n: u32) -> bool {
+        n < DENSE_IDS
     }
 
     /// The entry of a project id.

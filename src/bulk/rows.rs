@@ -2,6 +2,7 @@
 //! error naming the column. The fast path ([`super::fast`]) falls back to these.
 
 use super::ctx::Ctx;
+use super::dates::Day;
 use super::fields::{
     Fields, RowError, amount, at, category, code, date, id, level, lossy, planned, status,
 };
@@ -52,10 +53,10 @@ pub(crate) fn allocation(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<Row, R
     let lv = at(3, level(f.next()?))?;
     let cat = at(4, category(f.next()?))?;
     let fen = at(5, amount(f.last()?))?;
-    let counted = d <= ctx.as_of;
-    let idx = at(2, county_index(acc, c, code_field, counted))?;
+    let day = Day::of(d, ctx.as_of);
+    let idx = at(2, county_index(acc, c, code_field, day.counted))?;
     let b = bucket(lv, cat);
-    Ok(Row::dated(flat(idx, b), fen, d, ctx.as_of, c, b))
+    Ok(Row::dated(flat(idx, b), fen, day, c, b))
 }
 
 /// `id,county_code,category,planned_investment_yuan,status`
@@ -96,13 +97,13 @@ pub(crate) fn expenditure(line: &[u8], acc: &mut Acc, ctx: &Ctx) -> Result<Row, 
     let lv = at(4, level(f.next()?))?;
     let cat = at(5, category(f.next()?))?;
     let fen = at(6, amount(f.last()?))?;
-    let counted = d <= ctx.as_of;
-    let idx = at(3, county_index(acc, c, code_field, counted))?;
+    let day = Day::of(d, ctx.as_of);
+    let idx = at(3, county_index(acc, c, code_field, day.counted))?;
     if let Some(projects) = ctx.projects {
         at(2, check_project(projects, pid, c, cat))?;
     }
     let b = bucket(lv, cat);
-    Ok(Row::dated(flat(idx, b), fen, d, ctx.as_of, c, b))
+    Ok(Row::dated(flat(idx, b), fen, day, c, b))
 }
 
 /// An expenditure must name a known, pooled project of its own county and category.

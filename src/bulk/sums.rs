@@ -4,8 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate};
-
+use super::dates::Day;
 use super::limits::{Grant, Mark, Spend};
 use super::projects::{ProjectEntry, ProjectKey};
 use crate::error::ParseError;
@@ -57,24 +56,17 @@ pub(crate) struct Row {
 }
 
 impl Row {
-    /// An allocation or expenditure row of county `code` dated `date`.
+    /// An allocation or expenditure row of county `code` on `day`.
     #[inline]
-    pub(crate) fn dated(
-        index: usize,
-        fen: i64,
-        date: NaiveDate,
-        as_of: NaiveDate,
-        code: u32,
-        bucket: usize,
-    ) -> Row {
+    pub(crate) fn dated(index: usize, fen: i64, day: Day, code: u32, bucket: usize) -> Row {
         Row {
             index,
             fen,
-            counted: date <= as_of,
+            counted: day.counted,
             code,
             // A bucket index, below BUCKETS (20).
             bucket: u8::try_from(bucket).unwrap_or(u8::MAX),
-            day: date.num_days_from_ce(),
+            day: day.num,
             project: None,
         }
     }
