@@ -22,41 +22,25 @@ use std::process::ExitCode;
 
 use datafusion::error::DataFusionError;
 use datafusion::prelude::{SessionConfig, SessionContext};
-use fundtrack::NaiveDate;
 use fundtrack::format::{national_csv, national_csv_options};
 use fundtrack_datafusion::national::{Kit, Sum};
 
+#[path = "../../../examples/kit/args.rs"]
+mod kit_args;
+
+use kit_args::{KitArgs, pick};
+
 struct Args {
-    allocations: String,
-    projects: String,
-    expenditures: String,
-    as_of: NaiveDate,
+    kit: KitArgs,
     partitions: usize,
     write_parquet: Option<String>,
-    builtin_sum: bool,
+    sum: Sum,
 }
 
 fn args() -> Result<Args, String> {
-    let mut it = std::env::args().skip(1);
-    let (mut allocations, mut projects, mut expenditures, mut as_of) = (None, None, None, None);
-    let (mut partitions, mut write_parquet, mut builtin_sum) = (4, None, false);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--allocations" => allocations = Some(value()?),
-            "--projects" => projects = Some(value()?),
-            "--expenditures" => expenditures = Some(value()?),
-            "--as-of" => {
-                let v = value()?;
-                as_of = Some(
-                    NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-                        .map_err(|err| format!("--as-of {v}: {err}"))?,
-                );
-            }
-            "--format" => match value()?.as_str() {
-                "csv" => {}
-                other => return Err(format!("--format {other}: expected csv")),
-            },
+    let (mut partitions, mut write_parquet, mut sum) = (4, None, Sum::Exact);
+    let kit = kit_args::parse(&["csv"], |flag, value| {
+        match flag {
             "--partitions" => {
                 let v = value()?;
                 partitions = v
@@ -66,23 +50,19 @@ fn args() -> Result<Args, String> {
                     .ok_or_else(|| format!("--partitions {v}: expected a positive number"))?;
             }
             "--write-parquet" => write_parquet = Some(value()?),
-            "--sum" => match value()?.as_str() {
-                "exact" => builtin_sum = false,
-                "builtin" => builtin_sum = true,
-                other => return Err(format!("--sum {other}: expected exact or builtin")),
-            },
-            other => return Err(format!("unknown argument {other}")),
+            "--sum" => {
+                let choices = [("exact", Sum::Exact), ("builtin", Sum::Builtin)];
+                sum = pick(flag, &value()?, &choices)?;
+            }
+            _ => return Ok(false),
         }
-    }
-    let need = |v: Option<String>, f: &str| v.ok_or_else(|| format!("{f} is required"));
+        Ok(true)
+    })?;
     Ok(Args {
-        allocations: need(allocations, "--allocations")?,
-        projects: need(projects, "--projects")?,
-        expenditures: need(expenditures, "--expenditures")?,
-        as_of: as_of.ok_or("--as-of is required")?,
+        kit,
         partitions,
         write_parquet,
-        builtin_sum,
+        sum,
     })
 }
 
@@ -92,20 +72,23 @@ async fn run() -> Result<(), String> {
     let ctx = SessionContext::new_with_config(config);
     fundtrack_datafusion::register(&ctx);
     let fail = |e: DataFusionError| e.to_string();
-    let kit = Kit::register(&ctx, &args.allocations, &args.projects, &args.expenditures)
-        .await
-        .map_err(fail)?;
+    let kit = Kit::register(
+        &ctx,
+        &args.kit.allocations,
+        &args.kit.projects,
+        &args.kit.expenditures,
+    )
+    .await
+    .map_err(fail)?;
     if let Some(dir) = &args.write_parquet {
         kit.write_parquet(&ctx, dir).await.map_err(fail)?;
     }
-    let sum = if args.builtin_sum {
-        Sum::Builtin
-    } else {
-        Sum::Exact
-    };
-    let partials = kit.partials(&ctx, args.as_of, sum).await.map_err(fail)?;
+    let partials = kit
+        .partials(&ctx, args.kit.as_of, args.sum)
+        .await
+        .map_err(fail)?;
     let report = partials
-        .execution(national_csv_options(args.as_of))
+        .execution(national_csv_options(args.kit.as_of))
         .map_err(|e| e.to_string())?;
     let mut buf = Vec::new();
     national_csv(&report, &mut buf).map_err(|e| format!("rendering the report: {e}"))?;
