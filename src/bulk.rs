@@ -575,6 +575,8 @@ pub struct Aggregator {
     /// Overspent buckets warned about.
     warned: HashSet<(u32, usize)>,
     warnings: Vec<InputError>,
+    /// The reads' workers (their buffers kept from one read to the next).
+    crew: stream::Crew,
 }
 
 impl Aggregator {
@@ -605,6 +607,11 @@ impl Aggregator {
             inputs: Vec::new(),
             warned: HashSet::new(),
             warnings: Vec::new(),
+            crew: stream::Crew {
+                threads: options.threads,
+                cap: options.buffer_size,
+                buffers: Vec::new(),
+            },
         }
     }
 
@@ -766,8 +773,7 @@ impl Aggregator {
             Table::Expenditures => &self.expenditure_ids,
             Table::Projects => &no_ids,
         };
-        let (accs, ids, lines) =
-            stream::run(input, name, table, &ctx, prior, o.threads, o.buffer_size)?;
+        let (accs, ids, lines) = stream::run(input, name, table, &ctx, prior, &mut self.crew)?;
         // Merge the workers into one, then check before touching the totals.
         let totals = table == Table::Expenditures && o.spending_check == SpendingCheck::Totals;
         let Merged {
