@@ -1176,6 +1176,22 @@ mod tests {
     }
 
     #[test]
+    fn buffers_kept_from_a_failed_read_change_nothing() {
+        let text = exp_rows(3_000);
+        let fresh = read(&text, 2, 4096).unwrap();
+        let mut agg = Aggregator::new(BulkOptions::new(as_of()).threads(2).buffer_size(4096));
+        // One line of 10 KB grows a worker's buffer past 4 KiB; the read fails.
+        let long = format!(
+            "{EXP}1,2025-01-01,1,110101,central,industry,{}\n",
+            "9".repeat(10_000)
+        );
+        assert!(agg.read_expenditures("long.csv", long.as_bytes()).is_err());
+        agg.read_expenditures("expenditures.csv", text.as_bytes())
+            .unwrap();
+        assert_eq!(agg.into_partials(), fresh);
+    }
+
+    #[test]
     fn field_count_is_checked() {
         let text = format!("{EXP}1,2025-01-01,1,110101,central,industry,1.50,9\n");
         let err = read(&text, 1, 4096).unwrap_err();

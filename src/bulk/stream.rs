@@ -245,6 +245,8 @@ fn worker<R: Read, K: RowKind>(feed: &Mutex<Feed<R>>, w: &Workers) -> Outcome {
     }
     // On this worker's thread, while the others may still be parsing.
     out.acc.sort_grants();
+    // A buffer grown for a long line serves the next read at the size asked for.
+    buf.truncate(cap);
     w.buffers
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
