@@ -1,6 +1,6 @@
 //! The in-memory `Ledger` at national scale, each case checked against totals computed while
-//! generating: importing expenditures from CSV, inserting them, appending a month to a
-//! ledger that holds a year (the cost must follow the month, not the year), and the
+//! generating: importing expenditures from CSV, inserting them, appending month after
+//! month to one ledger (the cost must follow the month, not the ledger's size), and the
 //! execution report over 1M expenditures (target: ≤ 20 ns per expenditure).
 //!
 //! `cargo bench --bench ledger`; `cargo test --benches` runs a small version once as a
@@ -16,9 +16,10 @@
 
 use std::fmt::Write as _;
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use chrono::{Datelike, NaiveDate};
+use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use fundtrack::dim::RegionLevel;
 use fundtrack::import::{CsvKind, import_csv};
 use fundtrack::record::{Allocation, Expenditure, Project, Record, Region};
@@ -211,7 +212,7 @@ fn bench(c: &mut Criterion) {
         );
     });
     g.finish();
-    incremental(c, full);
+    month_after_month(c, full);
 }
 
 /// The expenditures as the benchmark kit's CSV.
@@ -235,61 +236,114 @@ fn expenditures_csv(batch: &[Expenditure]) -> String {
     csv
 }
 
-/// Appending a month (December, 100,000 expenditures; 2,000 under `cargo test`) to a
-/// ledger that holds the allocations only, and to one that also holds a year's
-/// expenditures (1M on January–November; 20,000): the two should cost about the same,
-/// since a batch's checks and merges touch its own rows and the buckets they fall in.
-fn incremental(c: &mut Criterion, full: bool) {
-    let (year, month) = if full {
-        (1_000_000, 100_000)
-    } else {
-        (20_000, 2_000)
-    };
-    let Setup {
-        ledger: mut holding_year,
-        expenditures,
-        year_end: (allocated, spent_year),
-        ..
-    } = setup_days(year, "E", 0, 334);
-    holding_year.insert(expenditures).unwrap();
-    let Setup {
-        ledger: empty,
-        expenditures: december,
-        year_end: (_, spent_month),
-        ..
-    } = setup_days(month, "M", 334, 365);
-    let end = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
-    let mut g = c.benchmark_group("ledger_append_month");
-    g.sample_size(10);
-    g.throughput(Throughput::Elements(month as u64));
-    for (name, base, before) in [
-        ("to_allocations_only", &empty, 0),
-        ("to_a_year", &holding_year, spent_year),
-    ] {
-        // The answer, checked once outside the timed loop.
-        let mut l = base.clone();
-        l.insert(december.clone()).unwrap();
-        let total = l.execution(end);
-        assert_eq!(
-            (
-                total.total().allocated().to_fen(),
-                total.total().spent().to_fen()
-            ),
-            (allocated, before + spent_month)
-        );
-        g.bench_function(name, |b| {
-            b.iter_batched(
-                || (base.clone(), december.clone()),
-                |(mut l, batch)| {
-                    let receipt = l.insert(batch).unwrap();
-                    assert_eq!((receipt.inserted, receipt.warnings.len()), (month, 0));
-                    black_box(l)
-                },
-                BatchSize::LargeInput,
+/// The first day (0 = 1 January) of month `m` (0–11) of 2025, and of the month after it.
+fn month_days(m: u32) -> (u64, u64) {
+    let first =
+        |m: u32| NaiveDate::from_ymd_opt(2025, m + 1, 1).map_or(365, |d| u64::from(d.ordinal0()));
+    (first(m), first(m + 1))
+}
+
+/// `n` expenditures of 1.00–1,000.00 元 on random buckets (of `setup`'s ledger) and days
+/// of month `m`, numbered `m·n + j + 1` (vouchers numbered through the year, as the kit's
+/// are), and their total in 分.
+fn month_batch(rng: &mut Rng, m: u32, n: usize) -> (Vec<Expenditure>, i128) {
+    let (from, to) = month_days(m);
+    let mut total = 0i128;
+    let batch = (0..n)
+        .map(|j| {
+            let (i, s, k, d) = (
+                rng.below(COUNTIES),
+                rng.below(4) as usize,
+                rng.below(5) as usize,
+                from + rng.below(to - from),
             );
+            let fen = 100 + rng.below(99_901);
+            total += i128::from(fen);
+            Expenditure::new(
+                (m as usize * n + j + 1).to_string().parse().unwrap(),
+                day(d),
+                format!("P-{i}-{k}").parse().unwrap(),
+                code(i),
+                FundLevel::ALL[s],
+                Category::BUILT_IN[k].clone(),
+                Money::from_fen(i64::try_from(fen).unwrap()),
+            )
+        })
+        .collect();
+    (batch, total)
+}
+
+/// Appending month after month (100,000 expenditures each; 2,000 under `cargo test`) to
+/// ONE ledger, which holds the year's regions, projects and allocations and grows by a
+/// month each time: January, February, …, December (1.2M expenditures), then it starts
+/// over from the allocations (not timed). Nothing is cloned: each timed call is one
+/// `insert` of the next month into the ledger as the months before left it. Each month's
+/// batch is made, and the ledger's totals checked against the batches' sums, outside the
+/// timer. Criterion reports the mean over months; the time of each month is printed
+/// too, so the 1st and the 12th can be compared: a batch's checks and merges touch its
+/// own rows and the buckets they fall in, so they cost the same.
+fn month_after_month(c: &mut Criterion, full: bool) {
+    let per_month = if full { 100_000 } else { 2_000 };
+    let Setup {
+        ledger: base,
+        year_end: (allocated, _),
+        ..
+    } = setup(0);
+    let end = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    let mut ledger = base.clone();
+    let (mut month, mut spent) = (0u32, 0i128);
+    let mut rng = Rng(20_251_231);
+    let mut by_month: Vec<Vec<Duration>> = vec![Vec::new(); 12];
+    let mut g = c.benchmark_group("ledger_month_after_month");
+    g.sample_size(10);
+    g.sampling_mode(SamplingMode::Flat);
+    g.throughput(Throughput::Elements(per_month as u64));
+    g.bench_function("append_month_to_the_same_ledger", |b| {
+        b.iter_custom(|iters| {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                if month == 12 {
+                    (ledger, month, spent) = (base.clone(), 0, 0);
+                }
+                let (batch, fen) = month_batch(&mut rng, month, per_month);
+                let start = Instant::now();
+                let receipt = ledger.insert(batch).unwrap();
+                let took = start.elapsed();
+                assert_eq!((receipt.inserted, receipt.warnings.len()), (per_month, 0));
+                spent += fen;
+                let total = ledger.execution(end);
+                assert_eq!(
+                    (
+                        total.total().allocated().to_fen(),
+                        total.total().spent().to_fen()
+                    ),
+                    (allocated, spent)
+                );
+                assert_eq!(
+                    ledger.expenditures().len(),
+                    per_month * (month as usize + 1)
+                );
+                by_month[month as usize].push(took);
+                month += 1;
+                timed += took;
+            }
+            timed
         });
-    }
+    });
     g.finish();
+    println!("ledger_month_after_month, median per month ({per_month} expenditures each):");
+    for (m, times) in by_month.iter_mut().enumerate() {
+        times.sort_unstable();
+        if let Some(median) = times.get(times.len() / 2) {
+            println!(
+                "  month {:>2}: {:>8.2?} (ledger held {} expenditures before; {} runs)",
+                m + 1,
+                median,
+                per_month * m,
+                times.len()
+            );
+        }
+    }
 }
 
 criterion_group!(benches, bench);

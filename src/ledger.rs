@@ -17,11 +17,15 @@ mod store;
 use chrono::NaiveDate;
 use indexmap::{IndexMap, IndexSet};
 
-use crate::dim::{Category, FiscalYear, FundLevel, ProjectId, RegionCode, Vocabulary};
+use crate::dim::{
+    Category, DocNo, FiscalYear, FundLevel, ProjectId, ProjectStage, RegionCode, Vocabulary,
+};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::money::Money;
 use crate::record::{Adjustment, Allocation, Bucket, Expenditure, Project, Record, Region};
-use store::{Allocations, BucketKeys, Expenditures, FastState, IdColumn, ProjectRow, Projects};
+use store::{
+    Allocations, BucketKeys, Expenditures, FastState, IdColumn, IdRef, ProjectRow, Projects,
+};
 
 /// What to do when spending goes beyond the money in place (超支).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -238,7 +242,7 @@ impl Series {
         reason = "one running total per entry (see Series)"
     )]
     fn at(&self, as_of: NaiveDate) -> i128 {
-        match self.dates.partition_point(|d| *d <= as_of) {
+        match self.entries_to(as_of) {
             0 => 0,
             n => *self
                 .running
@@ -251,9 +255,19 @@ impl Series {
         self.dates.first().copied()
     }
 
+    /// The number of entries dated on or before `date`: all of them when the last is (the
+    /// commonest case when a batch follows the ledger's dates, answered from the last
+    /// entry alone), else a binary search.
+    fn entries_to(&self, date: NaiveDate) -> usize {
+        match self.dates.last() {
+            Some(last) if *last <= date => self.dates.len(),
+            _ => self.dates.partition_point(|d| *d <= date),
+        }
+    }
+
     /// The dates of the entries after `date`.
     fn dates_after(&self, date: NaiveDate) -> &[NaiveDate] {
-        let k = self.dates.partition_point(|d| *d <= date);
+        let k = self.entries_to(date);
         self.dates.get(k..).unwrap_or_default()
     }
 
@@ -269,7 +283,7 @@ impl Series {
         let Some(&(first, _)) = more.first() else {
             return;
         };
-        let k = self.dates.partition_point(|d| *d <= first);
+        let k = self.entries_to(first);
         let base = match k {
             0 => 0,
             n => *self
@@ -320,17 +334,22 @@ impl Flows {
     /// accepted earlier with a warning is not blamed on later records. Dates before the
     /// first new amount do not change, so only the dates from it on are checked: the cost
     /// is the new amounts and the entries after them, not the bucket's history.
-    fn first_new_overdraft(&self, new: &[Staged]) -> Option<(NaiveDate, i128, i128)> {
+    fn first_new_overdraft(
+        &self,
+        new: &[Staged],
+        dates: &mut Vec<NaiveDate>,
+    ) -> Option<(NaiveDate, i128, i128)> {
         let first = new.first()?.date;
         let before = first.pred_opt().unwrap_or(first);
-        let mut dates: Vec<NaiveDate> = new.iter().map(|s| s.date).collect();
+        dates.clear();
+        dates.extend(new.iter().map(|s| s.date));
         dates.extend_from_slice(self.funds.dates_after(before));
         dates.extend_from_slice(self.spent.dates_after(before));
         dates.sort_unstable();
         dates.dedup();
         let (mut df, mut ds) = (0i128, 0i128);
         let mut pending = new.iter().peekable();
-        dates.into_iter().find_map(|d| {
+        dates.iter().copied().find_map(|d| {
             while let Some(s) = pending.next_if(|s| s.date <= d) {
                 if s.spent {
                     ds += s.fen;
@@ -491,6 +510,179 @@ struct Staged {
     fen: i128,
 }
 
+/// One record of a batch as [`Ledger::try_insert`] takes it: a [`Record`], or one of the
+/// commonest CSV rows read straight into the ledger's form (an id that is a plain number,
+/// a built-in category, the amount in 分), so that no `Record` (two ids on the heap) is
+/// built per row. Each is checked, and named in messages, as the record it stands for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Incoming<'a> {
+    Record(&'a Record),
+    Project(&'a NewProject),
+    Allocation(&'a NewAllocation),
+    Expenditure(&'a NewExpenditure),
+}
+
+/// What a batch is made of: records, or rows read in packed form ([`Packed`]).
+pub(crate) trait BatchItem {
+    fn incoming(&self) -> Incoming<'_>;
+}
+
+impl BatchItem for Record {
+    fn incoming(&self) -> Incoming<'_> {
+        Incoming::Record(self)
+    }
+}
+
+/// A row as the CSV import hands it to the ledger: packed, or (rarely) a boxed record,
+/// so that an item is as small as a packed row on its way between threads.
+#[derive(Clone, Debug)]
+pub(crate) enum Packed {
+    Record(Box<Record>),
+    Project(NewProject),
+    Allocation(NewAllocation),
+    Expenditure(NewExpenditure),
+}
+
+impl BatchItem for Packed {
+    fn incoming(&self) -> Incoming<'_> {
+        match self {
+            Packed::Record(r) => Incoming::Record(r),
+            Packed::Project(p) => Incoming::Project(p),
+            Packed::Allocation(a) => Incoming::Allocation(a),
+            Packed::Expenditure(e) => Incoming::Expenditure(e),
+        }
+    }
+}
+
+/// A project read as a plain-number id (see [`plain_id`]), a built-in category and the
+/// planned investment in 分; no name.
+#[derive(Clone, Debug)]
+pub(crate) struct NewProject {
+    pub(crate) id: u64,
+    pub(crate) region: RegionCode,
+    pub(crate) category: Category,
+    pub(crate) planned: i64,
+    pub(crate) stage: ProjectStage,
+    pub(crate) year: i32,
+}
+
+/// An allocation read as a plain-number id, an optional built-in category and the amount
+/// in 分; no document or batch number.
+#[derive(Clone, Debug)]
+pub(crate) struct NewAllocation {
+    pub(crate) id: u64,
+    pub(crate) date: NaiveDate,
+    pub(crate) region: RegionCode,
+    pub(crate) level: FundLevel,
+    pub(crate) category: Option<Category>,
+    pub(crate) fen: i64,
+}
+
+/// An expenditure read as plain-number ids (its own and its project's), a built-in
+/// category and the amount in 分.
+#[derive(Clone, Debug)]
+pub(crate) struct NewExpenditure {
+    pub(crate) id: u64,
+    pub(crate) date: NaiveDate,
+    pub(crate) project: u64,
+    pub(crate) region: RegionCode,
+    pub(crate) level: FundLevel,
+    pub(crate) category: Category,
+    pub(crate) fen: i64,
+}
+
+/// The value of an id that the ledger keeps as a number (digits without a leading zero,
+/// at most 18); `None` for any other id, which a [`Record`] carries.
+pub(crate) fn plain_id(id: &str) -> Option<u64> {
+    match IdRef::of(id) {
+        IdRef::Number(n) => Some(n),
+        IdRef::Text(_) => None,
+    }
+}
+
+impl Incoming<'_> {
+    /// The record as [`Record::describe`] names it.
+    fn describe(self) -> String {
+        match self {
+            Incoming::Record(r) => r.describe(),
+            Incoming::Project(p) => format!("project {}", p.id),
+            Incoming::Allocation(a) => format!("allocation {}", a.id),
+            Incoming::Expenditure(e) => format!("expenditure {}", e.id),
+        }
+    }
+
+    /// The record's kind: 0 region, 1 project, 2 allocation, 3 expenditure, 4 adjustment.
+    fn kind(self) -> usize {
+        match self {
+            Incoming::Record(Record::Region(_)) => 0,
+            Incoming::Record(Record::Project(_)) | Incoming::Project(_) => 1,
+            Incoming::Record(Record::Allocation(_)) | Incoming::Allocation(_) => 2,
+            Incoming::Record(Record::Expenditure(_)) | Incoming::Expenditure(_) => 3,
+            Incoming::Record(Record::Adjustment(_)) => 4,
+        }
+    }
+}
+
+/// A project as the ledger checks it, from a [`Record`] or a [`NewProject`].
+struct ProjectIn<'a> {
+    id: IdRef<'a>,
+    region: RegionCode,
+    category: &'a Category,
+    planned: i128,
+    /// The amount as the record holds it, for messages (else shown from `planned`).
+    shown: Option<Money>,
+    stage: ProjectStage,
+    year: i32,
+    name: Option<&'a str>,
+}
+
+/// An allocation as the ledger checks it.
+struct AllocationIn<'a> {
+    id: IdRef<'a>,
+    date: NaiveDate,
+    region: RegionCode,
+    level: FundLevel,
+    category: Option<&'a Category>,
+    fen: i128,
+    shown: Option<Money>,
+    doc_no: Option<&'a DocNo>,
+    batch: Option<u32>,
+}
+
+/// An expenditure as the ledger checks it.
+struct ExpenditureIn<'a> {
+    id: IdRef<'a>,
+    date: NaiveDate,
+    project: IdRef<'a>,
+    region: RegionCode,
+    level: FundLevel,
+    category: &'a Category,
+    fen: i128,
+    shown: Option<Money>,
+}
+
+/// An amount must be positive; the message shows it as the record holds it.
+fn positive(fen: i128, shown: Option<Money>) -> Result<(), LedgerErrorKind> {
+    if fen > 0 {
+        Ok(())
+    } else {
+        Err(LedgerErrorKind::NotPositive(
+            shown.unwrap_or_else(|| ledger_money(fen)),
+        ))
+    }
+}
+
+/// A project id the ledger holds or was given, for a message.
+#[expect(
+    clippy::expect_used,
+    reason = "the id came from a ProjectId, or is a plain number, which is one"
+)]
+fn project_id(id: IdRef<'_>) -> ProjectId {
+    id.to_text()
+        .parse()
+        .expect("a project id's text parses back to it")
+}
+
 /// A record of a batch by kind and row, for naming it after it went into the columns.
 #[derive(Clone, Copy, Debug)]
 enum Pos {
@@ -570,6 +762,9 @@ pub(crate) enum InsertError<E> {
     Row(E),
     Ledger(LedgerError),
 }
+
+/// Records taken from a batch at a time, for [`Ledger::look_ahead`].
+const BLOCK: usize = 64;
 
 /// The most records of one kind (and in one batch) the ledger holds: rows are `u32`.
 const MAX_ROWS: usize = u32::MAX as usize - 1;
@@ -940,9 +1135,9 @@ impl Ledger {
 
     /// [`Ledger::insert`] for records read one at a time: a row that cannot be read stops
     /// the batch, which then leaves the ledger unchanged, as a refused one does.
-    pub(crate) fn try_insert<E>(
+    pub(crate) fn try_insert<T: BatchItem, E>(
         &mut self,
-        rows: impl Iterator<Item = Result<Record, E>>,
+        rows: impl Iterator<Item = Result<T, E>>,
     ) -> Result<Receipt, InsertError<E>> {
         let mark = Mark {
             regions: self.regions.len(),
@@ -979,9 +1174,9 @@ impl Ledger {
     /// Appends every row to the columns, checking each; then checks the buckets the batch
     /// touches and, if all is well, adds its amounts to them. On error the caller takes
     /// the rows back out (`mark`); the buckets' flows change only when nothing failed.
-    fn append<E>(
+    fn append<T: BatchItem, E>(
         &mut self,
-        rows: impl Iterator<Item = Result<Record, E>>,
+        rows: impl Iterator<Item = Result<T, E>>,
         mark: &Mark,
     ) -> Result<Receipt, InsertError<E>> {
         let mut staged: Vec<Staged> = Vec::new();
@@ -991,26 +1186,41 @@ impl Ledger {
         // Room for the rest of the batch in the columns of the first record of each kind
         // (a file is one kind): no rehashing of the id index on the way.
         let mut reserved = [false; 5];
-        while let Some((i, row)) = rows.next() {
-            let record = row.map_err(InsertError::Row)?;
-            self.reserve(&record, rows.size_hint().0 + 1, &mut reserved);
-            let fail = |kind| {
-                InsertError::Ledger(LedgerError {
-                    position: i + 1,
-                    record: record.describe(),
-                    kind,
-                })
-            };
-            let pos = u32::try_from(i)
-                .ok()
-                .filter(|p| (*p as usize) < MAX_ROWS)
-                .ok_or_else(|| fail(LedgerErrorKind::TooManyRecords))?;
-            let (at, fen) = self.append_one(&record, pos, &mut staged).map_err(fail)?;
-            positions.push(pos, at);
-            gross = gross
-                .checked_add(fen)
-                .filter(|g| *g <= MAX_GROSS_FEN)
-                .ok_or_else(|| fail(LedgerErrorKind::Overflow))?;
+        // Records are taken a block at a time, and the block's projects looked up before
+        // its records are checked one by one (see `look_ahead`).
+        let mut block = Vec::with_capacity(BLOCK);
+        let mut found = Vec::with_capacity(BLOCK);
+        loop {
+            block.extend(rows.by_ref().take(BLOCK));
+            if block.is_empty() {
+                break;
+            }
+            self.look_ahead(&block, &mut found);
+            let left = rows.size_hint().0 + block.len();
+            for ((i, row), project) in block.drain(..).zip(found.drain(..)) {
+                let row = row.map_err(InsertError::Row)?;
+                let record = row.incoming();
+                self.reserve(record, left, &mut reserved);
+                let fail = |kind| {
+                    InsertError::Ledger(LedgerError {
+                        position: i + 1,
+                        record: record.describe(),
+                        kind,
+                    })
+                };
+                let pos = u32::try_from(i)
+                    .ok()
+                    .filter(|p| (*p as usize) < MAX_ROWS)
+                    .ok_or_else(|| fail(LedgerErrorKind::TooManyRecords))?;
+                let (at, fen) = self
+                    .append_one(record, pos, project, &mut staged)
+                    .map_err(fail)?;
+                positions.push(pos, at);
+                gross = gross
+                    .checked_add(fen)
+                    .filter(|g| *g <= MAX_GROSS_FEN)
+                    .ok_or_else(|| fail(LedgerErrorKind::Overflow))?;
+            }
         }
         let error = |pos: u32, kind| {
             let position = pos as usize;
@@ -1023,6 +1233,8 @@ impl Ledger {
         // Group the batch's amounts by bucket, each group by date (then batch order).
         staged.sort_unstable_by_key(|s| (s.bucket, s.date, s.pos));
         let mut problems = Vec::new();
+        // One list of dates for every bucket's check, not one allocated per bucket.
+        let mut dates = Vec::new();
         for group in staged.chunk_by(|a, b| a.bucket == b.bucket) {
             let Some((bucket, _, flows)) = group
                 .first()
@@ -1030,7 +1242,7 @@ impl Ledger {
             else {
                 continue;
             };
-            let Some((date, f, s)) = flows.first_new_overdraft(group) else {
+            let Some((date, f, s)) = flows.first_new_overdraft(group, &mut dates) else {
                 continue;
             };
             let Some(first) = group.iter().map(|s| s.pos).min() else {
@@ -1071,6 +1283,44 @@ impl Ledger {
         })
     }
 
+    /// The project row of each packed expenditure of `block` (in `found`, `None` for the
+    /// rest), with its project's row and bucket slot read once: a tight loop whose reads
+    /// do not depend on each other, so the processor overlaps their cache misses, which
+    /// the checks one record at a time would wait for one after the other. Rows never
+    /// move during a batch, so a project found stays right; one not found yet (a project
+    /// earlier in the block) is looked up again when its expenditure is checked.
+    fn look_ahead<T: BatchItem, E>(
+        &self,
+        block: &[(usize, Result<T, E>)],
+        found: &mut Vec<Option<u32>>,
+    ) {
+        let packed = |r: &Result<T, E>| match r.as_ref().map(BatchItem::incoming) {
+            Ok(Incoming::Expenditure(e)) => Some(e.project),
+            _ => None,
+        };
+        found.clear();
+        found.extend(
+            block
+                .iter()
+                .map(|(_, r)| packed(r).and_then(|p| self.projects.ids.find_key(IdRef::Number(p)))),
+        );
+        let mut touched = 0u32;
+        for ((_, r), p) in block.iter().zip(found.iter()) {
+            if let (Ok(Incoming::Expenditure(e)), Some(p)) =
+                (r.as_ref().map(BatchItem::incoming), p)
+            {
+                if let Some(row) = self.projects.rows.get(*p as usize) {
+                    let slot = Ledger::dense_slot(row.region_row, e.level, Some(row.category));
+                    touched ^= slot
+                        .and_then(|i| self.dense_buckets.get(i))
+                        .copied()
+                        .unwrap_or_default();
+                }
+            }
+        }
+        std::hint::black_box(touched);
+    }
+
     /// Adds a checked batch's amounts to its buckets, and its pooled projects' planned
     /// investment to the pool sums.
     fn commit(&mut self, staged: &[Staged], mark: &Mark) {
@@ -1106,14 +1356,8 @@ impl Ledger {
     }
 
     /// Reserves `more` rows for the kind of `record`, once per kind in a batch.
-    fn reserve(&mut self, record: &Record, more: usize, reserved: &mut [bool; 5]) {
-        let kind = match record {
-            Record::Region(_) => 0,
-            Record::Project(_) => 1,
-            Record::Allocation(_) => 2,
-            Record::Expenditure(_) => 3,
-            Record::Adjustment(_) => 4,
-        };
+    fn reserve(&mut self, record: Incoming<'_>, more: usize, reserved: &mut [bool; 5]) {
+        let kind = record.kind();
         if let Some(done @ false) = reserved.get_mut(kind) {
             *done = true;
             match kind {
@@ -1218,6 +1462,15 @@ impl Ledger {
             .then(|| (u64::from(region.get()) << 32) | ((level.index() as u64) << 30) | cat)
     }
 
+    /// The place in `dense_buckets` of a bucket of a built-in category or none.
+    fn dense_slot(region_row: u32, level: FundLevel, category: Option<u32>) -> Option<usize> {
+        let slot = match category {
+            None => Some(5),
+            Some(c) => usize::try_from(c).ok().filter(|c| *c < 5),
+        };
+        slot.map(|slot| (region_row as usize * 4 + level.index()) * 6 + slot)
+    }
+
     /// The bucket's row, opening it (empty) if the ledger has not seen it.
     fn bucket_row(
         &mut self,
@@ -1227,11 +1480,7 @@ impl Ledger {
     ) -> Result<u32, LedgerErrorKind> {
         let key =
             Ledger::bucket_key(region, level, category).ok_or(LedgerErrorKind::TooManyRecords)?;
-        let slot = match category {
-            None => Some(5),
-            Some(c) => usize::try_from(c).ok().filter(|c| *c < 5),
-        };
-        let dense = slot.map(|slot| (region_row as usize * 4 + level.index()) * 6 + slot);
+        let dense = Ledger::dense_slot(region_row, level, category);
         let known = match dense {
             Some(i) => self.dense_buckets.get(i).and_then(|r| r.checked_sub(1)),
             None => self.bucket_keys.get(key),
@@ -1274,13 +1523,6 @@ impl Ledger {
         self.bucket_row((bucket.region(), region), bucket.level(), cat)
     }
 
-    /// The bucket an expenditure on `project` (checked by `pool_rules`) spends from: the
-    /// project's region and category (so the category's row comes from the project, not
-    /// from hashing the category) and the expenditure's level.
-    fn spending_bucket(&mut self, p: ProjectRow, e: &Expenditure) -> Result<u32, LedgerErrorKind> {
-        self.bucket_row((p.region, p.region_row), e.level(), Some(p.category))
-    }
-
     /// A new row number in a column of `len` rows.
     fn new_row(len: usize) -> Result<u32, LedgerErrorKind> {
         u32::try_from(len)
@@ -1291,8 +1533,61 @@ impl Ledger {
 
     /// Checks one record against the ledger and the batch so far (already appended), and
     /// appends it; stages its bucket amounts. Returns where it went and its gross amount.
-    #[allow(clippy::too_many_lines)] // one arm per record kind, each a short list of rules
     fn append_one(
+        &mut self,
+        record: Incoming<'_>,
+        pos: u32,
+        project: Option<u32>,
+        staged: &mut Vec<Staged>,
+    ) -> Result<(Pos, i128), LedgerErrorKind> {
+        // A read row's category is a built-in, always known.
+        match record {
+            Incoming::Record(r) => self.append_record(r, pos, staged),
+            Incoming::Project(p) => self.append_project(&ProjectIn {
+                id: IdRef::Number(p.id),
+                region: p.region,
+                category: &p.category,
+                planned: i128::from(p.planned),
+                shown: None,
+                stage: p.stage,
+                year: p.year,
+                name: None,
+            }),
+            Incoming::Allocation(a) => self.append_allocation(
+                &AllocationIn {
+                    id: IdRef::Number(a.id),
+                    date: a.date,
+                    region: a.region,
+                    level: a.level,
+                    category: a.category.as_ref(),
+                    fen: i128::from(a.fen),
+                    shown: None,
+                    doc_no: None,
+                    batch: None,
+                },
+                pos,
+                staged,
+            ),
+            Incoming::Expenditure(e) => self.append_expenditure(
+                &ExpenditureIn {
+                    id: IdRef::Number(e.id),
+                    date: e.date,
+                    project: IdRef::Number(e.project),
+                    region: e.region,
+                    level: e.level,
+                    category: &e.category,
+                    fen: i128::from(e.fen),
+                    shown: None,
+                },
+                pos,
+                project,
+                staged,
+            ),
+        }
+    }
+
+    /// [`Ledger::append_one`] for a [`Record`].
+    fn append_record(
         &mut self,
         record: &Record,
         pos: u32,
@@ -1318,94 +1613,46 @@ impl Ledger {
                 self.regions.insert(r.code(), r.clone());
                 Ok((Pos::Region(row), 0))
             }
-            Record::Project(p) => {
-                let region_row = self.region_ok(p.region())?;
-                if p.planned().is_negative() {
-                    return Err(LedgerErrorKind::NegativePlanned(p.planned()));
-                }
-                let row = Ledger::new_row(self.projects.ids.len())?;
-                if !self.projects.ids.push_unique(p.id().as_str()) {
-                    return Err(duplicate(p.id()));
-                }
-                let cat = self.category_row(p.category())?;
-                let fen = p.planned().to_fen();
-                let t = &mut self.projects;
-                t.rows.push(ProjectRow {
-                    region: p.region(),
-                    region_row,
-                    category: cat,
-                    stage: p.stage(),
-                });
-                t.planned.push(fen);
-                t.year.push(p.year());
-                if let Some(name) = p.name() {
-                    t.name.push((row, name.into()));
-                }
-                Ok((Pos::Project(row), fen))
-            }
-            Record::Allocation(a) => {
-                let row = Ledger::new_row(self.allocations.ids.len())?;
-                if !self.allocations.ids.push_unique(a.id().as_str()) {
-                    return Err(duplicate(a.id()));
-                }
-                let region_row = self.region_ok(a.region())?;
-                self.date_ok(a.date())?;
-                amount_ok(a.amount())?;
-                let fen = a.amount().to_fen();
-                let cat = match a.category() {
-                    Some(c) => Some(self.category_row(c)?),
-                    None => None,
-                };
-                let bucket = self.bucket_row((a.region(), region_row), a.level(), cat)?;
-                let t = &mut self.allocations;
-                t.date.push(a.date());
-                t.bucket.push(bucket);
-                t.fen.push(fen);
-                if let Some(doc) = a.doc_no() {
-                    t.doc_no.push((row, doc.clone()));
-                }
-                if let Some(batch) = a.batch() {
-                    t.batch.push((row, batch));
-                }
-                staged.push(Staged {
-                    bucket,
-                    spent: false,
+            Record::Project(p) => self.append_project(&ProjectIn {
+                id: IdRef::of(p.id().as_str()),
+                region: p.region(),
+                category: p.category(),
+                planned: p.planned().to_fen(),
+                shown: Some(p.planned()),
+                stage: p.stage(),
+                year: p.year(),
+                name: p.name(),
+            }),
+            Record::Allocation(a) => self.append_allocation(
+                &AllocationIn {
+                    id: IdRef::of(a.id().as_str()),
                     date: a.date(),
-                    pos,
-                    fen,
-                });
-                Ok((Pos::Allocation(row), fen))
-            }
-            Record::Expenditure(e) => {
-                let row = Ledger::new_row(self.expenditures.ids.len())?;
-                if !self.expenditures.ids.push_unique(e.id().as_str()) {
-                    return Err(duplicate(e.id()));
-                }
-                self.region_ok(e.region())?;
-                self.date_ok(e.date())?;
-                amount_ok(e.amount())?;
-                let project = self
-                    .projects
-                    .ids
-                    .find(e.project().as_str())
-                    .ok_or_else(|| LedgerErrorKind::UnknownProject(e.project().clone()))?;
-                let project_row = self.pool_rules(project, e)?;
-                let fen = e.amount().to_fen();
-                let bucket = self.spending_bucket(project_row, e)?;
-                let t = &mut self.expenditures;
-                t.date.push(e.date());
-                t.project.push(project);
-                t.level.push(e.level());
-                t.fen.push(fen);
-                staged.push(Staged {
-                    bucket,
-                    spent: true,
+                    region: a.region(),
+                    level: a.level(),
+                    category: a.category(),
+                    fen: a.amount().to_fen(),
+                    shown: Some(a.amount()),
+                    doc_no: a.doc_no(),
+                    batch: a.batch(),
+                },
+                pos,
+                staged,
+            ),
+            Record::Expenditure(e) => self.append_expenditure(
+                &ExpenditureIn {
+                    id: IdRef::of(e.id().as_str()),
                     date: e.date(),
-                    pos,
-                    fen,
-                });
-                Ok((Pos::Expenditure(row), fen))
-            }
+                    project: IdRef::of(e.project().as_str()),
+                    region: e.region(),
+                    level: e.level(),
+                    category: e.category(),
+                    fen: e.amount().to_fen(),
+                    shown: Some(e.amount()),
+                },
+                pos,
+                None,
+                staged,
+            ),
             Record::Adjustment(a) => {
                 let row = Ledger::new_row(self.adjustments.len())?;
                 if !self.adjustment_ids.push_unique(a.id().as_str()) {
@@ -1448,32 +1695,146 @@ impl Ledger {
         }
     }
 
+    /// Checks a project (as `append_one`) and appends it.
+    fn append_project(&mut self, p: &ProjectIn<'_>) -> Result<(Pos, i128), LedgerErrorKind> {
+        let region_row = self.region_ok(p.region)?;
+        if p.planned < 0 {
+            return Err(LedgerErrorKind::NegativePlanned(
+                p.shown.unwrap_or_else(|| ledger_money(p.planned)),
+            ));
+        }
+        let row = Ledger::new_row(self.projects.ids.len())?;
+        if !self.projects.ids.push_unique_key(p.id) {
+            return Err(LedgerErrorKind::DuplicateId(p.id.to_text()));
+        }
+        let cat = self.category_row(p.category)?;
+        let t = &mut self.projects;
+        t.rows.push(ProjectRow {
+            region: p.region,
+            region_row,
+            category: cat,
+            stage: p.stage,
+        });
+        t.planned.push(p.planned);
+        t.year.push(p.year);
+        if let Some(name) = p.name {
+            t.name.push((row, name.into()));
+        }
+        Ok((Pos::Project(row), p.planned))
+    }
+
+    /// Checks an allocation (as `append_one`), appends it and stages its amount.
+    fn append_allocation(
+        &mut self,
+        a: &AllocationIn<'_>,
+        pos: u32,
+        staged: &mut Vec<Staged>,
+    ) -> Result<(Pos, i128), LedgerErrorKind> {
+        let row = Ledger::new_row(self.allocations.ids.len())?;
+        if !self.allocations.ids.push_unique_key(a.id) {
+            return Err(LedgerErrorKind::DuplicateId(a.id.to_text()));
+        }
+        let region_row = self.region_ok(a.region)?;
+        self.date_ok(a.date)?;
+        positive(a.fen, a.shown)?;
+        let cat = match a.category {
+            Some(c) => Some(self.category_row(c)?),
+            None => None,
+        };
+        let bucket = self.bucket_row((a.region, region_row), a.level, cat)?;
+        let t = &mut self.allocations;
+        t.date.push(a.date);
+        t.bucket.push(bucket);
+        t.fen.push(a.fen);
+        if let Some(doc) = a.doc_no {
+            t.doc_no.push((row, doc.clone()));
+        }
+        if let Some(batch) = a.batch {
+            t.batch.push((row, batch));
+        }
+        staged.push(Staged {
+            bucket,
+            spent: false,
+            date: a.date,
+            pos,
+            fen: a.fen,
+        });
+        Ok((Pos::Allocation(row), a.fen))
+    }
+
+    /// Checks an expenditure (as `append_one`), appends it and stages its amount.
+    fn append_expenditure(
+        &mut self,
+        e: &ExpenditureIn<'_>,
+        pos: u32,
+        found: Option<u32>,
+        staged: &mut Vec<Staged>,
+    ) -> Result<(Pos, i128), LedgerErrorKind> {
+        let row = Ledger::new_row(self.expenditures.ids.len())?;
+        if !self.expenditures.ids.push_unique_key(e.id) {
+            return Err(LedgerErrorKind::DuplicateId(e.id.to_text()));
+        }
+        // The project is looked up first (no error yet): a project's region is declared,
+        // so when it is the expenditure's, the region needs no lookup of its own. The
+        // rules are still applied, and named, in their order.
+        let project = found.or_else(|| self.projects.ids.find_key(e.project));
+        let known = project
+            .and_then(|p| self.projects.rows.get(p as usize))
+            .is_some_and(|p| p.region == e.region);
+        if !known {
+            self.region_ok(e.region)?;
+        }
+        self.date_ok(e.date)?;
+        positive(e.fen, e.shown)?;
+        let project =
+            project.ok_or_else(|| LedgerErrorKind::UnknownProject(project_id(e.project)))?;
+        let p = self.pool_rules(project, e)?;
+        let bucket = self.bucket_row((p.region, p.region_row), e.level, Some(p.category))?;
+        let t = &mut self.expenditures;
+        t.date.push(e.date);
+        t.project.push(project);
+        t.level.push(e.level);
+        t.fen.push(e.fen);
+        staged.push(Staged {
+            bucket,
+            spent: true,
+            date: e.date,
+            pos,
+            fen: e.fen,
+        });
+        Ok((Pos::Expenditure(row), e.fen))
+    }
+
     /// An expenditure may go only to a pooled project of its own region and category.
     /// Returns the project's row.
-    fn pool_rules(&self, project: u32, e: &Expenditure) -> Result<ProjectRow, LedgerErrorKind> {
+    fn pool_rules(
+        &self,
+        project: u32,
+        e: &ExpenditureIn<'_>,
+    ) -> Result<ProjectRow, LedgerErrorKind> {
         let row = self.projects.rows.get(project as usize).copied();
         let Some((p, category)) = row.and_then(|p| Some((p, self.category(p.category)?))) else {
-            return Err(LedgerErrorKind::UnknownProject(e.project().clone()));
+            return Err(LedgerErrorKind::UnknownProject(project_id(e.project)));
         };
         let (stage, region) = (p.stage, p.region);
         if !stage.is_pooled() {
             return Err(LedgerErrorKind::NotPooled {
-                project: e.project().clone(),
+                project: project_id(e.project),
                 stage,
             });
         }
-        if region != e.region() {
+        if region != e.region {
             return Err(LedgerErrorKind::RegionMismatch {
-                project: e.project().clone(),
+                project: project_id(e.project),
                 expected: region,
-                found: e.region(),
+                found: e.region,
             });
         }
-        if category != e.category() {
+        if category != e.category {
             return Err(LedgerErrorKind::CategoryMismatch {
-                project: e.project().clone(),
+                project: project_id(e.project),
                 expected: category.clone(),
-                found: e.category().clone(),
+                found: e.category.clone(),
             });
         }
         Ok(p)

@@ -416,3 +416,120 @@ fn streamed_import_matches_reading_whole() {
         );
     }
 }
+
+/// Three CSV files, inserted in turn; what came of it and the records the ledger holds.
+type Files<'a> = [(CsvKind, &'a str); 3];
+type Outcome = (Result<(), String>, (Vec<String>, Vec<String>, Vec<String>));
+
+fn two_counties() -> Ledger {
+    let mut l = Ledger::new(FiscalYear::new(2021).unwrap());
+    for code in ["450521", "450522"] {
+        l.insert([Region::new(code.parse().unwrap(), code)])
+            .unwrap();
+    }
+    l
+}
+
+fn held(l: &Ledger) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let p: Vec<String> = l.projects().map(|p| format!("{p:?}")).collect();
+    let a: Vec<String> = l.allocations().iter().map(|a| format!("{a:?}")).collect();
+    let e: Vec<String> = l.expenditures().iter().map(|e| format!("{e:?}")).collect();
+    (p, a, e)
+}
+
+/// Each file read whole into a `Batch` of records, then inserted.
+fn read_whole(files: &Files<'_>) -> Outcome {
+    let mut l = two_counties();
+    let r = files.iter().try_for_each(|(kind, text)| {
+        let mut b = Batch::for_ledger(&l);
+        b.read(*kind, "f.csv", text.as_bytes())
+            .map_err(|e| e.to_string())?;
+        b.insert_into(&mut l).map(|_| ()).map_err(|e| e.to_string())
+    });
+    (r, held(&l))
+}
+
+/// Each file streamed by `import_csv`.
+fn read_streamed(files: &Files<'_>) -> Outcome {
+    let mut l = two_counties();
+    let r = files.iter().try_for_each(|(kind, text)| {
+        import_csv(&mut l, *kind, "f.csv", text.as_bytes())
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    });
+    (r, held(&l))
+}
+
+/// Rows in their plainest spelling (ids of digits, built-in categories by machine name,
+/// `123.45`) are read by `import_csv` straight into the ledger's packed form; every other
+/// row as a record. Both must give the ledger and the messages that records read whole
+/// (`Batch`) give, rule by rule, mixed in one file.
+#[test]
+fn packed_rows_are_checked_as_records() {
+    let p = "id,county_code,category,planned_investment_yuan,status\n\
+             1,450521,industry,10.00,planned\n2,450521,industry,5,proposed\n\
+             3,450522,other,1.5,in_progress\n07,450522,other,1,实施\n";
+    let a = "id,date,county_code,source,category,amount_yuan\n\
+             1,2021-01-05,450521,central,industry,1000.00\n2,2021-01-05,450521,county,,3\n\
+             3,2021-01-06,450522,city,unassigned,7.5\n4,2021-01-06,450522,city,other,20\n";
+    let eh = "id,date,project_id,county_code,source,category,amount_yuan\n";
+    let good =
+        "101,2021-02-01,1,450521,central,industry,100.00\n102,2021-02-02,3,450522,city,other,0.5\n";
+    let bad_e = [
+        "",
+        "1,2021-02-01,1,450521,central,industry,100.00\n1,2021-02-01,1,450521,central,industry,1\n",
+        "1,2021-02-01,1,450599,central,industry,1\n",
+        "1,2021-02-01,9,450521,central,industry,1\n",
+        "1,2021-02-01,9,450599,central,industry,1\n",
+        "1,2021-02-01,2,450521,central,industry,1\n",
+        "1,2021-02-01,1,450522,central,industry,1\n",
+        "1,2021-02-01,1,450521,central,other,1\n",
+        "1,2021-02-01,1,450521,central,industry,0.00\n",
+        "1,2021-02-01,1,450521,central,industry,-1\n",
+        "1,2022-01-01,1,450521,central,industry,1\n",
+        "1,2021-02-01,1,450521,central,industry,1000.01\n",
+        "1,2021-01-04,1,450521,central,industry,1\n",
+        "2,2021-02-01,3,450522,city,other,20\n1,2021-02-01,3,450522,city,other,0.01\n",
+        "01,2021-02-01,1,450521,中央,industry,1\n1,2021-02-01,07,450522,city,other,1\n01,2021-02-01,1,450521,central,industry,1\n",
+        "1,2021-02-01,1,450521,central,产业发展,1\n2,2021-02-01,1,450521,central,industry, 1\n合计,,,,,,2\n",
+        "1,2021-02-01,1,450521,central,industry,1\n合计,,,,,,2\n",
+        "1,2021-02-01,1,450521,central,industry,1\n2,2021/2/1,1,450521,central,industry,1\n3,2021-02-01,1,450521,central,yulu,1\n",
+    ];
+    let mut cases: Vec<(String, String, String)> =
+        vec![(p.into(), a.into(), format!("{eh}{good}"))];
+    for e in bad_e {
+        cases.push((p.into(), a.into(), format!("{eh}{good}{e}")));
+        cases.push((p.into(), a.into(), format!("{eh}{e}")));
+    }
+    let ph = "id,county_code,category,planned_investment_yuan,status\n";
+    for bad_p in [
+        "1,450521,industry,1,planned\n1,450521,industry,1,planned\n",
+        "1,450599,industry,1,planned\n",
+        "1,450521,industry,-1,planned\n",
+        "1,450521,industry,1,planned\n2,450521,以工代赈,1,planned\n",
+    ] {
+        cases.push((format!("{ph}{bad_p}"), a.into(), format!("{eh}{good}")));
+    }
+    let ah = "id,date,county_code,source,category,amount_yuan\n";
+    for bad_a in [
+        "1,2021-01-05,450521,central,industry,1\n1,2021-01-05,450521,central,industry,1\n",
+        "1,2021-01-05,450599,central,industry,1\n",
+        "1,2020-12-31,450521,central,industry,1\n",
+        "1,2021-01-05,450521,central,industry,0\n",
+        "1,2021-01-05,450521,central,industry,1\n2,2021-01-05,450521,central,未分配,1\n",
+    ] {
+        cases.push((p.into(), format!("{ah}{bad_a}"), format!("{eh}{good}")));
+    }
+    let mut errors = 0;
+    for (p, a, e) in &cases {
+        let files = [
+            (CsvKind::Projects, p.as_str()),
+            (CsvKind::Allocations, a.as_str()),
+            (CsvKind::Expenditures, e.as_str()),
+        ];
+        let w = read_whole(&files);
+        errors += usize::from(w.0.is_err());
+        assert_eq!(read_streamed(&files), w, "{p}{a}{e}");
+    }
+    assert!(errors > 25, "most cases break a rule ({errors})");
+}

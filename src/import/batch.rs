@@ -1,8 +1,10 @@
 //! Tables → records → one all-or-nothing ledger batch.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::io::Read;
 use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 use super::columns::CsvKind;
 use super::csv::{CsvStream, Fields, Start, read_lines};
@@ -12,7 +14,7 @@ use super::table::{Columns, Place, RowReader, TableOptions, TableRead, read_rows
 use super::value::Value;
 use crate::dim::{Category, FiscalYear, Vocabulary};
 use crate::error::ParseError;
-use crate::ledger::{InsertError, Ledger, Receipt};
+use crate::ledger::{InsertError, Ledger, Packed, Receipt};
 use crate::record::Record;
 
 /// Records read from CSV files and workbooks, each remembering its input and line (or
@@ -466,9 +468,9 @@ pub fn import_csv(
     let (cols, _notes) = header_columns(kind, &place, header_line, &header, &batch.options)
         .map_err(|e| lines.finish().unwrap_or(e))?;
     let width = cols.width();
-    let mut rows = RowReader::new(&cols, &place, batch.vocabulary());
+    let mut rows = RowReader::new(&cols, &place, batch.vocabulary()).packed();
     // The next record of the input, or the first error in it (outranked as reading whole).
-    let mut next_record = |lines: &mut CsvStream<_>| -> Option<Result<(u64, Record), InputError>> {
+    let mut next_record = |lines: &mut CsvStream<_>| -> Option<Result<(u64, Packed), InputError>> {
         loop {
             // The fields are lent by the reader (no `String` per field on a line without
             // quotes) and read into a record before the next line is read.
@@ -477,7 +479,7 @@ pub fn import_csv(
                 let mut owned = Vec::new();
                 let cells = row_cells(fields, &mut stack, &mut owned);
                 let record = if cells.len() == width {
-                    rows.push(line, cells)
+                    rows.push_packed(line, cells)
                 } else {
                     Err(InputError::new(
                         place.at(line, None, None),
@@ -564,16 +566,20 @@ fn row_cells<'a>(
     }
 }
 
-/// The fields of a line without quotes: what lies between the commas (`str::split`,
-/// found with `memchr`).
+/// The fields of a line without quotes: what lies between the commas (`str::split`).
 fn plain_fields(body: &str) -> impl Iterator<Item = &str> {
-    let ends = memchr::memchr_iter(b',', body.as_bytes()).chain(std::iter::once(body.len()));
-    let mut start = 0;
-    ends.map(move |end| {
+    // A byte loop: the fields are short, shorter than `memchr`'s set-up pays for.
+    let mut rest = Some(body);
+    std::iter::from_fn(move || {
+        let r = rest?;
         // A comma is one byte, so both ends are character boundaries.
-        let field = body.get(start..end).unwrap_or_default();
-        start = end + 1;
-        field
+        if let Some(i) = r.bytes().position(|b| b == b',') {
+            rest = r.get(i + 1..);
+            r.get(..i)
+        } else {
+            rest = None;
+            Some(r)
+        }
     })
 }
 
@@ -614,14 +620,28 @@ type Streamed = (
 /// the batch back out).
 fn insert_streamed(
     ledger: &mut Ledger,
-    mut next: impl FnMut() -> Option<Result<(u64, Record), InputError>>,
+    mut next: impl FnMut() -> Option<Result<(u64, Packed), InputError>>,
 ) -> Streamed {
     let mut runs: Vec<(usize, u64)> = Vec::new();
     let mut bad_row: Option<InputError> = None;
     let inserted = std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Record, ()>>>(4);
-        let inserter = scope.spawn(move || ledger.try_insert(rx.into_iter().flatten()));
-        let mut chunk = Vec::with_capacity(CHUNK);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Packed, ()>>>(4);
+        // Chunks come back empty, to be filled again: their memory is reused, not
+        // allocated (and first touched) per chunk.
+        let (back, empty) = std::sync::mpsc::sync_channel(8);
+        let inserter = scope.spawn(move || {
+            ledger.try_insert(Chunks {
+                rx,
+                back,
+                chunk: VecDeque::new(),
+            })
+        });
+        let fresh = || {
+            empty
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(CHUNK))
+        };
+        let mut chunk = fresh();
         let mut n = 0usize;
         while let Some(row) = next() {
             match row {
@@ -641,7 +661,7 @@ fn insert_streamed(
                 }
             }
             if chunk.len() == CHUNK || bad_row.is_some() {
-                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                let full = std::mem::replace(&mut chunk, fresh());
                 // A closed channel: the inserter stopped at a record it refused.
                 if tx.send(full).is_err() || bad_row.is_some() {
                     break;
@@ -662,3 +682,33 @@ fn insert_streamed(
 
 /// Rows passed at a time from the reading thread of [`import_csv`] to the inserting one.
 const CHUNK: usize = 4096;
+
+/// The rows of the chunks received, each chunk sent back empty once taken.
+struct Chunks<T> {
+    rx: Receiver<Vec<T>>,
+    back: SyncSender<Vec<T>>,
+    chunk: VecDeque<T>,
+}
+
+impl<T> Iterator for Chunks<T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        loop {
+            if let Some(row) = self.chunk.pop_front() {
+                return Some(row);
+            }
+            if self.chunk.capacity() > 0 {
+                // Full or closed: the reader has chunks enough, or stopped.
+                self.back
+                    .try_send(Vec::from(std::mem::take(&mut self.chunk)))
+                    .ok();
+            }
+            self.chunk = VecDeque::from(self.rx.recv().ok()?);
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.chunk.len(), None)
+    }
+}

@@ -235,6 +235,39 @@ impl<R: Read> CsvStream<R> {
             }
             return Ok(());
         }
+        if self.chunk.is_empty() && self.quotes == 0 {
+            // The commonest line: no quotes, ASCII (or anything after a UTF-8 byte-order
+            // mark), starting a record. One look at its bytes, and it becomes the record's
+            // text without a copy; what follows is what the general path below does with
+            // such a line.
+            let bom = self.bom;
+            // Without short-circuits, so that the look is one vectorised pass.
+            #[expect(
+                clippy::needless_bitwise_bool,
+                reason = "no branch per byte: the loop vectorises"
+            )]
+            let plain = self
+                .bytes
+                .iter()
+                .fold(true, |ok, &b| ok & (b != b'"') & (bom | b.is_ascii()));
+            if plain {
+                match String::from_utf8(std::mem::take(&mut self.bytes)) {
+                    Ok(text) => {
+                        self.bytes = std::mem::replace(&mut self.chunk, text).into_bytes();
+                        self.chunk_line = self.line;
+                        self.line = self.line.saturating_add(1);
+                        if plain_body(&self.chunk).is_some() {
+                            self.plain = Some(self.chunk_line);
+                        } else {
+                            self.chunk.clear();
+                        }
+                        return Ok(());
+                    }
+                    // Not UTF-8 after a byte-order mark: the general path names it.
+                    Err(e) => self.bytes = e.into_bytes(),
+                }
+            }
+        }
         if !self.bom && !self.bytes.is_ascii() {
             // The rest decides the encoding, as the whole input would.
             let rest = self.rest()?;

@@ -16,6 +16,7 @@ use crate::dim::{
     Vocabulary,
 };
 use crate::error::{ParseError, ParseErrorKind};
+use crate::ledger::{NewAllocation, NewExpenditure, NewProject, Packed, plain_id};
 use crate::money::{Money, Unit};
 use crate::record::{Adjustment, Allocation, Bucket, Expenditure, Project, Record, Region};
 
@@ -295,7 +296,16 @@ fn same_field(column: &str, earlier: &str) -> InputErrorKind {
 /// The label of a total row (合计, 总计, 小计), if `cells` is one: a cell that says so, and
 /// no id other than that label.
 pub(crate) fn total_label(cols: &Columns, cells: &[Value<'_>]) -> Option<String> {
-    let is_total = |v: &Value<'_>| match v {
+    let label = cells.iter().find(|v| is_total(v))?;
+    let id_ok = cols
+        .index("id")
+        .is_none_or(|(i, _)| cells.get(i).is_none_or(|v| v.is_blank() || is_total(v)));
+    id_ok.then(|| label.shown().trim().to_owned())
+}
+
+/// Whether a cell names a total row (合计, 总计, 小计, total, 本页合计).
+fn is_total(v: &Value<'_>) -> bool {
+    match v {
         // A cheap look first: most cells are short ASCII codes and numbers.
         Value::Text(t)
             if (!t.is_ascii() && t.contains('计'))
@@ -307,12 +317,7 @@ pub(crate) fn total_label(cols: &Columns, cells: &[Value<'_>]) -> Option<String>
             )
         }
         _ => false,
-    };
-    let label = cells.iter().find(|v| is_total(v))?;
-    let id_ok = cols
-        .index("id")
-        .is_none_or(|(i, _)| cells.get(i).is_none_or(|v| v.is_blank() || is_total(v)));
-    id_ok.then(|| label.shown().trim().to_owned())
+    }
 }
 
 /// One data row being turned into a record.
@@ -670,6 +675,8 @@ pub(crate) struct RowReader<'r> {
     first_blank: Option<u64>,
     total: Option<(u64, String)>,
     sum: i128,
+    /// Where [`RowReader::push_packed`] finds the fields of its direct reading.
+    layout: Option<Layout>,
 }
 
 impl<'r> RowReader<'r> {
@@ -683,7 +690,36 @@ impl<'r> RowReader<'r> {
             first_blank: None,
             total: None,
             sum: 0,
+            layout: None,
         }
+    }
+
+    /// The reader for [`RowReader::push_packed`]: the table's columns looked up once.
+    pub(crate) fn packed(mut self) -> Self {
+        self.layout = Layout::of(self.cols);
+        self
+    }
+
+    /// [`RowReader::push`], giving the commonest rows in the ledger's packed form (see
+    /// [`Packed`]): a row whose every field read is in its plainest spelling — an id of
+    /// digits, `2021-09-30`, a region code, a level and a built-in category by their
+    /// machine names, `123.45` — is read straight from its text, to the values `push`
+    /// reads; any other row (blank, total, repeated header, other spellings, errors) goes
+    /// through `push`, so every rule and message is the same.
+    pub(crate) fn push_packed(
+        &mut self,
+        row: u64,
+        cells: &[Value<'_>],
+    ) -> Result<Option<Packed>, InputError> {
+        if self.total.is_none() {
+            if let Some(layout) = &mut self.layout {
+                if let Some((item, fen)) = layout.read(cells) {
+                    self.sum = self.sum.saturating_add(fen);
+                    return Ok(Some(item));
+                }
+            }
+        }
+        Ok(self.push(row, cells)?.map(|r| Packed::Record(Box::new(r))))
     }
 
     /// The record of one data row, or `None` for a blank or total row.
@@ -769,6 +805,186 @@ impl<'r> RowReader<'r> {
         }
         self.notes
     }
+}
+
+/// The columns of a table of projects, allocations or expenditures that
+/// [`RowReader::push_packed`] reads directly, when the table has no column whose value
+/// the packed form does not hold (a year column, document or batch numbers).
+struct Layout {
+    kind: CsvKind,
+    id: usize,
+    date: usize,
+    project: usize,
+    region: usize,
+    level: usize,
+    /// Required for projects and expenditures, optional for allocations.
+    category: Option<usize>,
+    stage: usize,
+    /// A project's name: read directly only when blank.
+    name: Option<usize>,
+    amount: (usize, Unit),
+    year: i32,
+    /// The columns not read here, which a total row's label may be in.
+    others: Vec<usize>,
+    /// The last date read and its text: files list many rows a day.
+    last_date: Option<(String, NaiveDate)>,
+}
+
+impl Layout {
+    fn of(cols: &Columns) -> Option<Layout> {
+        let at = |field: &str| cols.index(field).map(|(i, _)| i);
+        let kind = cols.kind();
+        let (amount, unit, _) = cols.amount()?;
+        // Unused fields take any position; `read` does not look at them.
+        let unused = usize::MAX;
+        let mut layout = Layout {
+            kind,
+            id: at("id")?,
+            date: unused,
+            project: unused,
+            region: at("region")?,
+            level: unused,
+            category: at("category"),
+            stage: unused,
+            name: None,
+            amount: (amount, unit),
+            year: 0,
+            others: Vec::new(),
+            last_date: None,
+        };
+        match kind {
+            CsvKind::Expenditures => {
+                layout.date = at("date")?;
+                layout.project = at("project")?;
+                layout.level = at("level")?;
+                layout.category?;
+            }
+            CsvKind::Allocations => {
+                if at("doc_no").is_some() || at("batch").is_some() {
+                    return None;
+                }
+                layout.date = at("date")?;
+                layout.level = at("level")?;
+            }
+            CsvKind::Projects => {
+                if at("year").is_some() {
+                    return None;
+                }
+                layout.year = cols.year?.year();
+                layout.stage = at("stage")?;
+                layout.name = at("name");
+                layout.category?;
+            }
+            CsvKind::Regions | CsvKind::Adjustments => return None,
+        }
+        // A cell read here in its plainest spelling is never a total label (digits, a
+        // date, a code, a level, category or stage by its name; a name only when blank).
+        let read = [
+            Some(layout.id),
+            Some(layout.date),
+            Some(layout.project),
+            Some(layout.region),
+            Some(layout.level),
+            layout.category,
+            Some(layout.stage),
+            layout.name,
+            Some(amount),
+        ];
+        layout.others = (0..cols.width())
+            .filter(|i| !read.contains(&Some(*i)))
+            .collect();
+        Some(layout)
+    }
+
+    /// The row in packed form and its amount in 分, or `None` when a field is not in its
+    /// plainest spelling (or the row is a total row).
+    fn read(&mut self, cells: &[Value<'_>]) -> Option<(Packed, i128)> {
+        let text = |i: usize| match cells.get(i) {
+            Some(Value::Text(t)) => Some(*t),
+            _ => None,
+        };
+        let id = plain_id(text(self.id)?)?;
+        let region = plain_region(text(self.region)?)?;
+        let built_in = |t: &str| {
+            Category::BUILT_IN
+                .into_iter()
+                .find(|c| c.machine_name() == t)
+        };
+        let (i, unit) = self.amount;
+        let fen = i64::try_from(value::plain_fen(text(i)?, unit)?).ok()?;
+        // A total row is read by `push`.
+        if self
+            .others
+            .iter()
+            .any(|i| cells.get(*i).is_some_and(is_total))
+        {
+            return None;
+        }
+        let level = |i: usize| {
+            let t = text(i)?;
+            FundLevel::ALL
+                .into_iter()
+                .find(|l| l.machine_name() == t)
+                .or_else(|| t.parse().ok())
+        };
+        let mut date = |i: usize| {
+            let t = text(i)?;
+            match &mut self.last_date {
+                Some((last, d)) if last == t => Some(*d),
+                last => {
+                    let d = value::text_date(t)?;
+                    *last = Some((t.to_owned(), d));
+                    Some(d)
+                }
+            }
+        };
+        let item = match self.kind {
+            CsvKind::Expenditures => Packed::Expenditure(NewExpenditure {
+                id,
+                date: date(self.date)?,
+                project: plain_id(text(self.project)?)?,
+                region,
+                level: level(self.level)?,
+                category: built_in(text(self.category?)?)?,
+                fen,
+            }),
+            CsvKind::Allocations => Packed::Allocation(NewAllocation {
+                id,
+                date: date(self.date)?,
+                region,
+                level: level(self.level)?,
+                category: match self.category.map(text) {
+                    None | Some(Some("" | "unassigned")) => None,
+                    Some(t) => Some(built_in(t?)?),
+                },
+                fen,
+            }),
+            CsvKind::Projects => {
+                if self.name.is_some_and(|i| text(i) != Some("")) {
+                    return None;
+                }
+                Packed::Project(NewProject {
+                    id,
+                    region,
+                    category: built_in(text(self.category?)?)?,
+                    planned: fen,
+                    stage: text(self.stage)?.parse().ok()?,
+                    year: self.year,
+                })
+            }
+            CsvKind::Regions | CsvKind::Adjustments => return None,
+        };
+        Some((item, i128::from(fen)))
+    }
+}
+
+/// A region code of six digits, as `RegionCode::from_str` reads it (without its trim).
+fn plain_region(t: &str) -> Option<RegionCode> {
+    let b = t.as_bytes();
+    if b.len() != 6 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    RegionCode::new(b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))).ok()
 }
 
 /// The amount a record carries, in 分 (planned investment for a project).

@@ -182,6 +182,12 @@ pub(crate) fn trim(text: &str) -> &str {
 /// without its general parse. `None` for anything else (signs, spaces, separators, units,
 /// more decimals), which takes the general parse.
 fn plain_amount(text: &str, unit: Unit) -> Option<Money> {
+    Money::checked_from_fen(plain_fen(text, unit)?)
+}
+
+/// [`plain_amount`] in 分: the commonest amount text read straight into 分, within what a
+/// [`Money`] holds (at most 15 digits before the point and 8 places of unit: below 10²⁵).
+pub(crate) fn plain_fen(text: &str, unit: Unit) -> Option<i128> {
     let (whole, frac) = match text.bytes().position(|b| b == b'.') {
         Some(p) => (text.get(..p)?, Some(text.get(p + 1..)?)),
         None => (text, None),
@@ -207,7 +213,7 @@ fn plain_amount(text: &str, unit: Unit) -> Option<Money> {
     for _ in places..2 + unit.exponent() {
         fen *= 10;
     }
-    Money::checked_from_fen(fen)
+    Some(fen)
 }
 
 /// A calendar date: a date cell, or text `2021-09-30`, `2021/9/30`, `2021.9.30` or

@@ -19,13 +19,13 @@ const TEXT: u64 = 1 << 63;
 /// most 18 of them), or any other text. Every text has exactly one form, so two ids are
 /// equal exactly when their forms are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum IdRef<'a> {
+pub(super) enum IdRef<'a> {
     Number(u64),
     Text(&'a [u8]),
 }
 
 impl<'a> IdRef<'a> {
-    fn of(s: &'a str) -> IdRef<'a> {
+    pub(super) fn of(s: &'a str) -> IdRef<'a> {
         let b = s.as_bytes();
         let plain = !b.is_empty()
             && b.len() <= 18
@@ -35,6 +35,16 @@ impl<'a> IdRef<'a> {
             IdRef::Number(b.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
         } else {
             IdRef::Text(b)
+        }
+    }
+}
+
+impl IdRef<'_> {
+    /// The id as it was written (a plain number has one spelling).
+    pub(super) fn to_text(self) -> String {
+        match self {
+            IdRef::Number(n) => n.to_string(),
+            IdRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
         }
     }
 }
@@ -210,7 +220,11 @@ impl IdColumn {
 
     /// The row holding `id`.
     pub(super) fn find(&self, id: &str) -> Option<u32> {
-        let key = IdRef::of(id);
+        self.find_key(IdRef::of(id))
+    }
+
+    /// The row holding the id `key`.
+    pub(super) fn find_key(&self, key: IdRef<'_>) -> Option<u32> {
         if let Some(row) = self.slot(key) {
             return Some(row);
         }
@@ -233,8 +247,15 @@ impl IdColumn {
     /// [`ProjectId`](crate::dim::ProjectId)), so a length byte holds every length; the
     /// caller keeps rows below `u32::MAX`.
     pub(super) fn push_unique(&mut self, id: &str) -> bool {
-        debug_assert!(id.len() <= 64, "ids are validated to at most 64 bytes");
-        let key = IdRef::of(id);
+        self.push_unique_key(IdRef::of(id))
+    }
+
+    /// [`IdColumn::push_unique`] for an id in its compared form.
+    pub(super) fn push_unique_key(&mut self, key: IdRef<'_>) -> bool {
+        debug_assert!(
+            !matches!(key, IdRef::Text(t) if t.len() > 64),
+            "ids are validated to at most 64 bytes"
+        );
         if self.slot(key).is_some() {
             return false;
         }
@@ -244,7 +265,7 @@ impl IdColumn {
             if let Some(n) = usize::try_from(n).ok().filter(|n| *n < limit) {
                 // Not in the dense array; it may be in the hash table from when the array
                 // was shorter.
-                if !self.index.is_empty() && self.find(id).is_some() {
+                if !self.index.is_empty() && self.find_key(key).is_some() {
                     return false;
                 }
                 if self.dense.len() <= n {
