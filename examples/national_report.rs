@@ -17,69 +17,43 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
 use fundtrack::bulk::{Aggregator, BulkOptions, Overspending, SpendingCheck};
 use fundtrack::format::{national_csv, national_csv_options};
 use fundtrack::report::{Execution, Grouping, Progress};
 use fundtrack::{NoRatio, Rounding};
 
+#[path = "kit/args.rs"]
+mod kit_args;
+
+use kit_args::{KitArgs, pick};
+
 struct Args {
-    allocations: String,
-    projects: String,
-    expenditures: String,
-    as_of: NaiveDate,
-    text: bool,
+    kit: KitArgs,
     check: SpendingCheck,
     overspending: Overspending,
 }
 
 fn args() -> Result<Args, String> {
-    let mut it = std::env::args().skip(1);
-    let (mut allocations, mut projects, mut expenditures, mut as_of, mut text) =
-        (None, None, None, None, false);
     let (mut check, mut overspending) = (SpendingCheck::Totals, Overspending::Error);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--allocations" => allocations = Some(value()?),
-            "--projects" => projects = Some(value()?),
-            "--expenditures" => expenditures = Some(value()?),
-            "--as-of" => {
-                let v = value()?;
-                as_of = Some(
-                    NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-                        .map_err(|err| format!("--as-of {v}: {err}"))?,
-                );
+    let kit = kit_args::parse(&["csv", "text"], |flag, value| {
+        match flag {
+            "--spending-check" => {
+                let choices = [
+                    ("totals", SpendingCheck::Totals),
+                    ("every-date", SpendingCheck::EveryDate),
+                ];
+                check = pick(flag, &value()?, &choices)?;
             }
-            "--format" => match value()?.as_str() {
-                "csv" => text = false,
-                "text" => text = true,
-                other => return Err(format!("--format {other}: expected csv or text")),
-            },
-            "--spending-check" => match value()?.as_str() {
-                "totals" => check = SpendingCheck::Totals,
-                "every-date" => check = SpendingCheck::EveryDate,
-                other => {
-                    return Err(format!(
-                        "--spending-check {other}: expected totals or every-date"
-                    ));
-                }
-            },
-            "--overspending" => match value()?.as_str() {
-                "error" => overspending = Overspending::Error,
-                "warn" => overspending = Overspending::Warn,
-                other => return Err(format!("--overspending {other}: expected error or warn")),
-            },
-            other => return Err(format!("unknown argument {other}")),
+            "--overspending" => {
+                let choices = [("error", Overspending::Error), ("warn", Overspending::Warn)];
+                overspending = pick(flag, &value()?, &choices)?;
+            }
+            _ => return Ok(false),
         }
-    }
-    let need = |v: Option<String>, f: &str| v.ok_or_else(|| format!("{f} is required"));
+        Ok(true)
+    })?;
     Ok(Args {
-        allocations: need(allocations, "--allocations")?,
-        projects: need(projects, "--projects")?,
-        expenditures: need(expenditures, "--expenditures")?,
-        as_of: as_of.ok_or("--as-of is required")?,
-        text,
+        kit,
         check,
         overspending,
     })
@@ -88,28 +62,28 @@ fn args() -> Result<Args, String> {
 fn run() -> Result<(), String> {
     let args = args()?;
     let threads = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-    let options = BulkOptions::new(args.as_of)
+    let options = BulkOptions::new(args.kit.as_of)
         .threads(threads)
         .spending_check(args.check)
         .overspending(args.overspending);
     let mut agg = Aggregator::new(options);
     let open = |path: &str| File::open(path).map_err(|e| format!("{path}: {e}"));
-    agg.read_allocations(&args.allocations, open(&args.allocations)?)
+    agg.read_allocations(&args.kit.allocations, open(&args.kit.allocations)?)
         .map_err(|e| e.to_string())?;
-    agg.read_projects(&args.projects, open(&args.projects)?)
+    agg.read_projects(&args.kit.projects, open(&args.kit.projects)?)
         .map_err(|e| e.to_string())?;
-    agg.read_expenditures(&args.expenditures, open(&args.expenditures)?)
+    agg.read_expenditures(&args.kit.expenditures, open(&args.kit.expenditures)?)
         .map_err(|e| e.to_string())?;
     for w in agg.warnings() {
         eprintln!("national_report: warning: {w}");
     }
     let report = agg
         .into_partials()
-        .execution(national_csv_options(args.as_of))
+        .execution(national_csv_options(args.kit.as_of))
         .map_err(|e| e.to_string())?;
     // The whole report first, so that an error leaves no partial output.
     let mut buf = Vec::new();
-    let rendered = if args.text {
+    let rendered = if args.kit.format == "text" {
         summary(&report, &mut buf)
     } else {
         national_csv(&report, &mut buf)

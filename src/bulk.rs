@@ -575,6 +575,8 @@ pub struct Aggregator {
     /// Overspent buckets warned about.
     warned: HashSet<(u32, usize)>,
     warnings: Vec<InputError>,
+    /// The reads' workers (their buffers kept from one read to the next).
+    crew: stream::Crew,
 }
 
 impl Aggregator {
@@ -605,6 +607,11 @@ impl Aggregator {
             inputs: Vec::new(),
             warned: HashSet::new(),
             warnings: Vec::new(),
+            crew: stream::Crew {
+                threads: options.threads,
+                cap: options.buffer_size,
+                buffers: Vec::new(),
+            },
         }
     }
 
@@ -766,8 +773,7 @@ impl Aggregator {
             Table::Expenditures => &self.expenditure_ids,
             Table::Projects => &no_ids,
         };
-        let (accs, ids, lines) =
-            stream::run(input, name, table, &ctx, prior, o.threads, o.buffer_size)?;
+        let (accs, ids, lines) = stream::run(input, name, table, &ctx, prior, &mut self.crew)?;
         // Merge the workers into one, then check before touching the totals.
         let totals = table == Table::Expenditures && o.spending_check == SpendingCheck::Totals;
         let Merged {
@@ -1167,6 +1173,22 @@ mod tests {
         let p = read(&text, 2, 4096).unwrap();
         let report = p.execution(p.as_of()).unwrap();
         assert_eq!(report.total().spent(), crate::Money::from_fen(350));
+    }
+
+    #[test]
+    fn buffers_kept_from_a_failed_read_change_nothing() {
+        let text = exp_rows(3_000);
+        let fresh = read(&text, 2, 4096).unwrap();
+        let mut agg = Aggregator::new(BulkOptions::new(as_of()).threads(2).buffer_size(4096));
+        // One line of 10 KB grows a worker's buffer past 4 KiB; the read fails.
+        let long = format!(
+            "{EXP}1,2025-01-01,1,110101,central,industry,{}\n",
+            "9".repeat(10_000)
+        );
+        assert!(agg.read_expenditures("long.csv", long.as_bytes()).is_err());
+        agg.read_expenditures("expenditures.csv", text.as_bytes())
+            .unwrap();
+        assert_eq!(agg.into_partials(), fresh);
     }
 
     #[test]

@@ -60,6 +60,14 @@ impl Grant {
     pub(crate) fn counted(self) -> bool {
         self.key & 1 == 1
     }
+
+    /// The order [`Limits::new`] needs, as one number: by county code and bucket, then day.
+    #[inline]
+    pub(crate) fn order(self) -> i64 {
+        // `key >> 1` is below 2²⁵: shifted by 32 it stays far inside i64, and a day number
+        // (any i32) added to it cannot reach the next key.
+        (i64::from(self.key >> 1) << 32) + i64::from(self.day)
+    }
 }
 
 /// The periods of every bucket: allocation dates and the money in place from each.
@@ -81,9 +89,10 @@ pub(crate) struct Limits {
 }
 
 impl Limits {
-    /// The periods of `grants` (any order).
+    /// The periods of `grants` (any order; each worker hands its grants in sorted by
+    /// [`Grant::order`], and the stable sort merges such runs in linear time).
     pub(crate) fn new(mut grants: Vec<Grant>) -> Limits {
-        grants.sort_unstable_by_key(|g| (g.key >> 1, g.day));
+        grants.sort_by_key(|g| g.order());
         let mut l = Limits {
             slot: vec![0; CODE_SPACE],
             ..Limits::default()

@@ -175,19 +175,20 @@ fn next_chunk<R: Read>(
     Ok(Some((filled, seq)))
 }
 
-fn worker<R: Read, K: RowKind>(
-    feed: &Mutex<Feed<R>>,
-    stop: &AtomicU64,
-    cap: usize,
-    ctx: &Ctx,
-    commit: &Commit,
-) -> Outcome {
+fn worker<R: Read, K: RowKind>(feed: &Mutex<Feed<R>>, w: &Workers) -> Outcome {
+    let (stop, cap, ctx, commit) = (w.stop, w.cap, w.ctx, w.commit);
     let mut out = Outcome {
         acc: Acc::new(),
         lines: Vec::new(),
         error: None,
     };
-    let mut buf = Vec::new();
+    // A buffer of an earlier read when there is one: its pages are already mapped.
+    let mut buf = w
+        .buffers
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .pop()
+        .unwrap_or_default();
     loop {
         let taken = {
             let mut feed = feed.lock().unwrap_or_else(PoisonError::into_inner);
@@ -242,6 +243,14 @@ fn worker<R: Read, K: RowKind>(
             }
         }
     }
+    // On this worker's thread, while the others may still be parsing.
+    out.acc.sort_grants();
+    // A buffer grown for a long line serves the next read at the size asked for.
+    buf.truncate(cap);
+    w.buffers
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(buf);
     out
 }
 
@@ -305,18 +314,27 @@ impl Lines {
     }
 }
 
-/// Streams `reader` (a CSV of `table`) through `threads` workers with `cap`-byte buffers;
-/// returns one accumulator per worker and the ids read (none are in `prior`), or the
-/// first error in file order.
+/// The workers of the reads of one aggregator: how many, their buffer size, and the
+/// buffers of the last read, kept so that the next read finds their pages mapped.
+#[derive(Debug, Default)]
+pub(crate) struct Crew {
+    pub(crate) threads: usize,
+    pub(crate) cap: usize,
+    pub(crate) buffers: Vec<Vec<u8>>,
+}
+
+/// Streams `reader` (a CSV of `table`) through the crew's workers (`crew.threads` of them,
+/// each with a `crew.cap`-byte buffer); returns one accumulator per worker and the ids
+/// read (none are in `prior`), or the first error in file order.
 pub(crate) fn run<R: Read + Send>(
     mut reader: R,
     name: &str,
     table: Table,
     ctx: &Ctx,
     prior: &IdSet,
-    threads: usize,
-    cap: usize,
+    crew: &mut Crew,
 ) -> Result<(Vec<Acc>, IdSet, Lines), InputError> {
+    let (threads, cap) = (crew.threads, crew.cap);
     let carry = header(&mut reader, name, table)?;
     let feed = Mutex::new(Feed {
         reader,
@@ -334,18 +352,21 @@ pub(crate) fn run<R: Read + Send>(
             error: None,
         }),
     };
+    let pool = Mutex::new(std::mem::take(&mut crew.buffers));
     let w = Workers {
         stop: &stop,
         cap,
         ctx,
         commit: &commit,
         threads,
+        buffers: &pool,
     };
     let mut outcomes: Vec<Outcome> = match table {
         Table::Allocations => spread::<R, AllocationRow>(&feed, &w),
         Table::Projects => spread::<R, ProjectRow>(&feed, &w),
         Table::Expenditures => spread::<R, ExpenditureRow>(&feed, &w),
     };
+    crew.buffers = pool.into_inner().unwrap_or_else(PoisonError::into_inner);
     let state = commit
         .state
         .into_inner()
@@ -406,10 +427,12 @@ struct Workers<'a, 'p> {
     ctx: &'a Ctx<'p>,
     commit: &'a Commit<'a>,
     threads: usize,
+    /// Read buffers to reuse.
+    buffers: &'a Mutex<Vec<Vec<u8>>>,
 }
 
 fn spread<R: Read + Send, K: RowKind>(feed: &Mutex<Feed<R>>, w: &Workers) -> Vec<Outcome> {
-    let run = || worker::<R, K>(feed, w.stop, w.cap, w.ctx, w.commit);
+    let run = || worker::<R, K>(feed, w);
     if w.threads <= 1 {
         return vec![run()];
     }

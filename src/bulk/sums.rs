@@ -234,6 +234,12 @@ impl Acc {
         }
     }
 
+    /// Sorts the logged grants by [`Grant::order`], the order the spending check builds
+    /// its periods in: each worker sorts its own, so the merge after a read is linear.
+    pub(crate) fn sort_grants(&mut self) {
+        self.grants.sort_unstable_by_key(|g| g.order());
+    }
+
     /// The index of county `code` (a number below 1,000,000), added on first sight after
     /// checking the code. `field` is the text as written, for the error.
     pub(crate) fn county(&mut self, code: u32, field: &[u8]) -> Result<usize, Kind> {

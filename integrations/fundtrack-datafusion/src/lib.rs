@@ -36,6 +36,8 @@
 //! # }
 //! ```
 
+pub mod national;
+
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
@@ -46,6 +48,7 @@ use datafusion::arrow::datatypes::{
     DataType, Date32Type, Decimal128Type, Field, FieldRef, Int32Type, Int64Type,
 };
 use datafusion::common::{DataFusionError, Result, ScalarValue};
+use datafusion::execution::SessionState;
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{
     Accumulator, AggregateUDF, AggregateUDFImpl, ColumnarValue, EmitTo, GroupsAccumulator,
@@ -66,6 +69,26 @@ pub fn register(ctx: &SessionContext) {
         ctx.register_udf(f);
     }
     ctx.register_udaf(exact_sum());
+}
+
+/// `state` with every function of this crate registered: the state to give a distributed
+/// runner, whose executors deserialize plans by function name (Ballista:
+/// `SessionContext::standalone_with_state(state)`, or
+/// `BallistaFunctionRegistry::from(&state)` for an executor process).
+///
+/// # Example
+///
+/// ```
+/// use datafusion::execution::SessionStateBuilder;
+///
+/// let state = fundtrack_datafusion::with_functions(SessionStateBuilder::new().with_default_features().build());
+/// assert!(state.aggregate_functions().contains_key("fundtrack_sum"));
+/// assert!(state.scalar_functions().contains_key("fundtrack_rate"));
+/// ```
+pub fn with_functions(state: SessionState) -> SessionState {
+    let ctx = SessionContext::new_with_state(state);
+    register(&ctx);
+    ctx.state()
 }
 
 /// The scalar functions, to register on any function registry (e.g. a distributed

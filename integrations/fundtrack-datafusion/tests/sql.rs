@@ -10,10 +10,11 @@ use datafusion::arrow::datatypes::{DataType, Decimal128Type, Field, Schema};
 use datafusion::datasource::MemTable;
 use datafusion::error::Result;
 use datafusion::prelude::{SessionConfig, SessionContext};
-use fundtrack::format::rmb_upper;
+use fundtrack::format::{national_csv, national_csv_options, rmb_upper};
 use fundtrack::money::Unit;
 use fundtrack::report::Schedule;
 use fundtrack::{Decimal, FiscalYear, Money, NaiveDate, Ratio, Rounding};
+use fundtrack_datafusion::national::{Kit, Sum};
 
 fn context(partitions: usize) -> SessionContext {
     let ctx =
@@ -305,5 +306,38 @@ async fn exact_sum_merges_across_partitions() -> Result<()> {
     assert_eq!(filtered, kept);
     let lib = Money::checked_sum(rows.iter().map(|r| money(r.0)));
     assert_eq!(lib.map(Money::to_fen), Some(total));
+    Ok(())
+}
+
+#[tokio::test]
+async fn national_report_equals_the_contract_on_any_partitioning() -> Result<()> {
+    let data = "../../tests/data/national";
+    for partitions in [1, 4, 7] {
+        let ctx = context(partitions);
+        let kit = Kit::register(
+            &ctx,
+            &format!("{data}/allocations.csv"),
+            &format!("{data}/projects.csv"),
+            &format!("{data}/expenditures.csv"),
+        )
+        .await?;
+        for as_of in ["2025-06-30", "2025-12-31"] {
+            let date: NaiveDate = as_of
+                .parse()
+                .map_err(|e| datafusion::error::DataFusionError::External(Box::new(e)))?;
+            let partials = kit.partials(&ctx, date, Sum::Exact).await?;
+            let report = partials
+                .execution(national_csv_options(date))
+                .map_err(|e| datafusion::error::DataFusionError::External(Box::new(e)))?;
+            let mut csv = Vec::new();
+            national_csv(&report, &mut csv)?;
+            let expected = std::fs::read(format!("{data}/expected_{as_of}.csv"))?;
+            assert!(
+                csv == expected,
+                "{partitions} partitions, as of {as_of}:\n{}",
+                String::from_utf8_lossy(&csv)
+            );
+        }
+    }
     Ok(())
 }
