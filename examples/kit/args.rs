@@ -16,7 +16,10 @@ pub(crate) struct KitArgs {
     pub(crate) expenditures: String,
     pub(crate) as_of: NaiveDate,
     /// The `--format` given, one of the formats the example offers (the first by default).
-    #[allow(dead_code, reason = "read only by examples that offer more than one format")]
+    #[allow(
+        dead_code,
+        reason = "read only by examples that offer more than one format"
+    )]
     pub(crate) format: &'static str,
 }
 
