@@ -224,100 +224,226 @@ pub struct Receipt {
 
 /// Amounts in and out of a bucket over time, sorted by date, as running totals in 分.
 ///
-/// Two arrays, not one of pairs: a report binary-searches the dates of every bucket, and
-/// 4-byte dates keep that search in few cache lines (the pairs were 12–20% slower on the
-/// ledger bench). The last entry is kept beside them (`last`), in the bucket's row: a
-/// batch that follows the ledger's dates is checked and added, and a report as of a date
-/// on or after the last entry answered, without reading the arrays, which lie each in its
-/// own place on the heap (a month touching 56,000 buckets read 112,000 scattered cache
-/// lines more in December than in January). Invariant, held by [`Series::add`], the only
-/// writer: one running total per entry (`dates` and `running` have one element per entry;
-/// dates may repeat), and `last` is the last entry (`None` when there is none).
+/// The entries lie in blocks of the ledger's [`Entries`], dates apart from totals in each
+/// block: a report binary-searches the dates of every bucket, and 4-byte dates keep that
+/// search in few cache lines (pairs were 12–20% slower on the ledger bench). The last
+/// entry is kept beside the block list (`last`), in the bucket's row: a batch that follows
+/// the ledger's dates is checked, and a report as of a date on or after the last entry
+/// answered, without reading the blocks. Invariant, held by [`Series::push`] and
+/// [`Series::truncate`], the only writers: `blocks` holds `len` entries
+/// (`len.div_ceil(SERIES_BLOCK)` blocks, no series sharing one), dated in order (dates may
+/// repeat), and `last` is the last entry (`None` when there is none).
 #[derive(Clone, Debug, Default)]
 struct Series {
-    dates: Vec<NaiveDate>,
-    running: Vec<i128>,
+    /// The blocks holding the entries, in order: entry `i` is at place
+    /// `i % SERIES_BLOCK` of block `blocks[i / SERIES_BLOCK]`.
+    blocks: Vec<u32>,
+    len: usize,
     last: Option<(NaiveDate, i128)>,
 }
 
-impl Series {
-    /// The running total on `as_of`: that of the last entry on or before it, or 0 when the
-    /// bucket had no entry yet (nothing in or out is a total of 0, not a missing one).
+/// Entries a block holds: half a cache line of dates.
+const SERIES_BLOCK: usize = 8;
+
+/// Blocks a segment of [`Entries`] holds (160 KiB).
+const SEGMENT: usize = 1024;
+
+/// A block of one series' entries: dates and running totals.
+#[derive(Clone, Debug)]
+struct Block {
+    dates: [NaiveDate; SERIES_BLOCK],
+    running: [i128; SERIES_BLOCK],
+}
+
+/// The entries of every bucket's series, in blocks, the blocks in segments of
+/// [`SEGMENT`] that never move: a series that grows takes a block (a freed one first), so
+/// appending a month allocates nothing per bucket, the heap does not fragment as the
+/// ledger grows, and no array is copied to grow (per-series arrays made December's month
+/// cost 1.6× January's on the ledger bench, and one pair of arrays for all doubled the
+/// peak memory when it grew). Invariant: every segment but the last is full; `free` lists
+/// blocks no series holds.
+#[derive(Clone, Debug, Default)]
+struct Entries {
+    segments: Vec<Vec<Block>>,
+    free: Vec<u32>,
+}
+
+impl Entries {
+    fn block(&self, b: u32) -> Option<&Block> {
+        let b = b as usize;
+        self.segments.get(b / SEGMENT)?.get(b % SEGMENT)
+    }
+
+    fn block_mut(&mut self, b: u32) -> Option<&mut Block> {
+        let b = b as usize;
+        self.segments.get_mut(b / SEGMENT)?.get_mut(b % SEGMENT)
+    }
+
+    /// A block for a series to fill (its entries are overwritten before they are read).
     #[expect(
         clippy::expect_used,
-        reason = "one running total per entry (see Series)"
+        reason = "blocks are fewer than the ledger's records and series, below 2³²"
     )]
-    fn at(&self, as_of: NaiveDate) -> i128 {
+    fn take(&mut self, date: NaiveDate) -> u32 {
+        if let Some(b) = self.free.pop() {
+            return b;
+        }
+        let blank = Block {
+            dates: [date; SERIES_BLOCK],
+            running: [0; SERIES_BLOCK],
+        };
+        let full = self.segments.last().is_none_or(|s| s.len() == SEGMENT);
+        if full {
+            self.segments.push(Vec::with_capacity(SEGMENT));
+        }
+        let before = (self.segments.len() - 1) * SEGMENT;
+        let segment = self.segments.last_mut().expect("a segment with room");
+        let b = before + segment.len();
+        segment.push(blank);
+        u32::try_from(b).expect("fewer than 2³² blocks")
+    }
+}
+
+impl Series {
+    /// The block holding entry `i`, and the entry's place in it.
+    fn place<'a>(&self, entries: &'a Entries, i: usize) -> Option<(&'a Block, usize)> {
+        let b = *self.blocks.get(i / SERIES_BLOCK)?;
+        Some((entries.block(b)?, i % SERIES_BLOCK))
+    }
+
+    /// The date and running total of entry `i`.
+    #[expect(
+        clippy::expect_used,
+        reason = "blocks hold the series' entries (see Series)"
+    )]
+    fn entry(&self, entries: &Entries, i: usize) -> (NaiveDate, i128) {
+        self.place(entries, i)
+            .and_then(|(block, k)| Some((*block.dates.get(k)?, *block.running.get(k)?)))
+            .expect("an entry below len")
+    }
+
+    /// The dates of entries `from..` (in order).
+    fn dates_from<'a>(
+        &'a self,
+        entries: &'a Entries,
+        from: usize,
+    ) -> impl Iterator<Item = NaiveDate> + 'a {
+        (from..self.len).map(|i| self.entry(entries, i).0)
+    }
+
+    /// The running total on `as_of`: that of the last entry on or before it, or 0 when the
+    /// bucket had no entry yet (nothing in or out is a total of 0, not a missing one).
+    fn at(&self, entries: &Entries, as_of: NaiveDate) -> i128 {
         match self.last {
             None => 0,
             Some((date, total)) if date <= as_of => total,
-            Some(_) => match self.entries_to(as_of) {
+            Some(_) => match self.entries_to(entries, as_of) {
                 0 => 0,
-                n => *self
-                    .running
-                    .get(n - 1)
-                    .expect("a running total for every entry"),
+                n => self.entry(entries, n - 1).1,
             },
         }
     }
 
-    fn first_date(&self) -> Option<NaiveDate> {
-        self.dates.first().copied()
+    fn first_date(&self, entries: &Entries) -> Option<NaiveDate> {
+        self.dates_from(entries, 0).next()
     }
 
     /// The number of entries dated on or before `date`: all of them when the last is (the
     /// commonest case when a batch follows the ledger's dates, answered from `last`
-    /// alone), else a binary search.
-    fn entries_to(&self, date: NaiveDate) -> usize {
+    /// alone), else a binary search over the blocks' first dates and then in one block.
+    fn entries_to(&self, entries: &Entries, date: NaiveDate) -> usize {
         match self.last {
             None => 0,
-            Some((last, _)) if last <= date => self.dates.len(),
-            Some(_) => self.dates.partition_point(|d| *d <= date),
+            Some((last, _)) if last <= date => self.len,
+            Some(_) => {
+                let first_on_or_before = |b: &u32| {
+                    entries
+                        .block(*b)
+                        .is_some_and(|block| block.dates.first().is_some_and(|d| *d <= date))
+                };
+                match self.blocks.partition_point(first_on_or_before) {
+                    0 => 0,
+                    j => {
+                        let start = (j - 1) * SERIES_BLOCK;
+                        let held = (self.len - start).min(SERIES_BLOCK);
+                        let dates = self
+                            .place(entries, start)
+                            .and_then(|(block, _)| block.dates.get(..held))
+                            .unwrap_or_default();
+                        start + dates.partition_point(|d| *d <= date)
+                    }
+                }
+            }
         }
     }
 
     /// The dates of the entries after `date`.
-    fn dates_after(&self, date: NaiveDate) -> &[NaiveDate] {
-        match self.last {
-            Some((last, _)) if last > date => {
-                let k = self.entries_to(date);
-                self.dates.get(k..).unwrap_or_default()
-            }
-            _ => &[],
+    fn dates_after<'a>(
+        &'a self,
+        entries: &'a Entries,
+        date: NaiveDate,
+    ) -> impl Iterator<Item = NaiveDate> + 'a {
+        let k = match self.last {
+            Some((last, _)) if last > date => self.entries_to(entries, date),
+            _ => self.len,
+        };
+        self.dates_from(entries, k)
+    }
+
+    /// Appends an entry, taking a block when the last one is full.
+    #[expect(
+        clippy::expect_used,
+        reason = "the series' last block has room (see Series)"
+    )]
+    fn push(&mut self, entries: &mut Entries, date: NaiveDate, total: i128) {
+        if self.len % SERIES_BLOCK == 0 {
+            self.blocks.push(entries.take(date));
         }
+        let k = self.len % SERIES_BLOCK;
+        let (d, r) = self
+            .blocks
+            .last()
+            .and_then(|b| entries.block_mut(*b))
+            .and_then(|block| block.dates.get_mut(k).zip(block.running.get_mut(k)))
+            .expect("room in the last block");
+        (*d, *r) = (date, total);
+        self.len += 1;
+        self.last = Some((date, total));
+    }
+
+    /// Keeps the first `k` entries, giving back the blocks the rest held.
+    fn truncate(&mut self, entries: &mut Entries, k: usize) {
+        if k >= self.len {
+            return;
+        }
+        let keep = k.div_ceil(SERIES_BLOCK);
+        entries.free.extend(self.blocks.drain(keep..));
+        self.len = k;
+        self.last = k.checked_sub(1).map(|i| self.entry(entries, i));
     }
 
     /// Adds date-sorted amounts. Entries dated on or before the first new amount stay as
     /// they are, so appending a later month costs the new amounts only; entries after it
     /// are merged (earlier entries first on equal dates). Running totals are sums of the
     /// ledger's amounts, at most its gross (below 2⁹⁶) in size: they cannot overflow.
-    #[expect(
-        clippy::expect_used,
-        reason = "one running total per entry (see Series)"
-    )]
-    fn add(&mut self, more: &[(NaiveDate, i128)]) {
+    fn add(&mut self, entries: &mut Entries, more: &[(NaiveDate, i128)]) {
         let Some(&(first, _)) = more.first() else {
             return;
         };
-        let k = self.entries_to(first);
+        let k = self.entries_to(entries, first);
         let base = match (k, self.last) {
             (0, _) => 0,
-            (n, Some((_, total))) if n == self.dates.len() => total,
-            (n, _) => *self
-                .running
-                .get(n - 1)
-                .expect("a running total for every entry"),
+            (n, Some((_, total))) if n == self.len => total,
+            (n, _) => self.entry(entries, n - 1).1,
         };
-        let mut old = Vec::with_capacity(self.dates.len() - k);
+        let mut old = Vec::with_capacity(self.len - k);
         let mut prev = base;
-        for (d, r) in self.dates.iter().zip(&self.running).skip(k) {
-            old.push((*d, r - prev));
-            prev = *r;
+        for i in k..self.len {
+            let (d, r) = self.entry(entries, i);
+            old.push((d, r - prev));
+            prev = r;
         }
-        self.dates.truncate(k);
-        self.running.truncate(k);
-        self.dates.reserve(old.len() + more.len());
-        self.running.reserve(old.len() + more.len());
+        self.truncate(entries, k);
         let (mut old, mut new) = (old.into_iter().peekable(), more.iter().copied().peekable());
         let mut total = base;
         loop {
@@ -330,9 +456,7 @@ impl Series {
             let next = if take_old { old.next() } else { new.next() };
             if let Some((d, v)) = next {
                 total += v;
-                self.dates.push(d);
-                self.running.push(total);
-                self.last = Some((d, total));
+                self.push(entries, d, total);
             }
         }
     }
@@ -354,6 +478,7 @@ impl Flows {
     /// is the new amounts and the entries after them, not the bucket's history.
     fn first_new_overdraft(
         &self,
+        entries: &Entries,
         new: &[Staged],
         dates: &mut Vec<NaiveDate>,
     ) -> Option<(NaiveDate, i128, i128)> {
@@ -361,8 +486,8 @@ impl Flows {
         let before = first.pred_opt().unwrap_or(first);
         dates.clear();
         dates.extend(new.iter().map(|s| s.date));
-        dates.extend_from_slice(self.funds.dates_after(before));
-        dates.extend_from_slice(self.spent.dates_after(before));
+        dates.extend(self.funds.dates_after(entries, before));
+        dates.extend(self.spent.dates_after(entries, before));
         dates.sort_unstable();
         dates.dedup();
         let (mut df, mut ds) = (0i128, 0i128);
@@ -375,7 +500,7 @@ impl Flows {
                     df += s.fen;
                 }
             }
-            let (of, os) = (self.funds.at(d), self.spent.at(d));
+            let (of, os) = (self.funds.at(entries, d), self.spent.at(entries, d));
             let (f, s) = (of + df, os + ds);
             let old_deficit = (os - of).max(0);
             (s - f > old_deficit).then_some((d, f, s))
@@ -388,6 +513,7 @@ impl Flows {
 pub struct BucketView<'a> {
     bucket: &'a Bucket,
     flows: &'a Flows,
+    entries: &'a Entries,
 }
 
 impl<'a> BucketView<'a> {
@@ -409,20 +535,23 @@ impl<'a> BucketView<'a> {
 
     /// [`BucketView::allocated`] in 分, for sums that convert once at the end.
     pub(crate) fn allocated_fen(&self, as_of: NaiveDate) -> i128 {
-        self.flows.funds.at(as_of)
+        self.flows.funds.at(self.entries, as_of)
     }
 
     /// [`BucketView::spent`] in 分.
     pub(crate) fn spent_fen(&self, as_of: NaiveDate) -> i128 {
-        self.flows.spent.at(as_of)
+        self.flows.spent.at(self.entries, as_of)
     }
 
     /// Whether anything happened in the bucket on or before `as_of`.
     pub fn active(&self, as_of: NaiveDate) -> bool {
-        let first = [self.flows.funds.first_date(), self.flows.spent.first_date()]
-            .into_iter()
-            .flatten()
-            .min();
+        let first = [
+            self.flows.funds.first_date(self.entries),
+            self.flows.spent.first_date(self.entries),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         first.is_some_and(|d| d <= as_of)
     }
 }
@@ -504,6 +633,8 @@ pub struct Ledger {
     categories: IndexSet<Category>,
     /// The buckets in first-use order, with their packed keys (`Ledger::bucket_key`).
     buckets: Vec<(Bucket, u64, Flows)>,
+    /// The entries of the buckets' series.
+    entries: Entries,
     /// Bucket row + 1 (0: none) of the buckets of a built-in category or none, by
     /// (region row, level, category row or 5 for none): a small dense table, one read a
     /// lookup. Buckets of a custom category are in `bucket_keys`.
@@ -923,6 +1054,7 @@ impl Ledger {
             adjustments: Vec::new(),
             categories: Category::BUILT_IN.into_iter().collect(),
             buckets: Vec::new(),
+            entries: Entries::default(),
             dense_buckets: Vec::new(),
             bucket_keys: BucketKeys::default(),
             pooled: IndexMap::new(),
@@ -1122,9 +1254,11 @@ impl Ledger {
 
     /// Every bucket that has had money in or out, in first-use order.
     pub fn buckets(&self) -> impl Iterator<Item = BucketView<'_>> {
-        self.buckets
-            .iter()
-            .map(|(bucket, _, flows)| BucketView { bucket, flows })
+        self.buckets.iter().map(|(bucket, _, flows)| BucketView {
+            bucket,
+            flows,
+            entries: &self.entries,
+        })
     }
 
     /// Inserts a batch of records, whole or not at all.
@@ -1260,7 +1394,8 @@ impl Ledger {
             else {
                 continue;
             };
-            let Some((date, f, s)) = flows.first_new_overdraft(group, &mut dates) else {
+            let Some((date, f, s)) = flows.first_new_overdraft(&self.entries, group, &mut dates)
+            else {
                 continue;
             };
             let Some(first) = group.iter().map(|s| s.pos).min() else {
@@ -1356,8 +1491,8 @@ impl Ledger {
             for s in group {
                 if s.spent { &mut spent } else { &mut funds }.push((s.date, s.fen));
             }
-            flows.funds.add(&funds);
-            flows.spent.add(&spent);
+            flows.funds.add(&mut self.entries, &funds);
+            flows.spent.add(&mut self.entries, &spent);
         }
         for row in mark.projects..self.projects.ids.len() {
             let p = &self.projects;
@@ -1901,6 +2036,43 @@ fn culprit(group: &[Staged], date: NaiveDate) -> Option<u32> {
 mod tests {
     use super::*;
     use crate::dim::{Category, FundLevel, ProjectStage};
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Series sharing one `Entries` (blocks taken, given back and taken again) answer
+        /// as a plain list of (date, amount) per series does, batches in any date order.
+        #[test]
+        fn series_in_blocks_answer_as_a_list(
+            batches in proptest::collection::vec(
+                (0usize..3, proptest::collection::vec((0u32..60, -50i128..100), 1..40)),
+                1..12,
+            ),
+        ) {
+            let day = |n: u32| d(1, 1) + chrono::Days::new(u64::from(n));
+            let mut entries = Entries::default();
+            let mut series = [Series::default(), Series::default(), Series::default()];
+            let mut model: [Vec<(NaiveDate, i128)>; 3] = Default::default();
+            for (which, mut batch) in batches {
+                batch.sort_by_key(|(n, _)| *n);
+                let batch: Vec<_> = batch.into_iter().map(|(n, v)| (day(n), v)).collect();
+                series[which].add(&mut entries, &batch);
+                model[which].extend(batch);
+                model[which].sort_by_key(|(date, _)| *date);
+            }
+            for (s, m) in series.iter().zip(&model) {
+                proptest::prop_assert_eq!(s.first_date(&entries), m.first().map(|e| e.0));
+                for n in 0..62 {
+                    let on = day(n);
+                    let total: i128 = m.iter().filter(|e| e.0 <= on).map(|e| e.1).sum();
+                    proptest::prop_assert_eq!(s.at(&entries, on), total);
+                    let after: Vec<_> = m.iter().map(|e| e.0).filter(|&x| x > on).collect();
+                    let got: Vec<_> = s.dates_after(&entries, on).collect();
+                    proptest::prop_assert_eq!(got, after);
+                }
+            }
+        }
+    }
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2021, m, day).unwrap()
