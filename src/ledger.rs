@@ -279,17 +279,17 @@ impl Entries {
         self.segments.get_mut(b / SEGMENT)?.get_mut(b % SEGMENT)
     }
 
-    /// A block for a series to fill (its entries are overwritten before they are read).
+    /// A block for a series to fill (its entries are written before they are read).
     #[expect(
         clippy::expect_used,
         reason = "blocks are fewer than the ledger's records and series, below 2³²"
     )]
-    fn take(&mut self, date: NaiveDate) -> u32 {
+    fn take(&mut self) -> u32 {
         if let Some(b) = self.free.pop() {
             return b;
         }
         let blank = Block {
-            dates: [date; SERIES_BLOCK],
+            dates: [NaiveDate::MIN; SERIES_BLOCK],
             running: [0; SERIES_BLOCK],
         };
         let full = self.segments.last().is_none_or(|s| s.len() == SEGMENT);
@@ -397,7 +397,7 @@ impl Series {
     )]
     fn push(&mut self, entries: &mut Entries, date: NaiveDate, total: i128) {
         if self.len % SERIES_BLOCK == 0 {
-            self.blocks.push(entries.take(date));
+            self.blocks.push(entries.take());
         }
         let k = self.len % SERIES_BLOCK;
         let (d, r) = self
