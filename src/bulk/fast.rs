@@ -134,53 +134,111 @@ fn code(rest: &mut &[u8]) -> Option<u32> {
 }
 
 /// A machine name with its comma, as the fast path compares it: its first eight bytes as
-/// a little-endian word (zero past its end) with the mask of those bytes, and its bytes.
+/// a little-endian word (zero past its end) with the mask of those bytes, and its last
+/// eight bytes (for a name of at most eight bytes, the first word again) with where they
+/// start.
+#[derive(Clone, Copy)]
 struct Name {
     key: u64,
     mask: u64,
-    bytes: &'static [u8],
+    tail: u64,
+    tail_mask: u64,
+    tail_at: usize,
+    len: usize,
+}
+
+/// Up to eight bytes of `name` from `at`, as a little-endian word, and the mask of them.
+const fn word_of(name: &[u8], at: usize) -> (u64, u64) {
+    let (mut word, mut mask, mut i) = (0u64, 0u64, 0);
+    let mut rest = name.split_at(at).1;
+    while let Some((&b, tail)) = rest.split_first() {
+        if i == 8 {
+            break;
+        }
+        word |= (b as u64) << (8 * i);
+        mask |= 0xFF << (8 * i);
+        i += 1;
+        rest = tail;
+    }
+    (word, mask)
 }
 
 impl Name {
     const fn of(name: &'static [u8]) -> Name {
-        let (mut key, mut shift, mut rest) = (0u64, 0u32, name);
-        while let Some((&b, tail)) = rest.split_first() {
-            if shift == 64 {
-                break;
-            }
-            key |= (b as u64) << shift;
-            shift += 8;
-            rest = tail;
-        }
-        let mask = if shift == 64 {
-            u64::MAX
-        } else {
-            (1u64 << shift) - 1
-        };
+        let len = name.len();
+        let (key, mask) = word_of(name, 0);
+        let tail_at = len.saturating_sub(8);
+        let (tail, tail_mask) = word_of(name, tail_at);
         Name {
             key,
             mask,
-            bytes: name,
+            tail,
+            tail_mask,
+            tail_at,
+            len,
         }
     }
 }
 
-/// The fund levels' machine names with their commas, in index order.
-const LEVELS: [Name; 4] = [
-    Name::of(b"central,"),
-    Name::of(b"provincial,"),
-    Name::of(b"city,"),
-    Name::of(b"county,"),
-];
+/// A closed set of names told apart by the byte at `at` (distinct in every name, so a
+/// row's name is found by one table read, not a chain of compares that a random mix of
+/// names mispredicts), then confirmed by two masked word compares.
+struct Names<const N: usize> {
+    list: [Name; N],
+    at: usize,
+    /// Byte at `at` → index into `names`; `N` for no name.
+    pick: [u8; 256],
+}
 
-/// The built-in categories' machine names with their commas, in index order.
-const CATEGORY_NAMES: [Name; CATEGORIES] = [
-    Name::of(b"industry,"),
-    Name::of(b"infrastructure,"),
-    Name::of(b"loan_interest,"),
-    Name::of(b"yulu_plan,"),
-    Name::of(b"other,"),
-];
+impl<const N: usize> Names<N> {
+    /// The set of `names`, told apart by their byte at `at`. Fails to compile (a panic in
+    /// a constant) when two names share that byte or one is too short.
+    #[allow(
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation
+    )] // evaluated at compile time only; N is at most 5
+    const fn of(names: [&'static [u8]; N], at: usize) -> Names<N> {
+        let mut pick = [N as u8; 256];
+        let mut out = [Name::of(b","); N];
+        let mut i = 0;
+        while i < N {
+            assert!(
+                at < names[i].len() && at < 8,
+                "the telling byte is in the first word"
+            );
+            assert!(names[i].len() <= 16, "two words cover the name");
+            let b = names[i][at] as usize;
+            assert!(pick[b] as usize == N, "two names share the telling byte");
+            pick[b] = i as u8;
+            out[i] = Name::of(names[i]);
+            i += 1;
+        }
+        Names {
+            list: out,
+            at,
+            pick,
+        }
+    }
+}
+
+/// The fund levels' machine names with their commas, in index order, told apart by their
+/// second byte (`e`, `r`, `i` and `o` of central, provincial, city and county).
+static LEVELS: Names<4> = Names::of([b"central,", b"provincial,", b"city,", b"county,"], 1);
+
+/// The built-in categories' machine names with their commas, in index order, told apart
+/// by their third byte (`d`, `f`, `a`, `l` and `h` of industry, infrastructure,
+/// `loan_interest`, `yulu_plan` and other).
+static CATEGORY_NAMES: Names<CATEGORIES> = Names::of(
+    [
+        b"industry,",
+        b"infrastructure,",
+        b"loan_interest,",
+        b"yulu_plan,",
+        b"other,",
+    ],
+    2,
+);
 
 /// The first eight bytes of `s` as a little-endian word, zero past its end.
 #[inline(always)]
@@ -195,24 +253,20 @@ fn head(s: &[u8]) -> u64 {
 }
 
 /// Which of `names` starts `rest` (comma included): its index; `rest` moves past the comma.
-/// One masked word compare a name (and the bytes past eight for a long name), so no search
-/// for the comma.
+/// The telling byte picks the one candidate; its first and last eight bytes confirm it.
 #[inline(always)]
-fn one_of(rest: &mut &[u8], names: &[Name]) -> Option<usize> {
+fn one_of<const N: usize>(rest: &mut &[u8], names: &Names<N>) -> Option<usize> {
     let s = *rest;
     let h = head(s);
-    for (i, n) in names.iter().enumerate() {
-        if h & n.mask != n.key {
-            continue;
-        }
-        let len = n.bytes.len();
-        if len > 8 && s.get(8..len) != n.bytes.get(8..) {
-            continue;
-        }
-        *rest = s.get(len..)?;
-        return Some(i);
+    let i = usize::from(*names.pick.get(((h >> (8 * names.at)) & 0xFF) as usize)?);
+    let n = names.list.get(i)?;
+    let t = word_at(s, n.tail_at).unwrap_or_else(|| head(s.get(n.tail_at..).unwrap_or(&[])));
+    // Both words at once: one branch.
+    if ((h & n.mask) ^ n.key) | ((t & n.tail_mask) ^ n.tail) != 0 {
+        return None;
     }
-    None
+    *rest = s.get(n.len..)?;
+    Some(i)
 }
 
 /// A fund level and its comma → index 0–3.
@@ -534,6 +588,63 @@ mod tests {
         ] {
             assert_eq!(level(&mut other.as_bytes()), None, "{other}");
             assert_eq!(category(&mut other.as_bytes()), None, "{other}");
+        }
+    }
+
+    /// A name is picked by one byte and confirmed by its first and last words: a change of
+    /// any one byte, anywhere in the name or its comma, or a cut, is no match; the name
+    /// alone at the end of a chunk (fewer than eight bytes left) still matches.
+    #[test]
+    fn one_byte_off_is_no_name() {
+        let all = [
+            (0, &b"central,"[..]),
+            (0, b"provincial,"),
+            (0, b"city,"),
+            (0, b"county,"),
+            (1, b"industry,"),
+            (1, b"infrastructure,"),
+            (1, b"loan_interest,"),
+            (1, b"yulu_plan,"),
+            (1, b"other,"),
+        ];
+        let pick = |set: usize, s: &[u8]| {
+            let mut r = s;
+            if set == 0 {
+                level(&mut r)
+            } else {
+                category(&mut r)
+            }
+        };
+        for (set, name) in all {
+            let mut padded = name.to_vec();
+            padded.extend_from_slice(b"12345678.90\n");
+            assert!(
+                pick(set, name).is_some(),
+                "{}",
+                String::from_utf8_lossy(name)
+            );
+            assert!(pick(set, &padded).is_some());
+            for at in 0..name.len() {
+                for b in [0u8, b'a', b'Z', b',', b'_', 0xFF] {
+                    let mut changed = padded.clone();
+                    if changed[at] == b {
+                        continue;
+                    }
+                    changed[at] = b;
+                    assert_eq!(
+                        pick(set, &changed),
+                        None,
+                        "{}",
+                        String::from_utf8_lossy(&changed)
+                    );
+                }
+            }
+            // Cut before its last letter: the comma comes early.
+            for at in 0..name.len() - 1 {
+                let mut cut = name[..at].to_vec();
+                cut.extend_from_slice(b",1.00\n");
+                assert_eq!(pick(set, &cut), None, "{}", String::from_utf8_lossy(&cut));
+            }
         }
     }
 }
