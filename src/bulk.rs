@@ -757,7 +757,10 @@ impl Aggregator {
         match table {
             Table::Expenditures if self.limits.is_none() => {
                 if let Some(grants) = self.grants.take() {
-                    self.limits = Some(Limits::new(grants));
+                    self.limits = Some(match self.options.spending_check {
+                        SpendingCheck::EveryDate => Limits::new(grants),
+                        SpendingCheck::Totals => Limits::totals(&grants),
+                    });
                 }
             }
             _ => {}
@@ -800,17 +803,21 @@ impl Aggregator {
             ));
         }
         if table == Table::Projects {
-            // In file order, so a repeat names its first line whatever the threads did.
-            projects.sort_by_key(|p| p.2);
+            // Without a repeat the table is the same in any order; with one, the projects
+            // go in again in file order, so that the error names the first repeat in the
+            // file whatever the threads did.
             let mut table = self.projects.clone();
-            table.extend(&projects).map_err(|(i, id)| {
-                let line = projects.get(i).map(|p| lines.line(p.2));
-                let mut at = at().column("id");
-                if let Some(line) = line {
-                    at = at.line(line);
-                }
-                InputError::new(at, InputErrorKind::DuplicateProject { id })
-            })?;
+            if table.extend(&projects).is_err() {
+                projects.sort_by_key(|p| p.2);
+                table.extend(&projects).map_err(|(i, id)| {
+                    let line = projects.get(i).map(|p| lines.line(p.2));
+                    let mut at = at().column("id");
+                    if let Some(line) = line {
+                        at = at.line(line);
+                    }
+                    InputError::new(at, InputErrorKind::DuplicateProject { id })
+                })?;
+            }
             self.projects = table;
             self.projects_read = true;
         }
@@ -1062,7 +1069,11 @@ impl Merged {
                     *e = e.saturating_add(fen);
                 }
             }
-            m.projects.append(&mut a.projects);
+            if m.projects.is_empty() {
+                m.projects = std::mem::take(&mut a.projects);
+            } else {
+                m.projects.append(&mut a.projects);
+            }
             if m.grants.is_empty() {
                 m.grants = std::mem::take(&mut a.grants);
             } else {

@@ -126,6 +126,51 @@ impl Limits {
         l
     }
 
+    /// The periods of the check by totals: one allocation date per bucket, its first, with
+    /// all the bucket's money from it on. Spending before that date is spending with no
+    /// money in place, and spending over the year is within the year's allocations exactly
+    /// when the bucket's last period holds; so [`Limits::first_day`] and [`Limits::total`]
+    /// answer as for [`Limits::new`]. One pass over `grants`, in any order: no sort.
+    pub(crate) fn totals(grants: &[Grant]) -> Limits {
+        let mut slot = vec![0u32; CODE_SPACE];
+        let mut codes = Vec::new();
+        // Per bucket (county index × BUCKETS + bucket): first day (`i32::MAX`: none), total.
+        let mut firsts: Vec<(i32, i64)> = Vec::new();
+        for g in grants {
+            debug_assert!((g.code() as usize) < CODE_SPACE, "a six-digit code");
+            let Some(s) = slot.get_mut(g.code() as usize) else {
+                continue;
+            };
+            if *s == 0 {
+                codes.push(g.code());
+                firsts.resize(codes.len() * BUCKETS, (i32::MAX, 0));
+                // `codes.len()` < 2³²: one per distinct code below 10⁶.
+                *s = u32::try_from(codes.len()).unwrap_or(u32::MAX);
+            }
+            let at = (*s as usize - 1) * BUCKETS + g.bucket();
+            if let Some((first, total)) = firsts.get_mut(at) {
+                *first = (*first).min(g.day);
+                *total = total.saturating_add(g.fen);
+            }
+        }
+        let mut l = Limits {
+            slot,
+            codes,
+            start: Vec::with_capacity(firsts.len() + 1),
+            ..Limits::default()
+        };
+        l.start.push(0);
+        for (first, total) in firsts {
+            if first != i32::MAX {
+                l.days.push(first);
+                l.allowed.push(total);
+            }
+            l.start
+                .push(u32::try_from(l.days.len()).unwrap_or(u32::MAX));
+        }
+        l
+    }
+
     /// The number of periods (the length of a worker's [`Spend`] arrays).
     pub(crate) fn periods(&self) -> usize {
         self.days.len() + self.codes.len() * BUCKETS
@@ -343,5 +388,31 @@ mod tests {
         assert_eq!((o[0].mark.day, o[0].spent, o[0].allocated), (15, 102, 101));
         s.add(p(21), 48, Mark { day: 21, pos: 1 });
         assert_eq!(overspent(&l, &s)[0].mark.day, 15);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// The periods of the check by totals answer the first day and the total of every
+        /// bucket as the full periods do, for grants in any order, sums past `i64::MAX`
+        /// included.
+        #[test]
+        fn totals_answer_as_the_full_periods(
+            grants in proptest::collection::vec(
+                (0u32..4, 0u8..20, 0i32..40, 1i64..=i64::MAX / 2), 0..60,
+            ),
+        ) {
+            let grants: Vec<Grant> = grants
+                .into_iter()
+                .map(|(c, b, day, fen)| Grant::new(110_101 + c, b, day, fen, day < 20, 0))
+                .collect();
+            let full = Limits::new(grants.clone());
+            let totals = Limits::totals(&grants);
+            for code in 110_100..110_106 {
+                for b in 0..BUCKETS {
+                    proptest::prop_assert_eq!(totals.first_day(code, b), full.first_day(code, b));
+                    proptest::prop_assert_eq!(totals.total(code, b), full.total(code, b));
+                }
+            }
+        }
     }
 }

@@ -243,8 +243,11 @@ fn worker<R: Read, K: RowKind>(feed: &Mutex<Feed<R>>, w: &Workers) -> Outcome {
             }
         }
     }
-    // On this worker's thread, while the others may still be parsing.
-    out.acc.sort_grants();
+    // On this worker's thread, while the others may still be parsing; only the check at
+    // every date needs the grants in order.
+    if ctx.every_date {
+        out.acc.sort_grants();
+    }
     // A buffer grown for a long line serves the next read at the size asked for.
     buf.truncate(cap);
     w.buffers
