@@ -803,23 +803,7 @@ impl Aggregator {
             ));
         }
         if table == Table::Projects {
-            // Without a repeat the table is the same in any order; with one, the projects
-            // go in again in file order, so that the error names the first repeat in the
-            // file whatever the threads did.
-            let mut table = self.projects.clone();
-            if table.extend(&projects).is_err() {
-                projects.sort_by_key(|p| p.2);
-                table.extend(&projects).map_err(|(i, id)| {
-                    let line = projects.get(i).map(|p| lines.line(p.2));
-                    let mut at = at().column("id");
-                    if let Some(line) = line {
-                        at = at.line(line);
-                    }
-                    InputError::new(at, InputErrorKind::DuplicateProject { id })
-                })?;
-            }
-            self.projects = table;
-            self.projects_read = true;
+            self.add_projects(name, &mut projects, &lines)?;
         }
         let mut warnings = Vec::new();
         let mut spent_all = None;
@@ -863,6 +847,31 @@ impl Aggregator {
             self.warned.insert(key);
             self.warnings.push(w);
         }
+        Ok(())
+    }
+
+    /// Puts the projects of a read in the table. Without a repeated id the table is the
+    /// same in any order; with one, the projects go in again in file order, so that the
+    /// error names the first repeat in the file whatever the threads did.
+    fn add_projects(
+        &mut self,
+        name: &str,
+        projects: &mut [(projects::ProjectKey, projects::ProjectEntry, u64, i64)],
+        lines: &stream::Lines,
+    ) -> Result<(), InputError> {
+        let mut table = self.projects.clone();
+        if table.extend(projects).is_err() {
+            projects.sort_by_key(|p| p.2);
+            table.extend(projects).map_err(|(i, id)| {
+                let mut at = Location::new(name).column("id");
+                if let Some(p) = projects.get(i) {
+                    at = at.line(lines.line(p.2));
+                }
+                InputError::new(at, InputErrorKind::DuplicateProject { id })
+            })?;
+        }
+        self.projects = table;
+        self.projects_read = true;
         Ok(())
     }
 
