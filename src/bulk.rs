@@ -611,6 +611,7 @@ impl Aggregator {
                 threads: options.threads,
                 cap: options.buffer_size,
                 buffers: Vec::new(),
+                slots: Vec::new(),
             },
         }
     }
@@ -780,14 +781,20 @@ impl Aggregator {
         // Merge the workers into one, then check before touching the totals.
         let totals = table == Table::Expenditures && o.spending_check == SpendingCheck::Totals;
         let Merged {
-            acc: merged,
+            acc: mut merged,
             mut projects,
             mut grants,
             spend,
             orphans,
             this_read,
-        } = Merged::of(accs, self.inputs.len() as u64, &lines, totals)
-            .map_err(|k| InputError::new(at(), k))?;
+        } = Merged::of(
+            accs,
+            self.inputs.len() as u64,
+            &lines,
+            totals,
+            &mut self.crew.slots,
+        )
+        .map_err(|k| InputError::new(at(), k))?;
         let mut overflow = merged.overflow();
         if overflow.is_none() && add_sums {
             overflow = self.acc.check_absorb(&merged).err();
@@ -821,6 +828,7 @@ impl Aggregator {
             return Err(InputError::new(at().column("amount_yuan"), kind));
         }
         // Nothing fails from here on.
+        self.crew.slots.push(merged.release_slot());
         if add_sums {
             self.acc
                 .absorb(merged)
@@ -1056,15 +1064,18 @@ struct Merged {
 }
 
 impl Merged {
+    /// Merges the workers' accumulators; their code tables go to `slots`, and the merged
+    /// accumulator takes one from there.
     fn of(
         accs: Vec<Acc>,
         read_no: u64,
         lines: &stream::Lines,
         totals: bool,
+        slots: &mut Vec<Vec<u32>>,
     ) -> Result<Merged, InputErrorKind> {
         let global = |pos: u64| (read_no << 40) | lines.line(pos);
         let mut m = Merged {
-            acc: Acc::new(),
+            acc: Acc::with_slot(slots.pop().unwrap_or_default()),
             projects: Vec::new(),
             grants: Vec::new(),
             spend: Spend::default(),
@@ -1099,6 +1110,7 @@ impl Merged {
                     *e = o;
                 }
             }
+            slots.push(a.release_slot());
             m.acc.absorb(a)?;
         }
         Ok(m)

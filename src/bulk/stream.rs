@@ -177,8 +177,14 @@ fn next_chunk<R: Read>(
 
 fn worker<R: Read, K: RowKind>(feed: &Mutex<Feed<R>>, w: &Workers) -> Outcome {
     let (stop, cap, ctx, commit) = (w.stop, w.cap, w.ctx, w.commit);
+    let slot = w
+        .slots
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .pop()
+        .unwrap_or_default();
     let mut out = Outcome {
-        acc: Acc::new(),
+        acc: Acc::with_slot(slot),
         lines: Vec::new(),
         error: None,
     };
@@ -324,6 +330,8 @@ pub(crate) struct Crew {
     pub(crate) threads: usize,
     pub(crate) cap: usize,
     pub(crate) buffers: Vec<Vec<u8>>,
+    /// Cleared code tables of accumulators gone ([`Acc::release_slot`]).
+    pub(crate) slots: Vec<Vec<u32>>,
 }
 
 /// Streams `reader` (a CSV of `table`) through the crew's workers (`crew.threads` of them,
@@ -356,6 +364,7 @@ pub(crate) fn run<R: Read + Send>(
         }),
     };
     let pool = Mutex::new(std::mem::take(&mut crew.buffers));
+    let slots = Mutex::new(std::mem::take(&mut crew.slots));
     let w = Workers {
         stop: &stop,
         cap,
@@ -363,6 +372,7 @@ pub(crate) fn run<R: Read + Send>(
         commit: &commit,
         threads,
         buffers: &pool,
+        slots: &slots,
     };
     let mut outcomes: Vec<Outcome> = match table {
         Table::Allocations => spread::<R, AllocationRow>(&feed, &w),
@@ -370,6 +380,7 @@ pub(crate) fn run<R: Read + Send>(
         Table::Expenditures => spread::<R, ExpenditureRow>(&feed, &w),
     };
     crew.buffers = pool.into_inner().unwrap_or_else(PoisonError::into_inner);
+    crew.slots = slots.into_inner().unwrap_or_else(PoisonError::into_inner);
     let state = commit
         .state
         .into_inner()
@@ -432,6 +443,8 @@ struct Workers<'a, 'p> {
     threads: usize,
     /// Read buffers to reuse.
     buffers: &'a Mutex<Vec<Vec<u8>>>,
+    /// Code tables to reuse.
+    slots: &'a Mutex<Vec<Vec<u32>>>,
 }
 
 fn spread<R: Read + Send, K: RowKind>(feed: &Mutex<Feed<R>>, w: &Workers) -> Vec<Outcome> {

@@ -234,6 +234,27 @@ impl Acc {
         }
     }
 
+    /// An accumulator whose code table is `slot` (empty, or all zero: one handed back by
+    /// [`Acc::release_slot`]).
+    pub(crate) fn with_slot(slot: Vec<u32>) -> Self {
+        debug_assert!(slot.iter().all(|&s| s == 0), "a cleared code table");
+        Acc { slot, ..Acc::new() }
+    }
+
+    /// Hands back the code table, cleared where this accumulator wrote it, for another
+    /// accumulator ([`Acc::with_slot`]); this one no longer knows any county. A fresh
+    /// table of 4 MiB costs 1,024 page faults and, when the allocator reuses memory, a
+    /// clear of all of it; a kept one costs the clear of the entries used (a few thousand).
+    pub(crate) fn release_slot(&mut self) -> Vec<u32> {
+        let mut slot = std::mem::take(&mut self.slot);
+        for c in &self.codes {
+            if let Some(s) = slot.get_mut(c.get() as usize) {
+                *s = 0;
+            }
+        }
+        slot
+    }
+
     /// Sorts the logged grants by [`Grant::order`], the order the spending check builds
     /// its periods in: each worker sorts its own, so the merge after a read is linear.
     pub(crate) fn sort_grants(&mut self) {
