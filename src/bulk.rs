@@ -265,7 +265,7 @@ pub enum Overspending {
 
 impl BulkOptions {
     /// Counts rows dated on or before `as_of`; rows must fall in the fiscal year of `as_of`
-    /// ([`FiscalYear::of`]); 2 worker threads, 4 MiB buffers.
+    /// ([`FiscalYear::of`]); 2 worker threads, 1 MiB buffers.
     ///
     /// # Example
     ///
@@ -285,7 +285,7 @@ impl BulkOptions {
             as_of,
             year: YearRule::OfAsOf,
             threads: 2,
-            buffer_size: 4 << 20,
+            buffer_size: 1 << 20,
             overspending: Overspending::Error,
             spending_check: SpendingCheck::Totals,
         }

@@ -17,6 +17,8 @@ pub(crate) const CATEGORIES: usize = Category::BUILT_IN.len();
 pub(crate) const BUCKETS: usize = FundLevel::ALL.len() * CATEGORIES;
 /// Six-digit region codes.
 const CODE_SPACE: usize = 1_000_000;
+/// Counties an accumulator makes room for at once: a few more than the country's ~2,800.
+const COUNTIES: usize = 3_000;
 
 /// The built-in categories in index order: [`Category::BUILT_IN`] as a static, so that
 /// their names borrow for `'static`. Index `i` of every bulk table is this entry.
@@ -238,7 +240,16 @@ impl Acc {
     /// [`Acc::release_slot`]).
     pub(crate) fn with_slot(slot: Vec<u32>) -> Self {
         debug_assert!(slot.iter().all(|&s| s == 0), "a cleared code table");
-        Acc { slot, ..Acc::new() }
+        // Room for the country's ~2,800 counties from the start: the sums grow without
+        // being copied (and their pages touched twice) on the way. Untouched room costs
+        // address space, not memory.
+        Acc {
+            slot,
+            allocated: Vec::with_capacity(COUNTIES * BUCKETS),
+            spent: Vec::with_capacity(COUNTIES * BUCKETS),
+            planned: Vec::with_capacity(COUNTIES * CATEGORIES),
+            ..Acc::new()
+        }
     }
 
     /// Hands back the code table, cleared where this accumulator wrote it, for another
