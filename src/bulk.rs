@@ -142,7 +142,7 @@ use crate::import::{InputError, InputErrorKind, Location};
 use ctx::Ctx;
 use dates::Window;
 use ids::IdSet;
-use limits::{Grant, Limits, Mark, Spend};
+use limits::{Grant, Limits, Mark, Spend, Spent};
 use projects::ProjectTable;
 use schema::Table;
 use sums::Acc;
@@ -569,7 +569,7 @@ pub struct Aggregator {
     /// `read << 40 | line`.
     spend: Spend,
     /// Spending per bucket so far, all dates ([`SpendingCheck::Totals`]).
-    spent_all: HashMap<(u32, u8), i64>,
+    spent_all: Spent,
     /// The name of each expenditures input read, by read number.
     inputs: Vec<Arc<str>>,
     /// Overspent buckets warned about.
@@ -603,7 +603,7 @@ impl Aggregator {
             grants: None,
             limits: None,
             spend: Spend::default(),
-            spent_all: HashMap::new(),
+            spent_all: Spent::default(),
             inputs: Vec::new(),
             warned: HashSet::new(),
             warnings: Vec::new(),
@@ -779,7 +779,10 @@ impl Aggregator {
         };
         let (accs, ids, lines) = stream::run(input, name, table, &ctx, prior, &mut self.crew)?;
         // Merge the workers into one, then check before touching the totals.
-        let totals = table == Table::Expenditures && o.spending_check == SpendingCheck::Totals;
+        let totals = self
+            .limits
+            .as_ref()
+            .filter(|_| table == Table::Expenditures && o.spending_check == SpendingCheck::Totals);
         let Merged {
             acc: mut merged,
             mut projects,
@@ -928,11 +931,11 @@ impl Aggregator {
         name: &str,
         orphans: &HashMap<(u32, u8), Mark>,
         spend: Spend,
-        this_read: &HashMap<(u32, u8), i64>,
+        this_read: &Spent,
     ) -> Result<
         (
             Vec<((u32, usize), InputError)>,
-            Option<HashMap<(u32, u8), i64>>,
+            Option<Spent>,
             Option<Spend>,
         ),
         InputError,
@@ -989,15 +992,10 @@ impl Aggregator {
             spend_total = Some(total);
         } else {
             let mut all = self.spent_all.clone();
-            let mut changed: Vec<(u32, u8)> = this_read.keys().copied().collect();
-            changed.sort_unstable();
-            for (k, f) in this_read {
-                let e = all.entry(*k).or_insert(0);
-                *e = e.saturating_add(*f);
-            }
-            for (code, b) in changed {
-                let bucket = usize::from(b);
-                let spent = all.get(&(code, b)).copied().unwrap_or(0);
+            all.absorb(this_read);
+            // The buckets this read spent in (`found` is sorted below).
+            for (code, bucket, _) in this_read.buckets(limits) {
+                let spent = all.get(limits, code, bucket);
                 let allocated = limits.total(code, bucket);
                 if spent > allocated {
                     let kind = InputErrorKind::OverspentTotal {
@@ -1011,8 +1009,11 @@ impl Aggregator {
             spent_all = Some(all);
         }
         found.sort_by_key(|(m, k, _)| (m.is_none(), m.map(|m| (m.day, m.pos)), *k));
+        let mut this_read_warned = HashSet::new();
         for (m, key, kind) in found {
-            if self.warned.contains(&key) {
+            // Each bucket once: the first of its findings (by date and line), in this read
+            // or an earlier one.
+            if self.warned.contains(&key) || !this_read_warned.insert(key) {
                 continue;
             }
             let at = match m {
@@ -1060,7 +1061,7 @@ struct Merged {
     grants: Vec<Grant>,
     spend: Spend,
     orphans: HashMap<(u32, u8), Mark>,
-    this_read: HashMap<(u32, u8), i64>,
+    this_read: Spent,
 }
 
 impl Merged {
@@ -1070,7 +1071,7 @@ impl Merged {
         accs: Vec<Acc>,
         read_no: u64,
         lines: &stream::Lines,
-        totals: bool,
+        totals: Option<&Limits>,
         slots: &mut Vec<Vec<u32>>,
     ) -> Result<Merged, InputErrorKind> {
         let global = |pos: u64| (read_no << 40) | lines.line(pos);
@@ -1080,13 +1081,12 @@ impl Merged {
             grants: Vec::new(),
             spend: Spend::default(),
             orphans: HashMap::new(),
-            this_read: HashMap::new(),
+            this_read: Spent::default(),
         };
         for mut a in accs {
-            if totals {
+            if let Some(limits) = totals {
                 for (code, b, fen) in a.spending() {
-                    let e = m.this_read.entry((code, b)).or_insert(0);
-                    *e = e.saturating_add(fen);
+                    m.this_read.add(limits, code, usize::from(b), fen);
                 }
             }
             if m.projects.is_empty() {

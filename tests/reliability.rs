@@ -211,6 +211,50 @@ fn overspending_is_an_error_by_default_and_a_warning_on_request() {
         format!("{E}2,2025-02-02,7,450521,central,industry,100.00\n").as_bytes(),
     )
     .unwrap();
+    // By totals too: the year's spending over every input read.
+    let mut by_totals = read_all(
+        BulkOptions::new(day("2025-06-30")),
+        Some(&a),
+        Some(&p),
+        None,
+    )
+    .unwrap();
+    by_totals
+        .read_expenditures(
+            "e1.csv",
+            format!("{E}1,2025-02-01,7,450521,central,industry,1000.00\n").as_bytes(),
+        )
+        .unwrap();
+    let err = by_totals
+        .read_expenditures(
+            "e2.csv",
+            format!("{E}2,2025-09-01,7,450521,central,industry,500.01\n").as_bytes(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "e2.csv: spending in 450521 central industry totals 1500.01元, beyond the 1500.00元 allocated in all (read with SpendingCheck::EveryDate for the date and line)"
+    );
+    // Spending where nothing is allocated, let pass as a warning, counts over inputs as well.
+    let warn = BulkOptions::new(day("2025-06-30")).overspending(Overspending::Warn);
+    let mut warned = read_all(warn, Some(&a), Some(&p), None).unwrap();
+    for (name, row) in [
+        ("e1.csv", "1,2025-02-01,9,450523,central,industry,1.00"),
+        ("e2.csv", "2,2025-02-02,9,450523,central,industry,2.00"),
+        ("e3.csv", "3,2025-02-03,7,450521,central,industry,1500.01"),
+    ] {
+        warned
+            .read_expenditures(name, format!("{E}{row}\n").as_bytes())
+            .unwrap();
+    }
+    let seen: Vec<String> = warned.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        seen,
+        [
+            "e1.csv line 2 column county_code: expenditure in 450523 central industry dated 2025-02-01, but nothing is allocated to that bucket",
+            "e3.csv: spending in 450521 central industry totals 1500.01元, beyond the 1500.00元 allocated in all (read with SpendingCheck::EveryDate for the date and line)",
+        ]
+    );
     // Allocations come first.
     let err = agg
         .read_allocations(

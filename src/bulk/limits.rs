@@ -17,6 +17,8 @@
 //! period's latest date. D is a date by which the bucket is overspent; it may have been
 //! from an earlier day of the same period (finding that day would need a sum per day).
 
+use std::collections::HashMap;
+
 use crate::{Category, FundLevel};
 
 /// Levels × built-in categories: the buckets of one county (as `sums::BUCKETS`, which
@@ -191,6 +193,13 @@ impl Limits {
         Some(s + g + n)
     }
 
+    /// The index of a bucket of a county with allocations: county index × `BUCKETS` +
+    /// bucket.
+    fn index(&self, code: u32, bucket: usize) -> Option<usize> {
+        let county = (*self.slot.get(code as usize)? as usize).checked_sub(1)?;
+        (bucket < BUCKETS).then_some(county * BUCKETS + bucket)
+    }
+
     /// The first allocation day of a bucket; `i32::MAX` when it has none.
     pub(crate) fn first_day(&self, code: u32, bucket: usize) -> i32 {
         self.range(code, bucket)
@@ -231,6 +240,80 @@ impl Limits {
                     (code, b, periods)
                 })
             })
+    }
+}
+
+/// Spending per bucket for the check by totals (saturating sums of 分): one sum per bucket
+/// of the counties a [`Limits`] knows, at its index (county index × `BUCKETS` + bucket),
+/// and a map for buckets of other counties (spending where nothing is allocated).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Spent {
+    dense: Vec<i64>,
+    other: HashMap<(u32, u8), i64>,
+}
+
+impl Spent {
+    /// Adds `fen` to the bucket (`code`, `bucket`).
+    pub(crate) fn add(&mut self, limits: &Limits, code: u32, bucket: usize, fen: i64) {
+        if fen == 0 {
+            return;
+        }
+        if let Some(g) = limits.index(code, bucket) {
+            if self.dense.len() <= g {
+                self.dense.resize(limits.codes.len() * BUCKETS, 0);
+            }
+            if let Some(s) = self.dense.get_mut(g) {
+                *s = s.saturating_add(fen);
+            }
+        } else {
+            // A bucket index, below BUCKETS (20).
+            let b = u8::try_from(bucket).unwrap_or(u8::MAX);
+            let s = self.other.entry((code, b)).or_insert(0);
+            *s = s.saturating_add(fen);
+        }
+    }
+
+    /// Adds every sum of `other` (kept against the same `Limits`).
+    pub(crate) fn absorb(&mut self, other: &Spent) {
+        if self.dense.len() < other.dense.len() {
+            self.dense.resize(other.dense.len(), 0);
+        }
+        for (s, &f) in self.dense.iter_mut().zip(&other.dense) {
+            *s = s.saturating_add(f);
+        }
+        for (&k, &f) in &other.other {
+            let s = self.other.entry(k).or_insert(0);
+            *s = s.saturating_add(f);
+        }
+    }
+
+    /// The buckets with spending: (county code, bucket, 分), those `limits` knows first.
+    pub(crate) fn buckets<'a>(
+        &'a self,
+        limits: &'a Limits,
+    ) -> impl Iterator<Item = (u32, usize, i64)> + 'a {
+        let dense = self.dense.iter().enumerate().filter(|(_, f)| **f != 0);
+        dense
+            .map(|(g, &f)| {
+                let code = limits.codes.get(g / BUCKETS).copied().unwrap_or(0);
+                (code, g % BUCKETS, f)
+            })
+            .chain(
+                self.other
+                    .iter()
+                    .map(|(&(c, b), &f)| (c, usize::from(b), f)),
+            )
+    }
+
+    /// The sum of a bucket (0 when none).
+    pub(crate) fn get(&self, limits: &Limits, code: u32, bucket: usize) -> i64 {
+        match limits.index(code, bucket) {
+            Some(g) => self.dense.get(g).copied().unwrap_or(0),
+            None => u8::try_from(bucket)
+                .ok()
+                .and_then(|b| self.other.get(&(code, b)).copied())
+                .unwrap_or(0),
+        }
     }
 }
 
@@ -388,6 +471,35 @@ mod tests {
         assert_eq!((o[0].mark.day, o[0].spent, o[0].allocated), (15, 102, 101));
         s.add(p(21), 48, Mark { day: 21, pos: 1 });
         assert_eq!(overspent(&l, &s)[0].mark.day, 15);
+    }
+
+    /// Spending per bucket: buckets of counties with allocations in the dense sums, others
+    /// in the map; sums saturate and merge.
+    #[test]
+    fn spent_per_bucket_dense_and_elsewhere() {
+        let l = Limits::totals(&[
+            Grant::new(450_521, 3, 10, 100, true, 0),
+            Grant::new(450_522, 0, 10, 100, true, 0),
+        ]);
+        let mut a = Spent::default();
+        a.add(&l, 450_522, 0, 5);
+        a.add(&l, 450_521, 19, 7);
+        a.add(&l, 450_523, 2, 11);
+        a.add(&l, 450_521, 3, 0);
+        let mut b = Spent::default();
+        b.add(&l, 450_523, 2, i64::MAX);
+        b.add(&l, 450_522, 0, 1);
+        a.absorb(&b);
+        assert_eq!(a.get(&l, 450_522, 0), 6);
+        assert_eq!(a.get(&l, 450_521, 19), 7);
+        assert_eq!(a.get(&l, 450_523, 2), i64::MAX);
+        assert_eq!(a.get(&l, 450_521, 3), 0);
+        let mut all: Vec<_> = a.buckets(&l).collect();
+        all.sort_unstable();
+        assert_eq!(
+            all,
+            [(450_521, 19, 7), (450_522, 0, 6), (450_523, 2, i64::MAX)]
+        );
     }
 
     proptest::proptest! {
