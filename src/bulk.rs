@@ -755,16 +755,8 @@ impl Aggregator {
         add_sums: bool,
     ) -> Result<(), InputError> {
         let at = || Location::new(name);
-        match table {
-            Table::Expenditures if self.limits.is_none() => {
-                if let Some(grants) = self.grants.take() {
-                    self.limits = Some(match self.options.spending_check {
-                        SpendingCheck::EveryDate => Limits::new(grants),
-                        SpendingCheck::Totals => Limits::totals(&grants),
-                    });
-                }
-            }
-            _ => {}
+        if table == Table::Expenditures && self.limits.is_none() {
+            self.set_limits();
         }
         let o = self.options;
         let ctx = o.ctx(
@@ -859,6 +851,18 @@ impl Aggregator {
             self.warnings.push(w);
         }
         Ok(())
+    }
+
+    /// Fixes the money in place from the allocations read, before the first expenditure.
+    fn set_limits(&mut self) {
+        if let Some(grants) = self.grants.take() {
+            self.limits = Some(match self.options.spending_check {
+                SpendingCheck::EveryDate => Limits::new(grants),
+                SpendingCheck::Totals => {
+                    Limits::totals(&grants, self.crew.slots.pop().unwrap_or_default())
+                }
+            });
+        }
     }
 
     /// Puts the projects of a read in the table. Without a repeated id the table is the

@@ -133,8 +133,12 @@ impl Limits {
     /// money in place, and spending over the year is within the year's allocations exactly
     /// when the bucket's last period holds; so [`Limits::first_day`] and [`Limits::total`]
     /// answer as for [`Limits::new`]. One pass over `grants`, in any order: no sort.
-    pub(crate) fn totals(grants: &[Grant]) -> Limits {
-        let mut slot = vec![0u32; CODE_SPACE];
+    /// `slot` is a cleared code table to use (or an empty one).
+    pub(crate) fn totals(grants: &[Grant], mut slot: Vec<u32>) -> Limits {
+        debug_assert!(slot.iter().all(|&s| s == 0), "a cleared code table");
+        if slot.len() != CODE_SPACE {
+            slot = vec![0u32; CODE_SPACE];
+        }
         let mut codes = Vec::new();
         // Per bucket (county index × BUCKETS + bucket): first day (`i32::MAX`: none), total.
         let mut firsts: Vec<(i32, i64)> = Vec::new();
@@ -477,10 +481,13 @@ mod tests {
     /// in the map; sums saturate and merge.
     #[test]
     fn spent_per_bucket_dense_and_elsewhere() {
-        let l = Limits::totals(&[
-            Grant::new(450_521, 3, 10, 100, true, 0),
-            Grant::new(450_522, 0, 10, 100, true, 0),
-        ]);
+        let l = Limits::totals(
+            &[
+                Grant::new(450_521, 3, 10, 100, true, 0),
+                Grant::new(450_522, 0, 10, 100, true, 0),
+            ],
+            Vec::new(),
+        );
         let mut a = Spent::default();
         a.add(&l, 450_522, 0, 5);
         a.add(&l, 450_521, 19, 7);
@@ -518,7 +525,7 @@ mod tests {
                 .map(|(c, b, day, fen)| Grant::new(110_101 + c, b, day, fen, day < 20, 0))
                 .collect();
             let full = Limits::new(grants.clone());
-            let totals = Limits::totals(&grants);
+            let totals = Limits::totals(&grants, Vec::new());
             for code in 110_100..110_106 {
                 for b in 0..BUCKETS {
                     proptest::prop_assert_eq!(totals.first_day(code, b), full.first_day(code, b));
