@@ -145,9 +145,10 @@ struct Pending {
 const BATCH: usize = 32;
 
 /// Adds a batch; a project reference that does not match, or spending in a county with no
-/// allocation (when that is an error), names its line. The project lookups of a batch are
-/// independent loads too. Sums stop at `i64::MAX` (an overflow, found after the read
-/// whatever the order of the adds).
+/// allocation (when that is an error), names its line: the first such line of the batch,
+/// whichever check it fails. The project lookups of a batch are independent loads, and so
+/// are the adds. Sums stop at `i64::MAX` (an overflow, found after the read whatever the
+/// order of the adds).
 #[inline]
 fn flush<K: RowKind>(
     acc: &mut Acc,
@@ -155,61 +156,40 @@ fn flush<K: RowKind>(
     seq: u64,
     batch: &mut Vec<Pending>,
 ) -> Result<(), LocalError> {
+    // The first row whose project does not match: the rows before it are checked for
+    // spending first, so that an error there (an earlier line) is the one named.
+    let mut bad = None;
     if let Some(projects) = ctx.projects {
-        for p in batch.iter() {
+        for (i, p) in batch.iter().enumerate() {
             let Some((id, expected)) = p.row.project else {
                 continue;
             };
             let found = projects.dense_entry(id);
             if found != Some(expected) {
-                return Err(LocalError {
+                let error = LocalError {
                     line: p.line,
                     // Only expenditures refer to projects: column project_id.
                     column: Some(2),
                     kind: project_mismatch(id.to_string(), found, expected),
-                });
+                };
+                bad = Some((i, error));
+                break;
             }
         }
     }
+    let checked = batch
+        .get(..bad.as_ref().map_or(batch.len(), |(i, _)| *i))
+        .unwrap_or_default();
     if K::SPEND {
         if let Some(limits) = ctx.limits.filter(|_| !ctx.every_date) {
-            totals::<K>(acc, ctx, limits, seq, batch)?;
+            totals::<K>(acc, ctx, limits, seq, checked)?;
         }
         if let Some(limits) = ctx.limits.filter(|_| ctx.every_date) {
-            // Periods first, then the adds: the adds' loads are independent, so their
-            // cache misses overlap.
-            let mut periods = [0usize; BATCH];
-            for (slot, p) in periods.iter_mut().zip(batch.iter()) {
-                let r = &p.row;
-                *slot = match limits.period(r.code, usize::from(r.bucket), r.day) {
-                    Some(period) => period,
-                    None if ctx.overspending_is_error => {
-                        return Err(LocalError {
-                            line: p.line,
-                            column: Some(K::CODE),
-                            kind: Kind::NothingAllocated {
-                                bucket: bucket_name(r.code, usize::from(r.bucket)),
-                                date: day_date(r.day),
-                            },
-                        });
-                    }
-                    None => {
-                        note_orphan(acc, r, (seq << 32) | p.line);
-                        usize::MAX
-                    }
-                };
-            }
-            acc.spend.reserve(limits.periods());
-            for (&period, p) in periods.iter().zip(batch.iter()) {
-                if period != usize::MAX {
-                    let mark = Mark {
-                        day: p.row.day,
-                        pos: (seq << 32) | p.line,
-                    };
-                    acc.spend.add(period, p.row.fen, mark);
-                }
-            }
+            every_date::<K>(acc, ctx, limits, seq, checked)?;
         }
+    }
+    if let Some((_, error)) = bad {
+        return Err(error);
     }
     if K::GRANTS {
         acc.grants
@@ -238,6 +218,51 @@ fn flush<K: RowKind>(
         acc.counts.skipped += n - counted;
     }
     batch.clear();
+    Ok(())
+}
+
+/// The spending check at every date: each row's spending goes to the period of its date
+/// (periods first, then the adds: the adds' loads are independent, so their cache misses
+/// overlap).
+#[inline]
+fn every_date<K: RowKind>(
+    acc: &mut Acc,
+    ctx: &Ctx,
+    limits: &Limits,
+    seq: u64,
+    batch: &[Pending],
+) -> Result<(), LocalError> {
+    let mut periods = [0usize; BATCH];
+    for (slot, p) in periods.iter_mut().zip(batch.iter()) {
+        let r = &p.row;
+        *slot = match limits.period(r.code, usize::from(r.bucket), r.day) {
+            Some(period) => period,
+            None if ctx.overspending_is_error => {
+                return Err(LocalError {
+                    line: p.line,
+                    column: Some(K::CODE),
+                    kind: Kind::NothingAllocated {
+                        bucket: bucket_name(r.code, usize::from(r.bucket)),
+                        date: day_date(r.day),
+                    },
+                });
+            }
+            None => {
+                note_orphan(acc, r, (seq << 32) | p.line);
+                usize::MAX
+            }
+        };
+    }
+    acc.spend.reserve(limits.periods());
+    for (&period, p) in periods.iter().zip(batch.iter()) {
+        if period != usize::MAX {
+            let mark = Mark {
+                day: p.row.day,
+                pos: (seq << 32) | p.line,
+            };
+            acc.spend.add(period, p.row.fen, mark);
+        }
+    }
     Ok(())
 }
 
