@@ -997,19 +997,24 @@ type Sums<const N: usize> = Vec<(Packed, [i128; N])>;
 
 /// Sorts `(key, values)` entries and adds up runs of equal keys: cheaper than hashing.
 fn sum_runs<const N: usize>(mut parts: Sums<N>) -> Sums<N> {
+    sum_runs_in_place(&mut parts);
+    parts
+}
+
+/// [`sum_runs`] within `parts` itself: no second buffer (a report's detail sums are tens
+/// of thousands of entries, and fresh memory costs a page fault every 4 KiB).
+fn sum_runs_in_place<const N: usize>(parts: &mut Sums<N>) {
     parts.sort_unstable_by_key(|p| p.0);
-    let mut sums: Sums<N> = Vec::with_capacity(parts.len());
-    for (key, v) in parts {
-        match sums.last_mut() {
-            Some(last) if last.0 == key => {
-                for (acc, x) in last.1.iter_mut().zip(v) {
-                    *acc += x;
-                }
-            }
-            _ => sums.push((key, v)),
+    // `dedup_by` hands the entry after the last one kept, then the last one kept.
+    parts.dedup_by(|next, kept| {
+        if next.0 != kept.0 {
+            return false;
         }
-    }
-    sums
+        for (acc, x) in kept.1.iter_mut().zip(next.1) {
+            *acc += x;
+        }
+        true
+    });
 }
 
 impl Execution {
@@ -1132,14 +1137,19 @@ fn grouped_rows(
     let Some((&detail, subtotals)) = groupings.split_first() else {
         return Vec::new();
     };
-    // Subtotals from the detail sums first; then the detail sums are used up.
+    // Subtotals from the detail sums first, each summed in one scratch buffer (the few
+    // subtotal rows then copied out); then the detail sums are used up.
+    let mut scratch: Sums<4> = Vec::with_capacity(detail_sums.len());
     let mut sums_of: Vec<(Grouping, Sums<4>)> = subtotals
         .iter()
         .map(|&g| {
-            let projected = detail_sums.iter().map(|&(k, v)| (k & mask(g), v));
-            (g, sum_runs(projected.collect()))
+            scratch.clear();
+            scratch.extend(detail_sums.iter().map(|&(k, v)| (k & mask(g), v)));
+            sum_runs_in_place(&mut scratch);
+            (g, scratch.clone())
         })
         .collect();
+    drop(scratch);
     sums_of.insert(0, (detail, detail_sums));
     let mut rows = Vec::with_capacity(sums_of.iter().map(|(_, s)| s.len()).sum());
     for (g, sums) in sums_of {
