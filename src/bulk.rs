@@ -143,7 +143,7 @@ use ctx::Ctx;
 use dates::Window;
 use ids::IdSet;
 use limits::{Grant, Limits, Mark, Spend, Spent};
-use projects::ProjectTable;
+use projects::{ProjectItem, ProjectTable};
 use schema::Table;
 use sums::Acc;
 
@@ -562,7 +562,9 @@ pub struct Aggregator {
     expenditure_ids: IdSet,
     /// Allocations read (`Some` once an allocations input was read, even an empty one),
     /// until the first expenditures input turns them into `limits`.
-    grants: Option<Vec<Grant>>,
+    /// Allocations read, for the spending check: one list per worker and read (`None`: no
+    /// allocations read, so spending is not checked).
+    grants: Option<Vec<Vec<Grant>>>,
     /// The money in place per bucket and date, once expenditures are checked against it.
     limits: Option<Limits>,
     /// Spending per period so far ([`SpendingCheck::EveryDate`]); marks hold
@@ -777,7 +779,7 @@ impl Aggregator {
             .filter(|_| table == Table::Expenditures && o.spending_check == SpendingCheck::Totals);
         let Merged {
             acc: mut merged,
-            mut projects,
+            projects,
             mut grants,
             spend,
             orphans,
@@ -805,7 +807,7 @@ impl Aggregator {
             ));
         }
         if table == Table::Projects {
-            self.add_projects(name, &mut projects, &lines)?;
+            self.add_projects(name, projects, &lines)?;
         }
         let mut warnings = Vec::new();
         let mut spent_all = None;
@@ -832,10 +834,7 @@ impl Aggregator {
         match table {
             Table::Allocations => {
                 self.allocation_ids.absorb(ids);
-                match &mut self.grants {
-                    Some(g) if !g.is_empty() => g.append(&mut grants),
-                    _ => self.grants = Some(grants),
-                }
+                self.grants.get_or_insert_default().append(&mut grants);
             }
             Table::Expenditures => self.expenditure_ids.absorb(ids),
             Table::Projects => {}
@@ -857,10 +856,11 @@ impl Aggregator {
     fn set_limits(&mut self) {
         if let Some(grants) = self.grants.take() {
             self.limits = Some(match self.options.spending_check {
-                SpendingCheck::EveryDate => Limits::new(grants),
-                SpendingCheck::Totals => {
-                    Limits::totals(&grants, self.crew.slots.pop().unwrap_or_default())
-                }
+                SpendingCheck::EveryDate => Limits::new(grants.concat()),
+                SpendingCheck::Totals => Limits::totals(
+                    grants.iter().flatten(),
+                    self.crew.slots.pop().unwrap_or_default(),
+                ),
             });
         }
     }
@@ -871,13 +871,14 @@ impl Aggregator {
     fn add_projects(
         &mut self,
         name: &str,
-        projects: &mut [(projects::ProjectKey, projects::ProjectEntry, u64, i64)],
+        projects: Vec<Vec<ProjectItem>>,
         lines: &stream::Lines,
     ) -> Result<(), InputError> {
         let mut table = self.projects.clone();
-        if table.extend(projects).is_err() {
+        if table.extend(projects.iter().flatten()).is_err() {
+            let mut projects: Vec<ProjectItem> = projects.into_iter().flatten().collect();
             projects.sort_by_key(|p| p.2);
-            table.extend(projects).map_err(|(i, id)| {
+            table.extend(&projects).map_err(|(i, id)| {
                 let mut at = Location::new(name).column("id");
                 if let Some(p) = projects.get(i) {
                     at = at.line(lines.line(p.2));
@@ -897,14 +898,15 @@ impl Aggregator {
         table: Table,
         name: &str,
         kind: InputErrorKind,
-        grants: &[Grant],
-        projects: &[(projects::ProjectKey, projects::ProjectEntry, u64, i64)],
+        grants: &[Vec<Grant>],
+        projects: &[Vec<ProjectItem>],
         lines: &stream::Lines,
     ) -> InputError {
         let pos = match table {
             Table::Allocations => first_past(
                 grants
                     .iter()
+                    .flatten()
                     .filter(|g| g.counted())
                     .map(|g| (g.pos, g.code(), g.bucket(), g.fen)),
                 |c, b| self.acc.sum_of(c, b, false),
@@ -912,6 +914,7 @@ impl Aggregator {
             _ => first_past(
                 projects
                     .iter()
+                    .flatten()
                     .filter(|p| p.1.pooled())
                     .map(|p| (p.2, p.1.code(), p.1.category(), p.3)),
                 |c, b| self.acc.sum_of(c, b, true),
@@ -1061,8 +1064,10 @@ impl Aggregator {
 /// and (checking totals) spending per bucket.
 struct Merged {
     acc: Acc,
-    projects: Vec<(projects::ProjectKey, projects::ProjectEntry, u64, i64)>,
-    grants: Vec<Grant>,
+    /// One list per worker.
+    projects: Vec<Vec<ProjectItem>>,
+    /// One list per worker.
+    grants: Vec<Vec<Grant>>,
     spend: Spend,
     orphans: HashMap<(u32, u8), Mark>,
     this_read: Spent,
@@ -1093,16 +1098,9 @@ impl Merged {
                     m.this_read.add(limits, code, usize::from(b), fen);
                 }
             }
-            if m.projects.is_empty() {
-                m.projects = std::mem::take(&mut a.projects);
-            } else {
-                m.projects.append(&mut a.projects);
-            }
-            if m.grants.is_empty() {
-                m.grants = std::mem::take(&mut a.grants);
-            } else {
-                m.grants.append(&mut a.grants);
-            }
+            // Each worker's list as it is: no copy into one.
+            m.projects.push(std::mem::take(&mut a.projects));
+            m.grants.push(std::mem::take(&mut a.grants));
             m.spend.absorb(std::mem::take(&mut a.spend), global);
             for (k, o) in a.orphans.drain() {
                 let o = Mark {

@@ -134,7 +134,10 @@ impl Limits {
     /// when the bucket's last period holds; so [`Limits::first_day`] and [`Limits::total`]
     /// answer as for [`Limits::new`]. One pass over `grants`, in any order: no sort.
     /// `slot` is a cleared code table to use (or an empty one).
-    pub(crate) fn totals(grants: &[Grant], mut slot: Vec<u32>) -> Limits {
+    pub(crate) fn totals<'a>(
+        grants: impl IntoIterator<Item = &'a Grant>,
+        mut slot: Vec<u32>,
+    ) -> Limits {
         debug_assert!(slot.iter().all(|&s| s == 0), "a cleared code table");
         if slot.len() != CODE_SPACE {
             slot = vec![0u32; CODE_SPACE];

@@ -23,6 +23,10 @@ impl ProjectKey {
     }
 }
 
+/// A project as a read logs it: id, what expenditures must match, position in the input
+/// (chunk number << 32 | line in the chunk) and planned 分.
+pub(crate) type ProjectItem = (ProjectKey, ProjectEntry, u64, i64);
+
 /// What an expenditure must match: county code, built-in category index and whether the
 /// project is in the pool, packed as `code << 4 | category << 1 | pooled` (never 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,12 +108,12 @@ impl ProjectTable {
 
     /// Adds projects (key, entry, position); on a repeated id returns its index in `items`
     /// and the id, and leaves the table unchanged.
-    pub(crate) fn extend(
+    pub(crate) fn extend<'a>(
         &mut self,
-        items: &[(ProjectKey, ProjectEntry, u64, i64)],
+        items: impl IntoIterator<Item = &'a ProjectItem>,
     ) -> Result<(), (usize, String)> {
         let mut next = self.clone();
-        for (i, (key, entry, _, _)) in items.iter().enumerate() {
+        for (i, (key, entry, _, _)) in items.into_iter().enumerate() {
             let fresh = match key {
                 ProjectKey::Number(n) if *n < DENSE_IDS => {
                     let at = *n as usize;

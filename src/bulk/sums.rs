@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::dates::Day;
 use super::limits::{Grant, Mark, Spend};
-use super::projects::{ProjectEntry, ProjectKey};
+use super::projects::{ProjectEntry, ProjectItem};
 use crate::error::ParseError;
 use crate::import::InputErrorKind as Kind;
 use crate::{Category, FundLevel, RegionCode};
@@ -199,7 +199,7 @@ pub(crate) struct Acc {
     pub(crate) planned: Vec<i64>,
     /// Projects read, with what expenditures must match, their position in the input
     /// (chunk number << 32 | line in the chunk) and planned 分.
-    pub(crate) projects: Vec<(ProjectKey, ProjectEntry, u64, i64)>,
+    pub(crate) projects: Vec<ProjectItem>,
     pub(crate) counts: Counts,
     /// Allocations read (counted or not), for the spending check.
     pub(crate) grants: Vec<Grant>,
