@@ -412,26 +412,43 @@ fn a_duplicate_project_names_the_first_repeat() {
 #[test]
 fn the_first_bad_line_is_named_whatever_check_it_fails() {
     let a = format!("{A}1,2025-03-01,450521,central,industry,1000.00\n");
-    let p = format!("{P}7,450521,industry,10.00,planned\n");
+    let p = format!("{P}7,450521,industry,10.00,planned\n9,450523,industry,1.00,planned\n");
     let mut e = String::from(E);
     for i in 1..=10 {
         writeln!(e, "{i},2025-03-02,7,450521,central,industry,1.00").unwrap();
     }
     e.push_str("11,2025-02-01,7,450521,central,industry,1.00\n");
     e.push_str("12,2025-03-02,8,450521,central,industry,1.00\n");
-    for threads in [1, 2] {
-        for buffer in [4096, 1 << 20] {
-            let options = BulkOptions::new(day("2025-12-31"))
-                .threads(threads)
-                .buffer_size(buffer);
-            let Err(err) = read_all(options, Some(&a), Some(&p), Some(&e)) else {
-                panic!("read without error");
-            };
-            assert_eq!(
-                err.to_string(),
-                "expenditures.csv line 12 column county_code: expenditure in 450521 central industry dated 2025-02-01, before the bucket's first allocation (2025-03-01)",
-                "{threads} threads, {buffer}-byte buffers"
-            );
+    // At every date, spending in a county with nothing allocated is met on its line too.
+    let nothing = e.replace("11,2025-02-01,7,450521,", "11,2025-02-01,9,450523,");
+    let cases = [
+        (
+            SpendingCheck::Totals,
+            &e,
+            "expenditures.csv line 12 column county_code: expenditure in 450521 central industry dated 2025-02-01, before the bucket's first allocation (2025-03-01)",
+        ),
+        (
+            SpendingCheck::EveryDate,
+            &nothing,
+            "expenditures.csv line 12 column county_code: expenditure in 450523 central industry dated 2025-02-01, but nothing is allocated to that bucket",
+        ),
+    ];
+    for (check, e, want) in cases {
+        for threads in [1, 2] {
+            for buffer in [4096, 1 << 20] {
+                let options = BulkOptions::new(day("2025-12-31"))
+                    .spending_check(check)
+                    .threads(threads)
+                    .buffer_size(buffer);
+                let Err(err) = read_all(options, Some(&a), Some(&p), Some(e)) else {
+                    panic!("read without error");
+                };
+                assert_eq!(
+                    err.to_string(),
+                    want,
+                    "{check:?}, {threads} threads, {buffer}-byte buffers"
+                );
+            }
         }
     }
 }
