@@ -560,10 +560,9 @@ pub struct Aggregator {
     allocation_ids: IdSet,
     /// Expenditure ids read so far.
     expenditure_ids: IdSet,
-    /// Allocations read (`Some` once an allocations input was read, even an empty one),
-    /// until the first expenditures input turns them into `limits`.
-    /// Allocations read, for the spending check: one list per worker and read (`None`: no
-    /// allocations read, so spending is not checked).
+    /// Allocations read, one list per worker and read (`Some` once an allocations input was
+    /// read, even an empty one), until the first expenditures input turns them into
+    /// `limits` (then `None` again).
     grants: Option<Vec<Vec<Grant>>>,
     /// The money in place per bucket and date, once expenditures are checked against it.
     limits: Option<Limits>,
@@ -874,11 +873,11 @@ impl Aggregator {
         projects: Vec<Vec<ProjectItem>>,
         lines: &stream::Lines,
     ) -> Result<(), InputError> {
-        let mut table = self.projects.clone();
-        if table.extend(projects.iter().flatten()).is_err() {
+        // `extend` leaves the table as it was when it fails.
+        if self.projects.extend(projects.iter().flatten()).is_err() {
             let mut projects: Vec<ProjectItem> = projects.into_iter().flatten().collect();
             projects.sort_by_key(|p| p.2);
-            table.extend(&projects).map_err(|(i, id)| {
+            self.projects.extend(&projects).map_err(|(i, id)| {
                 let mut at = Location::new(name).column("id");
                 if let Some(p) = projects.get(i) {
                     at = at.line(lines.line(p.2));
@@ -886,7 +885,6 @@ impl Aggregator {
                 InputError::new(at, InputErrorKind::DuplicateProject { id })
             })?;
         }
-        self.projects = table;
         self.projects_read = true;
         Ok(())
     }
@@ -1004,6 +1002,18 @@ impl Aggregator {
             for (code, bucket, _) in this_read.buckets(limits) {
                 let spent = all.get(limits, code, bucket);
                 let allocated = limits.total(code, bucket);
+                if spent == i64::MAX {
+                    // Sums stop there: spending this large cannot be checked exactly, so it
+                    // is an error however much is allocated (rows after the as-of date are
+                    // in this sum and in no other overflow check).
+                    return Err(InputError::new(
+                        at().column("amount_yuan"),
+                        InputErrorKind::SumOverflow {
+                            what: "spent sum",
+                            bucket: chunk::bucket_name(code, bucket),
+                        },
+                    ));
+                }
                 if spent > allocated {
                     let kind = InputErrorKind::OverspentTotal {
                         bucket: chunk::bucket_name(code, bucket),

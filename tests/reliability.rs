@@ -452,3 +452,30 @@ fn the_first_bad_line_is_named_whatever_check_it_fails() {
         }
     }
 }
+
+/// Spending past the largest sum the bulk path keeps is an error, even when the money
+/// allocated is as large and every row is dated after the as-of date (rows no other
+/// overflow check sees): saturated sums cannot be compared.
+#[test]
+fn spending_past_the_largest_sum_is_an_error_not_a_pass() {
+    let big = "50000000000000000.00";
+    let a = format!(
+        "{A}1,2025-09-01,450521,central,industry,{big}\n2,2025-09-01,450521,central,industry,{big}\n"
+    );
+    let p = format!("{P}7,450521,industry,1.00,planned\n");
+    let e = format!(
+        "{E}1,2025-09-02,7,450521,central,industry,{big}\n2,2025-09-02,7,450521,central,industry,{big}\n"
+    );
+    let Err(err) = read_all(
+        BulkOptions::new(day("2025-06-30")),
+        Some(&a),
+        Some(&p),
+        Some(&e),
+    ) else {
+        panic!("read without error");
+    };
+    assert_eq!(
+        err.to_string(),
+        "expenditures.csv column amount_yuan: the spent sum of 450521 central industry reaches the largest sum the bulk path keeps (92233720368547758.07元)"
+    );
+}

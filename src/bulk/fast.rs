@@ -186,18 +186,18 @@ impl Name {
 struct Names<const N: usize> {
     list: [Name; N],
     at: usize,
-    /// Byte at `at` → index into `names`; `N` for no name.
+    /// Byte at `at` → index into `list`; `N` for no name.
     pick: [u8; 256],
 }
 
 impl<const N: usize> Names<N> {
     /// The set of `names`, told apart by their byte at `at`. Fails to compile (a panic in
     /// a constant) when two names share that byte or one is too short.
-    #[allow(
-        clippy::panic,
+    #[expect(
         clippy::indexing_slicing,
-        clippy::cast_possible_truncation
-    )] // evaluated at compile time only; N is at most 5
+        clippy::cast_possible_truncation,
+        reason = "evaluated at compile time, for the statics below (a bad set fails the build); N is at most 5"
+    )]
     const fn of(names: [&'static [u8]; N], at: usize) -> Names<N> {
         let mut pick = [N as u8; 256];
         let mut out = [Name::of(b","); N];

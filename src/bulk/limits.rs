@@ -88,6 +88,9 @@ pub(crate) struct Limits {
     days: Vec<i32>,
     /// Allocated 分 up to and including `days[i]` in its bucket (saturating).
     allowed: Vec<i64>,
+    /// Built by [`Limits::totals`]: one period per bucket holding the year's money, so only
+    /// [`Limits::first_day`] and [`Limits::total`] mean anything.
+    totals_only: bool,
 }
 
 impl Limits {
@@ -166,6 +169,7 @@ impl Limits {
             slot,
             codes,
             start: Vec::with_capacity(firsts.len() + 1),
+            totals_only: true,
             ..Limits::default()
         };
         l.start.push(0);
@@ -189,6 +193,7 @@ impl Limits {
     /// the county has no allocation at all.
     #[inline]
     pub(crate) fn period(&self, code: u32, bucket: usize, day: i32) -> Option<usize> {
+        debug_assert!(!self.totals_only, "the periods of the check at every date");
         let county = (*self.slot.get(code as usize)? as usize).checked_sub(1)?;
         let g = county * BUCKETS + bucket;
         let s = *self.start.get(g)? as usize;
@@ -232,6 +237,7 @@ impl Limits {
 
     /// Every bucket: (county code, bucket, its periods with the money in place in each).
     pub(crate) fn buckets(&self) -> impl Iterator<Item = (u32, usize, Vec<(usize, i64)>)> + '_ {
+        debug_assert!(!self.totals_only, "the periods of the check at every date");
         self.codes
             .iter()
             .enumerate()
@@ -302,6 +308,10 @@ impl Spent {
         let dense = self.dense.iter().enumerate().filter(|(_, f)| **f != 0);
         dense
             .map(|(g, &f)| {
+                debug_assert!(
+                    g / BUCKETS < limits.codes.len(),
+                    "a sum per bucket of `limits`"
+                );
                 let code = limits.codes.get(g / BUCKETS).copied().unwrap_or(0);
                 (code, g % BUCKETS, f)
             })

@@ -266,7 +266,7 @@ impl Acc {
         slot
     }
 
-    /// Sorts the logged grants by [`Grant::order`], the order the spending check builds
+    /// Sorts the logged grants by [`Grant::order`], the order the check at every date builds
     /// its periods in: each worker sorts its own, so the merge after a read is linear.
     pub(crate) fn sort_grants(&mut self) {
         self.grants.sort_unstable_by_key(|g| g.order());
@@ -297,6 +297,10 @@ impl Acc {
 
     /// Adds a new county; returns its index. An error only past 2³² − 1 counties.
     fn push(&mut self, region: RegionCode) -> Result<usize, Kind> {
+        debug_assert!(
+            !self.slot.is_empty() || self.codes.is_empty(),
+            "no county added after the code table was handed back"
+        );
         if self.slot.is_empty() {
             self.slot = vec![0; CODE_SPACE];
         }

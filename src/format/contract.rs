@@ -210,6 +210,7 @@ fn push_hundredths(buf: &mut Vec<u8>, v: i128) {
             break;
         }
     }
+    debug_assert!(len <= text.len(), "a u64 has at most 20 digits");
     buf.extend_from_slice(text.get(text.len() - len..).unwrap_or_default());
 }
 
