@@ -88,27 +88,12 @@ fn setup_days(n: usize, prefix: &str, from: u64, to: u64) -> Setup {
     let (mut mid, mut end) = (0i128, 0i128);
     let expenditures = (0..n)
         .map(|j| {
-            let (i, s, k, d) = (
-                rng.below(COUNTIES),
-                rng.below(4) as usize,
-                rng.below(5) as usize,
-                from + rng.below(to - from),
-            );
-            let fen = 100 + rng.below(99_901);
-            end += i128::from(fen);
+            let (e, d, fen) = random_expenditure(&mut rng, &format!("{prefix}-{j}"), from, to);
+            end += fen;
             if d <= 180 {
-                mid += i128::from(fen);
+                mid += fen;
             }
-            let cat = Category::BUILT_IN[k].clone();
-            Expenditure::new(
-                format!("{prefix}-{j}").parse().unwrap(),
-                day(d),
-                format!("P-{i}-{k}").parse().unwrap(),
-                code(i),
-                FundLevel::ALL[s],
-                cat,
-                Money::from_fen(i64::try_from(fen).unwrap()),
-            )
+            e
         })
         .collect();
     Setup {
@@ -251,26 +236,35 @@ fn month_batch(rng: &mut Rng, m: u32, n: usize) -> (Vec<Expenditure>, i128) {
     let mut total = 0i128;
     let batch = (0..n)
         .map(|j| {
-            let (i, s, k, d) = (
-                rng.below(COUNTIES),
-                rng.below(4) as usize,
-                rng.below(5) as usize,
-                from + rng.below(to - from),
-            );
-            let fen = 100 + rng.below(99_901);
-            total += i128::from(fen);
-            Expenditure::new(
-                (m as usize * n + j + 1).to_string().parse().unwrap(),
-                day(d),
-                format!("P-{i}-{k}").parse().unwrap(),
-                code(i),
-                FundLevel::ALL[s],
-                Category::BUILT_IN[k].clone(),
-                Money::from_fen(i64::try_from(fen).unwrap()),
-            )
+            let id = (m as usize * n + j + 1).to_string();
+            let (e, _, fen) = random_expenditure(rng, &id, from, to);
+            total += fen;
+            e
         })
         .collect();
     (batch, total)
+}
+
+/// One expenditure numbered `id`, of 1.00–1,000.00 元 on a random bucket of `setup`'s
+/// ledger and a random day in `from..to`: the expenditure, its day and its 分.
+fn random_expenditure(rng: &mut Rng, id: &str, from: u64, to: u64) -> (Expenditure, u64, i128) {
+    let (i, s, k, d) = (
+        rng.below(COUNTIES),
+        rng.below(4) as usize,
+        rng.below(5) as usize,
+        from + rng.below(to - from),
+    );
+    let fen = 100 + rng.below(99_901);
+    let e = Expenditure::new(
+        id.parse().unwrap(),
+        day(d),
+        format!("P-{i}-{k}").parse().unwrap(),
+        code(i),
+        FundLevel::ALL[s],
+        Category::BUILT_IN[k].clone(),
+        Money::from_fen(i64::try_from(fen).unwrap()),
+    );
+    (e, d, i128::from(fen))
 }
 
 /// Appending month after month (100,000 expenditures each; 2,000 under `cargo test`) to
