@@ -221,9 +221,15 @@ impl Limits {
 
     /// All the money allocated to a bucket (0 when none).
     pub(crate) fn total(&self, code: u32, bucket: usize) -> i64 {
-        self.range(code, bucket)
-            .and_then(|(_, e)| self.allowed.get(e.checked_sub(1)?).copied())
-            .unwrap_or(0)
+        let Some((_, e)) = self.range(code, bucket) else {
+            return 0;
+        };
+        // `range` gives a non-empty range inside `allowed`.
+        debug_assert!(
+            e >= 1 && e <= self.allowed.len(),
+            "a bucket's dates in `days`"
+        );
+        self.allowed.get(e.wrapping_sub(1)).copied().unwrap_or(0)
     }
 
     /// The range of a bucket's dates in `days` (empty: none), when its county has any.
