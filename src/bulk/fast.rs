@@ -12,7 +12,7 @@
 
 use super::ctx::Ctx;
 use super::dates::{DateCache, Day};
-use super::fields::six_digits;
+use super::fields::{eight_digits, six_digits};
 use super::ids::number_before_comma;
 use super::projects::{ProjectEntry, ProjectKey, ProjectTable};
 use super::sums::{Acc, BUCKETS, CATEGORIES, Row, bucket};
@@ -298,15 +298,6 @@ fn status(rest: &mut &[u8]) -> Option<()> {
 fn digit(b: Option<&u8>) -> Option<i64> {
     let d = b?.wrapping_sub(b'0');
     if d < 10 { Some(i64::from(d)) } else { None }
-}
-
-/// Eight digit values (0–9, the first in the lowest byte) → their number, by three
-/// multiplies instead of a chain of eight.
-#[inline(always)]
-fn eight_digits(v: u64) -> u64 {
-    let v = (v.wrapping_mul(10).wrapping_add(v >> 8)) & 0x00FF_00FF_00FF_00FF;
-    let v = (v.wrapping_mul(100).wrapping_add(v >> 16)) & 0x0000_FFFF_0000_FFFF;
-    (v.wrapping_mul(10_000).wrapping_add(v >> 32)) & 0xFFFF_FFFF
 }
 
 /// Plain positive `digits[.d[d]]` up to `terminator` (or `\r\n`, or the end of the chunk)

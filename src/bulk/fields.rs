@@ -148,6 +148,16 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// Eight digit values (0–9, the first in the lowest byte) → their number, by three
+/// multiplies instead of a chain of eight.
+#[inline(always)]
+#[allow(clippy::inline_always)] // once per amount and id of the fast path
+pub(crate) fn eight_digits(v: u64) -> u64 {
+    let v = (v.wrapping_mul(10).wrapping_add(v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v.wrapping_mul(100).wrapping_add(v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    (v.wrapping_mul(10_000).wrapping_add(v >> 32)) & 0xFFFF_FFFF
+}
+
 /// Six ASCII digits → their number (below 1,000,000), by independent products rather than
 /// a chain of multiply-adds.
 #[inline(always)]

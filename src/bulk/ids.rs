@@ -25,6 +25,8 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasher, RandomState};
 
+use super::fields::eight_digits;
+
 /// Ids a page of the bitmap.
 const PAGE_BITS: u32 = 1 << 16;
 /// `u64` words a page.
@@ -67,46 +69,14 @@ impl Run {
     }
 }
 
-/// The id of `len` bytes that starts `text`, when it is a plain decimal number of at most 8
-/// digits read from the first 8 bytes of `text` at once; `None` otherwise (then
-/// [`plain_number`] decides). Agrees with [`plain_number`] wherever it answers.
-#[inline(always)]
-fn plain_number_8(text: &[u8], len: usize) -> Option<u32> {
-    const LOW: u64 = 0x0F0F_0F0F_0F0F_0F0F;
-    const SIX: u64 = 0x0606_0606_0606_0606;
-    let bytes: [u8; 8] = text.get(..8)?.try_into().ok()?;
-    if !(1..=8).contains(&len) {
-        return None;
-    }
-    // The id's bytes, first at the low end; the bytes after it cleared.
-    let keep = u64::MAX >> (64 - 8 * len);
-    let v = (u64::from_le_bytes(bytes) ^ 0x3030_3030_3030_3030) & keep;
-    // Every byte 0–9: no high nibble, and none once 6 is added (bytes are ≤ 0x0F by then,
-    // so no carry crosses bytes).
-    if v & !LOW != 0 || v.wrapping_add(SIX) & !LOW != 0 {
-        return None;
-    }
-    // A leading zero makes text ("007"), except "0" itself.
-    if v.trailing_zeros() >= 8 && len > 1 {
-        return None;
-    }
-    // Right-align: the cleared bytes become leading zero digits, then add up pairwise.
-    let v = v << (64 - 8 * len);
-    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
-    let mask = 0x0000_00FF_0000_00FF;
-    let v = ((v & mask).wrapping_mul(100 + (1_000_000 << 32)))
-        .wrapping_add(((v >> 16) & mask).wrapping_mul(1 + (10_000 << 32)))
-        >> 32;
-    u32::try_from(v).ok()
-}
-
 /// A plain decimal id of 1–8 digits and the comma after it at the start of `text`, read
 /// from the first 9 bytes at once: the number and its length in bytes. `None` otherwise
 /// (then the field is found byte by byte and [`plain_number`] decides). Agrees with
 /// [`plain_number`] wherever it answers.
 #[inline(always)]
 pub(crate) fn number_before_comma(text: &[u8]) -> Option<(u32, usize)> {
-    let bytes: [u8; 8] = text.get(..8)?.try_into().ok()?;
+    let bytes: [u8; 8] = *text.first_chunk()?;
+    // Digits become their values 0–9.
     let x = u64::from_le_bytes(bytes) ^ 0x3030_3030_3030_3030;
     // The high bit of each byte that is not a digit; the lowest one is exact (a carry
     // only reaches bytes after it).
@@ -119,7 +89,14 @@ pub(crate) fn number_before_comma(text: &[u8]) -> Option<(u32, usize)> {
     if text.get(len) != Some(&b',') {
         return None;
     }
-    plain_number_8(text, len).map(|n| (n, len))
+    // No digit is no number; a leading zero makes text ("007"), except "0" itself.
+    if len == 0 || (x & 0xFF == 0 && len > 1) {
+        return None;
+    }
+    // The `len` digits right-aligned (the bytes after them shifted out), then added up.
+    let n = eight_digits(x << (64 - 8 * len));
+    // At most 8 digits: below 10⁸.
+    Some((u32::try_from(n).ok()?, len))
 }
 
 /// The ids of one chunk, in line order.
@@ -551,12 +528,6 @@ mod tests {
         for id in &ids {
             for tail in [&b",2025-01-01"[..], b"9999999999", b"\n", b""] {
                 let text = [id.as_slice(), tail].concat();
-                let got = plain_number_8(&text, id.len());
-                if text.len() >= 8 && !id.is_empty() && id.len() <= 8 {
-                    assert_eq!(got, plain_number(id), "{id:?} {tail:?}");
-                } else {
-                    assert_eq!(got, None);
-                }
                 // Read with the comma after it: the number when it is a plain one.
                 let got = number_before_comma(&text);
                 if tail.first() == Some(&b',') && !id.contains(&b',') && id.len() <= 8 {
