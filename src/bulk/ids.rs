@@ -90,7 +90,7 @@ pub(crate) fn number_before_comma(text: &[u8]) -> Option<(u32, usize)> {
         return None;
     }
     // No digit is no number; a leading zero makes text ("007"), except "0" itself.
-    if len == 0 || (x & 0xFF == 0 && len > 1) {
+    if len == 0 || (x.trailing_zeros() >= 8 && len > 1) {
         return None;
     }
     // The `len` digits right-aligned (the bytes after them shifted out), then added up.
