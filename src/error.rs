@@ -28,10 +28,12 @@ pub struct ParseError {
 }
 
 impl ParseError {
-    pub(crate) fn new(what: &'static str, input: impl Into<String>, kind: ParseErrorKind) -> Self {
+    /// An error quoting the start of `input` ([`start_of`]): a long bad value is not copied
+    /// whole into its error.
+    pub(crate) fn new(what: &'static str, input: impl AsRef<str>, kind: ParseErrorKind) -> Self {
         ParseError {
             what,
-            input: input.into(),
+            input: start_of(input.as_ref().as_bytes()),
             kind,
         }
     }
@@ -41,7 +43,15 @@ impl ParseError {
         self.what
     }
 
-    /// The text as it was given.
+    /// The text as it was given, or its first 40 bytes and `…` when it is longer (an error
+    /// quotes a short prefix of a bad value, never a whole long field).
+    ///
+    /// ```
+    /// use fundtrack::Money;
+    ///
+    /// let err = "9".repeat(1 << 20).parse::<Money>().unwrap_err();
+    /// assert_eq!(err.input(), format!("{}…", "9".repeat(40)));
+    /// ```
     pub fn input(&self) -> &str {
         &self.input
     }
@@ -49,6 +59,34 @@ impl ParseError {
     /// The rule the input broke.
     pub fn kind(&self) -> &ParseErrorKind {
         &self.kind
+    }
+}
+
+/// The most bytes of a bad value an error quotes.
+pub(crate) const QUOTED: usize = 40;
+
+/// How a bad value is quoted in an error, by every reader: whole when it is at most
+/// [`QUOTED`] bytes, else its first [`QUOTED`] bytes (a character cut there dropped) and
+/// `…`. Bytes that are not UTF-8 show as U+FFFD.
+pub(crate) fn start_of(b: &[u8]) -> String {
+    if b.len() <= QUOTED {
+        return String::from_utf8_lossy(b).into_owned();
+    }
+    // Back to the start of the character cut (UTF-8 continuation bytes are 10xxxxxx).
+    let mut end = QUOTED;
+    while end > QUOTED - 3 && b.get(end).is_some_and(|c| c & 0xC0 == 0x80) {
+        end -= 1;
+    }
+    let mut text = String::from_utf8_lossy(b.split_at(end).0).into_owned();
+    text.push('…');
+    text
+}
+
+/// [`start_of`] in place, for text that may be cut already (then it is kept).
+pub(crate) fn shorten(text: &mut String) {
+    let cut = text.len() <= QUOTED + '…'.len_utf8() && text.ends_with('…');
+    if text.len() > QUOTED && !cut {
+        *text = start_of(text.as_bytes());
     }
 }
 

@@ -27,14 +27,28 @@ fn snap(name: &str, rows: &[String]) {
     settings.bind(|| insta::assert_snapshot!(name, rows.join("\n")));
 }
 
-/// `input → message` for a value that must not parse; the message must quote the input.
+/// How an error quotes `input`: whole, or its first 40 bytes (a character cut there
+/// dropped) and `…` when longer.
+pub(crate) fn quoted(input: &str) -> String {
+    if input.len() <= 40 {
+        return format!("{input:?}");
+    }
+    let mut end = 40;
+    while !input.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{:?}", format!("{}…", &input[..end]))
+}
+
+/// `input → message` for a value that must not parse; the message must quote the input
+/// (its start, when long).
 fn bad<T: Debug, E: Display>(input: &str, result: Result<T, E>) -> String {
     match result {
         Ok(v) => panic!("{input:?} was accepted as {v:?}"),
         Err(e) => {
             let msg = e.to_string();
             assert!(
-                msg.contains(&format!("{input:?}")),
+                msg.contains(&quoted(input)),
                 "message does not quote {input:?}: {msg}"
             );
             format!("{input:?} → {msg}")

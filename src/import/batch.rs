@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender};
 
 use super::columns::CsvKind;
-use super::csv::{CsvStream, Fields, Start, read_lines};
+use super::csv::{CsvStream, Fields, MAX_COLUMNS, MAX_FIELD, Start, read_lines};
 use super::error::{InputError, InputErrorKind, Location};
 use super::receipt::{ImportNote, ImportReceipt, TableReceipt};
 use super::table::{Columns, Place, RowReader, TableOptions, TableRead, read_rows};
 use super::value::Value;
 use crate::dim::{Category, FiscalYear, Vocabulary};
-use crate::error::ParseError;
+use crate::error::{ParseError, start_of};
 use crate::ledger::{InsertError, Ledger, Packed, Receipt};
 use crate::record::Record;
 
@@ -283,17 +283,17 @@ impl Batch {
         let (cols, notes) = header_columns(kind, &place, *header_line, header, &self.options)?;
         let width = cols.width();
         let rows = it.map(|(line, fields)| {
-            if fields.len() == width {
-                Ok((
-                    *line,
-                    fields.iter().map(|f| Value::Text(f.as_str())).collect(),
-                ))
+            let cells: Vec<Value<'_>> = fields.iter().map(|f| Value::Text(f.as_str())).collect();
+            if let Some(e) = long_field(&place, *line, header, &cells) {
+                Err(e)
+            } else if cells.len() == width {
+                Ok((*line, cells))
             } else {
                 Err(InputError::new(
                     Location::new(Arc::clone(&input)).line(*line),
                     InputErrorKind::FieldCount {
                         expected: width,
-                        found: fields.len(),
+                        found: cells.len(),
                     },
                 ))
             }
@@ -406,9 +406,13 @@ impl Batch {
 /// Reads one CSV input of `kind` and inserts its records into `ledger` as one batch;
 /// projects without a `year` are planned in the ledger's year.
 ///
+/// It reads as a [`strict`](Batch::strict) [`Batch`] reads: a column the reader does not
+/// know (a misspelt `categroy`) is an error naming the input, line 1 and the column, since
+/// there is no receipt to report it in.
+///
 /// # Errors
 ///
-/// As [`Batch::read`] and [`Batch::insert_into`]; nothing is inserted on error.
+/// As [`Batch::read`] (strict) and [`Batch::insert_into`]; nothing is inserted on error.
 ///
 /// # Panics
 ///
@@ -431,6 +435,9 @@ impl Batch {
 ///     r#"allocations.csv line 2 column amount_wan: invalid amount "12.3456789": 3 decimal places of 元 (at most 2: amounts are whole 分)"#,
 /// );
 /// assert_eq!((err.line(), err.column()), (Some(2), Some("amount_wan")));
+/// let typo = "id,date,region,level,categroy,amount_wan\nA-1,2021-03-01,450500,city,industry,1\n";
+/// let err = import_csv(&mut ledger, CsvKind::Allocations, "allocations.csv", typo.as_bytes()).unwrap_err();
+/// assert!(err.to_string().starts_with(r#"allocations.csv line 1 column categroy: unknown column "categroy""#));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn import_csv(
@@ -442,7 +449,8 @@ pub fn import_csv(
     // Streamed: each record goes into the ledger's columns as it is read, so the input is
     // not held whole (see `CsvStream`); the batch is still all or nothing. Two threads:
     // this one reads and parses rows, a second inserts them, in chunks.
-    let batch = Batch::for_ledger(ledger);
+    // Strict: there is no receipt to report an unknown column in, so it is an error.
+    let batch = Batch::for_ledger(ledger).strict();
     let name: Arc<str> = Arc::from(input);
     let mut lines = match CsvStream::open(&name, reader)? {
         Start::Stream(lines) => lines,
@@ -465,7 +473,8 @@ pub fn import_csv(
         input: Arc::clone(&name),
         sheet: None,
     };
-    let (cols, _notes) = header_columns(kind, &place, header_line, &header, &batch.options)
+    // What notes remain name columns the kind knows and keeps no field for (备注, 序号).
+    let (cols, _unused) = header_columns(kind, &place, header_line, &header, &batch.options)
         .map_err(|e| lines.finish().unwrap_or(e))?;
     let width = cols.width();
     let mut rows = RowReader::new(&cols, &place, batch.vocabulary()).packed();
@@ -478,7 +487,9 @@ pub fn import_csv(
                 let mut stack = [Value::Empty; 16];
                 let mut owned = Vec::new();
                 let cells = row_cells(fields, &mut stack, &mut owned);
-                let record = if cells.len() == width {
+                let record = if let Some(e) = long_field(&place, line, &header, cells) {
+                    Err(e)
+                } else if cells.len() == width {
                     rows.push_packed(line, cells)
                 } else {
                     Err(InputError::new(
@@ -583,8 +594,30 @@ fn plain_fields(body: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The first field of a row longer than [`MAX_FIELD`], as an error naming its line and
+/// column.
+fn long_field(
+    place: &Place,
+    line: u64,
+    header: &[String],
+    cells: &[Value<'_>],
+) -> Option<InputError> {
+    let (i, text) = cells.iter().enumerate().find_map(|(i, c)| match c {
+        Value::Text(t) if t.len() > MAX_FIELD => Some((i, *t)),
+        _ => None,
+    })?;
+    Some(InputError::new(
+        place.at(line, Some(i), header.get(i).map(String::as_str)),
+        InputErrorKind::FieldTooLong {
+            limit: MAX_FIELD,
+            start: start_of(text.as_bytes()),
+        },
+    ))
+}
+
 /// The columns of a CSV header (and notes on it); a header that is one field holding a tab
-/// or semicolon names the separator.
+/// or semicolon names the separator; a header of more than [`MAX_COLUMNS`] columns is an
+/// error.
 fn header_columns(
     kind: CsvKind,
     place: &Place,
@@ -599,6 +632,15 @@ fn header_columns(
                 InputErrorKind::NotCommaSeparated(sep),
             ));
         }
+    }
+    if header.len() > MAX_COLUMNS {
+        return Err(InputError::new(
+            Location::new(Arc::clone(&place.input)).line(header_line),
+            InputErrorKind::TooManyColumns {
+                limit: MAX_COLUMNS,
+                found: header.len(),
+            },
+        ));
     }
     let mut notes = Vec::new();
     let header: Vec<Cow<'_, str>> = header.iter().map(|h| Cow::Borrowed(h.as_str())).collect();

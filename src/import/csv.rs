@@ -12,9 +12,43 @@ use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 
 use super::error::{InputError, InputErrorKind, Location};
+use crate::error::start_of;
 
 /// One record of a CSV input: the physical line it starts on and its fields.
 pub(crate) type Line = (u64, Vec<String>);
+
+/// The longest header the reader takes, in bytes (without its line end): 64 KiB, a
+/// thousand long Chinese column names.
+pub(crate) const MAX_HEADER: usize = 64 << 10;
+
+/// The most columns a header may have.
+pub(crate) const MAX_COLUMNS: usize = 1024;
+
+/// The longest record the reader takes, in bytes (without its line end; with the line
+/// breaks inside quoted fields): 1 MiB.
+pub(crate) const MAX_LINE: usize = 1 << 20;
+
+/// The longest field the reader takes, in bytes: 64 KiB (names and notes are free text;
+/// ids, codes and amounts are far shorter).
+pub(crate) const MAX_FIELD: usize = 64 << 10;
+
+/// The error for a record over its cap ([`MAX_HEADER`] for the input's first record, else
+/// [`MAX_LINE`]), quoting its start.
+fn too_long(input: &Arc<str>, line: u64, header: bool, text: &str) -> InputError {
+    let start = start_of(text.as_bytes());
+    let kind = if header {
+        InputErrorKind::HeaderTooLong {
+            limit: MAX_HEADER,
+            start,
+        }
+    } else {
+        InputErrorKind::LineTooLong {
+            limit: MAX_LINE,
+            start,
+        }
+    };
+    InputError::new(Location::new(Arc::clone(input)).line(line), kind)
+}
 
 /// Reads all of `reader`, decodes it and splits it into records; `input` names it in
 /// errors. Returns the records and the encoding found.
@@ -27,7 +61,7 @@ pub(crate) fn read_lines(
         .read_to_end(&mut bytes)
         .map_err(|e| InputError::new(Location::new(Arc::clone(input)), e.into()))?;
     let (text, encoding) = decode(input, &bytes, 1)?;
-    Ok((split_records(input, &text)?, encoding))
+    Ok((split_records_from(input, &text, 1, true)?, encoding))
 }
 
 /// The text of a CSV input and the name of its encoding: UTF-8 (with or without a
@@ -138,6 +172,8 @@ pub(crate) struct CsvStream<R> {
     /// fields are lent out by [`CsvStream::next_with`] without a `String` each.
     plain: Option<u64>,
     done: bool,
+    /// No record is taken yet: the next is the header ([`MAX_HEADER`]).
+    header: bool,
 }
 
 /// The fields of one record as [`CsvStream::next_with`] lends them.
@@ -171,6 +207,7 @@ impl<R: Read> CsvStream<R> {
             ready: VecDeque::new(),
             plain: None,
             done: false,
+            header: true,
         };
         s.read_physical()?;
         if s.bytes.starts_with(&[0xFF, 0xFE]) || s.bytes.starts_with(&[0xFE, 0xFF]) {
@@ -189,14 +226,29 @@ impl<R: Read> CsvStream<R> {
         InputError::new(Location::new(Arc::clone(&self.input)), e.into())
     }
 
-    /// Reads the next physical line into `bytes`; `false` at the end.
+    /// The cap on the record being read: [`MAX_HEADER`] for the header, else
+    /// [`MAX_LINE`].
+    fn limit(&self) -> usize {
+        if self.header { MAX_HEADER } else { MAX_LINE }
+    }
+
+    /// Reads the next physical line into `bytes`, or as much of it as shows it over the
+    /// cap (a byte-order mark, a line end and one byte more); `false` at the end.
     fn read_physical(&mut self) -> Result<bool, InputError> {
         self.bytes.clear();
-        let n = self
-            .reader
+        let most = (self.limit() + 6) as u64;
+        let n = Read::take(&mut self.reader, most)
             .read_until(b'\n', &mut self.bytes)
             .map_err(|e| self.io_error(e))?;
         Ok(n > 0)
+    }
+
+    /// The records split from `text` (starting on `line`) taken as ready.
+    fn split(&mut self, text: &str, line: u64) -> Result<(), InputError> {
+        let records = split_records_from(&self.input, text, line, self.header)?;
+        self.header &= records.is_empty();
+        self.ready.extend(records);
+        Ok(())
     }
 
     /// The rest of the input after `bytes` (the line read last), whole.
@@ -229,9 +281,8 @@ impl<R: Read> CsvStream<R> {
         if self.bytes.is_empty() {
             self.done = true;
             if !self.chunk.is_empty() {
-                let records = split_records_from(&self.input, &self.chunk, self.chunk_line)?;
-                self.ready.extend(records);
-                self.chunk.clear();
+                let chunk = std::mem::take(&mut self.chunk);
+                self.split(&chunk, self.chunk_line)?;
             }
             return Ok(());
         }
@@ -256,8 +307,13 @@ impl<R: Read> CsvStream<R> {
                         self.bytes = std::mem::replace(&mut self.chunk, text).into_bytes();
                         self.chunk_line = self.line;
                         self.line = self.line.saturating_add(1);
+                        if body_len(&self.chunk) > self.limit() {
+                            let (input, header) = (&self.input, self.header);
+                            return Err(too_long(input, self.chunk_line, header, &self.chunk));
+                        }
                         if plain_body(&self.chunk).is_some() {
                             self.plain = Some(self.chunk_line);
+                            self.header = false;
                         } else {
                             self.chunk.clear();
                         }
@@ -280,9 +336,7 @@ impl<R: Read> CsvStream<R> {
             let mut all = std::mem::take(&mut self.chunk);
             all.push_str(&text);
             self.done = true;
-            let records = split_records_from(&self.input, &all, start)?;
-            self.ready.extend(records);
-            return Ok(());
+            return self.split(&all, start);
         }
         let Ok(text) = std::str::from_utf8(&self.bytes) else {
             // Only after a byte-order mark (other non-ASCII lines went whole above).
@@ -302,7 +356,31 @@ impl<R: Read> CsvStream<R> {
         self.quotes += memchr::memchr_iter(b'"', text.as_bytes()).count();
         self.chunk.push_str(text);
         self.line = self.line.saturating_add(1);
-        if self.quotes % 2 == 1 {
+        let open = self.quotes % 2 == 1;
+        let body = if open {
+            self.chunk.len()
+        } else {
+            body_len(&self.chunk)
+        };
+        if body > self.limit() {
+            // Over the cap: the splitter names what comes first in the record (a stray
+            // quote, or the cap); the rest of the input is not read.
+            let e = split_records_from(&self.input, &self.chunk, self.chunk_line, self.header)
+                .err()
+                .unwrap_or_else(|| {
+                    too_long(&self.input, self.chunk_line, self.header, &self.chunk)
+                });
+            if matches!(
+                e.kind(),
+                InputErrorKind::HeaderTooLong { .. } | InputErrorKind::LineTooLong { .. }
+            ) {
+                return Err(e);
+            }
+            self.bytes.clear();
+            let rest = self.rest()?;
+            return Err(self.encoding_error(&rest).unwrap_or(e));
+        }
+        if open {
             return Ok(());
         }
         if self.quotes == 0 {
@@ -310,11 +388,16 @@ impl<R: Read> CsvStream<R> {
             // out from `chunk` (cleared when they are taken); a blank line is skipped.
             if plain_body(&self.chunk).is_some() {
                 self.plain = Some(self.chunk_line);
+                self.header = false;
                 return Ok(());
             }
         } else {
-            match split_records_from(&self.input, &self.chunk, self.chunk_line) {
-                Ok(records) => self.ready.extend(records),
+            let chunk = std::mem::take(&mut self.chunk);
+            let split = self.split(&chunk, self.chunk_line);
+            // Its memory is kept for the next record.
+            self.chunk = chunk;
+            match split {
+                Ok(()) => {}
                 Err(e) => {
                     // An encoding or read error further on comes first.
                     self.bytes.clear();
@@ -396,6 +479,16 @@ impl<R: Read> CsvStream<R> {
     }
 }
 
+/// The bytes of a record's text without its line end (LF or CRLF).
+fn body_len(text: &str) -> usize {
+    let end = if text.ends_with("\r\n") {
+        2
+    } else {
+        usize::from(text.ends_with('\n'))
+    };
+    text.len() - end
+}
+
 /// A line without quotes, without its line end (LF or CRLF); `None` for a blank line.
 fn plain_body(text: &str) -> Option<&str> {
     let body = match text.strip_suffix('\n') {
@@ -413,33 +506,45 @@ fn split_plain(text: &str, line: u64) -> Option<Line> {
     Some((line, body.split(',').map(str::to_owned).collect()))
 }
 
-/// Splits text into records of fields, each with the physical line it starts on; blank
-/// lines are skipped.
-pub(crate) fn split_records(input: &Arc<str>, text: &str) -> Result<Vec<Line>, InputError> {
-    split_records_from(input, text, 1)
-}
-
-/// [`split_records`] for text that starts on line `first_line` of its input.
+/// Splits text that starts on line `first_line` of its input into records of fields,
+/// each with the physical line it starts on; blank lines are skipped. `header`: the first
+/// record of `text` is the input's first (capped at [`MAX_HEADER`], the others at
+/// [`MAX_LINE`]).
 fn split_records_from(
     input: &Arc<str>,
     text: &str,
     first_line: u64,
+    mut header: bool,
 ) -> Result<Vec<Line>, InputError> {
     let at = |line: u64, kind| InputError::new(Location::new(Arc::clone(input)).line(line), kind);
     let mut out = Vec::new();
     let mut line = first_line;
-    let mut chars = text.chars().peekable();
-    while chars.peek().is_some() {
+    let mut chars = text.char_indices().peekable();
+    while let Some(&(record_start, _)) = chars.peek() {
         let start = line;
+        let limit = if header { MAX_HEADER } else { MAX_LINE };
         let mut fields: Vec<String> = Vec::new();
         let mut field = String::new();
         let mut quoted = false; // the current field began with a quote
         let mut in_quotes = false;
         let mut after_quote = false; // a quoted field has closed
-        while let Some(c) = chars.next() {
+        while let Some((i, c)) = chars.next() {
+            // The record's bytes so far, line breaks inside quotes included, its own line
+            // end not: at most `limit`.
+            let end = i + c.len_utf8();
+            let line_end =
+                !in_quotes && (c == '\n' || c == '\r' && chars.peek().map(|p| p.1) == Some('\n'));
+            if end - record_start > limit && !line_end {
+                return Err(too_long(
+                    input,
+                    start,
+                    header,
+                    text.get(record_start..).unwrap_or_default(),
+                ));
+            }
             if in_quotes {
                 match c {
-                    '"' if chars.peek() == Some(&'"') => {
+                    '"' if chars.peek().map(|p| p.1) == Some('"') => {
                         chars.next();
                         field.push('"');
                     }
@@ -460,7 +565,7 @@ fn split_records_from(
                     fields.push(std::mem::take(&mut field));
                     (quoted, after_quote) = (false, false);
                 }
-                '\r' if chars.peek() == Some(&'\n') => {}
+                '\r' if chars.peek().map(|p| p.1) == Some('\n') => {}
                 '\n' => {
                     line = line.saturating_add(1);
                     break;
@@ -483,6 +588,7 @@ fn split_records_from(
             fields.len() == 1 && fields.first().is_some_and(|f| f.trim().is_empty()) && !quoted;
         if !blank {
             out.push((start, fields));
+            header = false;
         }
     }
     Ok(out)
@@ -493,7 +599,7 @@ mod tests {
     use super::*;
 
     fn split(text: &str) -> Result<Vec<Line>, InputError> {
-        split_records(&Arc::from("t.csv"), text)
+        split_records_from(&Arc::from("t.csv"), text, 1, true)
     }
 
     #[test]

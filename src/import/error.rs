@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::dim::RegionCode;
-use crate::error::ParseError;
+use crate::error::{ParseError, QUOTED, shorten};
 use crate::ledger::LedgerErrorKind;
 use crate::money::Money;
 
@@ -139,8 +139,22 @@ impl fmt::Display for Location {
 pub struct InputError(Box<(Location, InputErrorKind)>);
 
 impl InputError {
-    /// An error at a place.
-    pub fn new(at: Location, kind: InputErrorKind) -> InputError {
+    /// An error at a place. Text from the input that the error quotes (a column name, a
+    /// value, a label) is cut to its first 40 bytes and `…` when longer: an error never
+    /// holds a whole long field or header.
+    ///
+    /// ```
+    /// use fundtrack::import::{InputError, InputErrorKind, Location};
+    ///
+    /// let long = "x".repeat(1 << 20);
+    /// let err = InputError::new(Location::new("a.csv").line(1).column(long.clone()), InputErrorKind::DuplicateColumn(long));
+    /// assert!(err.to_string().len() < 150, "{err}");
+    /// ```
+    pub fn new(mut at: Location, mut kind: InputErrorKind) -> InputError {
+        if let Some(c) = at.column.as_mut().filter(|c| c.len() > QUOTED) {
+            shorten(c.to_mut());
+        }
+        kind.shorten();
         InputError(Box::new((at, kind)))
     }
 
@@ -431,7 +445,14 @@ pub enum InputErrorKind {
         /// The first bytes of the field.
         start: String,
     },
-    /// A record the ledger rejected; the whole batch stays out.
+    /// A header with more columns than the reader takes.
+    #[error("the header has {found} columns, more than the {limit} the reader takes")]
+    TooManyColumns {
+        /// The most columns.
+        limit: usize,
+        /// Columns in the header.
+        found: usize,
+    },
     /// An amount column whose header does not say its unit (`金额`).
     #[error(
         "column {0:?} does not say its unit: write 金额（元） or 金额（万元） (amount_yuan, amount_wan)"
@@ -498,6 +519,38 @@ pub enum InputErrorKind {
         /// The rule it broke.
         kind: LedgerErrorKind,
     },
+}
+
+impl InputErrorKind {
+    /// Cuts the text from the input that the error quotes ([`start_of`]). Ids (parsed and
+    /// bounded already), records and built names are kept.
+    fn shorten(&mut self) {
+        use InputErrorKind as K;
+        match self {
+            K::UnknownColumn { column: s, .. }
+            | K::DuplicateColumn(s)
+            | K::NotPositive { text: s }
+            | K::CustomCategory(s)
+            | K::RegionTree { found: s, .. }
+            | K::AmountTooLarge { text: s }
+            | K::LineTooLong { start: s, .. }
+            | K::HeaderTooLong { start: s, .. }
+            | K::FieldTooLong { start: s, .. }
+            | K::AmountWithoutUnit(s)
+            | K::AfterTotal { label: s, .. }
+            | K::TotalMismatch { label: s, .. }
+            | K::HiddenSheet(s) => shorten(s),
+            K::SameField { column, earlier } => {
+                shorten(column);
+                shorten(earlier);
+            }
+            K::SheetTwice { sheet, earlier, .. } => {
+                shorten(sheet);
+                shorten(earlier);
+            }
+            _ => {}
+        }
+    }
 }
 
 impl From<io::Error> for InputErrorKind {

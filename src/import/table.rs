@@ -361,6 +361,22 @@ impl Row<'_, '_> {
             .map_err(|e| self.err(field, e))
     }
 
+    /// A free-text field (a name) exactly as written, spaces and all (a quoted field's
+    /// spaces are data, and RFC 4180 keeps an unquoted field's too); an empty cell is empty
+    /// text. `None` when the table has no such column.
+    fn verbatim(&self, field: &str) -> Result<Option<Cow<'_, str>>, InputError> {
+        if self.cols.index(field).is_none() {
+            return Ok(None);
+        }
+        match self.cell(field) {
+            Value::Text(t) => Ok(Some(Cow::Borrowed(t))),
+            Value::Empty => Ok(Some(Cow::Borrowed(""))),
+            v => value::text(field_what(field), &v)
+                .map(Some)
+                .map_err(|e| self.err(field, e)),
+        }
+    }
+
     /// A required value parsed from text.
     fn parse<T: std::str::FromStr<Err = ParseError>>(&self, field: &str) -> Result<T, InputError> {
         match self.get(field)? {
@@ -434,8 +450,9 @@ impl Row<'_, '_> {
             .map_err(|e| self.err(field, e))
     }
 
-    /// A region: the name defaults to the code; `level` and `parent_code`, when given,
-    /// must be what the code says.
+    /// A region: the name as written (an empty cell is an empty name, as the ledger and
+    /// JSON take it), the code when the table has no name column; `level` and
+    /// `parent_code`, when given, must be what the code says.
     fn region(&self) -> Result<Region, InputError> {
         let code: RegionCode = self.parse("code")?;
         if let Some(level) = self.get("level")? {
@@ -467,7 +484,7 @@ impl Row<'_, '_> {
             }
         }
         let name = self
-            .get("name")?
+            .verbatim("name")?
             .map_or_else(|| code.to_string(), Cow::into_owned);
         Ok(Region::new(code, name))
     }
@@ -587,9 +604,10 @@ impl Row<'_, '_> {
                     }
                 };
                 let p = Project::new(id, region, category, planned, stage, year);
-                match self.get("name")? {
-                    Some(n) => p.with_name(n),
-                    None => p,
+                // An empty name is no name (`records_csv` writes no name so).
+                match self.verbatim("name")? {
+                    Some(n) if !n.is_empty() => p.with_name(n),
+                    _ => p,
                 }
                 .into()
             }
