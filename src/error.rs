@@ -30,12 +30,10 @@ pub struct ParseError {
 impl ParseError {
     /// An error quoting the start of `input` ([`start_of`]): a long bad value is not copied
     /// whole into its error.
-    pub(crate) fn new(what: &'static str, input: impl AsRef<str>, kind: ParseErrorKind) -> Self {
-        ParseError {
-            what,
-            input: start_of(input.as_ref().as_bytes()),
-            kind,
-        }
+    pub(crate) fn new(what: &'static str, input: impl Into<String>, kind: ParseErrorKind) -> Self {
+        let mut input = input.into();
+        shorten(&mut input);
+        ParseError { what, input, kind }
     }
 
     /// What was being read: `"amount"`, `"region code"`, `"fund level"`, ….

@@ -15,7 +15,8 @@
 //! wrong. The CSV reader is a small RFC 4180 reader of our own (quoted fields with commas,
 //! doubled quotes and line breaks; LF or CRLF; a UTF-8 byte-order mark; blank lines
 //! skipped) that reports physical line numbers and says plainly when a file is GBK or
-//! UTF-16. Each kind of file has one table of accepted column names, which includes the
+//! UTF-16. A header is at most 64 KiB and 1024 columns, a record 1 MiB, a field 64 KiB;
+//! errors quote at most the first 40 bytes of a bad value. Each kind of file has one table of accepted column names, which includes the
 //! benchmark kit's (`county_code`, `source`, `project_id`, `status`); see [`CsvKind`].
 //! Writing CSV is [`format`](crate::format)'s job ([`records_csv`](crate::format::records_csv)).
 //!

@@ -660,28 +660,24 @@ fn names_round_trip_exactly() {
 /// in memory).
 fn generated(head: &str, fill: &'static [u8], n: u64, tail: &str) -> impl std::io::Read + use<> {
     use std::io::Read;
-    let fill = std::io::repeat(0)
-        .take(n)
-        .bytes()
-        .zip(fill.iter().cycle())
-        .map(|(_, b)| *b);
-    let fill = IterRead(fill);
     std::io::Cursor::new(head.as_bytes().to_vec())
-        .chain(fill)
+        .chain(Pattern { fill, at: 0 }.take(n))
         .chain(std::io::Cursor::new(tail.as_bytes().to_vec()))
 }
 
-/// A reader of the bytes an iterator gives.
-struct IterRead<I>(I);
+/// `fill` repeated without end.
+struct Pattern {
+    fill: &'static [u8],
+    at: usize,
+}
 
-impl<I: Iterator<Item = u8>> std::io::Read for IterRead<I> {
+impl std::io::Read for Pattern {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let mut n = 0;
-        for (slot, b) in buf.iter_mut().zip(&mut self.0) {
-            *slot = b;
-            n += 1;
+        for slot in buf.iter_mut() {
+            *slot = self.fill[self.at];
+            self.at = (self.at + 1) % self.fill.len();
         }
-        Ok(n)
+        Ok(buf.len())
     }
 }
 

@@ -255,7 +255,13 @@ fn unknown_field_or_column() {
         p: format!("{P}{GOOD_P}"),
         e: format!("{E}{GOOD_E}"),
     };
-    // CSV import reads the columns it knows and reports the others (an `ImportNote`).
+    // `import_csv` has no receipt to report in: an unknown column is an error.
+    let err = csv_import(&s).unwrap_err();
+    assert!(
+        err.starts_with(r#"a.csv line 1 column x: unknown column "x""#),
+        "{err}"
+    );
+    // A batch reads the columns it knows and reports the others (an `ImportNote`).
     let l = ledger_with_regions();
     let mut batch = fundtrack::import::Batch::for_ledger(&l);
     batch

@@ -3,7 +3,8 @@
 //!
 //! Quoted fields with commas, doubled quotes and line breaks; LF or CRLF; a UTF-8
 //! byte-order mark; a last line without a line break; blank lines skipped. A record that
-//! spans lines is named by its first line. A file that is GBK or UTF-16 rather than UTF-8
+//! spans lines is named by its first line. Headers, records and fields have caps
+//! ([`MAX_HEADER`], [`MAX_COLUMNS`], [`MAX_LINE`], [`MAX_FIELD`]). A file that is GBK or UTF-16 rather than UTF-8
 //! is named as such.
 
 use std::borrow::Cow;
@@ -153,7 +154,9 @@ pub(crate) fn looks_gbk(bytes: &[u8]) -> bool {
 /// are ASCII, the same in UTF-8 and GBK). Errors keep the precedence of reading whole:
 /// when a line is malformed, or the caller finds a row bad or a record refused
 /// ([`CsvStream::finish`]), the rest is read to see whether a read error, an encoding error
-/// or a malformed line further on comes first.
+/// or a malformed line further on comes first — except past a cap ([`MAX_HEADER`],
+/// [`MAX_LINE`]): a line is read only as far as shows it over its cap, and the stream stops
+/// there (the rest may be endless).
 pub(crate) struct CsvStream<R> {
     input: Arc<str>,
     reader: BufReader<R>,
@@ -275,6 +278,32 @@ impl<R: Read> CsvStream<R> {
         }
     }
 
+    /// The record being gathered in `chunk` (its quotes `open` or not) within its cap; over
+    /// it, the splitter names what comes first in the record (a stray quote, or the cap),
+    /// and past the cap the rest of the input is not read.
+    fn check_cap(&mut self, open: bool) -> Result<(), InputError> {
+        let body = if open {
+            self.chunk.len()
+        } else {
+            body_len(&self.chunk)
+        };
+        if body <= self.limit() {
+            return Ok(());
+        }
+        let e = split_records_from(&self.input, &self.chunk, self.chunk_line, self.header)
+            .err()
+            .unwrap_or_else(|| too_long(&self.input, self.chunk_line, self.header, &self.chunk));
+        if matches!(
+            e.kind(),
+            InputErrorKind::HeaderTooLong { .. } | InputErrorKind::LineTooLong { .. }
+        ) {
+            return Err(e);
+        }
+        self.bytes.clear();
+        let rest = self.rest()?;
+        Err(self.encoding_error(&rest).unwrap_or(e))
+    }
+
     /// Takes the line in `bytes` into the record being gathered, and splits the record
     /// when its quotes balance (or at the end of the input).
     fn take_line(&mut self) -> Result<(), InputError> {
@@ -357,29 +386,7 @@ impl<R: Read> CsvStream<R> {
         self.chunk.push_str(text);
         self.line = self.line.saturating_add(1);
         let open = self.quotes % 2 == 1;
-        let body = if open {
-            self.chunk.len()
-        } else {
-            body_len(&self.chunk)
-        };
-        if body > self.limit() {
-            // Over the cap: the splitter names what comes first in the record (a stray
-            // quote, or the cap); the rest of the input is not read.
-            let e = split_records_from(&self.input, &self.chunk, self.chunk_line, self.header)
-                .err()
-                .unwrap_or_else(|| {
-                    too_long(&self.input, self.chunk_line, self.header, &self.chunk)
-                });
-            if matches!(
-                e.kind(),
-                InputErrorKind::HeaderTooLong { .. } | InputErrorKind::LineTooLong { .. }
-            ) {
-                return Err(e);
-            }
-            self.bytes.clear();
-            let rest = self.rest()?;
-            return Err(self.encoding_error(&rest).unwrap_or(e));
-        }
+        self.check_cap(open)?;
         if open {
             return Ok(());
         }
