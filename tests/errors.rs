@@ -986,9 +986,19 @@ mod bulk_csv {
                 a("1,2025-01-05,450521,central,industry,\n"),
             ),
             (
-                "10^12 亿元 (beyond i64 分)",
+                "10^17 元 (beyond i64 分)",
                 "a",
-                a("1,2025-01-05,450521,central,industry,1000000000000亿元\n"),
+                a("1,2025-01-05,450521,central,industry,100000000000000000\n"),
+            ),
+            (
+                "12万 under amount_yuan (another unit than the column's)",
+                "a",
+                a("1,2025-01-05,450521,central,industry,12万\n"),
+            ),
+            (
+                "1000万元 under amount_yuan",
+                "e",
+                e("1,2025-03-01,7,450521,central,industry,1000万元\n"),
             ),
             (
                 "sum beyond i64 分",

@@ -11,8 +11,9 @@ use super::dates::{self, Window};
 use super::sums::{CATEGORIES, category_name, level_name};
 use crate::dim::{ProjectId, RecordId};
 use crate::error::{ParseError, ParseErrorKind};
-use crate::import::InputErrorKind as Kind;
-use crate::{Category, FundLevel, Money, ProjectStage, RegionCode};
+use crate::import::{InputErrorKind as Kind, text_amount};
+use crate::money::Unit;
+use crate::{Category, FundLevel, ProjectStage, RegionCode};
 
 /// A row error: column index and what is wrong (the line is added by the caller).
 pub(crate) type RowError = (Option<usize>, Kind);
@@ -334,7 +335,9 @@ fn fast_fen(s: &[u8]) -> Option<i64> {
 #[inline]
 pub(crate) fn planned(s: &[u8]) -> Result<i64, Kind> {
     match amount(s) {
-        Err(Kind::NotPositive { .. }) if text(s)?.parse::<Money>().is_ok_and(Money::is_zero) => {
+        Err(Kind::NotPositive { .. })
+            if text_amount(&text(s)?, Unit::Yuan).is_ok_and(|m| m.is_zero()) =>
+        {
             Ok(0)
         }
         r => r,
@@ -350,7 +353,8 @@ pub(crate) fn amount(s: &[u8]) -> Result<i64, Kind> {
         if s.first() == Some(&b'"') {
             return Err(Kind::Quoted);
         }
-        let m: Money = text(s)?.parse().map_err(Kind::Value)?;
+        // The CSV importer's rule for a column of 元: `12万` is no amount of 元.
+        let m = text_amount(&text(s)?, Unit::Yuan).map_err(Kind::Value)?;
         i64::try_from(m.to_fen())
             .ok()
             .filter(|&f| f < i64::MAX)
@@ -391,6 +395,18 @@ mod tests {
             Err(Kind::AmountTooLarge { .. })
         ));
         assert!(matches!(amount(b"12.345"), Err(Kind::Value(_))));
+        // The importer's rule for a column of 元: its own unit may be repeated, no other
+        // unit named.
+        assert_eq!(amount("30700.48元".as_bytes()).ok(), Some(3_070_048));
+        assert_eq!(amount("1,234.56".as_bytes()).ok(), Some(123_456));
+        for other in ["12万", "1亿", "1000万元", "0.5亿元"] {
+            assert!(
+                matches!(amount(other.as_bytes()), Err(Kind::Value(_))),
+                "{other}"
+            );
+        }
+        assert_eq!(planned("0元".as_bytes()).ok(), Some(0));
+        assert!(planned("0万".as_bytes()).is_err());
         assert_eq!(fast_fen(b"1.000000000000000000000001"), None);
         assert!(matches!(
             amount(b"1.000000000000000000000001"),
