@@ -13,7 +13,7 @@ use crate::dim::{ProjectId, RecordId};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::import::{InputErrorKind as Kind, text_amount};
 use crate::money::Unit;
-use crate::{Category, FundLevel, ProjectStage, RegionCode};
+use crate::{Category, FundLevel, Money, ProjectStage, RegionCode};
 
 /// A row error: column index and what is wrong (the line is added by the caller).
 pub(crate) type RowError = (Option<usize>, Kind);
@@ -336,7 +336,7 @@ fn fast_fen(s: &[u8]) -> Option<i64> {
 pub(crate) fn planned(s: &[u8]) -> Result<i64, Kind> {
     match amount(s) {
         Err(Kind::NotPositive { .. })
-            if text_amount(&text(s)?, Unit::Yuan).is_ok_and(|m| m.is_zero()) =>
+            if text_amount(&text(s)?, Unit::Yuan).is_ok_and(Money::is_zero) =>
         {
             Ok(0)
         }
