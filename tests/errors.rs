@@ -1059,6 +1059,29 @@ mod bulk_csv {
                 a(",2025-01-05,450521,central,industry,1.00\n"),
             ),
             (
+                "quoted date",
+                "a",
+                a("1,\"2025-01-05\",450521,central,industry,1.00\n"),
+            ),
+            ("tab-separated file", "a", A.replace(',', "\t").into_bytes()),
+            (
+                "semicolon-separated file",
+                "a",
+                format!(
+                    "{}1;2025-01-05;450521;central;industry;1.00\n",
+                    A.replace(',', ";")
+                )
+                .into_bytes(),
+            ),
+            (
+                "every header name quoted",
+                "a",
+                format!(
+                    "\"id\",\"date\",\"county_code\",\"source\",\"category\",\"amount_yuan\"\n{ok}"
+                )
+                .into_bytes(),
+            ),
+            (
                 "empty project id",
                 "e",
                 e("1,2025-01-05,,450521,central,industry,1.00\n"),

@@ -99,6 +99,12 @@ impl<'a> Fields<'a> {
     }
 
     fn count_error(&self) -> RowError {
+        // A quoted field with a comma inside (`"1,234.56"`) is named as quoted, not as a
+        // count of fields the writer did not mean.
+        if let Some(q) = memchr(b'"', self.line) {
+            let column = memchr::memchr_iter(b',', self.line.split_at(q).0).count();
+            return (Some(column), Kind::Quoted);
+        }
         let found = memchr::memchr_iter(b',', self.line).count() + 1;
         (
             None,
@@ -136,6 +142,9 @@ impl<'a> Fields<'a> {
     fn field(&mut self, f: &'a [u8]) -> Result<&'a [u8], RowError> {
         let column = self.index;
         self.index += 1;
+        if f.first() == Some(&b'"') {
+            return Err((Some(column), Kind::Quoted));
+        }
         if f.len() > MAX_FIELD {
             return Err((
                 Some(column),
