@@ -402,7 +402,7 @@ pub enum InputErrorKind {
         bucket: String,
     },
     /// One amount beyond what the reader adds.
-    #[error("amount {text:?} is beyond the largest the bulk path adds (92233720368547758.07元)")]
+    #[error("amount {text:?} is beyond the largest the bulk path adds (92233720368547758.06元)")]
     AmountTooLarge {
         /// The start of the field as written.
         text: String,
