@@ -14,7 +14,7 @@ use fundtrack::policy::loans::{LoanTerms, LprTable, Repayment, SubsidyShares};
 use fundtrack::policy::standard::StandardSchedule;
 use fundtrack::record::{Adjustment, Allocation, Bucket, Expenditure, Region};
 use fundtrack::report::{
-    Execution, ExecutionOptions, Grouping, IndustryShareOptions, PoolCoverageOptions,
+    Execution, ExecutionOptions, Grouping, IndustryShareOptions, Milestones, PoolCoverageOptions,
 };
 use fundtrack::{Category, FiscalYear, FundLevel, Ledger, Money, Ratio, RegionCode};
 use serde::Serialize;
@@ -151,6 +151,10 @@ fn dates_are_read_only_as_yyyy_mm_dd() {
             .unwrap()
             .vintage(day(), [(day(), full)])
             .unwrap(),
+    ));
+    first(dates_of(
+        "milestones",
+        &Milestones::new([(day(), full)]).unwrap(),
     ));
     first(dates_of("loan terms", &LoanTerms::new(day(), 36, full)));
     first(dates_of(
