@@ -431,6 +431,13 @@ pub enum InputErrorKind {
         /// The first bytes of the field.
         start: String,
     },
+    /// More blank lines than the reader passes over (an input of nothing but line ends
+    /// would otherwise be read for ever).
+    #[error("more than {limit} blank lines")]
+    TooManyBlankLines {
+        /// The most blank lines an input may have.
+        limit: u64,
+    },
     /// A record the ledger rejected; the whole batch stays out.
     /// An amount column whose header does not say its unit (`金额`).
     #[error(

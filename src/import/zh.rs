@@ -147,6 +147,7 @@ fn kind_zh(kind: &InputErrorKind, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         K::FieldTooLong { limit, start } => {
             write!(f, "该字段超过 {limit} 字节（开头为“{start}”）")
         }
+        K::TooManyBlankLines { limit } => write!(f, "空行超过 {limit} 行"),
         K::AsOfMismatch { left, right } => {
             write!(f, "截至 {left} 与截至 {right} 的部分结果不能合并")
         }
