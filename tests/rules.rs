@@ -491,10 +491,9 @@ fn amount_spelling() {
         Some(&|t: String| t.replacen("\"1000.00\"", "\"1e3\"", 1)),
     );
     // A unit other than the field's: the tabular readers check it against the column.
-    // The bulk path still reads `12万` under `amount_yuan` as 120000 元: a gap left to the
-    // bulk path (DESIGN.md, "One rule set").
     let wan = set(&GOOD_A.replace("1000.00", "12万"), GOOD_P, GOOD_E);
     assert!(csv_import(&wan).is_err());
+    assert!(bulk(&wan).is_err());
     #[cfg(feature = "xlsx")]
     assert!(xlsx(&wan).is_err());
     // The spellings of SPEC §5 (full-width digits, the unit of the column) in the tabular

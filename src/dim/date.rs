@@ -7,10 +7,7 @@
 //! `2021年9月30日`: SPEC §10); machine inputs take this one form only.
 #![cfg_attr(
     not(feature = "serde"),
-    allow(
-        dead_code,
-        reason = "JSON is the reader in the library so far; the bulk path's copy is to call it"
-    )
+    allow(dead_code, reason = "`parse` and `EXPECTED` are for the JSON reader")
 )]
 
 use chrono::NaiveDate;
