@@ -7,6 +7,7 @@
 
 mod category;
 mod code;
+pub(crate) mod date;
 mod dated;
 mod level;
 mod period;

@@ -61,3 +61,4 @@ pub use columns::CsvKind;
 pub(crate) use csv::looks_gbk;
 pub use error::{InputError, InputErrorKind, Location};
 pub use receipt::{ImportNote, ImportReceipt, NoteKind, TableReceipt};
+pub(crate) use value::text_amount;

@@ -131,6 +131,10 @@ impl Region {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Allocation {
     id: RecordId,
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::dim::date::wire::date")
+    )]
     date: NaiveDate,
     region: RegionCode,
     level: FundLevel,
@@ -338,6 +342,10 @@ impl Project {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Expenditure {
     id: RecordId,
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::dim::date::wire::date")
+    )]
     date: NaiveDate,
     project: ProjectId,
     region: RegionCode,
@@ -456,6 +464,10 @@ pub enum AdjustmentKind {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Adjustment {
     id: RecordId,
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::dim::date::wire::date")
+    )]
     date: NaiveDate,
     kind: AdjustmentKind,
     amount: Money,

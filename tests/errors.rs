@@ -1000,9 +1000,19 @@ mod bulk_csv {
                 a("1,2025-01-05,450521,central,industry,\n"),
             ),
             (
-                "10^12 亿元 (beyond i64 分)",
+                "10^17 元 (beyond i64 分)",
                 "a",
-                a("1,2025-01-05,450521,central,industry,1000000000000亿元\n"),
+                a("1,2025-01-05,450521,central,industry,100000000000000000\n"),
+            ),
+            (
+                "12万 under amount_yuan (another unit than the column's)",
+                "a",
+                a("1,2025-01-05,450521,central,industry,12万\n"),
+            ),
+            (
+                "1000万元 under amount_yuan",
+                "e",
+                e("1,2025-03-01,7,450521,central,industry,1000万元\n"),
             ),
             (
                 "sum beyond i64 分",
@@ -1061,6 +1071,29 @@ mod bulk_csv {
                 "empty id",
                 "a",
                 a(",2025-01-05,450521,central,industry,1.00\n"),
+            ),
+            (
+                "quoted date",
+                "a",
+                a("1,\"2025-01-05\",450521,central,industry,1.00\n"),
+            ),
+            ("tab-separated file", "a", A.replace(',', "\t").into_bytes()),
+            (
+                "semicolon-separated file",
+                "a",
+                format!(
+                    "{}1;2025-01-05;450521;central;industry;1.00\n",
+                    A.replace(',', ";")
+                )
+                .into_bytes(),
+            ),
+            (
+                "every header name quoted",
+                "a",
+                format!(
+                    "\"id\",\"date\",\"county_code\",\"source\",\"category\",\"amount_yuan\"\n{ok}"
+                )
+                .into_bytes(),
             ),
             (
                 "empty project id",

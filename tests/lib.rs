@@ -21,6 +21,7 @@ mod errors;
 mod format;
 mod golden;
 mod import;
+mod json_input;
 mod model;
 mod monthly;
 #[cfg(feature = "xlsx")]

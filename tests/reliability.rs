@@ -284,6 +284,19 @@ fn endless(head: &str, fill: u8) -> impl Read + Send {
     std::io::Cursor::new(head.as_bytes().to_vec()).chain(Endless(fill))
 }
 
+/// A reader that repeats `text` for ever.
+struct Cycle(&'static [u8], usize);
+
+impl Read for Cycle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        for b in buf.iter_mut() {
+            *b = self.0.get(self.1).copied().unwrap_or(b'\n');
+            self.1 = (self.1 + 1) % self.0.len();
+        }
+        Ok(buf.len())
+    }
+}
+
 /// Finding 4: bounded work on hostile sizes.
 #[test]
 fn endless_streams_and_huge_headers_end_in_seconds() {
@@ -303,6 +316,23 @@ fn endless_streams_and_huge_headers_end_in_seconds() {
         assert!(msg.len() < 200, "{msg}");
         rows.push(format!("{label} → {msg}"));
     }
+    // Blank lines for ever, in each input (projects have no id check: the blank lines are
+    // counted all the same).
+    for (label, head, text) in [
+        ("endless blank lines as allocations", A, &b"\n"[..]),
+        ("endless CRLF blank lines as projects", P, b"\r\n"),
+        ("endless blank lines as expenditures", E, b"\n"),
+    ] {
+        let input = std::io::Cursor::new(head.as_bytes().to_vec()).chain(Cycle(text, 0));
+        let mut agg = Aggregator::new(options);
+        let err = match head {
+            x if x == A => agg.read_allocations("input.csv", input),
+            x if x == P => agg.read_projects("input.csv", input),
+            _ => agg.read_expenditures("input.csv", input),
+        }
+        .unwrap_err();
+        rows.push(format!("{label} → {err}"));
+    }
     // A 100 MB header.
     let mut header = "id,".repeat(100 << 20 >> 2).into_bytes();
     header.extend_from_slice(b"\n1,2025-01-05,450521,central,industry,1.00\n");
@@ -316,6 +346,36 @@ fn endless_streams_and_huge_headers_end_in_seconds() {
         start.elapsed()
     );
     snap("reliability_hostile_sizes", &rows);
+}
+
+/// The line that passes the blank-line limit is the same on any thread count and buffer
+/// size, and a blank line is counted wherever it is (between rows, at the end).
+#[test]
+fn the_blank_line_too_many_is_named_whatever_the_chunks() {
+    let row = "1,2025-01-05,450521,central,industry,1.00\n";
+    // 40,000 blank lines, a row, then 40,000 more: the 65,537th blank line is line
+    // 1 + 40,000 + 1 + 25,537.
+    let text = format!("{A}{}{row}{}", "\n".repeat(40_000), "\r\n".repeat(40_000));
+    for threads in [1, 2] {
+        for buffer in [4 << 10, 10_007, 1 << 20] {
+            let options = BulkOptions::new(day("2025-06-30"))
+                .threads(threads)
+                .buffer_size(buffer);
+            let err = Aggregator::new(options)
+                .read_allocations("input.csv", text.as_bytes())
+                .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "input.csv line 65539: more than 65536 blank lines",
+                "{threads} threads, {buffer} bytes"
+            );
+        }
+    }
+    // At the limit, the input reads.
+    let text = format!("{A}{}{row}", "\n".repeat(65_536));
+    Aggregator::new(BulkOptions::new(day("2025-06-30")))
+        .read_allocations("input.csv", text.as_bytes())
+        .unwrap();
 }
 
 /// The synthetic input of the determinism property: `n` good rows, then the faults at the

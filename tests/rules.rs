@@ -461,3 +461,63 @@ fn text_encoding() {
         .unwrap_err();
     assert!(err.to_string().contains("GBK"), "{err}");
 }
+
+#[test]
+fn date_spelling() {
+    // A sign or a year not of four digits: no reader takes it (the ledger takes typed dates).
+    let signed = set(&GOOD_A.replace("2025-01-05", "+2025-01-05"), GOOD_P, GOOD_E);
+    assert!(csv_import(&signed).is_err());
+    assert!(bulk(&signed).is_err());
+    #[cfg(feature = "xlsx")]
+    assert!(xlsx(&signed).is_err());
+    // The forms people type (SPEC §10) are for the tabular readers; the machine inputs (the
+    // kit's CSV on the bulk path, JSON) take `YYYY-MM-DD` only (`dim::date`).
+    for typed in ["2025-1-5", "2025/1/5", "2025年1月5日"] {
+        let s = set(&GOOD_A.replace("2025-01-05", typed), GOOD_P, GOOD_E);
+        csv_import(&s).unwrap();
+        #[cfg(feature = "xlsx")]
+        xlsx(&s).unwrap();
+        assert!(bulk(&s).is_err(), "{typed}");
+    }
+    #[cfg(feature = "serde")]
+    for bad in ["+2025-01-05", "2025-1-5", "2025/1/5", "2025年1月5日"] {
+        let s = set(GOOD_A, GOOD_P, GOOD_E);
+        let err = json(&s, &|t: String| t.replacen("2025-01-05", bad, 1)).unwrap_err();
+        assert!(err.contains("expected a date YYYY-MM-DD"), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn amount_spelling() {
+    // An exponent: no reader takes it.
+    let exp = set(&GOOD_A.replace("1000.00", "1e3"), GOOD_P, GOOD_E);
+    all_reject(
+        "amount exponent",
+        &exp,
+        Some(&|t: String| t.replacen("\"1000.00\"", "\"1e3\"", 1)),
+    );
+    // A unit other than the field's: the tabular readers check it against the column.
+    let wan = set(&GOOD_A.replace("1000.00", "12万"), GOOD_P, GOOD_E);
+    assert!(csv_import(&wan).is_err());
+    assert!(bulk(&wan).is_err());
+    #[cfg(feature = "xlsx")]
+    assert!(xlsx(&wan).is_err());
+    // The spellings of SPEC §5 (full-width digits, the unit of the column) in the tabular
+    // readers; JSON is written by programs and takes plain decimal strings of 元 only.
+    for typed in ["１０００", "1000元"] {
+        let s = set(&GOOD_A.replace("1000.00", typed), GOOD_P, GOOD_E);
+        csv_import(&s).unwrap();
+        bulk(&s).unwrap();
+        #[cfg(feature = "xlsx")]
+        xlsx(&s).unwrap();
+    }
+    #[cfg(feature = "serde")]
+    for bad in ["12万", "1000元", "1,000.00", "１０００", "1e3"] {
+        let s = set(GOOD_A, GOOD_P, GOOD_E);
+        let err = json(&s, &|t: String| {
+            t.replacen("\"1000.00\"", &format!("\"{bad}\""), 1)
+        })
+        .unwrap_err();
+        assert!(err.contains("invalid amount"), "{bad}: {err}");
+    }
+}

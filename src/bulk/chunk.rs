@@ -356,10 +356,52 @@ pub(crate) fn day_date(day: i32) -> NaiveDate {
     d.unwrap_or(NaiveDate::MIN)
 }
 
+/// The most blank lines an input may have: they hold no row and are passed over, but an
+/// input of nothing else (`yes ''`) would be read for ever.
+pub(crate) const MAX_BLANK_LINES: u64 = 1 << 16;
+
+/// The blank lines of one chunk, as runs (first line, count) in line order.
+#[derive(Debug, Default)]
+pub(crate) struct Blanks {
+    runs: Vec<(u64, u64)>,
+    count: u64,
+}
+
+impl Blanks {
+    /// Logs blank line `line` (lines come in increasing order).
+    fn push(&mut self, line: u64) {
+        self.count += 1;
+        if let Some((start, n)) = self.runs.last_mut() {
+            if *start + *n == line {
+                *n += 1;
+                return;
+            }
+        }
+        self.runs.push((line, 1));
+    }
+
+    /// How many blank lines the chunk has.
+    pub(crate) fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The line of the chunk's `k`-th blank line (1-based).
+    pub(crate) fn nth(&self, k: u64) -> Option<u64> {
+        let mut before = 0;
+        for &(start, n) in &self.runs {
+            if k <= before + n {
+                return Some(start + (k - before - 1));
+            }
+            before += n;
+        }
+        None
+    }
+}
+
 /// Runs the rows of chunk number `seq` through the fast path, falling back to the general
 /// path for a line the fast path does not take; returns the number of lines. Blank lines
-/// hold no row and are passed over (they still count as lines). The id of every row read
-/// without error (counted or not) goes to `ids` when `K::IDS`.
+/// hold no row and are passed over (they still count as lines, and go to `blanks`). The id
+/// of every row read without error (counted or not) goes to `ids` when `K::IDS`.
 #[inline]
 pub(crate) fn lines<K: RowKind>(
     chunk: &[u8],
@@ -367,6 +409,7 @@ pub(crate) fn lines<K: RowKind>(
     acc: &mut Acc,
     ctx: &Ctx,
     ids: &mut IdLog,
+    blanks: &mut Blanks,
 ) -> Result<u64, LocalError> {
     let mut n = 0u64;
     let mut rest = chunk;
@@ -386,6 +429,7 @@ pub(crate) fn lines<K: RowKind>(
             rest = next;
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             if line.is_empty() {
+                blanks.push(n);
                 continue;
             }
             let row = K::general(line, acc, ctx).map_err(|(column, kind)| LocalError {

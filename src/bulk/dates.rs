@@ -2,36 +2,19 @@
 //! what a calendar date is), the year window rows must fall in ([`FiscalYear`]), and the
 //! fast path's cache of the last date seen.
 //!
-//! [`read`] is the only place the bulk path turns date bytes into a date; the general row
-//! parser and the fast path's [`DateCache`] both call it.
+//! [`read`] is the only place the bulk path turns date bytes into a date (it is the
+//! library's one strict reading, [`crate::dim::date::read`]); the general row parser and the
+//! fast path's [`DateCache`] both call it.
 
 use chrono::{Datelike, NaiveDate};
 
 use crate::FiscalYear;
 
-/// `YYYY-MM-DD` → the date, or `None` when the text is not exactly that shape (ten ASCII
-/// bytes, year 0001–9999) or names no calendar date (`2025-02-29`).
+/// `YYYY-MM-DD` → the date, or `None`: the one strict reading of a machine-written date
+/// ([`crate::dim::date::read`]), which JSON uses too.
 #[inline]
 pub(crate) fn read(text: &[u8]) -> Option<NaiveDate> {
-    let bytes: &[u8; 10] = text.try_into().ok()?;
-    let [y0, y1, y2, y3, h1, m0, m1, h2, d0, d1] = *bytes;
-    if h1 != b'-' || h2 != b'-' {
-        return None;
-    }
-    let dig = |c: u8| {
-        let d = c.wrapping_sub(b'0');
-        (d < 10).then_some(d)
-    };
-    let year = i32::from(dig(y0)?) * 1000
-        + i32::from(dig(y1)?) * 100
-        + i32::from(dig(y2)?) * 10
-        + i32::from(dig(y3)?);
-    let month = u32::from(dig(m0)?) * 10 + u32::from(dig(m1)?);
-    let day = u32::from(dig(d0)?) * 10 + u32::from(dig(d1)?);
-    if year == 0 {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(year, month, day)
+    crate::dim::date::read(text)
 }
 
 /// The dates rows must fall in: a [`FiscalYear`], or the calendar year of an as-of date

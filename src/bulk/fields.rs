@@ -11,7 +11,8 @@ use super::dates::{self, Window};
 use super::sums::{CATEGORIES, category_name, level_name};
 use crate::dim::{ProjectId, RecordId};
 use crate::error::{ParseError, ParseErrorKind};
-use crate::import::InputErrorKind as Kind;
+use crate::import::{InputErrorKind as Kind, text_amount};
+use crate::money::Unit;
 use crate::{Category, FundLevel, Money, ProjectStage, RegionCode};
 
 /// A row error: column index and what is wrong (the line is added by the caller).
@@ -98,6 +99,12 @@ impl<'a> Fields<'a> {
     }
 
     fn count_error(&self) -> RowError {
+        // A quoted field with a comma inside (`"1,234.56"`) is named as quoted, not as a
+        // count of fields the writer did not mean.
+        if let Some(q) = memchr(b'"', self.line) {
+            let column = memchr::memchr_iter(b',', self.line.split_at(q).0).count();
+            return (Some(column), Kind::Quoted);
+        }
         let found = memchr::memchr_iter(b',', self.line).count() + 1;
         (
             None,
@@ -135,6 +142,9 @@ impl<'a> Fields<'a> {
     fn field(&mut self, f: &'a [u8]) -> Result<&'a [u8], RowError> {
         let column = self.index;
         self.index += 1;
+        if f.first() == Some(&b'"') {
+            return Err((Some(column), Kind::Quoted));
+        }
         if f.len() > MAX_FIELD {
             return Err((
                 Some(column),
@@ -334,7 +344,9 @@ fn fast_fen(s: &[u8]) -> Option<i64> {
 #[inline]
 pub(crate) fn planned(s: &[u8]) -> Result<i64, Kind> {
     match amount(s) {
-        Err(Kind::NotPositive { .. }) if text(s)?.parse::<Money>().is_ok_and(Money::is_zero) => {
+        Err(Kind::NotPositive { .. })
+            if text_amount(&text(s)?, Unit::Yuan).is_ok_and(Money::is_zero) =>
+        {
             Ok(0)
         }
         r => r,
@@ -350,7 +362,8 @@ pub(crate) fn amount(s: &[u8]) -> Result<i64, Kind> {
         if s.first() == Some(&b'"') {
             return Err(Kind::Quoted);
         }
-        let m: Money = text(s)?.parse().map_err(Kind::Value)?;
+        // The CSV importer's rule for a column of 元: `12万` is no amount of 元.
+        let m = text_amount(&text(s)?, Unit::Yuan).map_err(Kind::Value)?;
         i64::try_from(m.to_fen())
             .ok()
             .filter(|&f| f < i64::MAX)
@@ -391,6 +404,18 @@ mod tests {
             Err(Kind::AmountTooLarge { .. })
         ));
         assert!(matches!(amount(b"12.345"), Err(Kind::Value(_))));
+        // The importer's rule for a column of 元: its own unit may be repeated, no other
+        // unit named.
+        assert_eq!(amount("30700.48元".as_bytes()).ok(), Some(3_070_048));
+        assert_eq!(amount("1,234.56".as_bytes()).ok(), Some(123_456));
+        for other in ["12万", "1亿", "1000万元", "0.5亿元"] {
+            assert!(
+                matches!(amount(other.as_bytes()), Err(Kind::Value(_))),
+                "{other}"
+            );
+        }
+        assert_eq!(planned("0元".as_bytes()).ok(), Some(0));
+        assert!(planned("0万".as_bytes()).is_err());
         assert_eq!(fast_fen(b"1.000000000000000000000001"), None);
         assert!(matches!(
             amount(b"1.000000000000000000000001"),

@@ -76,6 +76,15 @@ impl Table {
         if found == expected {
             return Ok(());
         }
+        // The CSV importer's words for a file saved with another separator, or quoted.
+        if let [only] = found.as_slice() {
+            if let Some(sep) = ['\t', ';'].into_iter().find(|c| only.contains(*c)) {
+                return Err(Kind::NotCommaSeparated(sep));
+            }
+        }
+        if found.iter().any(|f| f.starts_with('"')) {
+            return Err(Kind::Quoted);
+        }
         let expected_text = || Cow::Borrowed(self.header());
         if let Some(missing) = expected.iter().find(|c| !found.contains(c)) {
             return Err(Kind::MissingColumn {
@@ -132,5 +141,13 @@ mod tests {
         assert!(e.contains("column \"id\" given twice"), "{e}");
         let e = check(&[0xff, 0xfe, b'i', 0]).unwrap_err();
         assert!(e.contains("UTF-16"), "{e}");
+        let e = check(b"id\tcounty_code\tcategory\tplanned_investment_yuan\tstatus").unwrap_err();
+        assert!(e.contains("separated by tabs"), "{e}");
+        let e = check(b"id;county_code;category;planned_investment_yuan;status").unwrap_err();
+        assert!(e.contains("separated by semicolons"), "{e}");
+        let e =
+            check(b"\"id\",\"county_code\",\"category\",\"planned_investment_yuan\",\"status\"")
+                .unwrap_err();
+        assert!(e.contains("quoted field"), "{e}");
     }
 }

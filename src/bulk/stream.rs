@@ -13,7 +13,9 @@ use std::sync::{Mutex, PoisonError};
 
 use memchr::{memchr, memrchr};
 
-use super::chunk::{self, AllocationRow, ExpenditureRow, LocalError, ProjectRow, RowKind};
+use super::chunk::{
+    self, AllocationRow, Blanks, ExpenditureRow, LocalError, MAX_BLANK_LINES, ProjectRow, RowKind,
+};
 use super::ctx::Ctx;
 use super::fields::{self, around};
 use super::ids::{IdLog, IdSet};
@@ -35,9 +37,9 @@ struct Feed<R> {
     eof: bool,
 }
 
-/// The duplicate-id check of one read: chunk id logs are checked in chunk order, by
-/// whichever worker hands in the next one, against the ids of earlier reads (`prior`) and
-/// of earlier chunks (`seen`).
+/// The checks across chunks of one read, in chunk order, by whichever worker hands in the
+/// next chunk's logs: its ids against those of earlier reads (`prior`) and of earlier
+/// chunks (`seen`), and its blank lines added to those before ([`MAX_BLANK_LINES`]).
 struct Commit<'p> {
     prior: &'p IdSet,
     state: Mutex<CommitState>,
@@ -47,37 +49,57 @@ struct CommitState {
     /// The next chunk to check.
     next: u64,
     /// Logs handed in ahead of their turn.
-    pending: BTreeMap<u64, IdLog>,
+    pending: BTreeMap<u64, (IdLog, Blanks)>,
     /// The ids of this read so far.
     seen: IdSet,
+    /// The blank lines of the chunks checked so far.
+    blank_lines: u64,
     /// The first repeat: chunk number and error.
     error: Option<(u64, LocalError)>,
 }
 
 impl Commit<'_> {
-    /// Hands in the log of chunk `seq` and checks every log whose turn has come.
-    fn submit(&self, seq: u64, log: IdLog, stop: &AtomicU64) {
+    /// Hands in the logs of chunk `seq` and checks every chunk whose turn has come.
+    fn submit(&self, seq: u64, log: IdLog, blanks: Blanks, stop: &AtomicU64) {
         let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         if st.error.is_some() {
             return;
         }
-        st.pending.insert(seq, log);
+        st.pending.insert(seq, (log, blanks));
         loop {
             let next = st.next;
-            let Some(log) = st.pending.remove(&next) else {
+            let Some((log, blanks)) = st.pending.remove(&next) else {
                 break;
             };
-            if let Some((line, id)) = st.seen.first_repeat(self.prior, &log) {
+            let repeat = st
+                .seen
+                .first_repeat(self.prior, &log)
+                .map(|(line, id)| LocalError {
+                    line,
+                    column: Some(0),
+                    kind: Kind::DuplicateId { id },
+                });
+            let before = st.blank_lines;
+            st.blank_lines = before.saturating_add(blanks.count());
+            let too_blank = (st.blank_lines > MAX_BLANK_LINES)
+                .then(|| blanks.nth(MAX_BLANK_LINES + 1 - before))
+                .flatten()
+                .map(|line| LocalError {
+                    line,
+                    column: None,
+                    kind: Kind::TooManyBlankLines {
+                        limit: MAX_BLANK_LINES,
+                    },
+                });
+            // The earlier line of the two, when both.
+            let first = match (repeat, too_blank) {
+                (Some(a), Some(b)) => Some(if b.line < a.line { b } else { a }),
+                (a, b) => a.or(b),
+            };
+            if let Some(error) = first {
                 stop.fetch_min(next, Ordering::Relaxed);
                 st.pending.clear();
-                st.error = Some((
-                    next,
-                    LocalError {
-                        line,
-                        column: Some(0),
-                        kind: Kind::DuplicateId { id },
-                    },
-                ));
+                st.error = Some((next, error));
                 break;
             }
             st.next = next.saturating_add(1);
@@ -211,11 +233,12 @@ fn worker<R: Read, K: RowKind>(feed: &Mutex<Feed<R>>, w: &Workers) -> Outcome {
                 // `next_chunk` returns at most `buf.len()`.
                 let chunk = buf.split_at(len.min(buf.len())).0;
                 let mut ids = IdLog::default();
-                let parsed = chunk::lines::<K>(chunk, seq, &mut out.acc, ctx, &mut ids);
-                if K::IDS {
-                    // Also after an error: a repeat on an earlier line comes first.
-                    commit.submit(seq, ids, stop);
-                }
+                let mut blanks = Blanks::default();
+                let parsed =
+                    chunk::lines::<K>(chunk, seq, &mut out.acc, ctx, &mut ids, &mut blanks);
+                // Also after an error: a repeat or a blank line too many on an earlier line
+                // comes first.
+                commit.submit(seq, ids, blanks, stop);
                 match parsed {
                     Ok(n) => out.lines.push((seq, n)),
                     Err(e) => {
@@ -360,6 +383,7 @@ pub(crate) fn run<R: Read + Send>(
             next: 0,
             pending: BTreeMap::new(),
             seen: IdSet::default(),
+            blank_lines: 0,
             error: None,
         }),
     };

@@ -156,7 +156,7 @@ impl<T> Dated<T> {
 #[cfg(feature = "serde")]
 mod wire {
     use super::Dated;
-    use chrono::NaiveDate;
+    use crate::dim::date::wire::Day;
     use serde::de::{Deserialize, Deserializer, Error as _};
     use serde::{Serialize, Serializer};
 
@@ -168,8 +168,9 @@ mod wire {
 
     impl<'de, T: Deserialize<'de>> Deserialize<'de> for Dated<T> {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Dated<T>, D::Error> {
-            let entries = Vec::<(NaiveDate, T)>::deserialize(d)?;
-            Dated::new(entries).map_err(D::Error::custom)
+            let entries = Vec::<(Day, T)>::deserialize(d)?;
+            Dated::new(entries.into_iter().map(|(Day(date), v)| (date, v)))
+                .map_err(D::Error::custom)
         }
     }
 }

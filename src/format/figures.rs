@@ -49,6 +49,10 @@ use crate::report::{Execution, GroupKey, Grouping, Progress, Schedule};
 #[serde(deny_unknown_fields)]
 pub struct Figures {
     /// The as-of date (inclusive).
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::dim::date::wire::date")
+    )]
     pub as_of: NaiveDate,
     /// The period of `month_spent` (`from` exclusive, `to` inclusive), or `null`.
     pub period: Option<FigurePeriod>,
@@ -67,8 +71,16 @@ pub struct Figures {
 #[serde(deny_unknown_fields)]
 pub struct FigurePeriod {
     /// The day before the period (exclusive).
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::dim::date::wire::date")
+    )]
     pub from: NaiveDate,
     /// The last day of the period (inclusive): the as-of date.
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::dim::date::wire::date")
+    )]
     pub to: NaiveDate,
 }
 

@@ -416,7 +416,7 @@ pub enum InputErrorKind {
         bucket: String,
     },
     /// One amount beyond what the reader adds.
-    #[error("amount {text:?} is beyond the largest the bulk path adds (92233720368547758.07元)")]
+    #[error("amount {text:?} is beyond the largest the bulk path adds (92233720368547758.06元)")]
     AmountTooLarge {
         /// The start of the field as written.
         text: String,
@@ -452,6 +452,13 @@ pub enum InputErrorKind {
         limit: usize,
         /// Columns in the header.
         found: usize,
+    },
+    /// More blank lines than the reader passes over (an input of nothing but line ends
+    /// would otherwise be read for ever).
+    #[error("more than {limit} blank lines")]
+    TooManyBlankLines {
+        /// The most blank lines an input may have.
+        limit: u64,
     },
     /// An amount column whose header does not say its unit (`金额`).
     #[error(

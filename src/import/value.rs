@@ -130,8 +130,10 @@ pub(crate) fn amount(v: &Value<'_>, unit: Unit) -> Result<Money, ParseError> {
     }
 }
 
-/// A text amount in a column of `unit`.
-fn text_amount(text: &str, unit: Unit) -> Result<Money, ParseError> {
+/// A text amount in a column of `unit`: the money formats of SPEC §5, which may repeat the
+/// column's unit but not name another (`12万` under `amount_yuan` is an error). The one rule
+/// for a text amount under a unit column, the bulk path's too.
+pub(crate) fn text_amount(text: &str, unit: Unit) -> Result<Money, ParseError> {
     if let Some(m) = plain_amount(text, unit) {
         return Ok(m);
     }

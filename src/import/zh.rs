@@ -150,6 +150,7 @@ fn kind_zh(kind: &InputErrorKind, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         K::TooManyColumns { limit, found } => {
             write!(f, "表头有 {found} 列，超过上限 {limit} 列")
         }
+        K::TooManyBlankLines { limit } => write!(f, "空行超过 {limit} 行"),
         K::AsOfMismatch { left, right } => {
             write!(f, "截至 {left} 与截至 {right} 的部分结果不能合并")
         }

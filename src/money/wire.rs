@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use num_bigint::BigInt;
 
 use super::{Money, PercentagePoints, Ratio};
+use crate::error::{ParseError, ParseErrorKind};
 
 impl Serialize for Money {
     /// `"30700.48"`: exact 元 with 2 decimals, as a string.
@@ -19,20 +20,47 @@ impl Serialize for Money {
     }
 }
 
+/// What an amount on the wire must look like, for error messages.
+const PLAIN_YUAN: &str = "元 as a plain decimal string such as \"1234.56\" \
+     (JSON takes no unit, thousands separator or full-width digit)";
+
 impl<'de> Deserialize<'de> for Money {
-    /// Any text [`Money`]'s `FromStr` accepts (`"30700.48"`, `"30700.48万元"`).
+    /// 元 as a plain decimal string, as [`Serialize`] writes it: `"30700.48"`, `"-5"`,
+    /// `"0.1"` — an optional `-`, ASCII digits, optionally a point and digits. The spellings
+    /// people type (`"30700.48万元"`, `"1,000.00"`, full-width digits) are for the
+    /// tabular readers; JSON is written by programs, and a unit or separator there is a
+    /// sign of a wrong field (DESIGN.md, "One rule set"). The digits are read by
+    /// [`Money`]'s `FromStr`, so the other rules (at most 2 decimals, no `-0`, range) are
+    /// its own.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
         struct V;
         impl Visitor<'_> for V {
             type Value = Money;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an amount of 元 as a string, such as \"1234.56\"")
+                f.write_str(PLAIN_YUAN)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Money, E> {
+                if !plain_decimal(v) {
+                    return Err(E::custom(ParseError::new(
+                        "amount",
+                        v,
+                        ParseErrorKind::Format(PLAIN_YUAN),
+                    )));
+                }
                 v.parse().map_err(E::custom)
             }
         }
         d.deserialize_str(V)
+    }
+}
+
+/// `-?[0-9]+(\.[0-9]+)?`: the shape of an amount on the wire.
+fn plain_decimal(v: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = v.strip_prefix('-').unwrap_or(v);
+    match unsigned.split_once('.') {
+        Some((whole, frac)) => digits(whole) && digits(frac),
+        None => digits(unsigned),
     }
 }
 

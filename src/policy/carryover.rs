@@ -98,6 +98,10 @@ impl UnspentKind {
 pub struct CarryOverAllocation {
     id: RecordId,
     bucket: Bucket,
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::dim::date::wire::date")
+    )]
     date: NaiveDate,
     amount: Money,
     stage: ProjectStage,
@@ -191,6 +195,10 @@ impl CarryOverAllocation {
 pub struct CarryOverSpending {
     id: RecordId,
     bucket: Bucket,
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::dim::date::wire::date")
+    )]
     date: NaiveDate,
     amount: Money,
 }

@@ -46,6 +46,10 @@ use crate::report::completion;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LoanTerms {
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::dim::date::wire::date")
+    )]
     start: NaiveDate,
     term_months: u32,
     annual_rate: Ratio,
@@ -159,6 +163,10 @@ impl Loan {
 pub struct Repayment {
     id: RecordId,
     loan: RecordId,
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::dim::date::wire::date")
+    )]
     date: NaiveDate,
     principal: Money,
 }
@@ -258,7 +266,7 @@ pub struct LprTable {
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LprTableParts {
-    entries: Vec<(NaiveDate, (Ratio, Ratio))>,
+    entries: Vec<(crate::dim::date::wire::Day, (Ratio, Ratio))>,
 }
 
 #[cfg(feature = "serde")]
@@ -266,7 +274,7 @@ impl TryFrom<LprTableParts> for LprTable {
     type Error = PolicyError;
 
     fn try_from(parts: LprTableParts) -> Result<LprTable, PolicyError> {
-        LprTable::new(parts.entries.into_iter().map(|(d, (a, b))| (d, a, b)))
+        LprTable::new(parts.entries.into_iter().map(|(d, (a, b))| (d.0, a, b)))
     }
 }
 
@@ -565,9 +573,12 @@ pub struct SubsidyShares {
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SubsidySharesParts {
-    entries: Vec<(NaiveDate, Ratio)>,
+    entries: Vec<(crate::dim::date::wire::Day, Ratio)>,
     #[serde(default)]
-    vintages: Vec<(NaiveDate, Vec<(NaiveDate, Ratio)>)>,
+    vintages: Vec<(
+        crate::dim::date::wire::Day,
+        Vec<(crate::dim::date::wire::Day, Ratio)>,
+    )>,
 }
 
 #[cfg(feature = "serde")]
@@ -578,10 +589,16 @@ impl TryFrom<SubsidySharesParts> for SubsidyShares {
         parts
             .vintages
             .into_iter()
-            .try_fold(SubsidyShares::new(parts.entries)?, |s, (from, e)| {
-                s.vintage(from, e)
+            .try_fold(SubsidyShares::new(days(parts.entries))?, |s, (from, e)| {
+                s.vintage(from.0, days(e))
             })
     }
+}
+
+/// Dated entries read from JSON, as dates.
+#[cfg(feature = "serde")]
+fn days<T>(entries: Vec<(crate::dim::date::wire::Day, T)>) -> impl Iterator<Item = (NaiveDate, T)> {
+    entries.into_iter().map(|(d, v)| (d.0, v))
 }
 
 /// A table of shares, each within 0–100%.

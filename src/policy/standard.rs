@@ -133,7 +133,7 @@ pub struct StandardSchedule {
 #[serde(deny_unknown_fields)]
 struct StandardScheduleParts {
     basis: StandardBasis,
-    entries: Vec<(NaiveDate, Money)>,
+    entries: Vec<(crate::dim::date::wire::Day, Money)>,
 }
 
 #[cfg(feature = "serde")]
@@ -141,7 +141,10 @@ impl TryFrom<StandardScheduleParts> for StandardSchedule {
     type Error = PolicyError;
 
     fn try_from(parts: StandardScheduleParts) -> Result<StandardSchedule, PolicyError> {
-        StandardSchedule::new(parts.basis, parts.entries)
+        StandardSchedule::new(
+            parts.basis,
+            parts.entries.into_iter().map(|(d, m)| (d.0, m)),
+        )
     }
 }
 

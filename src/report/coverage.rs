@@ -24,6 +24,10 @@ use crate::money::{Money, NoRatio, Ratio};
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PoolCoverageOptions {
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::dim::date::wire::date")
+    )]
     as_of: NaiveDate,
     within: Option<RegionCode>,
     sources: SourceMix,

@@ -45,6 +45,10 @@ pub enum Basis {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ExecutionOptions {
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::dim::date::wire::date")
+    )]
     as_of: NaiveDate,
     by_region: Option<RegionLevel>,
     by_level: bool,
@@ -60,6 +64,10 @@ pub struct ExecutionOptions {
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::dim::date::wire::option")
     )]
     since: Option<NaiveDate>,
 }
@@ -717,8 +725,10 @@ impl AsRef<Progress> for ExecutionRow {
 /// each subtotal grouping in the order asked, in key order; the total is Σ spent ÷
 /// Σ allocated, never a mean of row rates.
 ///
-/// Read from JSON, a report is checked as the engine builds it: no negative amount, and the
-/// rows of each grouping add up to the total (allocated and spent).
+/// Read from JSON, a report is checked as the engine builds it: no negative amount, rows only
+/// of the groupings the options ask for (the detail grouping and each subtotal), each key
+/// once, and the rows of each of those groupings add up to the total (allocated and spent)
+/// — so a grouping whose rows were removed is an error unless the total is zero.
 ///
 /// ```
 /// # #[cfg(feature = "serde")] {
@@ -771,18 +781,43 @@ impl TryFrom<ExecutionParts> for Execution {
             pr.planned.map_or(Ok(()), |m| negative("planned", m, at))
         };
         check(&p.total, "the total")?;
-        let mut sums: Vec<(Grouping, i128, i128)> = Vec::new();
+        // Every grouping the options ask for has rows that add up to the total (a grouping
+        // with no rows adds up to zero); a row of any other grouping was not asked for.
+        let mut sums: Vec<(Grouping, i128, i128)> = row_groupings(&p.options)
+            .into_iter()
+            .map(|g| (g, 0, 0))
+            .collect();
+        let mut keys: Vec<&GroupKey> = Vec::with_capacity(p.rows.len());
         for r in &p.rows {
             check(&r.progress, &format!("row {:?}", r.key))?;
             let g = r.key.grouping();
             let (a, s) = (r.progress.allocated.to_fen(), r.progress.spent.to_fen());
-            match sums.iter_mut().find(|(k, _, _)| *k == g) {
-                Some((_, sa, ss)) => {
-                    *sa = sa.saturating_add(a);
-                    *ss = ss.saturating_add(s);
-                }
-                None => sums.push((g, a, s)),
-            }
+            let Some((_, sa, ss)) = sums.iter_mut().find(|(k, _, _)| *k == g) else {
+                let asked: Vec<String> = row_groupings(&p.options)
+                    .into_iter()
+                    .map(grouping_name)
+                    .collect();
+                return Err(format!(
+                    "row {:?} is grouped {}, which the options do not ask for (they ask for {})",
+                    r.key,
+                    grouping_name(g),
+                    if asked.is_empty() {
+                        "the total only, no rows".to_owned()
+                    } else {
+                        format!("rows grouped {}", asked.join("; "))
+                    }
+                ));
+            };
+            *sa = sa.saturating_add(a);
+            *ss = ss.saturating_add(s);
+            keys.push(&r.key);
+        }
+        keys.sort_unstable();
+        if let Some(twice) = keys.windows(2).find_map(|w| match w {
+            [x, y] if x == y => Some(x),
+            _ => None,
+        }) {
+            return Err(format!("row {twice:?} appears twice"));
         }
         let (ta, ts) = (p.total.allocated.to_fen(), p.total.spent.to_fen());
         let fen = |f: i128| {
@@ -791,7 +826,8 @@ impl TryFrom<ExecutionParts> for Execution {
         for (g, a, s) in sums {
             if (a, s) != (ta, ts) {
                 return Err(format!(
-                    "the rows of grouping {g:?} do not add up to the total: allocated {} and spent {} against {} and {}",
+                    "the rows grouped {} do not add up to the total: allocated {} and spent {} against {} and {}",
+                    grouping_name(g),
                     fen(a),
                     fen(s),
                     p.total.allocated,
@@ -805,6 +841,24 @@ impl TryFrom<ExecutionParts> for Execution {
             rows: p.rows,
             total: p.total,
         })
+    }
+}
+
+/// A grouping in words, for errors: `by region and fund level`.
+#[cfg(feature = "serde")]
+fn grouping_name(g: Grouping) -> String {
+    let dims: Vec<&str> = [
+        (g.region, "region"),
+        (g.level, "fund level"),
+        (g.category, "category"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    match dims.as_slice() {
+        [] => "as the total".to_owned(),
+        [one] => format!("by {one}"),
+        [init @ .., last] => format!("by {} and {last}", init.join(", ")),
     }
 }
 

@@ -78,6 +78,10 @@ impl Ranked {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Ranking {
+    #[cfg_attr(
+        feature = "serde",
+        serde(deserialize_with = "crate::dim::date::wire::date")
+    )]
     as_of: NaiveDate,
     expected: Ratio,
     entries: Vec<Ranked>,

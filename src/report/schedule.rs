@@ -334,10 +334,24 @@ impl ScheduleGap {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(
     feature = "serde",
-    serde(try_from = "Vec<(NaiveDate, Ratio)>", into = "Vec<(NaiveDate, Ratio)>")
+    serde(try_from = "MilestonesParts", into = "Vec<(NaiveDate, Ratio)>")
 )]
 pub struct Milestones {
     entries: Dated<Ratio>,
+}
+
+/// A [`Milestones`] table as JSON holds it: `[[date, rate], …]`, dates read by
+/// `dim::date`.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct MilestonesParts(Vec<(crate::dim::date::wire::Day, Ratio)>);
+
+#[cfg(feature = "serde")]
+impl TryFrom<MilestonesParts> for Milestones {
+    type Error = MilestoneError;
+    fn try_from(parts: MilestonesParts) -> Result<Milestones, MilestoneError> {
+        Milestones::new(parts.0.into_iter().map(|(d, r)| (d.0, r)))
+    }
 }
 
 /// A milestone table that contradicts itself.
