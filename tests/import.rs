@@ -682,7 +682,7 @@ impl std::io::Read for Pattern {
 }
 
 /// Hostile sizes through `import_csv`: a 100 MB header, a header of 16M columns, a 64 MiB
-/// field (plain and quoted), a long field, too many columns. Each is a clear error quoting
+/// field (plain and quoted), endless blank lines, a long field, too many columns. Each is a clear error quoting
 /// a short prefix, found without reading the input whole. (Before: 38 s and ~14 GB for the
 /// header; the 64 MiB value echoed whole in the error.)
 #[test]
@@ -710,6 +710,14 @@ fn hostile_sizes_end_in_seconds_with_short_errors() {
         (
             "an endless run of commas",
             Box::new(generated(h, b",", u64::MAX, "")),
+        ),
+        (
+            "endless blank lines",
+            Box::new(generated("", b"\n", u64::MAX, "")),
+        ),
+        (
+            "endless CRLF blank lines after the header",
+            Box::new(generated(h, b"\r\n", u64::MAX, "")),
         ),
         (
             "a 100 KiB amount",
@@ -749,6 +757,9 @@ fn caps_hold_when_reading_whole() {
         format!("{h}{row}\"{}\"\n", "9".repeat(60 << 10)),
         format!("{h}{row}1\n{row}2{}\n", "\r".repeat(2 << 20)),
         format!("{}\nid,date\n", "\n".repeat(3)),
+        format!("{h}{}{row}1\n", "\n".repeat(70_000)),
+        format!("{}{h}{row}1\n", " \n".repeat(70_000)),
+        format!("{h}\"\"\n{}", "\n".repeat(70_000)),
     ];
     for text in &inputs {
         let whole = {

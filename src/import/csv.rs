@@ -33,6 +33,24 @@ pub(crate) const MAX_LINE: usize = 1 << 20;
 /// ids, codes and amounts are far shorter).
 pub(crate) const MAX_FIELD: usize = 64 << 10;
 
+/// The most blank lines an input may have (as on the bulk path): an input of nothing but
+/// line ends would otherwise be read for ever.
+pub(crate) const MAX_BLANK_LINES: u64 = 1 << 16;
+
+/// Counts a blank line at `line`: an error past [`MAX_BLANK_LINES`].
+fn count_blank(input: &Arc<str>, blank: &mut u64, line: u64) -> Result<(), InputError> {
+    *blank += 1;
+    if *blank > MAX_BLANK_LINES {
+        return Err(InputError::new(
+            Location::new(Arc::clone(input)).line(line),
+            InputErrorKind::TooManyBlankLines {
+                limit: MAX_BLANK_LINES,
+            },
+        ));
+    }
+    Ok(())
+}
+
 /// The error for a record over its cap ([`MAX_HEADER`] for the input's first record, else
 /// [`MAX_LINE`]), quoting its start.
 fn too_long(input: &Arc<str>, line: u64, header: bool, text: &str) -> InputError {
@@ -62,7 +80,7 @@ pub(crate) fn read_lines(
         .read_to_end(&mut bytes)
         .map_err(|e| InputError::new(Location::new(Arc::clone(input)), e.into()))?;
     let (text, encoding) = decode(input, &bytes, 1)?;
-    Ok((split_records_from(input, &text, 1, true)?, encoding))
+    Ok((split_records_from(input, &text, 1, true, &mut 0)?, encoding))
 }
 
 /// The text of a CSV input and the name of its encoding: UTF-8 (with or without a
@@ -177,6 +195,8 @@ pub(crate) struct CsvStream<R> {
     done: bool,
     /// No record is taken yet: the next is the header ([`MAX_HEADER`]).
     header: bool,
+    /// Blank lines so far ([`MAX_BLANK_LINES`]).
+    blank: u64,
 }
 
 /// The fields of one record as [`CsvStream::next_with`] lends them.
@@ -211,6 +231,7 @@ impl<R: Read> CsvStream<R> {
             plain: None,
             done: false,
             header: true,
+            blank: 0,
         };
         s.read_physical()?;
         if s.bytes.starts_with(&[0xFF, 0xFE]) || s.bytes.starts_with(&[0xFE, 0xFF]) {
@@ -248,7 +269,7 @@ impl<R: Read> CsvStream<R> {
 
     /// The records split from `text` (starting on `line`) taken as ready.
     fn split(&mut self, text: &str, line: u64) -> Result<(), InputError> {
-        let records = split_records_from(&self.input, text, line, self.header)?;
+        let records = split_records_from(&self.input, text, line, self.header, &mut self.blank)?;
         self.header &= records.is_empty();
         self.ready.extend(records);
         Ok(())
@@ -290,9 +311,15 @@ impl<R: Read> CsvStream<R> {
         if body <= self.limit() {
             return Ok(());
         }
-        let e = split_records_from(&self.input, &self.chunk, self.chunk_line, self.header)
-            .err()
-            .unwrap_or_else(|| too_long(&self.input, self.chunk_line, self.header, &self.chunk));
+        let e = split_records_from(
+            &self.input,
+            &self.chunk,
+            self.chunk_line,
+            self.header,
+            &mut self.blank.clone(),
+        )
+        .err()
+        .unwrap_or_else(|| too_long(&self.input, self.chunk_line, self.header, &self.chunk));
         if matches!(
             e.kind(),
             InputErrorKind::HeaderTooLong { .. } | InputErrorKind::LineTooLong { .. }
@@ -345,6 +372,7 @@ impl<R: Read> CsvStream<R> {
                             self.header = false;
                         } else {
                             self.chunk.clear();
+                            count_blank(&self.input, &mut self.blank, self.chunk_line)?;
                         }
                         return Ok(());
                     }
@@ -398,6 +426,7 @@ impl<R: Read> CsvStream<R> {
                 self.header = false;
                 return Ok(());
             }
+            count_blank(&self.input, &mut self.blank, self.chunk_line)?;
         } else {
             let chunk = std::mem::take(&mut self.chunk);
             let split = self.split(&chunk, self.chunk_line);
@@ -516,12 +545,13 @@ fn split_plain(text: &str, line: u64) -> Option<Line> {
 /// Splits text that starts on line `first_line` of its input into records of fields,
 /// each with the physical line it starts on; blank lines are skipped. `header`: the first
 /// record of `text` is the input's first (capped at [`MAX_HEADER`], the others at
-/// [`MAX_LINE`]).
+/// [`MAX_LINE`]); `blank` counts the blank lines of the input ([`MAX_BLANK_LINES`]).
 fn split_records_from(
     input: &Arc<str>,
     text: &str,
     first_line: u64,
     mut header: bool,
+    blank: &mut u64,
 ) -> Result<Vec<Line>, InputError> {
     let at = |line: u64, kind| InputError::new(Location::new(Arc::clone(input)).line(line), kind);
     let mut out = Vec::new();
@@ -591,9 +621,11 @@ fn split_records_from(
             return Err(at(start, InputErrorKind::UnclosedQuote));
         }
         fields.push(field);
-        let blank =
+        let is_blank =
             fields.len() == 1 && fields.first().is_some_and(|f| f.trim().is_empty()) && !quoted;
-        if !blank {
+        if is_blank {
+            count_blank(input, blank, start)?;
+        } else {
             out.push((start, fields));
             header = false;
         }
@@ -606,7 +638,7 @@ mod tests {
     use super::*;
 
     fn split(text: &str) -> Result<Vec<Line>, InputError> {
-        split_records_from(&Arc::from("t.csv"), text, 1, true)
+        split_records_from(&Arc::from("t.csv"), text, 1, true, &mut 0)
     }
 
     #[test]
