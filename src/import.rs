@@ -58,7 +58,7 @@ mod zh;
 
 pub use batch::{Batch, import_csv};
 pub use columns::CsvKind;
-pub(crate) use csv::looks_gbk;
+pub(crate) use csv::{MAX_BLANK_LINES, looks_gbk};
 pub use error::{InputError, InputErrorKind, Location};
 pub use receipt::{ImportNote, ImportReceipt, NoteKind, TableReceipt};
 pub(crate) use value::text_amount;

@@ -356,9 +356,9 @@ pub(crate) fn day_date(day: i32) -> NaiveDate {
     d.unwrap_or(NaiveDate::MIN)
 }
 
-/// The most blank lines an input may have: they hold no row and are passed over, but an
-/// input of nothing else (`yes ''`) would be read for ever.
-pub(crate) const MAX_BLANK_LINES: u64 = 1 << 16;
+/// The most blank lines an input may have, as in the CSV importer: they hold no row and
+/// are passed over, but an input of nothing else (`yes ''`) would be read for ever.
+pub(crate) use crate::import::MAX_BLANK_LINES;
 
 /// The blank lines of one chunk, as runs (first line, count) in line order.
 #[derive(Debug, Default)]

@@ -43,25 +43,8 @@ pub(crate) fn split_line(s: &[u8]) -> (&[u8], &[u8]) {
 /// The longest field a row may have: ids take 64 bytes, every other field far less.
 pub(crate) const MAX_FIELD: usize = 256;
 
-/// The bytes quoted from a bad value at most: errors quote a short prefix, never a whole
-/// long field or line.
-const QUOTED: usize = 40;
-
-/// The start of `b` for an error: at most [`QUOTED`] bytes (cut at a character boundary),
-/// with `…` when there is more.
-pub(crate) fn start_of(b: &[u8]) -> String {
-    if b.len() <= QUOTED {
-        return String::from_utf8_lossy(b).into_owned();
-    }
-    let head = b.split_at(QUOTED).0;
-    let mut text = String::from_utf8_lossy(head).into_owned();
-    // A character cut at the end shows as U+FFFD: drop it.
-    while text.ends_with('\u{fffd}') {
-        text.pop();
-    }
-    text.push('…');
-    text
-}
+/// The start of a bad value for an error, as every reader quotes it.
+pub(crate) use crate::error::start_of;
 
 /// A field as quoted in an error ([`start_of`]).
 pub(crate) fn lossy(b: &[u8]) -> String {
