@@ -521,3 +521,25 @@ fn amount_spelling() {
         assert!(err.contains("invalid amount"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn field_separator() {
+    // A file saved with tabs or semicolons: both CSV readers name the separator on line 1
+    // (the same `InputErrorKind::NotCommaSeparated`); typed records, JSON and sheets have no
+    // separator.
+    for sep in ['\t', ';'] {
+        let s = Set {
+            a: format!("{A}{GOOD_A}").replace(',', &sep.to_string()),
+            p: format!("{P}{GOOD_P}"),
+            e: format!("{E}{GOOD_E}"),
+        };
+        let word = if sep == '\t' { "tabs" } else { "semicolons" };
+        for (reader, err) in [("CSV import", csv_import(&s)), ("bulk", bulk(&s))] {
+            let err = err.unwrap_err();
+            assert!(
+                err.contains("line 1") && err.contains(&format!("separated by {word}")),
+                "{reader}: {err}"
+            );
+        }
+    }
+}
