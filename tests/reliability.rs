@@ -539,3 +539,70 @@ fn spending_past_the_largest_sum_is_an_error_not_a_pass() {
         "expenditures.csv column amount_yuan: the spent sum of 450521 central industry reaches the largest sum the bulk path keeps (92233720368547758.07元)"
     );
 }
+
+/// Must have 3: checking at every date names the first date and line where spending passes
+/// the money in place (rows taken by date, then line), as the ledger names them, whatever
+/// the order of the rows in the file, the threads and the buffer size.
+#[test]
+fn every_date_names_the_first_date_and_line() {
+    let a = format!("{A}1,2025-01-05,450521,central,industry,1000.00\n");
+    let read = |e: &str, threads: usize, buffer: usize| {
+        let mut agg = Aggregator::new(
+            BulkOptions::new(day("2025-06-30"))
+                .spending_check(SpendingCheck::EveryDate)
+                .threads(threads)
+                .buffer_size(buffer),
+        );
+        agg.read_allocations("a.csv", a.as_bytes()).unwrap();
+        agg.read_expenditures("e.csv", e.as_bytes())
+            .unwrap_err()
+            .to_string()
+    };
+    // The audit's two files: the 5,000.00 row of 02-05 is the one, on either line.
+    let cases = [
+        (
+            format!(
+                "{E}2,2025-02-05,7,450521,central,industry,5000.00\n3,2025-09-05,7,450521,central,industry,1.00\n"
+            ),
+            "e.csv line 2 column amount_yuan: spending in 450521 central industry reaches 5000.00元 by 2025-02-05, beyond the 1000.00元 allocated by then",
+        ),
+        (
+            format!(
+                "{E}2,2025-03-05,7,450521,central,industry,10.00\n3,2025-02-05,7,450521,central,industry,5000.00\n"
+            ),
+            "e.csv line 3 column amount_yuan: spending in 450521 central industry reaches 5000.00元 by 2025-02-05, beyond the 1000.00元 allocated by then",
+        ),
+    ];
+    for (e, want) in &cases {
+        assert_eq!(&read(e, 1, 1 << 20), want);
+    }
+    // Many rows in many chunks: 1.00 a row on 2025-02-01 (lines 2..=1001, 1,000.00 in all,
+    // exactly the money in place), then rows of later dates, and one more 1.00 on
+    // 2025-02-01 far down the file: that row (line 100002) is where spending passes, on
+    // 2025-02-01, though most of the period's rows come after it in date order.
+    let mut e = String::from(E);
+    let mut id = 0;
+    let mut row = |e: &mut String, date: &str| {
+        id += 1;
+        writeln!(e, "{id},{date},7,450521,central,industry,1.00").unwrap();
+    };
+    for _ in 0..1000 {
+        row(&mut e, "2025-02-01");
+    }
+    for _ in 0..99_000 {
+        row(&mut e, "2025-05-01");
+    }
+    row(&mut e, "2025-02-01");
+    for _ in 0..1000 {
+        row(&mut e, "2025-03-01");
+    }
+    for threads in [1, 2] {
+        for buffer in [4 << 10, 1 << 20] {
+            assert_eq!(
+                read(&e, threads, buffer),
+                "e.csv line 100002 column amount_yuan: spending in 450521 central industry reaches 1001.00元 by 2025-02-01, beyond the 1000.00元 allocated by then",
+                "{threads} threads, {buffer} bytes"
+            );
+        }
+    }
+}

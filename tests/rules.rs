@@ -7,7 +7,7 @@
 //! accepts too); the ledger and JSON readers get the same rows as typed records, so a value
 //! their types cannot hold is rejected where it is parsed.
 
-use fundtrack::bulk::{Aggregator, BulkOptions};
+use fundtrack::bulk::{Aggregator, BulkOptions, SpendingCheck};
 use fundtrack::import::{CsvKind, import_csv};
 use fundtrack::record::{Allocation, Expenditure, Project, Region};
 use fundtrack::{FiscalYear, Ledger, Money, RegionCode};
@@ -425,6 +425,38 @@ fn spending_within_allocations() {
         &s,
         Some(&|t: String| t.replacen("\"100.00\"", "\"5000.00\"", 1)),
     );
+    // Where: the ledger (through CSV import) and the bulk path checking at every date name
+    // the same line and the same first date, whatever the order of the rows.
+    let every_date = |s: &Set| {
+        let options = BulkOptions::new(as_of()).spending_check(SpendingCheck::EveryDate);
+        let mut agg = Aggregator::new(options);
+        agg.read_allocations("a.csv", s.a.as_bytes())
+            .and_then(|()| agg.read_projects("p.csv", s.p.as_bytes()))
+            .and_then(|()| agg.read_expenditures("e.csv", s.e.as_bytes()))
+            .unwrap_err()
+    };
+    for (e, line, date) in [
+        (
+            "E-1,2025-02-05,P-7,450521,central,industry,5000.00\nE-2,2025-09-05,P-7,450521,central,industry,1.00\n",
+            2,
+            "2025-02-05",
+        ),
+        (
+            "E-1,2025-03-05,P-7,450521,central,industry,10.00\nE-2,2025-02-05,P-7,450521,central,industry,5000.00\n",
+            3,
+            "2025-02-05",
+        ),
+    ] {
+        let s = set(GOOD_A, GOOD_P, e);
+        let ledger = csv_import(&s).unwrap_err();
+        assert!(
+            ledger.starts_with(&format!("e.csv line {line}:")) && ledger.contains(date),
+            "{ledger}"
+        );
+        let bulk = every_date(&s);
+        assert_eq!(bulk.location().line_number(), Some(line), "{bulk}");
+        assert!(bulk.to_string().contains(&format!("by {date}")), "{bulk}");
+    }
 }
 
 #[test]

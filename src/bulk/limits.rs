@@ -389,10 +389,27 @@ impl Cell {
     }
 }
 
-/// Spending per period; made on first use.
+/// An expenditure as the check at every date logs it: its period, day, position and 分.
+/// The rows of a bucket's first overspent period, taken by date then position, name the
+/// first row past the money in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SpendRow {
+    pub(crate) period: u32,
+    pub(crate) day: i32,
+    pub(crate) pos: u64,
+    pub(crate) fen: i64,
+}
+
+/// Rows a block of [`Spend::rows`] holds (1.5 MiB): blocks are filled, never grown, so
+/// the log takes 24 bytes a row and no more than a block unused per worker.
+const ROWS_A_BLOCK: usize = 1 << 16;
+
+/// Spending per period, and the rows of one read; made on first use.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Spend {
     pub(crate) cells: Vec<Cell>,
+    /// The rows added in this read, in blocks (none in the totals kept between reads).
+    pub(crate) rows: Vec<Vec<SpendRow>>,
 }
 
 impl Spend {
@@ -410,11 +427,31 @@ impl Spend {
         debug_assert!(period < self.cells.len(), "a period of the limits reserved");
         if let Some(c) = self.cells.get_mut(period) {
             c.add(fen, mark);
+            // A period index is below the limits' periods: allocations + 20 × counties,
+            // far below 2³² (`Limits` keeps its offsets in `u32`).
+            let row = SpendRow {
+                period: u32::try_from(period).unwrap_or(u32::MAX),
+                day: mark.day,
+                pos: mark.pos,
+                fen,
+            };
+            match self.rows.last_mut() {
+                Some(block) if block.len() < ROWS_A_BLOCK => block.push(row),
+                _ => {
+                    let mut block = Vec::with_capacity(ROWS_A_BLOCK);
+                    block.push(row);
+                    self.rows.push(block);
+                }
+            }
         }
     }
 
-    /// Adds `other` into `self` (marks through `map`).
-    pub(crate) fn absorb(&mut self, other: Spend, map: impl Fn(u64) -> u64) {
+    /// Adds `other` into `self` (marks and rows' positions through `map`).
+    pub(crate) fn absorb(&mut self, mut other: Spend, map: impl Fn(u64) -> u64) {
+        for r in other.rows.iter_mut().flatten() {
+            r.pos = map(r.pos);
+        }
+        self.rows.append(&mut other.rows);
         self.reserve(other.cells.len());
         for (a, b) in self.cells.iter_mut().zip(other.cells) {
             if let Some(m) = b.mark() {
@@ -435,15 +472,49 @@ impl Spend {
     }
 }
 
-/// An overspent bucket: county code, bucket, the mark of the first overspent period,
-/// spending by then and the money in place.
+/// An overspent bucket: county code, bucket, the first overspent period, spending in the
+/// periods before it, the mark of the period's latest row, spending by then and the money
+/// in place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Overspent {
     pub(crate) code: u32,
     pub(crate) bucket: usize,
+    pub(crate) period: usize,
+    pub(crate) before: i64,
     pub(crate) mark: Mark,
     pub(crate) spent: i64,
     pub(crate) allocated: i64,
+}
+
+impl Overspent {
+    /// Where spending first passes the money in place: the rows of this read in the
+    /// bucket's first overspent period (`rows`, any order; sorted here) taken by date then
+    /// position, after the spending of the periods before and `earlier`, the period's
+    /// spending in earlier reads (counted from the period's start). The first row past the
+    /// money in place, with the spending by the end of its day; `None` when no row of
+    /// this read passes it (earlier reads alone did, already reported).
+    pub(crate) fn first_row_past(
+        &self,
+        earlier: i64,
+        rows: &mut [SpendRow],
+    ) -> Option<(Mark, i64)> {
+        rows.sort_unstable_by_key(|r| (r.day, r.pos));
+        let mut spent = self.before.saturating_add(earlier);
+        let mut first: Option<Mark> = None;
+        for r in rows.iter() {
+            if first.is_some_and(|m| m.day != r.day) {
+                break;
+            }
+            spent = spent.saturating_add(r.fen);
+            if first.is_none() && spent > self.allocated {
+                first = Some(Mark {
+                    day: r.day,
+                    pos: r.pos,
+                });
+            }
+        }
+        first.map(|m| (m, spent))
+    }
 }
 
 /// Every overspent bucket, first by date then position then bucket.
@@ -453,12 +524,15 @@ pub(crate) fn overspent(limits: &Limits, spend: &Spend) -> Vec<Overspent> {
         let mut spent: i64 = 0;
         for (p, allowed) in periods {
             let cell = spend.cells.get(p).copied().unwrap_or(Cell::EMPTY);
+            let before = spent;
             spent = spent.saturating_add(cell.fen);
             if spent > allowed {
                 if let Some(mark) = cell.mark() {
                     out.push(Overspent {
                         code,
                         bucket,
+                        period: p,
+                        before,
                         mark,
                         spent,
                         allocated: allowed,

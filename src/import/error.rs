@@ -360,10 +360,10 @@ pub enum InputErrorKind {
     Overspent {
         /// County, fund level and category, as `450521 central industry`.
         bucket: String,
-        /// A date by which the spending is over (the latest expenditure date of the first
-        /// overspent period between allocation dates).
+        /// The first date on which spending is beyond the money in place (the line named is
+        /// the row that passes it, rows taken by date then line).
         date: NaiveDate,
-        /// Spent by that date.
+        /// Spent by the end of that date.
         spent: Money,
         /// Allocated by that date.
         allocated: Money,
