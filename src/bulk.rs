@@ -186,8 +186,8 @@ pub struct BulkOptions {
 /// The ledger checks that money spent by each date is within money allocated by that
 /// date. [`SpendingCheck::EveryDate`] is that check; it keeps one sum per period between
 /// allocation dates (about 24 bytes × (allocations + 20 × counties) per worker), one more
-/// random memory access per expenditure and 24 bytes per expenditure row of a read (to
-/// name the first row past the money in place), so it is not the default. The default,
+/// random memory access per expenditure and 24 bytes per expenditure row read (to name
+/// where spending first passes the money in place), so it is not the default. The default,
 /// [`SpendingCheck::Totals`], is the exact weaker rule: no expenditure is dated before its
 /// bucket's first allocation, and a bucket's spending over all dates is within its
 /// allocations over all dates. A file that passes `EveryDate` passes `Totals`; one that
@@ -232,8 +232,8 @@ pub enum SpendingCheck {
 /// whatever the as-of date, as finely as [`SpendingCheck`] says, once an allocations input
 /// was read (a worker that reads none, summing a shard, does not check). The error names
 /// the bucket; with [`SpendingCheck::EveryDate`] also the first date on which it is
-/// overspent and the line of the row that passes the money in place, rows taken by date
-/// then line, as the ledger names them (see [`InputErrorKind::Overspent`]).
+/// overspent (rows taken by date then line) and the line of the read's last row on or
+/// before it, as the ledger names them (see [`InputErrorKind::Overspent`]).
 ///
 /// # Example
 ///
@@ -843,8 +843,10 @@ impl Aggregator {
         if let Some(all) = spent_all {
             self.spent_all = all;
         }
-        if let Some(total) = spend_total {
-            self.spend = total;
+        if let Some(mut total) = spend_total {
+            // The sums of every read so far, and the rows of each, kept in their blocks.
+            self.spend.cells = total.cells;
+            self.spend.rows.append(&mut total.rows);
         }
         for (key, w) in warnings {
             self.warned.insert(key);
@@ -980,14 +982,15 @@ impl Aggregator {
             found.push((Some(*m), (*code, bucket), kind));
         }
         if o.spending_check == SpendingCheck::EveryDate {
-            let mut total = if self.spend.is_empty() {
-                spend
-            } else {
-                let mut t = self.spend.clone();
-                t.absorb(spend, |p| p);
-                t
+            // Earlier reads' sums and this read's; the rows stay where they are.
+            let mut total = Spend {
+                cells: self.spend.cells.clone(),
+                rows: Vec::new(),
             };
-            found.extend(first_overspending(limits, &mut total));
+            total.absorb(spend, |p| p);
+            let rows = self.spend.rows.iter().chain(&total.rows).flatten();
+            let read = self.inputs.len() as u64;
+            found.extend(first_overspending(limits, &total, rows, read));
             spend_total = Some(total);
         } else {
             let mut all = self.spent_all.clone();
@@ -1123,17 +1126,20 @@ impl Merged {
     }
 }
 
-/// The overspent buckets of a read checked at every date (`total`: the spending of every
-/// read so far by period, with this read's rows, which are taken out): each with the first
-/// row past the money in place, taken by date then line, its date and the spending by then.
-fn first_overspending(
+/// The overspent buckets of read `read` checked at every date (`total`: the spending of
+/// every read so far by period; `rows`: the rows of every read so far): each with its first
+/// date past the money in place, the spending by then and the row to blame
+/// ([`limits::Overspent::first_row_past`]).
+fn first_overspending<'a>(
     limits: &Limits,
-    total: &mut Spend,
+    total: &Spend,
+    rows: impl Iterator<Item = &'a limits::SpendRow>,
+    read: u64,
 ) -> Vec<(Option<Mark>, (u32, usize), InputErrorKind)> {
-    let mut out = Vec::new();
-    // This read's rows; the totals kept for the next read hold none.
-    let rows = std::mem::take(&mut total.rows);
     let over = limits::overspent(limits, total);
+    if over.is_empty() {
+        return Vec::new();
+    }
     // The rows of each overspent bucket's first overspent period.
     let at: HashMap<usize, usize> = over
         .iter()
@@ -1141,35 +1147,31 @@ fn first_overspending(
         .map(|(i, v)| (v.period, i))
         .collect();
     let mut in_period: Vec<Vec<limits::SpendRow>> = vec![Vec::new(); over.len()];
-    if !over.is_empty() {
-        for r in rows.iter().flatten() {
-            if let Some(list) = at
-                .get(&(r.period as usize))
-                .and_then(|&i| in_period.get_mut(i))
-            {
-                list.push(*r);
-            }
+    for r in rows {
+        if let Some(list) = at
+            .get(&(r.period as usize))
+            .and_then(|&i| in_period.get_mut(i))
+        {
+            list.push(*r);
         }
     }
-    drop(rows);
-    for (v, mut list) in over.into_iter().zip(in_period) {
-        let this: i64 = list.iter().fold(0, |s, r| s.saturating_add(r.fen));
-        let all = total.cells.get(v.period).map_or(0, |c| c.fen);
-        // The first row past the money in place, taken by date and line. A bucket
-        // that earlier reads alone overspent was reported by them (as an error, so
-        // no later read, or as a warning, given once): its latest row stands.
-        let (mark, spent) = v
-            .first_row_past(all.saturating_sub(this), &mut list)
-            .unwrap_or((v.mark, v.spent));
-        let kind = InputErrorKind::Overspent {
-            bucket: chunk::bucket_name(v.code, v.bucket),
-            date: chunk::day_date(mark.day),
-            spent: crate::Money::from_fen(spent),
-            allocated: crate::Money::from_fen(v.allocated),
-        };
-        out.push((Some(mark), (v.code, v.bucket), kind));
-    }
-    out
+    over.into_iter()
+        .zip(in_period)
+        .map(|(v, mut list)| {
+            // A bucket that earlier reads alone overspent was reported by them (as an
+            // error, so no later read, or as a warning, given once): its latest row stands.
+            let (mark, spent) = v
+                .first_row_past(read, &mut list)
+                .unwrap_or((v.mark, v.spent));
+            let kind = InputErrorKind::Overspent {
+                bucket: chunk::bucket_name(v.code, v.bucket),
+                date: chunk::day_date(mark.day),
+                spent: crate::Money::from_fen(spent),
+                allocated: crate::Money::from_fen(v.allocated),
+            };
+            (Some(mark), (v.code, v.bucket), kind)
+        })
+        .collect()
 }
 
 /// The position of the first row (rows as (position, code, bucket, 分), any order) whose

@@ -576,6 +576,43 @@ fn every_date_names_the_first_date_and_line() {
     for (e, want) in &cases {
         assert_eq!(&read(e, 1, 1 << 20), want);
     }
+    // Two rows on the day it passes: the day's last row is named, as the ledger names it.
+    assert_eq!(
+        read(
+            &format!(
+                "{E}2,2025-02-01,7,450521,central,industry,1001.00\n3,2025-02-01,7,450521,central,industry,1.00\n"
+            ),
+            1,
+            1 << 20
+        ),
+        "e.csv line 3 column amount_yuan: spending in 450521 central industry reaches 1002.00元 by 2025-02-01, beyond the 1000.00元 allocated by then"
+    );
+    // Two expenditures inputs: the first date counts the earlier input's rows by their
+    // dates, and the row named is the later input's last row by then (the ledger blames
+    // the batch it inserts).
+    for (first, second, want) in [
+        (
+            "1,2025-03-01,7,450521,central,industry,900.00\n",
+            "2,2025-02-01,7,450521,central,industry,200.00\n",
+            "e1.csv line 2 column amount_yuan: spending in 450521 central industry reaches 1100.00元 by 2025-03-01, beyond the 1000.00元 allocated by then",
+        ),
+        (
+            "1,2025-03-01,7,450521,central,industry,1000.00\n",
+            "2,2025-03-02,7,450521,central,industry,0.01\n",
+            "e1.csv line 2 column amount_yuan: spending in 450521 central industry reaches 1000.01元 by 2025-03-02, beyond the 1000.00元 allocated by then",
+        ),
+    ] {
+        let mut agg = Aggregator::new(
+            BulkOptions::new(day("2025-06-30")).spending_check(SpendingCheck::EveryDate),
+        );
+        agg.read_allocations("a.csv", a.as_bytes()).unwrap();
+        agg.read_expenditures("e0.csv", format!("{E}{first}").as_bytes())
+            .unwrap();
+        let err = agg
+            .read_expenditures("e1.csv", format!("{E}{second}").as_bytes())
+            .unwrap_err();
+        assert_eq!(err.to_string(), want);
+    }
     // Many rows in many chunks: 1.00 a row on 2025-02-01 (lines 2..=1001, 1,000.00 in all,
     // exactly the money in place), then rows of later dates, and one more 1.00 on
     // 2025-02-01 far down the file: that row (line 100002) is where spending passes, on

@@ -465,11 +465,6 @@ impl Spend {
             }
         }
     }
-
-    /// Whether no period was reserved.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.cells.is_empty()
-    }
 }
 
 /// An overspent bucket: county code, bucket, the first overspent period, spending in the
@@ -487,33 +482,33 @@ pub(crate) struct Overspent {
 }
 
 impl Overspent {
-    /// Where spending first passes the money in place: the rows of this read in the
-    /// bucket's first overspent period (`rows`, any order; sorted here) taken by date then
-    /// position, after the spending of the periods before and `earlier`, the period's
-    /// spending in earlier reads (counted from the period's start). The first row past the
-    /// money in place, with the spending by the end of its day; `None` when no row of
-    /// this read passes it (earlier reads alone did, already reported).
-    pub(crate) fn first_row_past(
-        &self,
-        earlier: i64,
-        rows: &mut [SpendRow],
-    ) -> Option<(Mark, i64)> {
+    /// Where spending first passes the money in place, as the ledger names it: `rows` are
+    /// the bucket's first overspent period's rows of every read so far (any order; sorted
+    /// here), taken by date then position after the spending of the periods before. The
+    /// first day on which they pass the money in place, the spending by its end, and the
+    /// row to blame: read `read`'s last row on or before that day (the ledger blames the
+    /// batch it inserts), as a mark of that day and that row's position. `None` when read
+    /// `read` has no row by then (earlier reads alone passed it, and were reported).
+    pub(crate) fn first_row_past(&self, read: u64, rows: &mut [SpendRow]) -> Option<(Mark, i64)> {
         rows.sort_unstable_by_key(|r| (r.day, r.pos));
-        let mut spent = self.before.saturating_add(earlier);
-        let mut first: Option<Mark> = None;
+        let mut spent = self.before;
+        let mut day = None;
+        let mut blame = None;
         for r in rows.iter() {
-            if first.is_some_and(|m| m.day != r.day) {
+            if day.is_some_and(|d| d != r.day) {
                 break;
             }
             spent = spent.saturating_add(r.fen);
-            if first.is_none() && spent > self.allocated {
-                first = Some(Mark {
-                    day: r.day,
-                    pos: r.pos,
-                });
+            if day.is_none() && spent > self.allocated {
+                day = Some(r.day);
+            }
+            if r.pos >> 40 == read {
+                blame = Some(r.pos);
             }
         }
-        first.map(|m| (m, spent))
+        // The mark: the day it passes, and the row to blame.
+        let (day, pos) = (day?, blame?);
+        Some((Mark { day, pos }, spent))
     }
 }
 

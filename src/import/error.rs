@@ -360,8 +360,8 @@ pub enum InputErrorKind {
     Overspent {
         /// County, fund level and category, as `450521 central industry`.
         bucket: String,
-        /// The first date on which spending is beyond the money in place (the line named is
-        /// the row that passes it, rows taken by date then line).
+        /// The first date on which spending is beyond the money in place (rows taken by
+        /// date then line); the line named is the read's last row on or before it.
         date: NaiveDate,
         /// Spent by the end of that date.
         spent: Money,
