@@ -364,13 +364,11 @@ pub(crate) use crate::import::MAX_BLANK_LINES;
 #[derive(Debug, Default)]
 pub(crate) struct Blanks {
     runs: Vec<(u64, u64)>,
-    count: u64,
 }
 
 impl Blanks {
     /// Logs blank line `line` (lines come in increasing order).
     fn push(&mut self, line: u64) {
-        self.count += 1;
         if let Some((start, n)) = self.runs.last_mut() {
             if *start + *n == line {
                 *n += 1;
@@ -382,7 +380,7 @@ impl Blanks {
 
     /// How many blank lines the chunk has.
     pub(crate) fn count(&self) -> u64 {
-        self.count
+        self.runs.iter().map(|&(_, n)| n).sum()
     }
 
     /// The line of the chunk's `k`-th blank line (1-based).

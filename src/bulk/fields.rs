@@ -120,7 +120,8 @@ impl<'a> Fields<'a> {
         self.field(self.rest)
     }
 
-    /// A field no longer than [`MAX_FIELD`]; counts it.
+    /// A field no longer than [`MAX_FIELD`] and not quoted (for every field parser); counts
+    /// it.
     #[inline]
     fn field(&mut self, f: &'a [u8]) -> Result<&'a [u8], RowError> {
         let column = self.index;
@@ -213,9 +214,6 @@ pub(crate) fn category(s: &[u8]) -> Result<usize, Kind> {
     if let Some(i) = (0..CATEGORIES).find(|&i| category_name(i).as_bytes() == s) {
         return Ok(i);
     }
-    if s.first() == Some(&b'"') {
-        return Err(Kind::Quoted);
-    }
     // The bulk path counts the built-ins only: a near miss is a typo (named with the
     // label it is nearest), any other label a locality's own category.
     match text(s)?.parse::<Category>() {
@@ -262,9 +260,6 @@ pub(crate) fn id(s: &[u8], project: bool) -> Result<(), Kind> {
             return Err(not_utf8(s));
         }
         return Ok(());
-    }
-    if s.first() == Some(&b'"') {
-        return Err(Kind::Quoted);
     }
     let t = text(s)?;
     let checked = if project {
@@ -342,9 +337,6 @@ pub(crate) fn amount(s: &[u8]) -> Result<i64, Kind> {
     let fen = if let Some(f) = fast_fen(s) {
         f
     } else {
-        if s.first() == Some(&b'"') {
-            return Err(Kind::Quoted);
-        }
         // The CSV importer's rule for a column of 元: `12万` is no amount of 元.
         let m = text_amount(&text(s)?, Unit::Yuan).map_err(Kind::Value)?;
         i64::try_from(m.to_fen())

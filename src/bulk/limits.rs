@@ -404,11 +404,12 @@ pub(crate) struct SpendRow {
 /// the log takes 24 bytes a row and no more than a block unused per worker.
 const ROWS_A_BLOCK: usize = 1 << 16;
 
-/// Spending per period, and the rows of one read; made on first use.
+/// Spending per period, and the rows added; made on first use.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Spend {
     pub(crate) cells: Vec<Cell>,
-    /// The rows added in this read, in blocks (none in the totals kept between reads).
+    /// The rows added, in blocks: a worker's or a read's, or, in the totals kept between
+    /// reads, every read's.
     pub(crate) rows: Vec<Vec<SpendRow>>,
 }
 
