@@ -56,9 +56,10 @@ mod value;
 mod workbook;
 mod zh;
 
+pub(crate) use batch::other_separator;
 pub use batch::{Batch, import_csv};
 pub use columns::CsvKind;
-pub(crate) use csv::{MAX_BLANK_LINES, looks_gbk};
+pub(crate) use csv::{MAX_BLANK_LINES, MAX_HEADER, MAX_LINE, looks_gbk};
 pub use error::{InputError, InputErrorKind, Location};
 pub use receipt::{ImportNote, ImportReceipt, NoteKind, TableReceipt};
 pub(crate) use value::text_amount;

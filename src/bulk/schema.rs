@@ -77,10 +77,8 @@ impl Table {
             return Ok(());
         }
         // The CSV importer's words for a file saved with another separator, or quoted.
-        if let [only] = found.as_slice() {
-            if let Some(sep) = ['\t', ';'].into_iter().find(|c| only.contains(*c)) {
-                return Err(Kind::NotCommaSeparated(sep));
-            }
+        if let Some(sep) = crate::import::other_separator(&found) {
+            return Err(Kind::NotCommaSeparated(sep));
         }
         if found.iter().any(|f| f.starts_with('"')) {
             return Err(Kind::Quoted);

@@ -24,10 +24,8 @@ use super::sums::Acc;
 use crate::import::{InputError, InputErrorKind as Kind, Location};
 
 /// The longest line a buffer grows to hold (a row of the widest input, every field at its
-/// longest, is a few kilobytes).
-pub(crate) const MAX_LINE: usize = 1 << 20;
-/// The longest header line.
-pub(crate) const MAX_HEADER: usize = 64 << 10;
+/// longest, is a few kilobytes) and the longest header line: the CSV importer's caps.
+pub(crate) use crate::import::{MAX_HEADER, MAX_LINE};
 
 /// The reader and what is carried from one chunk to the next.
 struct Feed<R> {

@@ -615,6 +615,15 @@ fn long_field(
     ))
 }
 
+/// The separator a CSV header was saved with instead of commas: a tab or a semicolon in a
+/// header read as one field. The one test of both CSV readers.
+pub(crate) fn other_separator<S: AsRef<str>>(header: &[S]) -> Option<char> {
+    match header {
+        [only] => ['\t', ';'].into_iter().find(|c| only.as_ref().contains(*c)),
+        _ => None,
+    }
+}
+
 /// The columns of a CSV header (and notes on it); a header that is one field holding a tab
 /// or semicolon names the separator; a header of more than [`MAX_COLUMNS`] columns is an
 /// error.
@@ -625,13 +634,11 @@ fn header_columns(
     header: &[String],
     options: &TableOptions,
 ) -> Result<(Columns, Vec<ImportNote>), InputError> {
-    if let [only] = header {
-        if let Some(sep) = ['\t', ';'].into_iter().find(|c| only.contains(*c)) {
-            return Err(InputError::new(
-                Location::new(Arc::clone(&place.input)).line(header_line),
-                InputErrorKind::NotCommaSeparated(sep),
-            ));
-        }
+    if let Some(sep) = other_separator(header) {
+        return Err(InputError::new(
+            Location::new(Arc::clone(&place.input)).line(header_line),
+            InputErrorKind::NotCommaSeparated(sep),
+        ));
     }
     if header.len() > MAX_COLUMNS {
         return Err(InputError::new(
