@@ -14,8 +14,9 @@
 //! where known the sheet, cell, line and column) and an [`InputErrorKind`] saying what is
 //! wrong. The CSV reader is a small RFC 4180 reader of our own (quoted fields with commas,
 //! doubled quotes and line breaks; LF or CRLF; a UTF-8 byte-order mark; blank lines
-//! skipped) that reports physical line numbers and says plainly when a file is GBK or
-//! UTF-16. A header is at most 64 KiB and 1024 columns, a record 1 MiB, a field 64 KiB;
+//! skipped) that reports physical line numbers and says plainly when a file is GBK,
+//! UTF-16 or UTF-32, a zip archive (an `.xlsx` workbook), or has lines ending in a carriage
+//! return alone. A header is at most 64 KiB and 1024 columns, a record 1 MiB, a field 64 KiB;
 //! errors quote at most the first 40 bytes of a bad value. Each kind of file has one table of accepted column names, which includes the
 //! benchmark kit's (`county_code`, `source`, `project_id`, `status`); see [`CsvKind`].
 //! Writing CSV is [`format`](crate::format)'s job ([`records_csv`](crate::format::records_csv)).
@@ -59,7 +60,7 @@ mod zh;
 pub(crate) use batch::other_separator;
 pub use batch::{Batch, import_csv};
 pub use columns::CsvKind;
-pub(crate) use csv::{MAX_BLANK_LINES, MAX_HEADER, MAX_LINE, looks_gbk};
+pub(crate) use csv::{BOM, MAX_BLANK_LINES, MAX_HEADER, MAX_LINE, looks_gbk, sniff};
 pub use error::{InputError, InputErrorKind, Location};
 pub use receipt::{ImportNote, ImportReceipt, NoteKind, TableReceipt};
 pub(crate) use value::text_amount;

@@ -239,7 +239,15 @@ fn code_rows() -> Vec<String> {
         rows.push(bad(s, s.parse::<FunctionCode>()));
     }
     let long = "P".repeat(65);
-    for s in ["", " A-1", "A-1 ", "A\n1", "A\t1", long.as_str()] {
+    for s in [
+        "",
+        " A-1",
+        "A-1 ",
+        "A\n1",
+        "A\t1",
+        "\u{feff}A-1",
+        long.as_str(),
+    ] {
         rows.push(bad(s, s.parse::<RecordId>()));
         rows.push(bad(s, s.parse::<ProjectId>()));
     }
@@ -1115,6 +1123,44 @@ mod bulk_csv {
                 }
                 v
             }),
+            ("UTF-32 export", "a", {
+                let mut v = vec![0xff, 0xfe, 0, 0];
+                for c in format!("{A}{ok}").chars() {
+                    v.extend_from_slice(&u32::from(c).to_le_bytes());
+                }
+                v
+            }),
+            ("UTF-16 export without a byte-order mark", "a", {
+                format!("{A}{ok}")
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect()
+            }),
+            (
+                "an .xlsx workbook",
+                "a",
+                b"PK\x03\x04\x14\x00\x06\x00".to_vec(),
+            ),
+            (
+                "two byte-order marks",
+                "a",
+                format!("\u{feff}\u{feff}{A}{ok}").into_bytes(),
+            ),
+            (
+                "carriage returns alone",
+                "a",
+                format!("{A}{ok}").replace('\n', "\r").into_bytes(),
+            ),
+            (
+                "joined files: a byte-order mark before a row",
+                "a",
+                a(&format!("\u{feff}{ok}")),
+            ),
+            (
+                "joined files: the header again",
+                "a",
+                a(&format!("{ok}\u{feff}{A}{}", ok.replacen('1', "2", 1))),
+            ),
             (
                 "NUL in a field",
                 "a",

@@ -142,6 +142,13 @@ fn csv_import_errors_name_file_line_and_column() {
         ("blank lines only", CsvKind::Regions, "regions.csv", b"\n\r\n".to_vec()),
         ("GBK export, decoded: the region is declared already", CsvKind::Regions, "regions.csv", gbk),
         ("UTF-16 export", CsvKind::Regions, "regions.csv", vec![0xFF, 0xFE, b'c', 0]),
+        ("UTF-16 without a byte-order mark", CsvKind::Regions, "regions.csv", b"c\0o\0d\0e\0\n\0".to_vec()),
+        ("UTF-32 export", CsvKind::Regions, "regions.csv", [&[0xFF, 0xFE, 0, 0][..], b"c\0\0\0o\0\0\0"].concat()),
+        ("an .xlsx workbook", CsvKind::Regions, "regions.xlsx", b"PK\x03\x04\x14\x00\x06\x00".to_vec()),
+        ("two byte-order marks", CsvKind::Regions, "regions.csv", "\u{feff}\u{feff}code\n450521\n".as_bytes().to_vec()),
+        ("carriage returns alone", CsvKind::Allocations, "allocations.csv", alloc("A-1,2021-03-01,450521,central,industry,12\n").replace('\n', "\r").into_bytes()),
+        ("a row after joined files: byte-order mark", CsvKind::Allocations, "allocations.csv", alloc("\u{feff}A-1,2021-03-01,450521,central,industry,12\n").into_bytes()),
+        ("a row after joined files: the header again", CsvKind::Allocations, "allocations.csv", format!("{}\u{feff}{}", alloc("A-1,2021-03-01,450521,central,industry,12\n"), alloc("A-2,2021-03-01,450521,central,industry,12\n")).into_bytes()),
         ("missing column", CsvKind::Allocations, "allocations.csv", b"id,date,region,amount_wan\n".to_vec()),
         ("missing amount column", CsvKind::Allocations, "allocations.csv", b"id,date,region,level\n".to_vec()),
         ("unknown column", CsvKind::Projects, "projects.csv", b"id,region,category,planned_investment_wan,stage,year,owner\n".to_vec()),
@@ -724,6 +731,15 @@ fn hostile_sizes_end_in_seconds_with_short_errors() {
             Box::new(generated(&format!("{h}{row}"), b"9", 100 << 10, "\n")),
         ),
         ("2000 columns", Box::new(generated("", b"c,", 4000, "id\n"))),
+        (
+            "endless lines ending in a carriage return alone",
+            Box::new(generated(
+                "id,date,region,level,category,amount_yuan\r",
+                b"A-1,2021-03-01,450521,central,industry,1\r",
+                u64::MAX,
+                "",
+            )),
+        ),
     ];
     let mut rows = Vec::new();
     for (label, input) in cases {

@@ -575,3 +575,107 @@ fn field_separator() {
         }
     }
 }
+
+#[test]
+fn byte_order_mark_in_an_id() {
+    // A byte-order mark (U+FEFF) at the start of a row, as joined files leave it: every
+    // reader refuses the id it sticks to (the mark is invisible, so "\u{feff}A-1" and "A-1"
+    // would look like one id twice).
+    let s = set(&format!("\u{feff}{GOOD_A}"), GOOD_P, GOOD_E);
+    all_reject(
+        "byte-order mark in an id",
+        &s,
+        Some(&|t: String| t.replacen("\"A-1\"", "\"\u{feff}A-1\"", 1)),
+    );
+    for (reader, err) in [("CSV import", csv_import(&s)), ("bulk", bulk(&s))] {
+        let err = err.unwrap_err();
+        assert!(
+            err.contains("line 2") && err.contains("byte-order mark"),
+            "{reader}: {err}"
+        );
+    }
+}
+
+#[test]
+fn second_header() {
+    // Two files joined: the header again under the data (with a byte-order mark or
+    // without) is named as a second header on its line by both CSV readers and the
+    // workbook reader; typed records and JSON have no header rows.
+    for mark in ["", "\u{feff}"] {
+        let again = format!("{GOOD_A}{mark}{A}{}", GOOD_A.replace("A-1", "A-2"));
+        let s = set(&again, GOOD_P, GOOD_E);
+        let mut readers = vec![("CSV import", csv_import(&s)), ("bulk", bulk(&s))];
+        #[cfg(feature = "xlsx")]
+        readers.push(("xlsx", xlsx(&s)));
+        for (reader, err) in readers {
+            let err = err.unwrap_err();
+            assert!(
+                err.contains("second header row"),
+                "{reader} ({mark:?}): {err}"
+            );
+            if reader != "xlsx" {
+                assert!(err.contains("line 3"), "{reader}: {err}");
+            }
+        }
+    }
+}
+
+#[test]
+fn what_the_file_is() {
+    // Files that are not UTF-8 CSV text are named on line 1 by both CSV readers, with the
+    // same words (one function, `import::sniff`): UTF-32, UTF-16 without a byte-order mark,
+    // a zip archive (an .xlsx workbook), a second byte-order mark, carriage-return line
+    // ends. Typed records, JSON and sheets have no bytes to sniff.
+    let good = format!("{A}{GOOD_A}");
+    let utf = |units: Vec<u8>, mark: &[u8]| [mark, &units].concat();
+    let le16: Vec<u8> = good.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be16: Vec<u8> = good.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let le32: Vec<u8> = good
+        .chars()
+        .flat_map(|c| u32::from(c).to_le_bytes())
+        .collect();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "UTF-32 with a mark",
+            utf(le32.clone(), &[0xFF, 0xFE, 0, 0]),
+            "UTF-32",
+        ),
+        ("UTF-32 without a mark", le32, "UTF-32"),
+        ("UTF-16LE without a mark", le16, "UTF-16"),
+        ("UTF-16BE without a mark", be16, "UTF-16"),
+        ("an .xlsx workbook", xlsx_bytes(), "zip archive"),
+        (
+            "two byte-order marks",
+            format!("\u{feff}\u{feff}{good}").into_bytes(),
+            "byte-order mark",
+        ),
+        (
+            "carriage returns alone",
+            good.replace('\n', "\r").into_bytes(),
+            "carriage return alone",
+        ),
+    ];
+    for (what, bytes, words) in cases {
+        let mut l = ledger_with_regions();
+        let csv = import_csv(&mut l, CsvKind::Allocations, "a.csv", bytes.as_slice())
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        let bulk = Aggregator::new(BulkOptions::new(as_of()))
+            .read_allocations("a.csv", bytes.as_slice())
+            .map_err(|e| e.to_string());
+        for (reader, err) in [("CSV import", csv), ("bulk", bulk)] {
+            let err = err.unwrap_err();
+            assert!(
+                err.starts_with("a.csv line 1: ") && err.contains(words),
+                "{what}, {reader}: {err}"
+            );
+        }
+    }
+}
+
+/// The bytes of a small workbook (any .xlsx is a zip archive).
+fn xlsx_bytes() -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet().write_string(0, 0, "id").unwrap();
+    wb.save_to_buffer().unwrap()
+}

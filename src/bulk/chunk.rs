@@ -11,6 +11,7 @@ use super::fields::{RowError, split_line};
 use super::ids::IdLog;
 use super::limits::{Limits, Mark};
 use super::rows::{self, project_mismatch};
+use super::schema::Table;
 use super::sums::{Acc, BUCKETS, CATEGORIES, Counts, Row, category_name, level_name};
 use crate::import::InputErrorKind as Kind;
 
@@ -25,6 +26,8 @@ pub(crate) struct LocalError {
 pub(crate) trait RowKind {
     /// Column index of the county code, for a spending error.
     const CODE: usize;
+    /// The input's schema.
+    const TABLE: Table;
     /// Whether ids must not repeat (checked through an [`IdLog`]; projects have their own
     /// table).
     const IDS: bool;
@@ -57,6 +60,7 @@ pub(crate) struct ProjectRow;
 pub(crate) struct ExpenditureRow;
 
 impl RowKind for AllocationRow {
+    const TABLE: Table = Table::Allocations;
     const CODE: usize = 2;
     const IDS: bool = true;
     const GRANTS: bool = true;
@@ -83,6 +87,7 @@ impl RowKind for AllocationRow {
 }
 
 impl RowKind for ProjectRow {
+    const TABLE: Table = Table::Projects;
     const CODE: usize = 1;
     const IDS: bool = false;
     const GRANTS: bool = false;
@@ -109,6 +114,7 @@ impl RowKind for ProjectRow {
 }
 
 impl RowKind for ExpenditureRow {
+    const TABLE: Table = Table::Expenditures;
     const CODE: usize = 3;
     const IDS: bool = true;
     const GRANTS: bool = false;
@@ -430,10 +436,18 @@ pub(crate) fn lines<K: RowKind>(
                 blanks.push(n);
                 continue;
             }
-            let row = K::general(line, acc, ctx).map_err(|(column, kind)| LocalError {
-                line: n,
-                column,
-                kind,
+            let row = K::general(line, acc, ctx).map_err(|(column, kind)| {
+                // A bad row that is the header again is named as such (files joined).
+                let (column, kind) = if K::TABLE.is_header(line) {
+                    (None, Kind::SecondHeader)
+                } else {
+                    (column, kind)
+                };
+                LocalError {
+                    line: n,
+                    column,
+                    kind,
+                }
             })?;
             // The row parsed, so it has a first field: its id, as written.
             let id = match memchr(b',', line) {

@@ -94,9 +94,10 @@ fn id<'a>(rest: &mut &'a [u8]) -> Option<(&'a [u8], Option<u32>)> {
     if i == 0 || i > 64 || s.first() == Some(&b' ') || s.get(i - 1) == Some(&b' ') {
         return None;
     }
-    // Text beyond ASCII must be UTF-8 (the general path names GBK and other bytes).
+    // Text beyond ASCII goes to the general path, which checks it as every reader does
+    // (UTF-8, GBK named, no byte-order mark).
     let field = s.get(..i)?;
-    if !field.is_ascii() && std::str::from_utf8(field).is_err() {
+    if !field.is_ascii() {
         return None;
     }
     *rest = s.get(i + 1..)?;

@@ -53,6 +53,15 @@ impl Table {
         }
     }
 
+    /// Whether a data line (without its line end) is this table's header again, as when
+    /// files are joined: only asked of a line that failed as a row.
+    pub(crate) fn is_header(self, line: &[u8]) -> bool {
+        header_text(line)
+            .split(',')
+            .map(str::trim)
+            .eq(self.columns().iter().copied())
+    }
+
     /// The name of column `i`, for an error.
     pub(crate) fn column(self, i: usize) -> Option<&'static str> {
         self.columns().get(i).copied()
@@ -65,12 +74,13 @@ impl Table {
 
     /// Checks a header line (without its `\n`) against the columns.
     pub(crate) fn check_header(self, line: &[u8]) -> Result<(), Kind> {
+        if let Some(kind) = crate::import::sniff(line) {
+            return Err(kind);
+        }
         if line.starts_with(&[0xff, 0xfe]) || line.starts_with(&[0xfe, 0xff]) {
             return Err(Kind::Utf16);
         }
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
-        let header = String::from_utf8_lossy(line);
+        let header = header_text(line);
         let found: Vec<&str> = header.split(',').map(str::trim).collect();
         let expected = self.columns();
         if found == expected {
@@ -114,6 +124,13 @@ impl Table {
             expected: expected_text(),
         })
     }
+}
+
+/// A header line as text: without a `\r` at its end or a UTF-8 byte-order mark at its start.
+fn header_text(line: &[u8]) -> Cow<'_, str> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let line = line.strip_prefix(crate::import::BOM).unwrap_or(line);
+    String::from_utf8_lossy(line)
 }
 
 #[cfg(test)]

@@ -310,22 +310,25 @@ fn header<R: Read>(reader: &mut R, name: &str, table: Table) -> Result<Vec<u8>, 
             buf.extend_from_slice(new);
             let (line, rest) = around(&buf, i);
             if line.len() > MAX_HEADER {
-                return Err(at_header(Kind::HeaderTooLong {
-                    limit: MAX_HEADER,
-                    start: fields::start_of(line),
-                }));
+                return Err(at_header(too_long(line)));
             }
             table.check_header(line).map_err(at_header)?;
             return Ok(rest.to_vec());
         }
         buf.extend_from_slice(new);
         if buf.len() > MAX_HEADER {
-            return Err(at_header(Kind::HeaderTooLong {
-                limit: MAX_HEADER,
-                start: fields::start_of(&buf),
-            }));
+            return Err(at_header(too_long(&buf)));
         }
     }
+}
+
+/// A header line over [`MAX_HEADER`]: what its bytes show the input to be instead (a file
+/// of carriage-return line ends is one long line), or a header too long.
+fn too_long(line: &[u8]) -> Kind {
+    crate::import::sniff(line).unwrap_or_else(|| Kind::HeaderTooLong {
+        limit: MAX_HEADER,
+        start: fields::start_of(line),
+    })
 }
 
 /// Where rows of a read were: chunk number and line in the chunk → line in the input.

@@ -174,7 +174,9 @@ impl FromStr for RegionCode {
     }
 }
 
-/// Checks the text of an id: 1–64 bytes, no control characters, no white space at the ends.
+/// Checks the text of an id: 1–64 bytes, no control characters, no byte-order mark
+/// (U+FEFF, invisible: what joined files leave at the start of a line), no white space at the
+/// ends.
 fn check_id(what: &'static str, s: &str) -> Result<Arc<str>, ParseError> {
     let err = |kind| ParseError::new(what, s, kind);
     if s.is_empty() {
@@ -187,6 +189,11 @@ fn check_id(what: &'static str, s: &str) -> Result<Arc<str>, ParseError> {
             "1–64 bytes without control characters or surrounding spaces",
         )));
     }
+    if !visible && s.contains('\u{feff}') {
+        return Err(err(ParseErrorKind::Format(
+            "no byte-order mark (U+FEFF) in an id: were files joined?",
+        )));
+    }
     Ok(Arc::from(s))
 }
 
@@ -194,7 +201,8 @@ macro_rules! text_id {
     ($(#[$doc:meta])* $name:ident, $what:literal, $example:literal) => {
         $(#[$doc])*
         ///
-        /// Validated: 1–64 bytes, no control characters, no white space at either end.
+        /// Validated: 1–64 bytes, no control characters or byte-order marks (U+FEFF), no
+        /// white space at either end.
         ///
         /// # Example
         ///

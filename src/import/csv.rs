@@ -99,6 +99,12 @@ pub(crate) fn decode<'b>(
     // Byte-order marks only at the start of the input (text from a later line on is decoded
     // as part of the whole).
     let start = first_line == 1;
+    if start {
+        let first = memchr::memchr(b'\n', bytes).map_or(bytes, |i| bytes.split_at(i).0);
+        if let Some(kind) = sniff(first) {
+            return Err(at(1, kind));
+        }
+    }
     let bom16 = if start && bytes.starts_with(&[0xFF, 0xFE]) {
         Some((encoding_rs::UTF_16LE, "UTF-16LE"))
     } else if start && bytes.starts_with(&[0xFE, 0xFF]) {
@@ -113,7 +119,7 @@ pub(crate) fn decode<'b>(
         }
         return Ok((text, name));
     }
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).filter(|_| start) {
+    if let Some(rest) = bytes.strip_prefix(BOM).filter(|_| start) {
         return utf8(rest)
             .map(|t| (Cow::Borrowed(t), "UTF-8 with BOM"))
             .map_err(|(line, b)| at(line, InputErrorKind::NotUtf8(b)));
@@ -131,6 +137,55 @@ pub(crate) fn decode<'b>(
         }
     }
 }
+
+/// What the first line of an input (its bytes as read, with or without the line end)
+/// shows it to be instead of CSV text, for both CSV readers (this one and the bulk path),
+/// before they look at columns: UTF-32 (by its byte-order mark, or NUL bytes three in four);
+/// UTF-16 without a byte-order mark (NUL bytes every other byte); a zip archive (an `.xlsx`
+/// workbook); a second UTF-8 byte-order mark; lines that end in a carriage return alone.
+/// A UTF-16 byte-order mark is each reader's own matter (CSV import decodes it, the bulk
+/// path names it).
+pub(crate) fn sniff(first: &[u8]) -> Option<InputErrorKind> {
+    // UTF-32's little-endian mark begins with UTF-16's, so it is looked for first.
+    if first.starts_with(&[0xFF, 0xFE, 0, 0]) || first.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Some(InputErrorKind::Utf32);
+    }
+    if first.starts_with(&[0xFF, 0xFE]) || first.starts_with(&[0xFE, 0xFF]) {
+        return None;
+    }
+    if first.starts_with(b"PK\x03\x04") {
+        return Some(InputErrorKind::ZipArchive);
+    }
+    let text = first.strip_prefix(BOM).unwrap_or(first);
+    if text.starts_with(BOM) {
+        return Some(InputErrorKind::ByteOrderMark);
+    }
+    // ASCII letters in UTF-16 or UTF-32 without a mark: NUL at fixed places in each unit.
+    let nul_every = |unit: usize| {
+        let units = text.len() / unit;
+        units >= 2
+            && text
+                .chunks_exact(unit)
+                .all(|u| memchr::memchr_iter(0, u).count() == unit - 1)
+    };
+    if text.contains(&0) {
+        if nul_every(4) {
+            return Some(InputErrorKind::Utf32);
+        }
+        if nul_every(2) {
+            return Some(InputErrorKind::Utf16);
+        }
+    }
+    let line = text.strip_suffix(b"\n").unwrap_or(text);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if memchr::memchr(b'\r', line).is_some() {
+        return Some(InputErrorKind::CarriageReturns);
+    }
+    None
+}
+
+/// The UTF-8 byte-order mark.
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The bytes as UTF-8, or the line and value of the first byte that is not.
 fn utf8(bytes: &[u8]) -> Result<&str, (u64, u8)> {
@@ -234,11 +289,17 @@ impl<R: Read> CsvStream<R> {
             blank: 0,
         };
         s.read_physical()?;
+        if let Some(kind) = sniff(&s.bytes) {
+            return Err(InputError::new(
+                Location::new(Arc::clone(input)).line(1),
+                kind,
+            ));
+        }
         if s.bytes.starts_with(&[0xFF, 0xFE]) || s.bytes.starts_with(&[0xFE, 0xFF]) {
             let first = std::mem::take(&mut s.bytes);
             return Ok(Start::Whole(std::io::Cursor::new(first).chain(s.reader)));
         }
-        if s.bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        if s.bytes.starts_with(BOM) {
             s.bom = true;
             s.bytes.drain(..3);
         }
@@ -666,6 +727,35 @@ mod tests {
             split("a,\"\"\n").unwrap(),
             vec![(1, vec!["a".to_owned(), String::new()])]
         );
+    }
+
+    #[test]
+    fn sniff_names_what_a_file_is_and_passes_csv_text() {
+        use InputErrorKind as K;
+        let name = |b: &[u8]| sniff(b).map(|k| format!("{k:?}"));
+        for ok in [
+            &b"id,date\n"[..],
+            b"id,date\r\n",
+            b"id,date",
+            b"\xEF\xBB\xBFid,date\r\n",
+            b"\xFF\xFEi\0d\0",
+            b"\xFE\xFF\0i\0d",
+            b"",
+            b"\0",
+            "编号,日期\n".as_bytes(),
+        ] {
+            assert_eq!(name(ok), None, "{ok:?}");
+        }
+        let k = |k: K| Some(format!("{k:?}"));
+        assert_eq!(name(b"\xFF\xFE\0\0i\0\0\0"), k(K::Utf32));
+        assert_eq!(name(b"\0\0\xFE\xFF\0\0\0i"), k(K::Utf32));
+        assert_eq!(name(b"i\0\0\0d\0\0\0\n"), k(K::Utf32));
+        assert_eq!(name(b"i\0d\0\n"), k(K::Utf16));
+        assert_eq!(name(b"\0i\0d\0\n"), k(K::Utf16));
+        assert_eq!(name(b"PK\x03\x04"), k(K::ZipArchive));
+        assert_eq!(name(b"\xEF\xBB\xBF\xEF\xBB\xBFid"), k(K::ByteOrderMark));
+        assert_eq!(name(b"id,date\r1,2\r"), k(K::CarriageReturns));
+        assert_eq!(name(b"id\rdate\r\n"), k(K::CarriageReturns));
     }
 
     #[test]

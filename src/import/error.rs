@@ -212,9 +212,32 @@ pub enum InputErrorKind {
         "not UTF-8: the bytes look GBK-encoded (an Excel/WPS export); save the file as \"CSV UTF-8\" and import it again"
     )]
     Gbk,
-    /// The file starts with a UTF-16 byte-order mark.
+    /// The file is UTF-16: with a byte-order mark where the reader does not decode UTF-16
+    /// (the bulk path) or its text is not valid UTF-16; or without one (a header of ASCII
+    /// letters each followed or preceded by a NUL byte).
     #[error("not UTF-8: the file is UTF-16; save it as \"CSV UTF-8\" and import it again")]
     Utf16,
+    /// The file is UTF-32 (its byte-order mark, or a header of ASCII letters each with three
+    /// NUL bytes).
+    #[error("not UTF-8: the file is UTF-32; save it as \"CSV UTF-8\" and import it again")]
+    Utf32,
+    /// The file is a zip archive, as an `.xlsx` workbook is, not CSV text.
+    #[error(
+        "not CSV text: the file is a zip archive, as an .xlsx workbook is; read it as a workbook (Batch::read_workbook), or save it as \"CSV UTF-8\""
+    )]
+    ZipArchive,
+    /// A byte-order mark (U+FEFF) inside the text: a second one at the start of the file, or
+    /// one at the start of a row, as when files saved with one are joined.
+    #[error(
+        "a byte-order mark (U+FEFF) inside the text: were files joined, or the file saved twice with a mark? Remove it"
+    )]
+    ByteOrderMark,
+    /// Lines that end in a carriage return alone (classic Mac OS), so the whole file reads as
+    /// one line.
+    #[error(
+        "lines end in a carriage return alone (classic Mac OS): save the file with Windows (CRLF) or Unix (LF) line ends"
+    )]
+    CarriageReturns,
     /// Bytes that are neither UTF-8 nor recognisably GBK.
     #[error("not UTF-8: invalid byte 0x{0:02X}")]
     NotUtf8(u8),

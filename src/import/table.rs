@@ -273,9 +273,10 @@ impl Columns {
             return false;
         };
         match cells.get(i) {
-            // Ids are mostly ASCII codes; only text that could be a header is normalized.
+            // Ids are mostly ASCII codes; only text that could be a header is normalized
+            // (a byte-order mark before it: files joined).
             Some(Value::Text(t)) if !t.is_ascii() || t.contains('_') || t.trim() == "id" => {
-                classify(self.kind, t) != Header::Unknown
+                classify(self.kind, t.strip_prefix('\u{feff}').unwrap_or(t)) != Header::Unknown
             }
             _ => false,
         }

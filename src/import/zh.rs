@@ -56,7 +56,19 @@ fn kind_zh(kind: &InputErrorKind, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         K::Gbk => {
             f.write_str("文件编码无法识别（看似 GBK，但有无效字节）；请另存为“CSV UTF-8”后重新导入")
         }
-        K::Utf16 => f.write_str("UTF-16 文件中有无效字符；请另存为“CSV UTF-8”后重新导入"),
+        K::Utf16 => f.write_str(
+            "文件是 UTF-16 编码（此处不读 UTF-16，或其中有无效字符）；请另存为“CSV UTF-8”后重新导入",
+        ),
+        K::Utf32 => f.write_str("文件是 UTF-32 编码；请另存为“CSV UTF-8”后重新导入"),
+        K::ZipArchive => f.write_str(
+            "不是 CSV 文本：文件是 zip 压缩包（.xlsx 工作簿即是）；请按工作簿读取，或另存为“CSV UTF-8”",
+        ),
+        K::ByteOrderMark => f.write_str(
+            "文本中有字节顺序标记（U+FEFF）：是否拼接了多个文件，或保存时重复加了标记？请删除它",
+        ),
+        K::CarriageReturns => f.write_str(
+            "行尾只有回车符（旧版 Mac 格式）：请按 Windows（CRLF）或 Unix（LF）换行保存",
+        ),
         K::NotUtf8(b) => write!(
             f,
             "文件编码无法识别（无效字节 0x{b:02X}）；请另存为“CSV UTF-8”后重新导入"
@@ -304,7 +316,7 @@ pub(crate) fn parse_zh(e: &ParseError, f: &mut fmt::Formatter<'_>) -> fmt::Resul
         "project stage" => "项目状态",
         "adjustment kind" => "调整类型",
         "project id" => "项目编号",
-        "id" => "编号",
+        "id" | "record id" => "编号",
         "document number" => "文号",
         "batch" => "批次",
         "bucket" => "资金",
@@ -369,6 +381,12 @@ fn expected_zh(expected: &str) -> &str {
         "a year such as 2021" | "a year such as 2020" => "年份，如 2021",
         "a whole batch number such as 2" => "整数批次号，如 2",
         "six ASCII digits PPCCDD" => "6 位数字的行政区划代码",
+        "1–64 bytes without control characters or surrounding spaces" => {
+            "1–64 字节、不含控制字符、首尾没有空格的文字"
+        }
+        "no byte-order mark (U+FEFF) in an id: were files joined?" => {
+            "不含字节顺序标记（U+FEFF）的编号：是否拼接了多个文件？"
+        }
         other => other,
     }
 }
