@@ -242,16 +242,12 @@ pub(crate) fn date(v: &Value<'_>) -> Result<NaiveDate, ParseError> {
 }
 
 /// A date in one of the text forms; `None` for anything else (a sign, a two-digit year,
-/// a month 13).
+/// the year 0000, a month 13).
 pub(crate) fn text_date(text: &str) -> Option<NaiveDate> {
-    // The commonest form, `2021-09-30`, read from its bytes (what the rest reads it as).
-    if let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = text.as_bytes() {
-        let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
-        if digits.iter().all(u8::is_ascii_digit) {
-            let n = |b: &[u8]| b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
-            let year = i32::try_from(n(&[y0, y1, y2, y3])).ok()?;
-            return NaiveDate::from_ymd_opt(year, n(&[m0, m1]), n(&[d0, d1]));
-        }
+    // The commonest form, `2021-09-30`: the machine reading (`dim::date`), which the rest
+    // agrees with on that form.
+    if let Some(d) = crate::dim::date::read(text.as_bytes()) {
+        return Some(d);
     }
     let t = text.trim();
     let (y, rest, sep) = if let Some((y, rest)) = t.split_once('年') {
@@ -270,7 +266,8 @@ pub(crate) fn text_date(text: &str) -> Option<NaiveDate> {
     if y.len() != 4 {
         return None;
     }
-    let year = i32::try_from(num(y, 4)?).ok()?;
+    // Years 0001–9999, as the machine reading takes them.
+    let year = i32::try_from(num(y, 4)?).ok().filter(|&y| y > 0)?;
     NaiveDate::from_ymd_opt(year, num(m, 2)?, num(d, 2)?)
 }
 
@@ -377,6 +374,9 @@ mod tests {
             "2021/09-30",
             "2021年9月30",
             "２０２１-9-30",
+            "0000-01-05",
+            "0000/1/5",
+            "0000年1月5日",
         ] {
             assert_eq!(text_date(t), None, "{t}");
         }
