@@ -60,7 +60,10 @@ mod zh;
 pub(crate) use batch::other_separator;
 pub use batch::{Batch, import_csv};
 pub use columns::CsvKind;
-pub(crate) use csv::{BOM, MAX_BLANK_LINES, MAX_HEADER, MAX_LINE, looks_gbk, sniff};
+pub(crate) use columns::{could_be_header_name, is_header_name};
+pub(crate) use csv::{
+    BOM, MAX_BLANK_LINES, MAX_HEADER, MAX_LINE, SNIFF_WINDOW, looks_gbk, sniff, utf16_mark,
+};
 pub use error::{InputError, InputErrorKind, Location};
 pub use receipt::{ImportNote, ImportReceipt, NoteKind, TableReceipt};
 pub(crate) use value::text_amount;

@@ -246,6 +246,9 @@ fn code_rows() -> Vec<String> {
         "A\n1",
         "A\t1",
         "\u{feff}A-1",
+        "A-1\u{200b}",
+        "A-\u{202e}1",
+        "A\u{ad}-1",
         long.as_str(),
     ] {
         rows.push(bad(s, s.parse::<RecordId>()));

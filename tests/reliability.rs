@@ -643,3 +643,104 @@ fn every_date_names_the_first_date_and_line() {
         }
     }
 }
+
+/// A reader that returns at most `step` bytes a call, then fails when `fail` (a disk gone
+/// under the reader), else ends.
+struct Dribble {
+    bytes: Vec<u8>,
+    at: usize,
+    step: usize,
+    fail: bool,
+}
+
+impl Read for Dribble {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let rest = &self.bytes[self.at..];
+        if rest.is_empty() {
+            return if self.fail {
+                Err(std::io::Error::other("disk gone"))
+            } else {
+                Ok(0)
+            };
+        }
+        let n = rest.len().min(self.step).min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// What an input is, when it is not CSV text, is judged on the same first bytes by every
+/// CSV reader, whatever sizes the reader returns, and before a read error further on: the
+/// bulk path (1-byte, 100-byte and whole reads), `import_csv` (streamed) and `Batch::read`
+/// (whole) give the same first error. Before, a 66,000-byte header of CR line ends was a
+/// header too long or CR line ends depending on the read sizes, and a zip archive followed
+/// by a failing read was a read error for `Batch::read` only.
+#[test]
+fn what_a_file_is_does_not_depend_on_read_sizes() {
+    use fundtrack::import::{Batch, CsvKind, import_csv};
+    let a = "id,date,county_code,source,category,amount_yuan";
+    let row = "1,2025-01-05,450521,central,industry,1.00";
+    // A header of 66,000 bytes whose first CR is past the bytes every reader judges.
+    let mut late_cr = format!("{a},{}", "x".repeat(66_000)).into_bytes();
+    late_cr.extend_from_slice(b"\rz\n");
+    // UTF-16 without a mark whose first NUL is past those bytes.
+    let mut late_utf16 = vec![b'x'; 70_000];
+    late_utf16.extend(format!("{a}\n").encode_utf16().flat_map(u16::to_le_bytes));
+    let cases: Vec<(&str, Vec<u8>, bool)> = vec![
+        (
+            "CR line ends",
+            format!("{a}\r{row}\r").repeat(2000).into_bytes(),
+            false,
+        ),
+        ("a late CR in a long header", late_cr, false),
+        ("late UTF-16", late_utf16, false),
+        (
+            "a zip archive, then a failing read",
+            b"PK\x03\x04\x14\x00\n\x00\x01".to_vec(),
+            true,
+        ),
+        (
+            "UTF-16 without a mark, then a failing read",
+            format!("{a}\n")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect(),
+            true,
+        ),
+        (
+            "two byte-order marks, then a failing read",
+            format!("\u{feff}\u{feff}{a}\n{row}\n").into_bytes(),
+            true,
+        ),
+    ];
+    for (what, bytes, fail) in cases {
+        let dribble = |step| Dribble {
+            bytes: bytes.clone(),
+            at: 0,
+            step,
+            fail,
+        };
+        let mut errors = Vec::new();
+        for step in [1, 100, usize::MAX] {
+            let agg = Aggregator::new(BulkOptions::new(day("2025-06-30")).threads(1));
+            let e = { agg }
+                .read_allocations("a.csv", dribble(step))
+                .unwrap_err();
+            errors.push((format!("bulk, {step}-byte reads"), e.to_string()));
+        }
+        let mut ledger = fundtrack::Ledger::new(fundtrack::FiscalYear::new(2025).unwrap());
+        let e = import_csv(&mut ledger, CsvKind::Allocations, "a.csv", dribble(100)).unwrap_err();
+        errors.push(("import_csv".to_owned(), e.to_string()));
+        let mut batch = Batch::for_year(fundtrack::FiscalYear::new(2025).unwrap());
+        let e = batch
+            .read(CsvKind::Allocations, "a.csv", dribble(100))
+            .unwrap_err();
+        errors.push(("Batch::read".to_owned(), e.to_string()));
+        let first = &errors[0].1;
+        assert!(first.starts_with("a.csv line 1: "), "{what}: {first}");
+        for (reader, e) in &errors {
+            assert_eq!(e, first, "{what}: {reader}");
+        }
+    }
+}

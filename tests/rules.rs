@@ -577,22 +577,25 @@ fn field_separator() {
 }
 
 #[test]
-fn byte_order_mark_in_an_id() {
-    // A byte-order mark (U+FEFF) at the start of a row, as joined files leave it: every
-    // reader refuses the id it sticks to (the mark is invisible, so "\u{feff}A-1" and "A-1"
-    // would look like one id twice).
-    let s = set(&format!("\u{feff}{GOOD_A}"), GOOD_P, GOOD_E);
-    all_reject(
-        "byte-order mark in an id",
-        &s,
-        Some(&|t: String| t.replacen("\"A-1\"", "\"\u{feff}A-1\"", 1)),
-    );
-    for (reader, err) in [("CSV import", csv_import(&s)), ("bulk", bulk(&s))] {
-        let err = err.unwrap_err();
-        assert!(
-            err.contains("line 2") && err.contains("byte-order mark"),
-            "{reader}: {err}"
+fn invisible_characters_in_an_id() {
+    // A byte-order mark (U+FEFF) at the start of a row, as joined files leave it, and other
+    // characters that print as nothing (a zero-width space, a direction override, a soft
+    // hyphen): every reader refuses the id they are in, since "A-1" with one and "A-1"
+    // without look like one id twice.
+    for mark in ['\u{feff}', '\u{200b}', '\u{202e}', '\u{ad}'] {
+        let s = set(&format!("{mark}{GOOD_A}"), GOOD_P, GOOD_E);
+        all_reject(
+            "invisible characters in an id",
+            &s,
+            Some(&|t: String| t.replacen("\"A-1\"", &format!("\"{mark}A-1\""), 1)),
         );
+        for (reader, err) in [("CSV import", csv_import(&s)), ("bulk", bulk(&s))] {
+            let err = err.unwrap_err();
+            assert!(
+                err.contains("line 2") && err.contains("invisible"),
+                "{reader} {mark:?}: {err}"
+            );
+        }
     }
 }
 

@@ -436,18 +436,18 @@ pub(crate) fn lines<K: RowKind>(
                 blanks.push(n);
                 continue;
             }
-            let row = K::general(line, acc, ctx).map_err(|(column, kind)| {
-                // A bad row that is the header again is named as such (files joined).
-                let (column, kind) = if K::TABLE.is_header(line) {
-                    (None, Kind::SecondHeader)
-                } else {
-                    (column, kind)
-                };
-                LocalError {
+            // The header again (files joined), as the CSV importer names it.
+            if K::TABLE.is_header_again(line) {
+                return Err(LocalError {
                     line: n,
-                    column,
-                    kind,
-                }
+                    column: None,
+                    kind: Kind::SecondHeader,
+                });
+            }
+            let row = K::general(line, acc, ctx).map_err(|(column, kind)| LocalError {
+                line: n,
+                column,
+                kind,
             })?;
             // The row parsed, so it has a first field: its id, as written.
             let id = match memchr(b',', line) {

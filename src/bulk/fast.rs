@@ -94,11 +94,18 @@ fn id<'a>(rest: &mut &'a [u8]) -> Option<(&'a [u8], Option<u32>)> {
     if i == 0 || i > 64 || s.first() == Some(&b' ') || s.get(i - 1) == Some(&b' ') {
         return None;
     }
-    // Text beyond ASCII goes to the general path, which checks it as every reader does
-    // (UTF-8, GBK named, no byte-order mark).
+    // Text that could name a column (the header again) goes to the general path, which
+    // asks; text beyond ASCII is checked as every reader checks an id (UTF-8, nothing
+    // invisible), and anything else falls back too (the general path names GBK).
     let field = s.get(..i)?;
-    if !field.is_ascii() {
+    if crate::import::could_be_header_name(field) {
         return None;
+    }
+    if !field.is_ascii() {
+        let text = std::str::from_utf8(field).ok()?;
+        if crate::dim::id_problem(text).is_some() {
+            return None;
+        }
     }
     *rest = s.get(i + 1..)?;
     Some((s.get(..i)?, None))

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::import::InputErrorKind as Kind;
+use crate::import::{CsvKind, InputErrorKind as Kind};
 
 /// The kind of table a CSV input holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,13 +53,23 @@ impl Table {
         }
     }
 
-    /// Whether a data line (without its line end) is this table's header again, as when
-    /// files are joined: only asked of a line that failed as a row.
-    pub(crate) fn is_header(self, line: &[u8]) -> bool {
-        header_text(line)
-            .split(',')
-            .map(str::trim)
-            .eq(self.columns().iter().copied())
+    /// The CSV importer's kind of input with these columns.
+    pub(crate) fn csv_kind(self) -> CsvKind {
+        match self {
+            Table::Allocations => CsvKind::Allocations,
+            Table::Projects => CsvKind::Projects,
+            Table::Expenditures => CsvKind::Expenditures,
+        }
+    }
+
+    /// Whether a data line (without its line end) repeats the header, as when files are
+    /// joined: its id names a column ([`crate::import::is_header_name`], the CSV importer's
+    /// test).
+    pub(crate) fn is_header_again(self, line: &[u8]) -> bool {
+        let id = memchr::memchr(b',', line).map_or(line, |i| line.split_at(i).0);
+        crate::import::could_be_header_name(id)
+            && std::str::from_utf8(id)
+                .is_ok_and(|t| crate::import::is_header_name(self.csv_kind(), t))
     }
 
     /// The name of column `i`, for an error.
@@ -77,7 +87,7 @@ impl Table {
         if let Some(kind) = crate::import::sniff(line) {
             return Err(kind);
         }
-        if line.starts_with(&[0xff, 0xfe]) || line.starts_with(&[0xfe, 0xff]) {
+        if crate::import::utf16_mark(line).is_some() {
             return Err(Kind::Utf16);
         }
         let header = header_text(line);

@@ -21,7 +21,7 @@ use super::fields::{self, around};
 use super::ids::{IdLog, IdSet};
 use super::schema::Table;
 use super::sums::Acc;
-use crate::import::{InputError, InputErrorKind as Kind, Location};
+use crate::import::{InputError, InputErrorKind as Kind, Location, SNIFF_WINDOW};
 
 /// The longest line a buffer grows to hold (a row of the widest input, every field at its
 /// longest, is a few kilobytes) and the longest header line: the CSV importer's caps.
@@ -285,7 +285,8 @@ fn worker<R: Read, K: RowKind>(feed: &Mutex<Feed<R>>, w: &Workers) -> Outcome {
 }
 
 /// Reads the header line (at most [`MAX_HEADER`] bytes); returns the bytes read past it.
-/// Each byte is searched for the line end once.
+/// Each byte is searched for the line end once. A header over the cap is judged on its
+/// first [`SNIFF_WINDOW`] bytes, as CSV import judges it, whatever sizes the reader returns.
 fn header<R: Read>(reader: &mut R, name: &str, table: Table) -> Result<Vec<u8>, InputError> {
     let at_header = |k| InputError::new(Location::new(name).line(1), k);
     let mut buf = Vec::with_capacity(4096);
@@ -299,6 +300,9 @@ fn header<R: Read>(reader: &mut R, name: &str, table: Table) -> Result<Vec<u8>, 
         if n == 0 {
             if buf.iter().all(u8::is_ascii_whitespace) {
                 return Err(InputError::new(Location::new(name), table.no_header()));
+            }
+            if buf.len() > MAX_HEADER {
+                return Err(at_header(too_long(&buf)));
             }
             table.check_header(&buf).map_err(at_header)?;
             return Ok(Vec::new());
@@ -316,7 +320,7 @@ fn header<R: Read>(reader: &mut R, name: &str, table: Table) -> Result<Vec<u8>, 
             return Ok(rest.to_vec());
         }
         buf.extend_from_slice(new);
-        if buf.len() > MAX_HEADER {
+        if buf.len() >= SNIFF_WINDOW {
             return Err(at_header(too_long(&buf)));
         }
     }

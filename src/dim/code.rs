@@ -174,35 +174,52 @@ impl FromStr for RegionCode {
     }
 }
 
-/// Checks the text of an id: 1–64 bytes, no control characters, no byte-order mark
-/// (U+FEFF, invisible: what joined files leave at the start of a line), no white space at the
-/// ends.
+/// Checks the text of an id (see [`id_problem`]).
 fn check_id(what: &'static str, s: &str) -> Result<Arc<str>, ParseError> {
-    let err = |kind| ParseError::new(what, s, kind);
-    if s.is_empty() {
-        return Err(err(ParseErrorKind::Empty));
+    match id_problem(s) {
+        Some(kind) => Err(ParseError::new(what, s, kind)),
+        None => Ok(Arc::from(s)),
     }
-    // Visible ASCII throughout (most ids) has no spaces or control characters to look for.
+}
+
+/// What is wrong with the text of an id, if anything: it must be 1–64 bytes, without
+/// control characters, without white space at the ends, and without invisible characters
+/// (a byte-order mark, zero-width and soft-hyphen characters, direction controls), which
+/// would make two different ids look alike (`597` and `597` with a zero-width space). No
+/// allocation: the bulk path asks it of every id that is not printable ASCII.
+pub(crate) fn id_problem(s: &str) -> Option<ParseErrorKind> {
+    if s.is_empty() {
+        return Some(ParseErrorKind::Empty);
+    }
+    // Visible ASCII throughout (most ids) has nothing more to look for.
     let visible = s.bytes().all(|b| b.is_ascii_graphic());
     if s.len() > 64 || (!visible && (s.trim() != s || s.chars().any(char::is_control))) {
-        return Err(err(ParseErrorKind::Format(
+        return Some(ParseErrorKind::Format(
             "1–64 bytes without control characters or surrounding spaces",
-        )));
+        ));
     }
-    if !visible && s.contains('\u{feff}') {
-        return Err(err(ParseErrorKind::Format(
-            "no byte-order mark (U+FEFF) in an id: were files joined?",
-        )));
+    if !visible && s.chars().any(invisible) {
+        return Some(ParseErrorKind::Format(
+            "no invisible characters in an id (byte-order mark U+FEFF, zero-width or direction marks; were files joined?)",
+        ));
     }
-    Ok(Arc::from(s))
+    None
+}
+
+/// Characters that print as nothing (Unicode format characters): a soft hyphen, zero-width
+/// spaces and joiners, direction marks and overrides, word joiners, a byte-order mark.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{feff}')
 }
 
 macro_rules! text_id {
     ($(#[$doc:meta])* $name:ident, $what:literal, $example:literal) => {
         $(#[$doc])*
         ///
-        /// Validated: 1–64 bytes, no control characters or byte-order marks (U+FEFF), no
-        /// white space at either end.
+        /// Validated: 1–64 bytes, no control or invisible characters (a byte-order mark,
+        /// zero-width or direction marks), no white space at either end.
         ///
         /// # Example
         ///

@@ -446,6 +446,22 @@ pub(crate) enum Header {
 }
 
 /// Matches one header name against the table of `kind`.
+/// Whether `cell`, the id cell of a data row of `kind`, names a column of `kind`: the
+/// header again (files joined), with or without a byte-order mark before it. Ids are mostly
+/// codes, so only text that could be a header name is normalized: the name `id`, names
+/// with `_`, and text beyond ASCII. The one test of every reader of rows.
+pub(crate) fn is_header_name(kind: CsvKind, cell: &str) -> bool {
+    let t = cell.strip_prefix('\u{feff}').unwrap_or(cell);
+    could_be_header_name(t.as_bytes()) && classify(kind, t) != Header::Unknown
+}
+
+/// Whether an id cell is text that [`is_header_name`] normalizes (a byte-order mark is
+/// beyond ASCII). No column name has a digit, and most ids have one, so those are not.
+pub(crate) fn could_be_header_name(cell: &[u8]) -> bool {
+    (cell.trim_ascii() == b"id" || !cell.is_ascii() || cell.contains(&b'_'))
+        && !cell.iter().any(u8::is_ascii_digit)
+}
+
 pub(crate) fn classify(kind: CsvKind, raw: &str) -> Header {
     let name = normalize(raw);
     let name = name.as_ref();
@@ -467,6 +483,23 @@ pub(crate) fn classify(kind: CsvKind, raw: &str) -> Header {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`could_be_header_name`] passes over ids with a digit: no column name has one.
+    #[test]
+    fn no_column_name_has_a_digit() {
+        for kind in CsvKind::ALL {
+            for f in kind.fields() {
+                for name in [f.name, f.chinese].iter().chain(f.aliases) {
+                    assert!(!name.chars().any(|c| c.is_ascii_digit()), "{name}");
+                }
+            }
+        }
+        assert!(!could_be_header_name(b"XM_2025_001"));
+        assert!(!could_be_header_name("支出0001".as_bytes()));
+        assert!(could_be_header_name(b"id"));
+        assert!(could_be_header_name(b"county_code"));
+        assert!(could_be_header_name("编号".as_bytes()));
+    }
 
     #[test]
     fn every_name_in_the_alias_table_is_unique_per_kind() {

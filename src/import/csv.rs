@@ -73,12 +73,23 @@ fn too_long(input: &Arc<str>, line: u64, header: bool, text: &str) -> InputError
 /// errors. Returns the records and the encoding found.
 pub(crate) fn read_lines(
     input: &Arc<str>,
-    mut reader: impl Read,
+    reader: impl Read,
 ) -> Result<(Vec<Line>, &'static str), InputError> {
+    let io = |e: std::io::Error| InputError::new(Location::new(Arc::clone(input)), e.into());
+    // The first line first, as the streamed reader reads it: what it shows the input to be
+    // comes before a read error further on.
+    let mut reader = BufReader::new(reader);
     let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| InputError::new(Location::new(Arc::clone(input)), e.into()))?;
+    Read::take(&mut reader, SNIFF_WINDOW as u64)
+        .read_until(b'\n', &mut bytes)
+        .map_err(io)?;
+    if let Some(kind) = sniff(&bytes) {
+        return Err(InputError::new(
+            Location::new(Arc::clone(input)).line(1),
+            kind,
+        ));
+    }
+    reader.read_to_end(&mut bytes).map_err(io)?;
     let (text, encoding) = decode(input, &bytes, 1)?;
     Ok((split_records_from(input, &text, 1, true, &mut 0)?, encoding))
 }
@@ -99,20 +110,7 @@ pub(crate) fn decode<'b>(
     // Byte-order marks only at the start of the input (text from a later line on is decoded
     // as part of the whole).
     let start = first_line == 1;
-    if start {
-        let first = memchr::memchr(b'\n', bytes).map_or(bytes, |i| bytes.split_at(i).0);
-        if let Some(kind) = sniff(first) {
-            return Err(at(1, kind));
-        }
-    }
-    let bom16 = if start && bytes.starts_with(&[0xFF, 0xFE]) {
-        Some((encoding_rs::UTF_16LE, "UTF-16LE"))
-    } else if start && bytes.starts_with(&[0xFE, 0xFF]) {
-        Some((encoding_rs::UTF_16BE, "UTF-16BE"))
-    } else {
-        None
-    };
-    if let Some((enc, name)) = bom16 {
+    if let Some((enc, name)) = utf16_mark(bytes).filter(|_| start) {
         let (text, had_errors) = enc.decode_with_bom_removal(bytes.get(2..).unwrap_or_default());
         if had_errors {
             return Err(at(1, InputErrorKind::Utf16));
@@ -138,50 +136,109 @@ pub(crate) fn decode<'b>(
     }
 }
 
-/// What the first line of an input (its bytes as read, with or without the line end)
-/// shows it to be instead of CSV text, for both CSV readers (this one and the bulk path),
-/// before they look at columns: UTF-32 (by its byte-order mark, or NUL bytes three in four);
-/// UTF-16 without a byte-order mark (NUL bytes every other byte); a zip archive (an `.xlsx`
-/// workbook); a second UTF-8 byte-order mark; lines that end in a carriage return alone.
-/// A UTF-16 byte-order mark is each reader's own matter (CSV import decodes it, the bulk
-/// path names it).
+/// How much of an input's first line [`sniff`] looks at: what the streamed reader reads of
+/// a header before it calls the header too long ([`MAX_HEADER`], a byte-order mark, a line
+/// end and one byte more), so every reader judges the same bytes.
+pub(crate) const SNIFF_WINDOW: usize = MAX_HEADER + 6;
+
+/// What the first line of an input (its bytes as read, with or without the line end; at
+/// most [`SNIFF_WINDOW`] bytes are looked at) shows it to be instead of CSV text, for both
+/// CSV readers (this one and the bulk path), before they look at columns: UTF-32 (its
+/// byte-order mark, or code units of four bytes); UTF-16 without a byte-order mark (ASCII
+/// characters as two bytes, one of them NUL); a spreadsheet (a zip archive, as an `.xlsx`
+/// workbook is, or an Excel 97–2003 `.xls`); two UTF-8 byte-order marks; lines that end in
+/// a carriage return alone. A UTF-16 byte-order mark ([`utf16_mark`]) is each reader's own
+/// matter: CSV import decodes the file, the bulk path names it.
 pub(crate) fn sniff(first: &[u8]) -> Option<InputErrorKind> {
-    // UTF-32's little-endian mark begins with UTF-16's, so it is looked for first.
-    if first.starts_with(&[0xFF, 0xFE, 0, 0]) || first.starts_with(&[0, 0, 0xFE, 0xFF]) {
+    let first = first.get(..SNIFF_WINDOW).unwrap_or(first);
+    if utf32(first) {
         return Some(InputErrorKind::Utf32);
     }
-    if first.starts_with(&[0xFF, 0xFE]) || first.starts_with(&[0xFE, 0xFF]) {
+    if utf16_mark(first).is_some() {
         return None;
     }
-    if first.starts_with(b"PK\x03\x04") {
+    if [&b"PK\x03\x04"[..], b"PK\x05\x06", b"PK\x07\x08"]
+        .iter()
+        .any(|m| first.starts_with(m))
+    {
         return Some(InputErrorKind::ZipArchive);
+    }
+    if first.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return Some(InputErrorKind::XlsWorkbook);
     }
     let text = first.strip_prefix(BOM).unwrap_or(first);
     if text.starts_with(BOM) {
-        return Some(InputErrorKind::ByteOrderMark);
+        return Some(InputErrorKind::TwoByteOrderMarks);
     }
-    // ASCII letters in UTF-16 or UTF-32 without a mark: NUL at fixed places in each unit.
-    let nul_every = |unit: usize| {
-        let units = text.len() / unit;
-        units >= 2
-            && text
-                .chunks_exact(unit)
-                .all(|u| memchr::memchr_iter(0, u).count() == unit - 1)
-    };
     if text.contains(&0) {
-        if nul_every(4) {
-            return Some(InputErrorKind::Utf32);
-        }
-        if nul_every(2) {
-            return Some(InputErrorKind::Utf16);
-        }
+        // UTF-16 without a mark, or bytes that are not text: nothing more to say about
+        // the line ends of either.
+        return utf16_without_mark(text).then_some(InputErrorKind::Utf16);
     }
+    // Carriage returns before the line end are line ends themselves (`\r\r\n`, as a CSV
+    // writer on Windows leaves them, is one line end), unless the header is quoted (a
+    // quoted header cell may hold one).
     let line = text.strip_suffix(b"\n").unwrap_or(text);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if memchr::memchr(b'\r', line).is_some() {
+    let end = line.iter().rposition(|&b| b != b'\r').map_or(0, |i| i + 1);
+    let line = line.get(..end).unwrap_or(line);
+    if memchr::memchr(b'\r', line).is_some() && memchr::memchr(b'"', line).is_none() {
         return Some(InputErrorKind::CarriageReturns);
     }
     None
+}
+
+/// The encoding named by a UTF-16 byte-order mark at the start of `bytes` (not UTF-32's,
+/// which begins with UTF-16's little-endian mark), and its name.
+pub(crate) fn utf16_mark(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str)> {
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        None
+    } else if bytes.starts_with(&[0xFF, 0xFE]) {
+        Some((encoding_rs::UTF_16LE, "UTF-16LE"))
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        Some((encoding_rs::UTF_16BE, "UTF-16BE"))
+    } else {
+        None
+    }
+}
+
+/// UTF-32 (either byte order): its byte-order mark, or two or more four-byte code units
+/// with NUL in the top byte and a plane of at most 16 in the next, none of them U+0000.
+fn utf32(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return true;
+    }
+    let units = |top: usize, plane: usize| {
+        bytes.len() >= 8
+            && bytes.chunks_exact(4).all(|u| {
+                u.get(top) == Some(&0)
+                    && u.get(plane).is_some_and(|&p| p <= 0x10)
+                    && u.iter().any(|&b| b != 0)
+            })
+    };
+    units(3, 2) || units(0, 1)
+}
+
+/// UTF-16 without a byte-order mark (either byte order): two or more code units that are an
+/// ASCII character and a NUL, and no unit of two NULs. Chinese characters have no NUL byte,
+/// so a header of Chinese names is found by its commas.
+fn utf16_without_mark(bytes: &[u8]) -> bool {
+    let ascii = |b: u8| b.is_ascii_graphic() || matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let units = |high: usize| {
+        let mut ascii_units = 0;
+        for u in bytes.chunks_exact(2) {
+            let (Some(&hi), Some(&lo)) = (u.get(high), u.get(1 - high)) else {
+                return false;
+            };
+            if hi == 0 {
+                if !ascii(lo) {
+                    return false;
+                }
+                ascii_units += 1;
+            }
+        }
+        ascii_units >= 2
+    };
+    units(1) || units(0)
 }
 
 /// The UTF-8 byte-order mark.
@@ -295,7 +352,7 @@ impl<R: Read> CsvStream<R> {
                 kind,
             ));
         }
-        if s.bytes.starts_with(&[0xFF, 0xFE]) || s.bytes.starts_with(&[0xFE, 0xFF]) {
+        if utf16_mark(&s.bytes).is_some() {
             let first = std::mem::take(&mut s.bytes);
             return Ok(Start::Whole(std::io::Cursor::new(first).chain(s.reader)));
         }
@@ -733,15 +790,30 @@ mod tests {
     fn sniff_names_what_a_file_is_and_passes_csv_text() {
         use InputErrorKind as K;
         let name = |b: &[u8]| sniff(b).map(|k| format!("{k:?}"));
+        let utf16 = |t: &str, le: bool| -> Vec<u8> {
+            t.encode_utf16()
+                .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+                .collect()
+        };
+        let utf32 =
+            |t: &str| -> Vec<u8> { t.chars().flat_map(|c| u32::from(c).to_le_bytes()).collect() };
         for ok in [
             &b"id,date\n"[..],
             b"id,date\r\n",
+            // What Python's csv module writes on Windows to a file opened without
+            // newline='': one line end.
+            b"id,date\r\r\n",
+            b"\r\r\n",
             b"id,date",
             b"\xEF\xBB\xBFid,date\r\n",
             b"\xFF\xFEi\0d\0",
             b"\xFE\xFF\0i\0d",
             b"",
             b"\0",
+            &[0; 64],
+            b"PKid,date\n",
+            // A quoted header cell may hold a carriage return.
+            b"id,\"amount\ryuan\"\n",
             "编号,日期\n".as_bytes(),
         ] {
             assert_eq!(name(ok), None, "{ok:?}");
@@ -750,12 +822,28 @@ mod tests {
         assert_eq!(name(b"\xFF\xFE\0\0i\0\0\0"), k(K::Utf32));
         assert_eq!(name(b"\0\0\xFE\xFF\0\0\0i"), k(K::Utf32));
         assert_eq!(name(b"i\0\0\0d\0\0\0\n"), k(K::Utf32));
+        assert_eq!(name(&utf32("编号,日期\r\n")), k(K::Utf32));
         assert_eq!(name(b"i\0d\0\n"), k(K::Utf16));
         assert_eq!(name(b"\0i\0d\0\n"), k(K::Utf16));
+        // A header of Chinese names, found by its commas; its CRLF is not a CR alone.
+        for le in [true, false] {
+            assert_eq!(name(&utf16("编号,日期,金额（元）\r\n", le)), k(K::Utf16));
+        }
         assert_eq!(name(b"PK\x03\x04"), k(K::ZipArchive));
-        assert_eq!(name(b"\xEF\xBB\xBF\xEF\xBB\xBFid"), k(K::ByteOrderMark));
+        assert_eq!(name(b"PK\x05\x06"), k(K::ZipArchive));
+        assert_eq!(
+            name(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0"),
+            k(K::XlsWorkbook)
+        );
+        assert_eq!(name(b"\xEF\xBB\xBF\xEF\xBB\xBFid"), k(K::TwoByteOrderMarks));
         assert_eq!(name(b"id,date\r1,2\r"), k(K::CarriageReturns));
         assert_eq!(name(b"id\rdate\r\n"), k(K::CarriageReturns));
+        // Only the first SNIFF_WINDOW bytes count: a CR past them is not seen.
+        let mut long = vec![b'x'; SNIFF_WINDOW];
+        long.extend_from_slice(b"\ry\n");
+        assert_eq!(name(&long), None);
+        long.insert(10, b'\r');
+        assert_eq!(name(&long), k(K::CarriageReturns));
     }
 
     #[test]

@@ -223,15 +223,19 @@ pub enum InputErrorKind {
     Utf32,
     /// The file is a zip archive, as an `.xlsx` workbook is, not CSV text.
     #[error(
-        "not CSV text: the file is a zip archive, as an .xlsx workbook is; read it as a workbook (Batch::read_workbook), or save it as \"CSV UTF-8\""
+        "not CSV text: the file is a zip archive, as an .xlsx workbook is; save the sheet as \"CSV UTF-8\", or read the workbook with the workbook reader"
     )]
     ZipArchive,
-    /// A byte-order mark (U+FEFF) inside the text: a second one at the start of the file, or
-    /// one at the start of a row, as when files saved with one are joined.
+    /// The file is an Excel 97–2003 workbook (`.xls`), not CSV text.
     #[error(
-        "a byte-order mark (U+FEFF) inside the text: were files joined, or the file saved twice with a mark? Remove it"
+        "not CSV text: the file is an Excel 97-2003 workbook (.xls); save the sheet as \"CSV UTF-8\" or the workbook as .xlsx"
     )]
-    ByteOrderMark,
+    XlsWorkbook,
+    /// The file starts with two UTF-8 byte-order marks (U+FEFF).
+    #[error(
+        "the file starts with two byte-order marks (U+FEFF): remove one (was it saved twice with a mark, or joined to another file?)"
+    )]
+    TwoByteOrderMarks,
     /// Lines that end in a carriage return alone (classic Mac OS), so the whole file reads as
     /// one line.
     #[error(

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::columns::{CsvKind, Header, Need, classify, normalize};
+use super::columns::{CsvKind, Header, Need, classify, is_header_name, normalize};
 use super::error::{InputError, InputErrorKind, Location};
 use super::receipt::{ImportNote, NoteKind};
 use super::value::{self, Value};
@@ -273,11 +273,7 @@ impl Columns {
             return false;
         };
         match cells.get(i) {
-            // Ids are mostly ASCII codes; only text that could be a header is normalized
-            // (a byte-order mark before it: files joined).
-            Some(Value::Text(t)) if !t.is_ascii() || t.contains('_') || t.trim() == "id" => {
-                classify(self.kind, t.strip_prefix('\u{feff}').unwrap_or(t)) != Header::Unknown
-            }
+            Some(Value::Text(t)) => is_header_name(self.kind, t),
             _ => false,
         }
     }

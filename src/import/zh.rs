@@ -57,17 +57,20 @@ fn kind_zh(kind: &InputErrorKind, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("文件编码无法识别（看似 GBK，但有无效字节）；请另存为“CSV UTF-8”后重新导入")
         }
         K::Utf16 => f.write_str(
-            "文件是 UTF-16 编码（此处不读 UTF-16，或其中有无效字符）；请另存为“CSV UTF-8”后重新导入",
+            "文件是 UTF-16 编码（没有字节顺序标记，或含无效字符）；请另存为“CSV UTF-8”后重新导入",
         ),
         K::Utf32 => f.write_str("文件是 UTF-32 编码；请另存为“CSV UTF-8”后重新导入"),
         K::ZipArchive => f.write_str(
-            "不是 CSV 文本：文件是 zip 压缩包（.xlsx 工作簿即是）；请按工作簿读取，或另存为“CSV UTF-8”",
+            "不是 CSV 文本：文件是 zip 压缩包（如 .xlsx 工作簿）；请把工作表另存为“CSV UTF-8”，或按工作簿读取",
         ),
-        K::ByteOrderMark => f.write_str(
-            "文本中有字节顺序标记（U+FEFF）：是否拼接了多个文件，或保存时重复加了标记？请删除它",
+        K::XlsWorkbook => f.write_str(
+            "不是 CSV 文本：文件是 Excel 97-2003 工作簿（.xls）；请把工作表另存为“CSV UTF-8”，或把工作簿另存为 .xlsx",
+        ),
+        K::TwoByteOrderMarks => f.write_str(
+            "文件开头有两个字节顺序标记（U+FEFF）：请删除一个（是否保存时重复加了标记，或与另一文件拼接？）",
         ),
         K::CarriageReturns => f.write_str(
-            "行尾只有回车符（旧版 Mac 格式）：请按 Windows（CRLF）或 Unix（LF）换行保存",
+            "行尾只有回车符（旧版 Mac 格式）：请用 Windows（CRLF）或 Unix（LF）换行符保存",
         ),
         K::NotUtf8(b) => write!(
             f,
@@ -323,7 +326,7 @@ pub(crate) fn parse_zh(e: &ParseError, f: &mut fmt::Formatter<'_>) -> fmt::Resul
         "fiscal year" => "预算年度",
         other => other,
     };
-    write!(f, "{what}“{}”无效：", e.input())?;
+    write!(f, "{what}“{}”无效：", Visible(e.input()))?;
     match e.kind() {
         P::Empty => f.write_str("不能为空"),
         P::UnexpectedChar { ch, .. } => write!(f, "含有不应出现的字符“{ch}”"),
@@ -348,6 +351,24 @@ pub(crate) fn parse_zh(e: &ParseError, f: &mut fmt::Formatter<'_>) -> fmt::Resul
             suggestion: None,
             known,
         } => write!(f, "不在可用类别中（可用：{known}）；自定义类别须先声明"),
+    }
+}
+
+/// Text as a person can read it back: control and invisible format characters (a
+/// byte-order mark, zero-width spaces) written as `\u{…}` escapes, as the English messages
+/// (Rust's `{:?}`) write them.
+struct Visible<'a>(&'a str);
+
+impl fmt::Display for Visible<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}') {
+                write!(f, "{}", c.escape_unicode())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -384,8 +405,8 @@ fn expected_zh(expected: &str) -> &str {
         "1–64 bytes without control characters or surrounding spaces" => {
             "1–64 字节、不含控制字符、首尾没有空格的文字"
         }
-        "no byte-order mark (U+FEFF) in an id: were files joined?" => {
-            "不含字节顺序标记（U+FEFF）的编号：是否拼接了多个文件？"
+        "no invisible characters in an id (byte-order mark U+FEFF, zero-width or direction marks; were files joined?)" => {
+            "不含不可见字符（字节顺序标记 U+FEFF、零宽字符、方向控制符）的编号（是否拼接了多个文件？）"
         }
         other => other,
     }
