@@ -125,7 +125,9 @@ pub(crate) fn decode<'b>(
     match utf8(bytes) {
         Ok(t) => Ok((Cow::Borrowed(t), "UTF-8")),
         Err((line, bad)) => {
-            if looks_gbk(bytes) {
+            // The first line with a byte beyond ASCII decides, as the streamed reader
+            // decides it: when that line is UTF-8, so is the input, and GBK is not tried.
+            if !first_wide_line_is_utf8(bytes) && looks_gbk(bytes) {
                 let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
                 if !had_errors {
                     return Ok((text, "GBK"));
@@ -244,6 +246,20 @@ fn utf16_without_mark(bytes: &[u8]) -> bool {
 /// The UTF-8 byte-order mark.
 pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Whether the first line holding a byte beyond ASCII is UTF-8 (with its line end, as the
+/// streamed reader reads a line).
+fn first_wide_line_is_utf8(bytes: &[u8]) -> bool {
+    let Some(wide) = bytes.iter().position(|b| !b.is_ascii()) else {
+        return true;
+    };
+    let (before, after) = bytes.split_at(wide);
+    let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', after).map_or(bytes.len(), |i| wide + i + 1);
+    bytes
+        .get(start..end)
+        .is_some_and(|l| std::str::from_utf8(l).is_ok())
+}
+
 /// The bytes as UTF-8, or the line and value of the first byte that is not.
 fn utf8(bytes: &[u8]) -> Result<&str, (u64, u8)> {
     std::str::from_utf8(bytes).map_err(|e| {
@@ -298,7 +314,8 @@ pub(crate) struct CsvStream<R> {
     chunk: String,
     chunk_line: u64,
     quotes: usize,
-    /// The input began with a UTF-8 byte-order mark: it is UTF-8 throughout.
+    /// The input is UTF-8 throughout: it began with a UTF-8 byte-order mark, or its first
+    /// line beyond ASCII is UTF-8.
     bom: bool,
     ready: VecDeque<Line>,
     /// `chunk` holds one line without quotes, ready, which starts on this line: its
@@ -499,19 +516,13 @@ impl<R: Read> CsvStream<R> {
                 }
             }
         }
+        if !self.bom && !self.bytes.is_ascii() && std::str::from_utf8(&self.bytes).is_ok() {
+            // The first line beyond ASCII is UTF-8: so is the input (as `decode` decides),
+            // read on line by line; a later byte that is not UTF-8 is an error.
+            self.bom = true;
+        }
         if !self.bom && !self.bytes.is_ascii() {
-            // The rest decides the encoding, as the whole input would.
-            let rest = self.rest()?;
-            let (text, _) = decode(&self.input, &rest, self.line)?;
-            let start = if self.chunk.is_empty() {
-                self.line
-            } else {
-                self.chunk_line
-            };
-            let mut all = std::mem::take(&mut self.chunk);
-            all.push_str(&text);
-            self.done = true;
-            return self.split(&all, start);
+            return self.split_rest_whole();
         }
         let Ok(text) = std::str::from_utf8(&self.bytes) else {
             // Only after a byte-order mark (other non-ASCII lines went whole above).
@@ -563,6 +574,22 @@ impl<R: Read> CsvStream<R> {
         self.chunk.clear();
         self.quotes = 0;
         Ok(())
+    }
+
+    /// From a first line beyond ASCII that is not UTF-8 (GBK, or bytes of no encoding):
+    /// the rest decides the encoding, as the whole input would, and is split at once.
+    fn split_rest_whole(&mut self) -> Result<(), InputError> {
+        let rest = self.rest()?;
+        let (text, _) = decode(&self.input, &rest, self.line)?;
+        let start = if self.chunk.is_empty() {
+            self.line
+        } else {
+            self.chunk_line
+        };
+        let mut all = std::mem::take(&mut self.chunk);
+        all.push_str(&text);
+        self.done = true;
+        self.split(&all, start)
     }
 
     /// Reads lines until a record is ready or the input ends.
