@@ -91,6 +91,9 @@ pub(crate) struct Columns {
     /// up once: [`Columns::index`] is asked for them for every cell of every row.
     /// `None` also when the position does not fit a byte (then it is searched for).
     hot: [Option<u8>; HOT.len()],
+    /// Columns with an empty header (a trailing comma), which rows must leave blank: data
+    /// there is an error, not dropped.
+    unnamed: Vec<usize>,
 }
 
 /// The fields read from every row of the kinds a ledger mostly holds.
@@ -124,9 +127,11 @@ impl Columns {
         let at = |i: usize, name: &str| place.at(header_row, Some(i), Some(name));
         let mut found: Vec<Option<(usize, String)>> = fields.iter().map(|_| None).collect();
         let mut amount: Option<(usize, Unit, String)> = None;
+        let mut unnamed = Vec::new();
         for (i, raw) in header.iter().enumerate() {
             let name = raw.trim();
             if name.is_empty() {
+                unnamed.push(i);
                 continue;
             }
             let err = |kind| InputError::new(at(i, name), kind);
@@ -178,15 +183,11 @@ impl Columns {
                 },
             )
         };
-        let position = |name: &str| fields.iter().position(|f| f.name == name);
-        let mut id_is_doc_no = false;
-        if kind == CsvKind::Allocations {
-            let (id, doc) = (position("id"), position("doc_no"));
-            let has = |f: Option<usize>| f.and_then(|f| found.get(f)).is_some_and(Option::is_some);
-            if !has(id) && has(doc) {
-                id_is_doc_no = true;
-            }
-        }
+        let has = |name: &str| {
+            let f = fields.iter().position(|f| f.name == name);
+            f.and_then(|f| found.get(f)).is_some_and(Option::is_some)
+        };
+        let id_is_doc_no = kind == CsvKind::Allocations && !has("id") && has("doc_no");
         for (f, slot) in fields.iter().zip(&found) {
             if f.need == Need::Required && slot.is_none() && !(id_is_doc_no && f.name == "id") {
                 let names: Vec<&str> = [f.name, f.chinese]
@@ -212,6 +213,7 @@ impl Columns {
             id_is_doc_no,
             width: header.len(),
             hot: [None; HOT.len()],
+            unnamed,
         };
         cols.hot = HOT.map(|field| cols.position(field).and_then(|p| u8::try_from(p).ok()));
         if kind == CsvKind::Projects && cols.year.is_none() && cols.index("year").is_none() {
@@ -758,6 +760,16 @@ impl<'r> RowReader<'r> {
                 },
             ));
         }
+        if let Some(&i) = cols
+            .unnamed
+            .iter()
+            .find(|&&i| cells.get(i).is_some_and(|v| !v.is_blank()))
+        {
+            return Err(InputError::new(
+                place.at(row, None, None),
+                InputErrorKind::HeaderlessColumn((i + 1).to_string()),
+            ));
+        }
         if cols.is_header_again(cells) {
             return Err(InputError::new(
                 place.at(row, None, None),
@@ -847,6 +859,10 @@ struct Layout {
 
 impl Layout {
     fn of(cols: &Columns) -> Option<Layout> {
+        // Columns without a header are checked by `push`, row by row.
+        if !cols.unnamed.is_empty() {
+            return None;
+        }
         let at = |field: &str| cols.index(field).map(|(i, _)| i);
         let kind = cols.kind();
         let (amount, unit, _) = cols.amount()?;
