@@ -150,6 +150,7 @@ fn csv_import_errors_name_file_line_and_column() {
         ("a row after joined files: byte-order mark", CsvKind::Allocations, "allocations.csv", alloc("\u{feff}A-1,2021-03-01,450521,central,industry,12\n").into_bytes()),
         ("a row after joined files: the header again", CsvKind::Allocations, "allocations.csv", format!("{}\u{feff}{}", alloc("A-1,2021-03-01,450521,central,industry,12\n"), alloc("A-2,2021-03-01,450521,central,industry,12\n")).into_bytes()),
         ("data in a column without a header (a trailing comma)", CsvKind::Allocations, "allocations.csv", b"id,date,region,level,category,amount_wan,\nA-1,2021-03-01,450521,central,industry,12,\nA-2,2021-03-01,450521,central,industry,12,5\n".to_vec()),
+        ("a header name with a zero-width space: named visibly", CsvKind::Allocations, "allocations.csv", "id,date,region,level\u{200b},category,amount_wan\n".as_bytes().to_vec()),
         ("missing column", CsvKind::Allocations, "allocations.csv", b"id,date,region,amount_wan\n".to_vec()),
         ("missing amount column", CsvKind::Allocations, "allocations.csv", b"id,date,region,level\n".to_vec()),
         ("unknown column", CsvKind::Projects, "projects.csv", b"id,region,category,planned_investment_wan,stage,year,owner\n".to_vec()),

@@ -682,3 +682,30 @@ fn xlsx_bytes() -> Vec<u8> {
     wb.add_worksheet().write_string(0, 0, "id").unwrap();
     wb.save_to_buffer().unwrap()
 }
+
+#[test]
+fn surrounding_spaces_and_blank_looking_lines() {
+    // Where the readers differ on purpose (DESIGN, "One rule set"): CSV import and the
+    // workbook reader take cells as people type them, spaces around a value trimmed and a
+    // row of only spaces or commas skipped as blank; the bulk path reads the machine format
+    // and refuses both; typed records and JSON have no cells (an id with spaces is refused
+    // by its type).
+    let spaced = set(&GOOD_A.replace("A-1", " A-1 "), GOOD_P, GOOD_E);
+    let c = verdicts(
+        &spaced,
+        Some(&|t: String| t.replacen("\"A-1\"", "\" A-1 \"", 1)),
+    );
+    assert_eq!(
+        (c.ledger, c.csv, c.bulk, c.json),
+        (Some(true), Some(false), Some(true), Some(true)),
+        "an id with spaces around it"
+    );
+    #[cfg(feature = "xlsx")]
+    assert_eq!(c.xlsx, Some(false), "an id with spaces around it");
+    for blank in ["   ", ",,,,,", "\t"] {
+        let s = set(&format!("{GOOD_A}{blank}\n"), GOOD_P, GOOD_E);
+        assert!(csv_import(&s).is_ok(), "{blank:?}");
+        let err = bulk(&s).unwrap_err();
+        assert!(err.contains("line 3"), "{blank:?}: {err}");
+    }
+}

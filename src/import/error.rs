@@ -115,7 +115,25 @@ impl fmt::Display for Location {
             write!(f, " line {line}")?;
         }
         if let Some(column) = &self.column {
-            write!(f, " column {column}")?;
+            write!(f, " column {}", Visible(column))?;
+        }
+        Ok(())
+    }
+}
+
+/// Text as a person can read it back: control and invisible format characters (a
+/// byte-order mark, zero-width spaces) written as `\u{…}` escapes, as the English messages
+/// (Rust's `{:?}`) write them.
+pub(crate) struct Visible<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Visible<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}') {
+                write!(f, "{}", c.escape_unicode())?;
+            } else {
+                write!(f, "{c}")?;
+            }
         }
         Ok(())
     }

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::error::{InputError, InputErrorKind, Location};
+use super::error::{InputError, InputErrorKind, Location, Visible};
 use super::receipt::{ImportNote, NoteKind};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::ledger::LedgerErrorKind;
@@ -20,7 +20,7 @@ impl fmt::Display for LocationZh<'_> {
             (Some(sheet), Some(cell)) => {
                 write!(f, " {sheet}!{cell}")?;
                 if let Some(c) = at.column_name() {
-                    write!(f, "（{c}）")?;
+                    write!(f, "（{}）", Visible(c))?;
                 }
                 return Ok(());
             }
@@ -32,7 +32,7 @@ impl fmt::Display for LocationZh<'_> {
             write!(f, " 第{line}行")?;
         }
         if let Some(c) = at.column_name() {
-            write!(f, " “{c}”列")?;
+            write!(f, " “{}”列", Visible(c))?;
         }
         Ok(())
     }
@@ -81,13 +81,15 @@ fn kind_zh(kind: &InputErrorKind, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         K::StrayQuote => f.write_str("多余的引号：含引号的字段须整体加引号，内部引号写两次"),
         K::Quoted => f.write_str("字段带引号（批量通道只读不带引号的 CSV）"),
         K::UnknownColumn { column, expected } => {
-            write!(f, "无法识别的列“{column}”；可用的列：{expected}")
+            write!(f, "无法识别的列“{}”；可用的列：{expected}", Visible(column))
         }
-        K::DuplicateColumn(c) => write!(f, "列“{c}”出现了两次"),
+        K::DuplicateColumn(c) => write!(f, "列“{}”出现了两次", Visible(c)),
         K::SameField { column, earlier } => {
             write!(
                 f,
-                "列“{column}”与前面的列“{earlier}”是同一项内容，只能保留一列"
+                "列“{}”与前面的列“{}”是同一项内容，只能保留一列",
+                Visible(column),
+                Visible(earlier)
             )
         }
         K::MissingColumn { column, expected } => {
@@ -351,24 +353,6 @@ pub(crate) fn parse_zh(e: &ParseError, f: &mut fmt::Formatter<'_>) -> fmt::Resul
             suggestion: None,
             known,
         } => write!(f, "不在可用类别中（可用：{known}）；自定义类别须先声明"),
-    }
-}
-
-/// Text as a person can read it back: control and invisible format characters (a
-/// byte-order mark, zero-width spaces) written as `\u{…}` escapes, as the English messages
-/// (Rust's `{:?}`) write them.
-struct Visible<'a>(&'a str);
-
-impl fmt::Display for Visible<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for c in self.0.chars() {
-            if c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}') {
-                write!(f, "{}", c.escape_unicode())?;
-            } else {
-                write!(f, "{c}")?;
-            }
-        }
-        Ok(())
     }
 }
 
