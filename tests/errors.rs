@@ -1084,6 +1084,11 @@ mod bulk_csv {
                 a(",2025-01-05,450521,central,industry,1.00\n"),
             ),
             (
+                "a quote inside an id",
+                "a",
+                a("5\"97,2025-01-05,450521,central,industry,1.00\n"),
+            ),
+            (
                 "quoted date",
                 "a",
                 a("1,\"2025-01-05\",450521,central,industry,1.00\n"),
