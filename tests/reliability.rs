@@ -464,6 +464,39 @@ fn a_duplicate_project_names_the_first_repeat() {
             );
         }
     }
+    // A repeat comes before a malformed row further on, as every other error does (before,
+    // repeats were found after the read, and the later row was named); numeric ids too.
+    let mut p = String::from(P);
+    for i in 1..=20_000 {
+        writeln!(p, "{i},450521,industry,1.00,planned").unwrap();
+    }
+    p.push_str(
+        "7,450521,industry,1.00,planned
+",
+    );
+    for i in 0..20_000 {
+        writeln!(p, "{},450521,industry,1.00,planned", 30_000 + i).unwrap();
+    }
+    p.push_str(
+        "99999999,450521,industry,abc,planned
+",
+    );
+    for threads in [1, 2, 3] {
+        for buffer in [4096, 65_536, 1 << 20] {
+            let err = Aggregator::new(
+                BulkOptions::new(day("2025-06-30"))
+                    .threads(threads)
+                    .buffer_size(buffer),
+            )
+            .read_projects("p.csv", p.as_bytes())
+            .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "p.csv line 20002 column id: duplicate project id \"7\"",
+                "{threads} {buffer}"
+            );
+        }
+    }
 }
 
 /// Finding 7, within a batch: the first bad line in file order is named, whichever check

@@ -28,9 +28,6 @@ pub(crate) trait RowKind {
     const CODE: usize;
     /// The input's schema.
     const TABLE: Table;
-    /// Whether ids must not repeat (checked through an [`IdLog`]; projects have their own
-    /// table).
-    const IDS: bool;
     /// Allocations: rows are logged for the spending check.
     const GRANTS: bool;
     /// Expenditures: rows are checked against the money in place.
@@ -62,7 +59,6 @@ pub(crate) struct ExpenditureRow;
 impl RowKind for AllocationRow {
     const TABLE: Table = Table::Allocations;
     const CODE: usize = 2;
-    const IDS: bool = true;
     const GRANTS: bool = true;
     const SPEND: bool = false;
     const PROJECTS: bool = false;
@@ -89,7 +85,6 @@ impl RowKind for AllocationRow {
 impl RowKind for ProjectRow {
     const TABLE: Table = Table::Projects;
     const CODE: usize = 1;
-    const IDS: bool = false;
     const GRANTS: bool = false;
     const SPEND: bool = false;
     const PROJECTS: bool = true;
@@ -116,7 +111,6 @@ impl RowKind for ProjectRow {
 impl RowKind for ExpenditureRow {
     const TABLE: Table = Table::Expenditures;
     const CODE: usize = 3;
-    const IDS: bool = true;
     const GRANTS: bool = false;
     const SPEND: bool = true;
     const PROJECTS: bool = false;
@@ -405,7 +399,7 @@ impl Blanks {
 /// Runs the rows of chunk number `seq` through the fast path, falling back to the general
 /// path for a line the fast path does not take; returns the number of lines. Blank lines
 /// hold no row and are passed over (they still count as lines, and go to `blanks`). The id
-/// of every row read without error (counted or not) goes to `ids` when `K::IDS`.
+/// of every row read without error (counted or not) goes to `ids`.
 #[inline]
 pub(crate) fn lines<K: RowKind>(
     chunk: &[u8],
@@ -456,11 +450,11 @@ pub(crate) fn lines<K: RowKind>(
             };
             (row, id, None)
         };
-        if K::IDS {
-            match number {
-                Some(number) => ids.push_number(number, n),
-                None => ids.push(id, n),
-            }
+        // Ids repeated within the read are found in file order, with the row errors
+        // (a project id repeated across reads is found by the project table).
+        match number {
+            Some(number) => ids.push_number(number, n),
+            None => ids.push(id, n),
         }
         if K::PROJECTS {
             mark_project(acc, seq, n);

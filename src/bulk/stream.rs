@@ -40,6 +40,8 @@ struct Feed<R> {
 /// chunks (`seen`), and its blank lines added to those before ([`MAX_BLANK_LINES`]).
 struct Commit<'p> {
     prior: &'p IdSet,
+    /// The input's schema: a repeated project id is named as one.
+    table: Table,
     state: Mutex<CommitState>,
 }
 
@@ -75,7 +77,11 @@ impl Commit<'_> {
                 .map(|(line, id)| LocalError {
                     line,
                     column: Some(0),
-                    kind: Kind::DuplicateId { id },
+                    kind: if self.table == Table::Projects {
+                        Kind::DuplicateProject { id }
+                    } else {
+                        Kind::DuplicateId { id }
+                    },
                 });
             let before = st.blank_lines;
             st.blank_lines = before.saturating_add(blanks.count());
@@ -384,6 +390,7 @@ pub(crate) fn run<R: Read + Send>(
     let stop = AtomicU64::new(u64::MAX);
     let commit = Commit {
         prior,
+        table,
         state: Mutex::new(CommitState {
             next: 0,
             pending: BTreeMap::new(),
