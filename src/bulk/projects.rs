@@ -67,18 +67,14 @@ impl ProjectEntry {
 pub(crate) struct ProjectTable {
     /// Entries of numeric ids below [`DENSE_IDS`]; 0: no project.
     dense: Vec<u32>,
+    /// Entries of numeric ids from [`DENSE_IDS`] on (8 bytes each and the map's own).
+    sparse: HashMap<u32, ProjectEntry>,
+    /// Entries of every other id, by its bytes.
     other: HashMap<Box<[u8]>, ProjectEntry>,
     len: usize,
 }
 
 impl ProjectTable {
-    /// The dense index of an id, when it has one: [`ProjectTable::dense_entry`] then answers
-    /// for it.
-    #[inline]
-    pub(crate) fn dense_id(id: &[u8]) -> Option<u32> {
-        plain_number(id).filter(|&n| ProjectTable::is_dense(n))
-    }
-
     /// Whether the numeric id `n` ([`plain_number`]) has a dense index (itself).
     #[inline]
     pub(crate) fn is_dense(n: u32) -> bool {
@@ -88,15 +84,14 @@ impl ProjectTable {
     /// The entry of a project id.
     #[inline]
     pub(crate) fn get(&self, id: &[u8]) -> Option<ProjectEntry> {
-        match ProjectTable::dense_id(id) {
-            Some(n) => self.dense_entry(n),
-            // Numeric ids past the dense table are kept as their bytes, which are the
-            // number's canonical spelling (`plain_number` takes no leading zero).
+        match plain_number(id) {
+            Some(n) if ProjectTable::is_dense(n) => self.dense_entry(n),
+            Some(n) => self.sparse.get(&n).copied(),
             None => self.other.get(id).copied(),
         }
     }
 
-    /// The entry of a dense id ([`ProjectTable::dense_id`]).
+    /// The entry of a numeric id below [`DENSE_IDS`] ([`ProjectTable::is_dense`]).
     #[inline]
     pub(crate) fn dense_entry(&self, n: u32) -> Option<ProjectEntry> {
         debug_assert!(n < DENSE_IDS);
@@ -107,32 +102,19 @@ impl ProjectTable {
     }
 
     /// Adds projects (key, entry, position); on a repeated id returns its index in `items`
-    /// and the id, and leaves the table unchanged.
-    pub(crate) fn extend<'a>(
-        &mut self,
-        items: impl IntoIterator<Item = &'a ProjectItem>,
-    ) -> Result<(), (usize, String)> {
-        let mut next = self.clone();
-        for (i, (key, entry, _, _)) in items.into_iter().enumerate() {
-            let fresh = match key {
-                ProjectKey::Number(n) if *n < DENSE_IDS => {
-                    let at = *n as usize;
-                    if next.dense.len() <= at {
-                        next.dense.resize(at + 1, 0);
-                    }
-                    #[expect(clippy::expect_used, reason = "resized to hold `at` just above")]
-                    let slot = next.dense.get_mut(at).expect("dense slot");
-                    let fresh = *slot == 0;
-                    *slot = entry.0;
-                    fresh
+    /// and the id, and leaves the table as it was (the projects added before the repeat are
+    /// taken out again: no copy of the table is made).
+    pub(crate) fn extend<'a, I>(&mut self, items: I) -> Result<(), (usize, String)>
+    where
+        I: IntoIterator<Item = &'a ProjectItem>,
+        I::IntoIter: Clone,
+    {
+        let items = items.into_iter();
+        for (i, (key, entry, _, _)) in items.clone().enumerate() {
+            if !self.insert(key, *entry) {
+                for (done, _, _, _) in items.take(i) {
+                    self.remove(done);
                 }
-                ProjectKey::Number(n) => next
-                    .other
-                    .insert(n.to_string().into_bytes().into(), *entry)
-                    .is_none(),
-                ProjectKey::Text(t) => next.other.insert(t.clone(), *entry).is_none(),
-            };
-            if !fresh {
                 return Err((
                     i,
                     match key {
@@ -141,10 +123,58 @@ impl ProjectTable {
                     },
                 ));
             }
-            next.len += 1;
         }
-        *self = next;
         Ok(())
+    }
+
+    /// Adds one project unless its id is in the table (then `false`, and nothing changes).
+    fn insert(&mut self, key: &ProjectKey, entry: ProjectEntry) -> bool {
+        use std::collections::hash_map::Entry;
+        let fresh = match key {
+            ProjectKey::Number(n) if ProjectTable::is_dense(*n) => {
+                let at = *n as usize;
+                if self.dense.len() <= at {
+                    self.dense.resize(at + 1, 0);
+                }
+                match self.dense.get_mut(at) {
+                    Some(slot) if *slot == 0 => {
+                        *slot = entry.0;
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            ProjectKey::Number(n) => match self.sparse.entry(*n) {
+                Entry::Vacant(v) => {
+                    v.insert(entry);
+                    true
+                }
+                Entry::Occupied(_) => false,
+            },
+            ProjectKey::Text(t) => match self.other.entry(t.clone()) {
+                Entry::Vacant(v) => {
+                    v.insert(entry);
+                    true
+                }
+                Entry::Occupied(_) => false,
+            },
+        };
+        self.len += usize::from(fresh);
+        fresh
+    }
+
+    /// Takes out a project [`ProjectTable::insert`] added.
+    fn remove(&mut self, key: &ProjectKey) {
+        let removed = match key {
+            ProjectKey::Number(n) if ProjectTable::is_dense(*n) => self
+                .dense
+                .get_mut(*n as usize)
+                .is_some_and(|slot| std::mem::take(slot) != 0),
+            ProjectKey::Number(n) => self.sparse.remove(n).is_some(),
+            ProjectKey::Text(t) => self.other.remove(t).is_some(),
+        };
+        debug_assert!(removed, "only projects just inserted are taken out");
+        self.len -= usize::from(removed);
     }
 }
 
@@ -168,5 +198,49 @@ mod tests {
         }
         assert_eq!(t.extend(&items[1..2]), Err((0, "7".to_owned())));
         assert_eq!(t.get(b"7"), Some(e));
+    }
+
+    /// A failed `extend` leaves the table as it was: the projects before the repeat are
+    /// taken out, and the entry of the id repeated is not overwritten.
+    #[test]
+    fn a_repeat_leaves_the_table_as_it_was() {
+        let (e, other) = (
+            ProjectEntry::new(450_521, 3, true),
+            ProjectEntry::new(450_522, 1, false),
+        );
+        let mut t = ProjectTable::default();
+        let item = |id: &[u8], entry| (ProjectKey::of(id), entry, 0, 1);
+        t.extend(&[item(b"7", e), item(b"4194305", e), item(b"P-1", e)])
+            .unwrap();
+        // The dense table may keep room it grew into (zeros: no project).
+        let held = |t: &ProjectTable| {
+            let end = t.dense.iter().rposition(|&x| x != 0).map_or(0, |i| i + 1);
+            (
+                t.len,
+                t.dense[..end].to_vec(),
+                t.sparse.clone(),
+                t.other.clone(),
+            )
+        };
+        let before = held(&t);
+        for (batch, at) in [
+            (
+                vec![
+                    item(b"P-2", other),
+                    item(b"4194306", other),
+                    item(b"8", other),
+                    item(b"7", other),
+                ],
+                3,
+            ),
+            (vec![item(b"9", other), item(b"9", other)], 1),
+            (vec![item(b"4194305", other)], 0),
+            (vec![item(b"P-3", other), item(b"P-1", other)], 1),
+        ] {
+            assert_eq!(t.extend(&batch).map_err(|(i, _)| i), Err(at));
+            assert_eq!(held(&t), before);
+        }
+        assert_eq!(t.get(b"7"), Some(e));
+        assert_eq!(t.get(b"8"), None);
     }
 }
