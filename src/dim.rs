@@ -13,8 +13,8 @@ mod level;
 mod period;
 
 pub use category::{Category, Vocabulary};
-pub(crate) use code::id_problem;
 pub use code::{DocNo, FunctionCode, ProjectId, RecordId, RegionCode, RegionLevel};
+pub(crate) use code::{id_problem, invisible};
 pub use dated::{Dated, DatedError};
 pub use level::{FundLevel, ProjectStage, SourceMix};
 pub use period::FiscalYear;

@@ -151,6 +151,7 @@ fn csv_import_errors_name_file_line_and_column() {
         ("a row after joined files: the header again", CsvKind::Allocations, "allocations.csv", format!("{}\u{feff}{}", alloc("A-1,2021-03-01,450521,central,industry,12\n"), alloc("A-2,2021-03-01,450521,central,industry,12\n")).into_bytes()),
         ("data in a column without a header (a trailing comma)", CsvKind::Allocations, "allocations.csv", b"id,date,region,level,category,amount_wan,\nA-1,2021-03-01,450521,central,industry,12,\nA-2,2021-03-01,450521,central,industry,12,5\n".to_vec()),
         ("a header name with a zero-width space: named visibly", CsvKind::Allocations, "allocations.csv", "id,date,region,level\u{200b},category,amount_wan\n".as_bytes().to_vec()),
+        ("an id with a right-to-left override: escaped in both languages", CsvKind::Allocations, "allocations.csv", alloc("A-\u{202e}1,2021-03-01,450521,central,industry,12\n").into_bytes()),
         ("missing column", CsvKind::Allocations, "allocations.csv", b"id,date,region,amount_wan\n".to_vec()),
         ("missing amount column", CsvKind::Allocations, "allocations.csv", b"id,date,region,level\n".to_vec()),
         ("unknown column", CsvKind::Projects, "projects.csv", b"id,region,category,planned_investment_wan,stage,year,owner\n".to_vec()),
@@ -901,4 +902,49 @@ fn the_first_line_beyond_ascii_decides_the_encoding() {
     assert_eq!(whole(&utf8_then_gbk).unwrap_err(), e);
     assert_eq!(streamed(&gbk), Ok(2));
     assert_eq!(whole(&gbk), Ok(2));
+}
+
+/// After review: a GBK file whose first Chinese value happens to be UTF-8 too (`实施` is
+/// `CA B5 CA A9`, UTF-8 `ʵʩ`) is still GBK: a line of two-byte sequences alone does not
+/// show UTF-8. A UTF-8 line cut at the 1 MiB cap inside a character is named as too long,
+/// in both readers and every alignment (it panicked).
+#[test]
+fn gbk_that_looks_like_utf8_and_a_line_cut_inside_a_character() {
+    let h = b"id,region,category,planned_investment_wan,stage,year\n";
+    let gbk = [
+        &h[..],
+        b"P-1,450521,industry,10,\xca\xb5\xca\xa9,2021\n",
+        b"P-2,450521,industry,10,\xbf\xa2\xb9\xa4,2021\n",
+    ]
+    .concat();
+    let mut l = two_counties();
+    assert_eq!(
+        import_csv(&mut l, CsvKind::Projects, "p.csv", gbk.as_slice())
+            .unwrap()
+            .inserted,
+        2
+    );
+    let mut batch = Batch::for_ledger(&two_counties());
+    batch
+        .read(CsvKind::Projects, "p.csv", gbk.as_slice())
+        .unwrap();
+    assert_eq!(batch.len(), 2);
+    let a = "id,date,region,level,category,amount_yuan\nA-1,2021-03-01,450521,中央,industry,1\n";
+    for pad in 0..3 {
+        let text = format!("{a}{}{}\n", "x".repeat(pad), "中".repeat(400_000));
+        let mut l = two_counties();
+        let streamed = import_csv(&mut l, CsvKind::Allocations, "a.csv", text.as_bytes())
+            .unwrap_err()
+            .to_string();
+        let mut batch = Batch::for_ledger(&two_counties());
+        let whole = batch
+            .read(CsvKind::Allocations, "a.csv", text.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            streamed.starts_with("a.csv line 3: line longer than 1048576 bytes"),
+            "{pad}: {streamed}"
+        );
+        assert_eq!(streamed, whole, "{pad}");
+    }
 }

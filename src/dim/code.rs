@@ -208,7 +208,7 @@ pub(crate) fn id_problem(s: &str) -> Option<ParseErrorKind> {
 
 /// Characters that print as nothing (Unicode format characters): a soft hyphen, zero-width
 /// spaces and joiners, direction marks and overrides, word joiners, a byte-order mark.
-fn invisible(c: char) -> bool {
+pub(crate) fn invisible(c: char) -> bool {
     matches!(c,
         '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
         | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{feff}')

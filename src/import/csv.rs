@@ -96,8 +96,9 @@ pub(crate) fn read_lines(
 
 /// The text of a CSV input and the name of its encoding: UTF-8 (with or without a
 /// byte-order mark), UTF-16 with a byte-order mark, or GBK (what Excel and WPS save on
-/// Chinese Windows, decoded as GB18030, its superset). Bytes that are none of these are an
-/// error naming the line of the first bad byte.
+/// Chinese Windows, decoded as GB18030, its superset). GBK is tried only when the first line
+/// beyond ASCII does not show UTF-8 ([`shows_utf8`]), as the streamed reader decides. Bytes
+/// that are none of these are an error naming the line of the first bad byte.
 pub(crate) fn decode<'b>(
     input: &Arc<str>,
     bytes: &'b [u8],
@@ -246,8 +247,8 @@ fn utf16_without_mark(bytes: &[u8]) -> bool {
 /// The UTF-8 byte-order mark.
 pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Whether the first line holding a byte beyond ASCII is UTF-8 (with its line end, as the
-/// streamed reader reads a line).
+/// Whether the first line holding a byte beyond ASCII shows the input to be UTF-8
+/// ([`shows_utf8`]); `true` when every byte is ASCII.
 fn first_wide_line_is_utf8(bytes: &[u8]) -> bool {
     let Some(wide) = bytes.iter().position(|b| !b.is_ascii()) else {
         return true;
@@ -255,9 +256,22 @@ fn first_wide_line_is_utf8(bytes: &[u8]) -> bool {
     let (before, after) = bytes.split_at(wide);
     let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     let end = memchr::memchr(b'\n', after).map_or(bytes.len(), |i| wide + i + 1);
-    bytes
-        .get(start..end)
-        .is_some_and(|l| std::str::from_utf8(l).is_ok())
+    bytes.get(start..end).is_some_and(shows_utf8)
+}
+
+/// Whether a line (the first of an input holding a byte beyond ASCII) shows the input to be
+/// UTF-8, judged on its first [`SNIFF_WINDOW`] bytes, which the streamed reader always holds
+/// (a character cut at the end of them aside): they are UTF-8 and hold a character of three
+/// or four bytes, as Chinese text in UTF-8 does. A line of two-byte sequences alone may be
+/// GBK (`实施` in GBK reads as UTF-8 `ʵʩ`), so the reader decides on the whole input then.
+fn shows_utf8(line: &[u8]) -> bool {
+    let line = line.get(..SNIFF_WINDOW).unwrap_or(line);
+    let utf8 = match std::str::from_utf8(line) {
+        Ok(_) => true,
+        // Cut inside a character at the end of the window (not a bad byte).
+        Err(e) => e.error_len().is_none() && line.len() == SNIFF_WINDOW,
+    };
+    utf8 && line.iter().any(|&b| b >= 0xE0)
 }
 
 /// The bytes as UTF-8, or the line and value of the first byte that is not.
@@ -291,13 +305,14 @@ pub(crate) fn looks_gbk(bytes: &[u8]) -> bool {
 }
 
 /// The records of a CSV input read line by line, for [`import_csv`](super::import_csv):
-/// an input that is ASCII, or UTF-8 with a byte-order mark, is never held whole.
+/// an input that is ASCII, or UTF-8 (with a byte-order mark, or whose first line beyond
+/// ASCII shows it, [`shows_utf8`]), is never held whole.
 ///
 /// It reads what [`read_lines`] reads, to the same records and the same first error. An
 /// input with a UTF-16 byte-order mark is left to [`read_lines`] ([`Start::Whole`]). From
-/// the first line with a non-ASCII byte of an input without a byte-order mark, the rest is
-/// read whole and decoded as [`decode`] would decode the whole input (the lines before it
-/// are ASCII, the same in UTF-8 and GBK). Errors keep the precedence of reading whole:
+/// a first line beyond ASCII that does not show UTF-8 (GBK, say), the rest is read whole
+/// and decoded as [`decode`] would decode the whole input (the lines before it are ASCII,
+/// the same in UTF-8 and GBK). Errors keep the precedence of reading whole:
 /// when a line is malformed, or the caller finds a row bad or a record refused
 /// ([`CsvStream::finish`]), the rest is read to see whether a read error, an encoding error
 /// or a malformed line further on comes first — except past a cap ([`MAX_HEADER`],
@@ -315,7 +330,8 @@ pub(crate) struct CsvStream<R> {
     chunk_line: u64,
     quotes: usize,
     /// The input is UTF-8 throughout: it began with a UTF-8 byte-order mark, or its first
-    /// line beyond ASCII is UTF-8.
+    /// line beyond ASCII shows it to be UTF-8 ([`shows_utf8`]). (Named for the mark, the
+    /// first way.)
     bom: bool,
     ready: VecDeque<Line>,
     /// `chunk` holds one line without quotes, ready, which starts on this line: its
@@ -516,25 +532,35 @@ impl<R: Read> CsvStream<R> {
                 }
             }
         }
-        if !self.bom && !self.bytes.is_ascii() && std::str::from_utf8(&self.bytes).is_ok() {
+        if !self.bom && !self.bytes.is_ascii() && shows_utf8(&self.bytes) {
             // The first line beyond ASCII is UTF-8: so is the input (as `decode` decides),
             // read on line by line; a later byte that is not UTF-8 is an error.
             self.bom = true;
+        }
+        if self.bom && self.bytes.len() >= self.limit() + 6 && !self.bytes.ends_with(b"\n") {
+            // A line read only as far as shows it over its cap may end inside a character:
+            // that character goes, and the line is named as too long below.
+            if let Err(e) = std::str::from_utf8(&self.bytes) {
+                if e.error_len().is_none() {
+                    self.bytes.truncate(e.valid_up_to());
+                }
+            }
         }
         if !self.bom && !self.bytes.is_ascii() {
             return self.split_rest_whole();
         }
         let Ok(text) = std::str::from_utf8(&self.bytes) else {
-            // Only after a byte-order mark (other non-ASCII lines went whole above).
+            // Only once the input is known to be UTF-8 (other non-ASCII lines went whole
+            // above): the rest begins with this line, so its encoding error is found.
             let rest = self.rest()?;
-            #[expect(
-                clippy::expect_used,
-                reason = "the rest begins with the line that is not UTF-8"
-            )]
-            let e = self
-                .encoding_error(&rest)
-                .expect("a line that is not UTF-8 starts the rest");
-            return Err(e);
+            let line = self.line;
+            return Err(self.encoding_error(&rest).unwrap_or_else(|| {
+                debug_assert!(false, "a line that is not UTF-8 starts the rest");
+                InputError::new(
+                    Location::new(Arc::clone(&self.input)).line(line),
+                    InputErrorKind::NotUtf8(0),
+                )
+            }));
         };
         if self.chunk.is_empty() {
             self.chunk_line = self.line;

@@ -403,7 +403,7 @@ impl fmt::Display for NoteZh<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}：", LocationZh(self.0.location()))?;
         match self.0.kind() {
-            NoteKind::UnknownColumn(c) => write!(f, "无法识别的列“{c}”，未读取"),
+            NoteKind::UnknownColumn(c) => write!(f, "无法识别的列“{}”，未读取", Visible(c)),
             NoteKind::UnusedColumn(_) => f.write_str("已读取，但记录中没有对应字段，未使用"),
             NoteKind::UnknownSheet(s) => write!(f, "工作表“{s}”无法识别，未读取"),
             NoteKind::BlankRows(n) => write!(f, "跳过 {n} 个空行"),
