@@ -1,9 +1,10 @@
-//! Duplicate allocation and expenditure ids.
+//! Duplicate ids of every input (allocations, projects, expenditures).
 //!
-//! Ids that are plain decimal numbers (no sign, no leading zero) below 2³² go in a paged
-//! bitmap: 2¹⁶ ids a page of 8 KiB, pages made on first use, so 10 million ids numbered
-//! from 1 take 1.25 MiB and a lone id of 4,000,000,000 one page. Every other id goes in a
-//! hash set of its bytes.
+//! Ids that are plain decimal numbers (no sign, no leading zero) below 2³² go in pages of
+//! 2¹⁶ ids, made on first use: up to 2,048 ids a page as sorted 2-byte offsets, more as a
+//! bitmap of 8 KiB. So 10 million ids numbered from 1 take 1.25 MiB, and ids spread one to
+//! a page (4,194,304 + 65,000 × i) tens of bytes each, not 8 KiB. Every other id goes in a
+//! set of its bytes ([`TextSet`]).
 //!
 //! Workers log the ids of each chunk ([`IdLog`]); the logs are checked in chunk order
 //! ([`IdSet::first_repeat`]), so the error names the first line, in file order, whose id
@@ -27,10 +28,8 @@ use std::hash::{BuildHasher, RandomState};
 
 use super::fields::eight_digits;
 
-/// Ids a page of the bitmap.
-const PAGE_BITS: u32 = 1 << 16;
-/// `u64` words a page.
-const PAGE_WORDS: usize = (PAGE_BITS / 64) as usize;
+/// `u64` words of a page's bitmap (2¹⁶ ids).
+const PAGE_WORDS: usize = (1 << 16) / 64;
 
 /// A plain decimal id below 2³² as a number: `0`, or a digit 1–9 then at most 9 digits.
 #[inline]
@@ -156,11 +155,146 @@ impl IdLog {
     }
 }
 
-/// A set of ids: a paged bitmap for plain numbers, a [`TextSet`] for the rest.
+/// A set of ids: pages of 2¹⁶ plain numbers, a [`TextSet`] for the rest.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct IdSet {
-    pages: Vec<Option<Box<[u64]>>>,
+    pages: Vec<Option<Page>>,
     texts: TextSet,
+}
+
+/// The ids of one page (2¹⁶ numbers): a few as their sorted offsets, 2 bytes each, or a
+/// bitmap of 8 KiB once there are more than [`FEW`]. Ids spread one to a page cost tens of
+/// bytes each, not a page.
+#[derive(Clone, Debug)]
+enum Page {
+    Few(Vec<u16>),
+    Bits(Box<[u64]>),
+}
+
+/// Most ids a page keeps as offsets (4 KiB of them; a bitmap is 8 KiB).
+const FEW: usize = 2048;
+
+impl Page {
+    /// Whether offset `off` is in the page.
+    #[inline]
+    fn has(&self, off: u16) -> bool {
+        match self {
+            Page::Few(v) => v.binary_search(&off).is_ok(),
+            Page::Bits(b) => b
+                .get(usize::from(off / 64))
+                .is_some_and(|w| w & (1 << (off % 64)) != 0),
+        }
+    }
+
+    /// The bitmap of the page, made from its offsets if need be.
+    fn bits(&mut self) -> &mut [u64] {
+        if let Page::Few(v) = self {
+            let mut b = vec![0u64; PAGE_WORDS].into_boxed_slice();
+            for &off in v.iter() {
+                if let Some(w) = b.get_mut(usize::from(off / 64)) {
+                    *w |= 1 << (off % 64);
+                }
+            }
+            *self = Page::Bits(b);
+        }
+        match self {
+            Page::Bits(b) => b,
+            Page::Few(_) => &mut [],
+        }
+    }
+
+    /// Adds offset `off`; `false` when it was in the page already.
+    #[inline]
+    fn add(&mut self, off: u16) -> bool {
+        if let Page::Few(v) = self {
+            return match v.binary_search(&off) {
+                Ok(_) => false,
+                Err(at) if v.len() < FEW => {
+                    v.insert(at, off);
+                    true
+                }
+                Err(_) => {
+                    self.add_range(off, off);
+                    true
+                }
+            };
+        }
+        let w = self.bits().get_mut(usize::from(off / 64));
+        w.is_some_and(|w| {
+            let fresh = *w & (1 << (off % 64)) == 0;
+            *w |= 1 << (off % 64);
+            fresh
+        })
+    }
+
+    /// The smallest offset of the page in `lo..=hi`.
+    fn first_in(&self, lo: u16, hi: u16) -> Option<u16> {
+        match self {
+            Page::Few(v) => {
+                let at = v.partition_point(|&x| x < lo);
+                v.get(at).copied().filter(|&x| x <= hi)
+            }
+            Page::Bits(b) => words(lo, hi).find_map(|(word, mask)| {
+                let hit = b.get(word).map_or(0, |w| w & mask);
+                (hit != 0).then(|| word_offset(word, hit))
+            }),
+        }
+    }
+
+    /// Adds offsets `lo..=hi`.
+    fn add_range(&mut self, lo: u16, hi: u16) {
+        let count = usize::from(hi - lo) + 1;
+        if let Page::Few(v) = self {
+            if v.len() + count <= FEW {
+                let at = v.partition_point(|&x| x < lo);
+                let end = v.partition_point(|&x| x <= hi);
+                v.splice(at..end, lo..=hi);
+                return;
+            }
+        }
+        let b = self.bits();
+        for (word, mask) in words(lo, hi) {
+            if let Some(w) = b.get_mut(word) {
+                *w |= mask;
+            }
+        }
+    }
+
+    /// Adds every offset of `other`.
+    fn merge(&mut self, other: Page) {
+        match other {
+            Page::Few(theirs) => {
+                for off in theirs {
+                    self.add(off);
+                }
+            }
+            Page::Bits(theirs) => {
+                for (a, b) in self.bits().iter_mut().zip(theirs.iter()) {
+                    *a |= b;
+                }
+            }
+        }
+    }
+}
+
+/// The words of a page that offsets `lo..=hi` touch: each word's index and the mask of
+/// the offsets in it.
+fn words(lo: u16, hi: u16) -> impl Iterator<Item = (usize, u64)> {
+    (lo / 64..=hi / 64).map(move |w| {
+        let from = if w == lo / 64 { lo % 64 } else { 0 };
+        let to = if w == hi / 64 { hi % 64 } else { 63 };
+        (usize::from(w), (u64::MAX >> (63 - to)) & (u64::MAX << from))
+    })
+}
+
+/// The offset of the lowest set bit of `hit`, word `word` of a page.
+fn word_offset(word: usize, hit: u64) -> u16 {
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "a word index is below PAGE_WORDS = 1024 and a bit below 64: below 2^16"
+    )]
+    let off = (word * 64) as u16 + hit.trailing_zeros() as u16;
+    off
 }
 
 /// A set of byte strings of at most 255 bytes (ids take at most 64) held in arena blocks of
@@ -284,28 +418,32 @@ impl TextSet {
     }
 }
 
-/// Page and word index and bit mask of a numeric id.
+/// The page of a numeric id and its offset in the page.
 #[inline]
-fn place(n: u32) -> (usize, usize, u64) {
-    let page = (n / PAGE_BITS) as usize;
-    let bit = n % PAGE_BITS;
-    (page, (bit / 64) as usize, 1u64 << (bit % 64))
+fn place(n: u32) -> (usize, u16) {
+    #[expect(clippy::cast_possible_truncation, reason = "the low 16 bits")]
+    let off = n as u16;
+    ((n >> 16) as usize, off)
 }
 
-/// The words of the bitmap that ids `start..end` touch (`start < end <= 2³²`): for each,
-/// its page, its index in the page, the mask of the ids it holds and the first id of the
-/// word.
-fn words(start: u64, end: u64) -> impl Iterator<Item = (usize, usize, u64, u64)> {
+/// The pages that ids `start..end` touch (`start < end <= 2³²`): each page and the
+/// offsets in it, first and last.
+fn spans(start: u32, end: u64) -> impl Iterator<Item = (usize, u16, u16)> {
     let last = end.saturating_sub(1);
-    (start / 64..=last / 64).map(move |w| {
-        let lo = if w == start / 64 { start % 64 } else { 0 };
-        let hi = if w == last / 64 { last % 64 } else { 63 };
-        let mask = (u64::MAX >> (63 - hi)) & (u64::MAX << lo);
-        let page_words = PAGE_WORDS as u64;
-        // `w` is below 2³² / 64 = 2²⁶: both fit any `usize` of 32 bits or more.
-        #[expect(clippy::cast_possible_truncation, reason = "below 2^26, see above")]
-        let (page, word) = ((w / page_words) as usize, (w % page_words) as usize);
-        (page, word, mask, w * 64)
+    let (first_page, last_page) = (u64::from(start) >> 16, last >> 16);
+    (first_page..=last_page).map(move |p| {
+        let lo = if p == first_page { start & 0xFFFF } else { 0 };
+        let hi = if p == last_page {
+            last & 0xFFFF
+        } else {
+            0xFFFF
+        };
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "a page below 2^16; offsets below 2^16"
+        )]
+        let span = (p as usize, lo as u16, hi as u16);
+        span
     })
 }
 
@@ -313,40 +451,30 @@ impl IdSet {
     /// Whether numeric id `n` is in the set.
     #[inline]
     fn has_number(&self, n: u32) -> bool {
-        let (page, word, mask) = place(n);
+        let (page, off) = place(n);
         self.pages
             .get(page)
             .and_then(Option::as_ref)
-            .and_then(|p| p.get(word))
-            .is_some_and(|w| w & mask != 0)
+            .is_some_and(|p| p.has(off))
     }
 
     /// Adds numeric id `n`; `false` when it was in the set already.
     #[inline]
     fn add_number(&mut self, n: u32) -> bool {
-        let (page, word, mask) = place(n);
-        let w = self.word_mut(page, word);
-        let fresh = *w & mask == 0;
-        *w |= mask;
-        fresh
+        let (page, off) = place(n);
+        self.page_mut(page).add(off)
     }
 
-    /// Word `word` (below `PAGE_WORDS`) of page `page`, the page made on first use.
-    #[inline]
-    #[expect(
-        clippy::expect_used,
-        reason = "pages are resized to hold `page` and are PAGE_WORDS long; `place` and                   `words` give word indices below PAGE_WORDS"
-    )]
-    fn word_mut(&mut self, page: usize, word: usize) -> &mut u64 {
+    /// Page `page`, made (empty) on first use.
+    #[expect(clippy::expect_used, reason = "resized to hold `page` just above")]
+    fn page_mut(&mut self, page: usize) -> &mut Page {
         if self.pages.len() <= page {
             self.pages.resize_with(page + 1, || None);
         }
         self.pages
             .get_mut(page)
             .expect("page slot")
-            .get_or_insert_with(|| vec![0; PAGE_WORDS].into_boxed_slice())
-            .get_mut(word)
-            .expect("word inside a page")
+            .get_or_insert_with(|| Page::Few(Vec::new()))
     }
 
     /// The smallest id of the run in the set.
@@ -354,24 +482,11 @@ impl IdSet {
         if run.len == 1 {
             return self.has_number(run.start).then_some(run.start);
         }
-        if self.pages.is_empty() {
-            return None;
-        }
-        for (page, word, mask, base) in words(u64::from(run.start), run.end()) {
-            let Some(p) = self.pages.get(page) else {
-                // Pages past the end hold nothing, and later words are further on.
-                return None;
-            };
-            let hit = match p {
-                // A page never made holds none of its ids.
-                None => 0,
-                Some(p) => {
-                    debug_assert!(word < p.len());
-                    p.get(word).map_or(0, |w| w & mask)
-                }
-            };
-            if hit != 0 {
-                return u32::try_from(base + u64::from(hit.trailing_zeros())).ok();
+        for (page, lo, hi) in spans(run.start, run.end()) {
+            // Pages past the end hold nothing, and later pages are further on.
+            let p = self.pages.get(page)?;
+            if let Some(off) = p.as_ref().and_then(|p| p.first_in(lo, hi)) {
+                return u32::try_from((page << 16) | usize::from(off)).ok();
             }
         }
         None
@@ -383,8 +498,8 @@ impl IdSet {
             self.add_number(run.start);
             return;
         }
-        for (page, word, mask, _) in words(u64::from(run.start), run.end()) {
-            *self.word_mut(page, word) |= mask;
+        for (page, lo, hi) in spans(run.start, run.end()) {
+            self.page_mut(page).add_range(lo, hi);
         }
     }
 
@@ -426,11 +541,7 @@ impl IdSet {
         for (mine, theirs) in self.pages.iter_mut().zip(other.pages) {
             let Some(theirs) = theirs else { continue };
             match mine {
-                Some(m) => {
-                    for (a, b) in m.iter_mut().zip(theirs.iter()) {
-                        *a |= b;
-                    }
-                }
+                Some(m) => m.merge(theirs),
                 None => *mine = Some(theirs),
             }
         }
@@ -447,6 +558,72 @@ impl IdSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pages agree with a plain set of numbers: ids one at a time and as runs, spread
+    /// and dense (past `FEW` a page becomes a bitmap), found and merged.
+    #[test]
+    fn pages_agree_with_a_plain_set() {
+        use proptest::prelude::*;
+        use std::collections::BTreeSet;
+        let op = prop_oneof![
+            // One id near one of a few bases: pages fill past FEW, or stay sparse.
+            (0u32..4, 0u32..6000).prop_map(|(b, k)| (b * 65_536 + k * 7, 1u32)),
+            // A run.
+            (0u32..300_000, 1u32..5000),
+            // Spread over many pages.
+            (any::<u32>(), 1u32..3),
+        ];
+        let config = ProptestConfig::with_cases(24);
+        proptest!(config, |(ops in proptest::collection::vec((op, any::<bool>()), 1..400))| {
+            let (mut a, mut b) = (IdSet::default(), IdSet::default());
+            let mut model = BTreeSet::new();
+            for ((start, len), into_b) in ops {
+                let len = len.min(u32::MAX - start).max(1);
+                let run = Run { line: 0, start, len };
+                let first = (start..start + len).find(|n| model.contains(n));
+                // Checked against the union: `a` and `b` are disjoint.
+                let seen = [a.first_of_run(run), b.first_of_run(run)].into_iter().flatten().min();
+                prop_assert_eq!(seen, first);
+                if first.is_none() {
+                    let set = if into_b { &mut b } else { &mut a };
+                    set.add_run(run);
+                    model.extend(start..start + len);
+                }
+            }
+            a.absorb(b);
+            for &n in model.iter().take(2000) {
+                prop_assert!(a.has_number(n));
+                prop_assert!(!a.add_number(n));
+            }
+            let mut probe = 12_345u32;
+            for _ in 0..2000 {
+                probe = probe.wrapping_mul(2_654_435_761).wrapping_add(1);
+                prop_assert_eq!(a.has_number(probe), model.contains(&probe));
+            }
+        });
+    }
+
+    /// Ids spread one to a page cost tens of bytes each, not a page of 8 KiB.
+    #[test]
+    fn spread_ids_do_not_cost_a_page_each() {
+        let mut set = IdSet::default();
+        for i in 0..65_000u32 {
+            assert!(set.add_number(4_194_304 + 65_000 * i));
+        }
+        let bytes: usize = set
+            .pages
+            .iter()
+            .flatten()
+            .map(|p| match p {
+                Page::Few(v) => 24 + v.capacity() * 2,
+                Page::Bits(b) => b.len() * 8,
+            })
+            .sum::<usize>()
+            + set.pages.capacity() * std::mem::size_of::<Option<Page>>();
+        assert!(bytes < 65_000 * 64, "{bytes} bytes");
+        assert!(set.has_number(4_194_304 + 65_000 * 777));
+        assert!(!set.has_number(4_194_305));
+    }
 
     #[test]
     fn plain_numbers_and_text() {
