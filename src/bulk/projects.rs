@@ -1,6 +1,7 @@
 //! The project table: what an expenditure must match (county, category, in the pool), by
 //! project id. Ids that [`plain_number`] reads and that are below [`DENSE_IDS`] index a
-//! dense table; every other id a hash map of its bytes.
+//! dense table; other numeric ids are keys of a hash map of numbers, every other id of a
+//! hash map of its bytes.
 
 use std::collections::HashMap;
 

@@ -853,16 +853,14 @@ struct Layout {
     year: i32,
     /// The columns not read here, which a total row's label may be in.
     others: Vec<usize>,
+    /// Columns without a header: a row with data there goes to `push`, which names it.
+    unnamed: Vec<usize>,
     /// The last date read and its text: files list many rows a day.
     last_date: Option<(String, NaiveDate)>,
 }
 
 impl Layout {
     fn of(cols: &Columns) -> Option<Layout> {
-        // Columns without a header are checked by `push`, row by row.
-        if !cols.unnamed.is_empty() {
-            return None;
-        }
         let at = |field: &str| cols.index(field).map(|(i, _)| i);
         let kind = cols.kind();
         let (amount, unit, _) = cols.amount()?;
@@ -881,6 +879,7 @@ impl Layout {
             amount: (amount, unit),
             year: 0,
             others: Vec::new(),
+            unnamed: cols.unnamed.clone(),
             last_date: None,
         };
         match kind {
@@ -943,11 +942,15 @@ impl Layout {
         };
         let (i, unit) = self.amount;
         let fen = i64::try_from(value::plain_fen(text(i)?, unit)?).ok()?;
-        // A total row is read by `push`.
+        // A total row, and data under no header, are read by `push`.
         if self
             .others
             .iter()
             .any(|i| cells.get(*i).is_some_and(is_total))
+            || self
+                .unnamed
+                .iter()
+                .any(|i| cells.get(*i).is_some_and(|v| !v.is_blank()))
         {
             return None;
         }
