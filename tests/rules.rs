@@ -696,10 +696,12 @@ fn surrounding_spaces_and_blank_looking_lines() {
         Some(&|t: String| t.replacen("\"A-1\"", "\" A-1 \"", 1)),
     );
     assert_eq!(
-        (c.ledger, c.csv, c.bulk, c.json),
-        (Some(true), Some(false), Some(true), Some(true)),
+        (c.ledger, c.csv, c.bulk),
+        (Some(true), Some(false), Some(true)),
         "an id with spaces around it"
     );
+    #[cfg(feature = "serde")]
+    assert_eq!(c.json, Some(true), "an id with spaces around it");
     #[cfg(feature = "xlsx")]
     assert_eq!(c.xlsx, Some(false), "an id with spaces around it");
     for blank in ["   ", ",,,,,", "\t"] {
