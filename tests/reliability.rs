@@ -443,60 +443,42 @@ proptest! {
 /// Finding 7: a repeated project id names its first repeat in file order, with its line.
 #[test]
 fn a_duplicate_project_names_the_first_repeat() {
+    // The same first error on 1–3 threads and 4 KiB – 1 MiB buffers.
+    let first_error_everywhere = |p: &str, expected: &str| {
+        for threads in [1, 2, 3] {
+            for buffer in [4096, 65_536, 1 << 20] {
+                let err = Aggregator::new(
+                    BulkOptions::new(day("2025-06-30"))
+                        .threads(threads)
+                        .buffer_size(buffer),
+                )
+                .read_projects("p.csv", p.as_bytes())
+                .unwrap_err();
+                assert_eq!(err.to_string(), expected, "{threads} {buffer}");
+            }
+        }
+    };
     let mut p = String::from(P);
     for i in 0..20_000 {
         writeln!(p, "P{i},450521,industry,1.00,planned").unwrap();
     }
     p.push_str("P15000,450521,industry,1.00,planned\nP10,450521,industry,1.00,planned\n");
-    for threads in [1, 2, 3] {
-        for buffer in [4096, 65_536, 1 << 20] {
-            let err = Aggregator::new(
-                BulkOptions::new(day("2025-06-30"))
-                    .threads(threads)
-                    .buffer_size(buffer),
-            )
-            .read_projects("p.csv", p.as_bytes())
-            .unwrap_err();
-            assert_eq!(
-                err.to_string(),
-                "p.csv line 20002 column id: duplicate project id \"P15000\"",
-                "{threads} {buffer}"
-            );
-        }
-    }
+    first_error_everywhere(
+        &p,
+        "p.csv line 20002 column id: duplicate project id \"P15000\"",
+    );
     // A repeat comes before a malformed row further on, as every other error does (before,
     // repeats were found after the read, and the later row was named); numeric ids too.
     let mut p = String::from(P);
     for i in 1..=20_000 {
         writeln!(p, "{i},450521,industry,1.00,planned").unwrap();
     }
-    p.push_str(
-        "7,450521,industry,1.00,planned
-",
-    );
+    p.push_str("7,450521,industry,1.00,planned\n");
     for i in 0..20_000 {
         writeln!(p, "{},450521,industry,1.00,planned", 30_000 + i).unwrap();
     }
-    p.push_str(
-        "99999999,450521,industry,abc,planned
-",
-    );
-    for threads in [1, 2, 3] {
-        for buffer in [4096, 65_536, 1 << 20] {
-            let err = Aggregator::new(
-                BulkOptions::new(day("2025-06-30"))
-                    .threads(threads)
-                    .buffer_size(buffer),
-            )
-            .read_projects("p.csv", p.as_bytes())
-            .unwrap_err();
-            assert_eq!(
-                err.to_string(),
-                "p.csv line 20002 column id: duplicate project id \"7\"",
-                "{threads} {buffer}"
-            );
-        }
-    }
+    p.push_str("99999999,450521,industry,abc,planned\n");
+    first_error_everywhere(&p, "p.csv line 20002 column id: duplicate project id \"7\"");
 }
 
 /// Finding 7, within a batch: the first bad line in file order is named, whichever check
