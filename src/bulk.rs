@@ -562,6 +562,9 @@ pub struct Aggregator {
     allocation_ids: IdSet,
     /// Expenditure ids read so far.
     expenditure_ids: IdSet,
+    /// Project ids read so far (the table holds them too; this set lets a read find a
+    /// repeat of an earlier read's id in file order with its row errors).
+    project_ids: IdSet,
     /// Allocations read, one list per worker and read (`Some` once an allocations input was
     /// read, even an empty one), until the first expenditures input turns them into
     /// `limits` (then `None` again).
@@ -603,6 +606,7 @@ impl Aggregator {
             projects_read: false,
             allocation_ids: IdSet::default(),
             expenditure_ids: IdSet::default(),
+            project_ids: IdSet::default(),
             grants: None,
             limits: None,
             spend: Spend::default(),
@@ -766,11 +770,10 @@ impl Aggregator {
             self.projects_read.then_some(&self.projects),
             self.limits.as_ref(),
         );
-        let no_ids = IdSet::default();
         let prior = match table {
             Table::Allocations => &self.allocation_ids,
             Table::Expenditures => &self.expenditure_ids,
-            Table::Projects => &no_ids,
+            Table::Projects => &self.project_ids,
         };
         let (accs, ids, lines) = stream::run(input, name, table, &ctx, prior, &mut self.crew)?;
         // Merge the workers into one, then check before touching the totals.
@@ -838,7 +841,7 @@ impl Aggregator {
                 self.grants.get_or_insert_default().append(&mut grants);
             }
             Table::Expenditures => self.expenditure_ids.absorb(ids),
-            Table::Projects => {}
+            Table::Projects => self.project_ids.absorb(ids),
         }
         if let Some(all) = spent_all {
             self.spent_all = all;
@@ -868,9 +871,10 @@ impl Aggregator {
         }
     }
 
-    /// Puts the projects of a read in the table. Without a repeated id the table is the
-    /// same in any order; with one, the projects go in again in file order, so that the
-    /// error names the first repeat in the file whatever the threads did.
+    /// Puts the projects of a read in the table. The read's id log has found every repeat
+    /// already (within the read and against earlier reads, in file order), so the table
+    /// meets none; if it did (the two disagreeing on an id), the projects go in again in
+    /// file order and the error names the first repeat in the file.
     fn add_projects(
         &mut self,
         name: &str,

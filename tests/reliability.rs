@@ -479,6 +479,22 @@ fn a_duplicate_project_names_the_first_repeat() {
     }
     p.push_str("99999999,450521,industry,abc,planned\n");
     first_error_everywhere(&p, "p.csv line 20002 column id: duplicate project id \"7\"");
+    // A repeat of an earlier read's project, before a malformed row of this read (before,
+    // found after the read: the malformed row was named).
+    let mut agg = Aggregator::new(BulkOptions::new(day("2025-06-30")));
+    agg.read_projects(
+        "p1.csv",
+        format!("{P}5,450521,industry,1.00,planned\n").as_bytes(),
+    )
+    .unwrap();
+    let second = format!(
+        "{P}6,450521,industry,1.00,planned\n5,450521,industry,1.00,planned\n8,450521,industry,abc,planned\n"
+    );
+    let err = agg.read_projects("p2.csv", second.as_bytes()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "p2.csv line 3 column id: duplicate project id \"5\""
+    );
 }
 
 /// Finding 7, within a batch: the first bad line in file order is named, whichever check
