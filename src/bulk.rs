@@ -811,7 +811,7 @@ impl Aggregator {
             ));
         }
         if table == Table::Projects {
-            self.add_projects(name, projects, &lines)?;
+            self.add_projects(name, &projects, &lines)?;
         }
         let mut warnings = Vec::new();
         let mut spent_all = None;
@@ -873,26 +873,23 @@ impl Aggregator {
 
     /// Puts the projects of a read in the table. The read's id log has found every repeat
     /// already (within the read and against earlier reads, in file order), so the table
-    /// meets none; if it did (the two disagreeing on an id), the projects go in again in
-    /// file order and the error names the first repeat in the file.
+    /// meets none; if it did (the id set and the table disagreeing on an id), that is still
+    /// an error naming the repeat, and the table is left as it was.
     fn add_projects(
         &mut self,
         name: &str,
-        projects: Vec<Vec<ProjectItem>>,
+        projects: &[Vec<ProjectItem>],
         lines: &stream::Lines,
     ) -> Result<(), InputError> {
-        // `extend` leaves the table as it was when it fails.
-        if self.projects.extend(projects.iter().flatten()).is_err() {
-            let mut projects: Vec<ProjectItem> = projects.into_iter().flatten().collect();
-            projects.sort_by_key(|p| p.2);
-            self.projects.extend(&projects).map_err(|(i, id)| {
-                let mut at = Location::new(name).column("id");
-                if let Some(p) = projects.get(i) {
-                    at = at.line(lines.line(p.2));
-                }
-                InputError::new(at, InputErrorKind::DuplicateProject { id })
-            })?;
-        }
+        let added = self.projects.extend(projects.iter().flatten());
+        debug_assert!(added.is_ok(), "the id log finds every repeated project id");
+        added.map_err(|(i, id)| {
+            let mut at = Location::new(name).column("id");
+            if let Some(p) = projects.iter().flatten().nth(i) {
+                at = at.line(lines.line(p.2));
+            }
+            InputError::new(at, InputErrorKind::DuplicateProject { id })
+        })?;
         self.projects_read = true;
         Ok(())
     }

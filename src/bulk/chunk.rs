@@ -450,8 +450,8 @@ pub(crate) fn lines<K: RowKind>(
             };
             (row, id, None)
         };
-        // Ids repeated within the read are found in file order, with the row errors
-        // (a project id repeated across reads is found by the project table).
+        // Repeated ids (within the read or of an earlier read) are found in file order,
+        // with the row errors.
         match number {
             Some(number) => ids.push_number(number, n),
             None => ids.push(id, n),

@@ -67,9 +67,7 @@ impl Table {
     /// test).
     pub(crate) fn is_header_again(self, line: &[u8]) -> bool {
         let id = memchr::memchr(b',', line).map_or(line, |i| line.split_at(i).0);
-        crate::import::could_be_header_name(id)
-            && std::str::from_utf8(id)
-                .is_ok_and(|t| crate::import::is_header_name(self.csv_kind(), t))
+        std::str::from_utf8(id).is_ok_and(|t| crate::import::is_header_name(self.csv_kind(), t))
     }
 
     /// The name of column `i`, for an error.

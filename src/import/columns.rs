@@ -445,7 +445,6 @@ pub(crate) enum Header {
     Unknown,
 }
 
-/// Matches one header name against the table of `kind`.
 /// Whether `cell`, the id cell of a data row of `kind`, names a column of `kind`: the
 /// header again (files joined), with or without a byte-order mark before it. Ids are mostly
 /// codes, so only text that could be a header name is normalized: the name `id`, names
@@ -462,6 +461,7 @@ pub(crate) fn could_be_header_name(cell: &[u8]) -> bool {
         && !cell.iter().any(u8::is_ascii_digit)
 }
 
+/// Matches one header name against the table of `kind`.
 pub(crate) fn classify(kind: CsvKind, raw: &str) -> Header {
     let name = normalize(raw);
     let name = name.as_ref();

@@ -330,9 +330,8 @@ pub(crate) struct CsvStream<R> {
     chunk_line: u64,
     quotes: usize,
     /// The input is UTF-8 throughout: it began with a UTF-8 byte-order mark, or its first
-    /// line beyond ASCII shows it to be UTF-8 ([`shows_utf8`]). (Named for the mark, the
-    /// first way.)
-    bom: bool,
+    /// line beyond ASCII shows it to be UTF-8 ([`shows_utf8`]).
+    utf8: bool,
     ready: VecDeque<Line>,
     /// `chunk` holds one line without quotes, ready, which starts on this line: its
     /// fields are lent out by [`CsvStream::next_with`] without a `String` each.
@@ -371,7 +370,7 @@ impl<R: Read> CsvStream<R> {
             chunk: String::new(),
             chunk_line: 1,
             quotes: 0,
-            bom: false,
+            utf8: false,
             ready: VecDeque::new(),
             plain: None,
             done: false,
@@ -390,7 +389,7 @@ impl<R: Read> CsvStream<R> {
             return Ok(Start::Whole(std::io::Cursor::new(first).chain(s.reader)));
         }
         if s.bytes.starts_with(BOM) {
-            s.bom = true;
+            s.utf8 = true;
             s.bytes.drain(..3);
         }
         s.take_line()?;
@@ -437,7 +436,7 @@ impl<R: Read> CsvStream<R> {
 
     /// An encoding error in `rest` (starting on the current line), as [`decode`] finds it.
     fn encoding_error(&self, rest: &[u8]) -> Option<InputError> {
-        if self.bom {
+        if self.utf8 {
             utf8(rest).err().map(|(line, bad)| {
                 let at =
                     Location::new(Arc::clone(&self.input)).line(line.saturating_add(self.line - 1));
@@ -494,11 +493,11 @@ impl<R: Read> CsvStream<R> {
             return Ok(());
         }
         if self.chunk.is_empty() && self.quotes == 0 {
-            // The commonest line: no quotes, ASCII (or anything after a UTF-8 byte-order
-            // mark), starting a record. One look at its bytes, and it becomes the record's
+            // The commonest line: no quotes, ASCII (or anything once the input is known to
+            // be UTF-8), starting a record. One look at its bytes, and it becomes the record's
             // text without a copy; what follows is what the general path below does with
             // such a line.
-            let bom = self.bom;
+            let utf8 = self.utf8;
             // Without short-circuits, so that the look is one vectorised pass.
             #[expect(
                 clippy::needless_bitwise_bool,
@@ -507,7 +506,7 @@ impl<R: Read> CsvStream<R> {
             let plain = self
                 .bytes
                 .iter()
-                .fold(true, |ok, &b| ok & (b != b'"') & (bom | b.is_ascii()));
+                .fold(true, |ok, &b| ok & (b != b'"') & (utf8 | b.is_ascii()));
             if plain {
                 match String::from_utf8(std::mem::take(&mut self.bytes)) {
                     Ok(text) => {
@@ -527,17 +526,17 @@ impl<R: Read> CsvStream<R> {
                         }
                         return Ok(());
                     }
-                    // Not UTF-8 after a byte-order mark: the general path names it.
+                    // Not UTF-8 where UTF-8 is known: the general path names it.
                     Err(e) => self.bytes = e.into_bytes(),
                 }
             }
         }
-        if !self.bom && !self.bytes.is_ascii() && shows_utf8(&self.bytes) {
+        if !self.utf8 && !self.bytes.is_ascii() && shows_utf8(&self.bytes) {
             // The first line beyond ASCII is UTF-8: so is the input (as `decode` decides),
             // read on line by line; a later byte that is not UTF-8 is an error.
-            self.bom = true;
+            self.utf8 = true;
         }
-        if self.bom && self.bytes.len() >= self.limit() + 6 && !self.bytes.ends_with(b"\n") {
+        if self.utf8 && self.bytes.len() >= self.limit() + 6 && !self.bytes.ends_with(b"\n") {
             // A line read only as far as shows it over its cap may end inside a character:
             // that character goes, and the line is named as too long below.
             if let Err(e) = std::str::from_utf8(&self.bytes) {
@@ -546,7 +545,7 @@ impl<R: Read> CsvStream<R> {
                 }
             }
         }
-        if !self.bom && !self.bytes.is_ascii() {
+        if !self.utf8 && !self.bytes.is_ascii() {
             return self.split_rest_whole();
         }
         let Ok(text) = std::str::from_utf8(&self.bytes) else {

@@ -268,6 +268,14 @@ impl Columns {
         self.kind
     }
 
+    /// The first column without a header (a trailing comma) where a row has data.
+    pub(crate) fn data_without_header(&self, cells: &[Value<'_>]) -> Option<usize> {
+        self.unnamed
+            .iter()
+            .copied()
+            .find(|&i| cells.get(i).is_some_and(|v| !v.is_blank()))
+    }
+
     /// Whether a data row repeats the header (a second header row): its id cell is a name
     /// of the id column.
     pub(crate) fn is_header_again(&self, cells: &[Value<'_>]) -> bool {
@@ -728,7 +736,8 @@ impl<'r> RowReader<'r> {
         row: u64,
         cells: &[Value<'_>],
     ) -> Result<Option<Packed>, InputError> {
-        if self.total.is_none() {
+        // A row with data under no header goes to `push`, which names it.
+        if self.total.is_none() && self.cols.data_without_header(cells).is_none() {
             if let Some(layout) = &mut self.layout {
                 if let Some((item, fen)) = layout.read(cells) {
                     self.sum = self.sum.saturating_add(fen);
@@ -760,11 +769,7 @@ impl<'r> RowReader<'r> {
                 },
             ));
         }
-        if let Some(&i) = cols
-            .unnamed
-            .iter()
-            .find(|&&i| cells.get(i).is_some_and(|v| !v.is_blank()))
-        {
+        if let Some(i) = cols.data_without_header(cells) {
             return Err(InputError::new(
                 place.at(row, None, None),
                 InputErrorKind::HeaderlessColumn((i + 1).to_string()),
@@ -853,8 +858,6 @@ struct Layout {
     year: i32,
     /// The columns not read here, which a total row's label may be in.
     others: Vec<usize>,
-    /// Columns without a header: a row with data there goes to `push`, which names it.
-    unnamed: Vec<usize>,
     /// The last date read and its text: files list many rows a day.
     last_date: Option<(String, NaiveDate)>,
 }
@@ -879,7 +882,6 @@ impl Layout {
             amount: (amount, unit),
             year: 0,
             others: Vec::new(),
-            unnamed: cols.unnamed.clone(),
             last_date: None,
         };
         match kind {
@@ -942,15 +944,11 @@ impl Layout {
         };
         let (i, unit) = self.amount;
         let fen = i64::try_from(value::plain_fen(text(i)?, unit)?).ok()?;
-        // A total row, and data under no header, are read by `push`.
+        // A total row is read by `push`.
         if self
             .others
             .iter()
             .any(|i| cells.get(*i).is_some_and(is_total))
-            || self
-                .unnamed
-                .iter()
-                .any(|i| cells.get(*i).is_some_and(|v| !v.is_blank()))
         {
             return None;
         }
